@@ -1,0 +1,90 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { JobError } from './job-error.js';
+
+export const DEFAULT_LOCK_STALE_SECONDS = 600;
+
+export interface HeldLock {
+  readonly path: string;
+  readonly latencyMs: number;
+  /** Aborted when the lock is compromised (another process took it over, or its folder vanished). */
+  readonly compromised: AbortSignal;
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  staleSeconds?: number;
+  /** How long to wait for a busy lock; 0 means fail at once (job locks), >0 polls (shared files). */
+  waitMs?: number;
+}
+
+const LOCK_STALE_MIN_MS = 2000;
+// Locks around a single append are held for milliseconds; a holder killed inside one is taken over quickly.
+const SHORT_LOCK_STALE_SECONDS = 5;
+
+function isLockBusy(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ELOCKED';
+}
+
+/**
+ * Takes a mkdir-based lock at exactly `lockPath` (works on NFS). A lock whose holder stopped
+ * refreshing it for `staleSeconds` is taken over. Returns null when the lock is held by a live
+ * run and `waitMs` is 0.
+ */
+export async function tryAcquireLock(lockPath: string, options: LockOptions = {}): Promise<HeldLock | null> {
+  const staleMs = Math.max(LOCK_STALE_MIN_MS, (options.staleSeconds ?? DEFAULT_LOCK_STALE_SECONDS) * 1000);
+  const waitMs = options.waitMs ?? 0;
+  const controller = new AbortController();
+  const started = performance.now();
+  await mkdir(dirname(lockPath), { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(lockPath, {
+      lockfilePath: lockPath,
+      realpath: false,
+      stale: staleMs,
+      update: Math.max(1000, Math.floor(staleMs / 4)),
+      retries:
+        waitMs > 0 ? { retries: Math.ceil(waitMs / 20), minTimeout: 5, maxTimeout: 40, factor: 1.2 } : 0,
+      onCompromised: (error: Error) => {
+        controller.abort(
+          new JobError('lock_compromised', `lock ${lockPath} was compromised: ${error.message}`, {
+            lock_file: lockPath,
+          }),
+        );
+      },
+    });
+  } catch (error) {
+    if (isLockBusy(error)) return null;
+    throw error;
+  }
+  const latencyMs = Math.round(performance.now() - started);
+  let released = false;
+  return {
+    path: lockPath,
+    latencyMs,
+    compromised: controller.signal,
+    async release() {
+      if (released) return;
+      released = true;
+      if (controller.signal.aborted) return;
+      await release().catch(() => undefined);
+    },
+  };
+}
+
+/** Runs `body` while holding the lock, waiting for it up to `waitMs`. */
+export async function withLock<T>(lockPath: string, waitMs: number, body: () => Promise<T>): Promise<T> {
+  const lock = await tryAcquireLock(lockPath, { waitMs, staleSeconds: SHORT_LOCK_STALE_SECONDS });
+  if (!lock) {
+    throw new JobError('lock_timeout', `could not take lock ${lockPath} within ${waitMs} ms`, {
+      lock_file: lockPath,
+    });
+  }
+  try {
+    return await body();
+  } finally {
+    await lock.release();
+  }
+}

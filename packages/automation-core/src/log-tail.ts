@@ -1,0 +1,60 @@
+import { open } from 'node:fs/promises';
+
+export interface LastSequencedEntry {
+  sequence: number;
+  jobId: string | null;
+}
+
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Finds the last entry carrying a sequence by reading the log backwards in chunks, so the cost
+ * does not grow with the log. Unparseable lines (a torn tail, a hand edit) are passed over.
+ */
+export async function lastSequencedEntry(logPath: string): Promise<LastSequencedEntry | null> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(logPath, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    let position = (await handle.stat()).size;
+    let carry = Buffer.alloc(0);
+    while (position > 0) {
+      const length = Math.min(CHUNK_BYTES, position);
+      position -= length;
+      const chunk = Buffer.alloc(length);
+      await handle.read(chunk, 0, length, position);
+      let buffer = Buffer.concat([chunk, carry]);
+      let end = buffer.length;
+      for (let index = buffer.length - 1; index >= -1; index -= 1) {
+        if (index >= 0 && buffer[index] !== 0x0a) continue;
+        if (index < 0 && position > 0) break;
+        const found = parseSequenced(buffer.subarray(index + 1, end));
+        if (found) return found;
+        end = index;
+      }
+      buffer = buffer.subarray(0, end);
+      carry = buffer;
+    }
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseSequenced(line: Buffer): LastSequencedEntry | null {
+  if (line.length === 0) return null;
+  try {
+    const entry = JSON.parse(line.toString('utf8')) as { sequence?: unknown; job_id?: unknown };
+    if (!Number.isSafeInteger(entry?.sequence)) return null;
+    return {
+      sequence: entry.sequence as number,
+      jobId: typeof entry.job_id === 'string' ? entry.job_id : null,
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,127 @@
+import { appendLines } from './atomic-file.js';
+import { faultPoint } from './fault-injection.js';
+import { withLock } from './file-lock.js';
+import { JobError } from './job-error.js';
+import { fitLogLine } from './log-line-limit.js';
+import { lastSequencedEntry } from './log-tail.js';
+import type { RunLogEntry } from './run-log-entry.js';
+import { bundledSchemaPath, formatSchemaIssues, schemaValidator } from './schema-validator.js';
+import { readSequenceFile, type SequenceFileState, writeSequenceFile } from './sequence-file.js';
+
+export const RUN_LOG_SCHEMA = 'automation_run.schema.json';
+const LOG_LOCK_WAIT_MS = 30_000;
+
+export type UnsequencedEntry = Omit<RunLogEntry, 'sequence' | 'logged_at'>;
+
+export interface AppendRunLogOptions {
+  logFile: string;
+  sequenceFile: string;
+  now?: () => Date;
+}
+
+export interface AppendRunLogResult {
+  sequence: number;
+  truncated: boolean;
+  sequenceGap: Record<string, unknown> | null;
+}
+
+interface NextSequence {
+  base: number;
+  gap: Record<string, unknown> | null;
+}
+
+function decideNextSequence(
+  state: SequenceFileState,
+  last: Awaited<ReturnType<typeof lastSequencedEntry>>,
+): NextSequence {
+  const logValue = last?.sequence ?? 0;
+  if (state.kind === 'missing') return { base: logValue, gap: null };
+  const fileValue = state.kind === 'ok' ? state.value : null;
+  if (fileValue === logValue) return { base: logValue, gap: null };
+  const base = Math.max(fileValue ?? 0, logValue);
+  return {
+    base,
+    gap: {
+      error_code: 'sequence_gap',
+      error_message:
+        fileValue === null
+          ? `sequence file is corrupt (${(state as { reason: string }).reason}); continuing after the log's last sequence ${logValue}`
+          : `sequence file says ${fileValue} but the log's last sequence is ${logValue}; continuing after ${base}`,
+      expected: fileValue,
+      observed: logValue,
+      gap_size: fileValue === null ? null : Math.abs(fileValue - logValue),
+      direction:
+        fileValue === null ? 'file_corrupt' : fileValue > logValue ? 'log_behind_file' : 'log_ahead_of_file',
+      previous_job_id: last?.jobId ?? null,
+    },
+  };
+}
+
+async function validateEntry(entry: RunLogEntry): Promise<void> {
+  const validate = await schemaValidator(bundledSchemaPath(RUN_LOG_SCHEMA));
+  const issues = validate(entry);
+  if (issues.length > 0) {
+    throw new JobError(
+      'log_write_failed',
+      `run log entry for ${entry.job_id} fails ${RUN_LOG_SCHEMA}: ${formatSchemaIssues(issues)}`,
+    );
+  }
+}
+
+/**
+ * Appends one entry with the next sequence number. Under one exclusive lock: read the sequence
+ * file and the log's last sequence, append (fsync), then replace the sequence file. When the two
+ * disagree a `sequence_gap` warning entry is written first and numbering continues from the larger,
+ * so no number is ever issued twice.
+ */
+export async function appendRunLog(
+  entry: UnsequencedEntry,
+  options: AppendRunLogOptions,
+): Promise<AppendRunLogResult> {
+  const now = options.now ?? (() => new Date());
+  try {
+    return await withLock(`${options.logFile}.lock`, LOG_LOCK_WAIT_MS, async () => {
+      const [state, last] = await Promise.all([
+        readSequenceFile(options.sequenceFile),
+        lastSequencedEntry(options.logFile),
+      ]);
+      const { base, gap } = decideNextSequence(state, last);
+      const loggedAt = now().toISOString();
+      const lines: string[] = [];
+      if (gap) {
+        const warning: RunLogEntry = {
+          job_id: entry.job_id,
+          job_name: entry.job_name,
+          status: 'warning',
+          logged_at: loggedAt,
+          started_at: entry.started_at,
+          duration_ms: 0,
+          attempts: 0,
+          artefacts: [options.sequenceFile],
+          alerts: [],
+          diagnostics: gap,
+          context: entry.context,
+          ...(entry.parent_job_id ? { parent_job_id: entry.parent_job_id } : {}),
+        };
+        await validateEntry(warning);
+        lines.push(fitLogLine(warning).line);
+      }
+      const sequence = base + 1;
+      const { job_id, job_name, status, ...rest } = entry;
+      const sequenced: RunLogEntry = { job_id, job_name, status, sequence, logged_at: loggedAt, ...rest };
+      await validateEntry(sequenced);
+      const fitted = fitLogLine(sequenced);
+      lines.push(fitted.line);
+      await appendLines(options.logFile, lines);
+      faultPoint('log:after-append');
+      await writeSequenceFile(options.sequenceFile, sequence, now());
+      return { sequence, truncated: fitted.truncated, sequenceGap: gap };
+    });
+  } catch (error) {
+    if (error instanceof JobError && error.code === 'log_write_failed') throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new JobError('log_write_failed', `cannot write run log ${options.logFile}: ${reason}`, {
+      log_file: options.logFile,
+    });
+  }
+}
