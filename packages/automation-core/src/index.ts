@@ -1,4 +1,5 @@
 export * from './atomic-file.js';
+export * from './canonical-json.js';
 export * from './checksum.js';
 export * from './cli-main.js';
 export * from './clock.js';
@@ -19,5 +20,5 @@ export * from './run-context.js';
 export * from './run-log.js';
 export * from './run-log-entry.js';
 export * from './schema-validator.js';
-export * from './secrets.js';
 export * from './sequence-file.js';
+export * from './webhook/index.js';

@@ -1,0 +1,27 @@
+export { backoffSeconds, MAX_BACKOFF_SECONDS } from './backoff.js';
+export { deliverWebhook } from './deliver.js';
+export {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_AFTER_SECONDS,
+  DEFAULT_RETRY_WAIT_SECONDS,
+  DEFAULT_TIMEOUT_SECONDS,
+} from './options.js';
+export {
+  MAX_EXCERPT_BYTES,
+  maskResponseExcerpt,
+  maskSecrets,
+  maskSensitive,
+  maskUrl,
+  truncateUtf8,
+} from './response-masking.js';
+export { parseRetryAfter } from './retry-after.js';
+export { obsSignature, signWebhook, standardWebhookKey, standardWebhookSignature } from './signing.js';
+export type {
+  Sleep,
+  WebhookErrorCode,
+  WebhookOutcome,
+  WebhookRequest,
+  WebhookResult,
+  WebhookSignature,
+} from './types.js';
+export { coreVersion, userAgent } from './user-agent.js';

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The built binaries, run as real processes. */
+export const BIN = {
+  latency: join(REPO_ROOT, 'packages/latency-cli/dist/cli.js'),
+  weekly: join(REPO_ROOT, 'packages/weekly-cli/dist/cli.js'),
+  dashboard: join(REPO_ROOT, 'packages/dashboard-cli/dist/cli.js'),
+  verify: join(REPO_ROOT, 'packages/verify-cli/dist/cli.js'),
+  daily: join(REPO_ROOT, 'packages/daily-workflow/dist/cli.js'),
+} as const;
+
+export interface CliResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as the one JSON document every CLI prints (throws if it is not exactly one) */
+  json<T = Record<string, any>>(): T;
+}
+
+export interface RunCliOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** Environment for a CLI under test: no inherited OBS_* settings unless a test sets them. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('OBS_') && !['GITHUB_SHA', 'CI_COMMIT_SHA', 'GITHUB_ACTIONS'].includes(key))
+      env[key] = value;
+  }
+  return { ...env, OBS_COMMIT_SHA: 'test-sha', ...extra };
+}
+
+export function runCli(
+  binary: string,
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binary, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? cleanEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({
+        exitCode,
+        signal,
+        stdout,
+        stderr,
+        json<T>() {
+          return JSON.parse(stdout) as T;
+        },
+      });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A fresh temporary workspace folder; remove it with the returned cleanup. */
+export async function makeWorkspace(
+  prefix = 'obs-e2e-',
+): Promise<{ root: string; cleanup: () => Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** The earlier tooling's files, present beside the checkout in CI; tests skip visibly without them. */
+export const REFERENCE_WORKSPACE = join(REPO_ROOT, '../shared/data/reference-workspace');
