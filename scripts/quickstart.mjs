@@ -1,14 +1,50 @@
 #!/usr/bin/env node
-// Runs the main job on the workspace and says where the outputs are.
+// The quick start's main-job step: generates a live demo workspace in demo/ (git-ignored,
+// anchored at the current time so it always shows a live week), runs
+// `obs-daily --observability --dry-run` there, and says where every output is.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateSampleWorkspace } from './sample-workspace.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const daily = `${root}packages/daily-workflow/dist/cli.js`;
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const demo = join(repo, 'demo');
+const daily = join(repo, 'packages/daily-workflow/dist/cli.js');
 if (!existsSync(daily)) {
-  console.error('obs-daily is not built yet; run `pnpm build` first.');
+  process.stderr.write('obs-daily is not built; run `pnpm build` first.\n');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, [daily, '--observability', '--dry-run', '--root', root], { stdio: 'inherit' });
+
+rmSync(demo, { recursive: true, force: true });
+const generated = await generateSampleWorkspace(demo);
+cpSync(join(repo, 'configs'), join(demo, 'configs'), { recursive: true });
+process.stderr.write(
+  `Generated a demo workspace in ${relative(repo, demo)}/ anchored at ${generated.anchor}\n`,
+);
+
+const result = spawnSync(process.execPath, [daily, '--observability', '--dry-run', '--root', demo], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+});
+process.stdout.write(result.stdout);
+
+const where = (path) => `  ${path.padEnd(54)} ${existsSync(join(demo, path)) ? '' : '(not written)'}`;
+process.stderr.write(
+  [
+    '',
+    `Outputs (under ${relative(repo, demo)}/):`,
+    where('ops/automation_runs.log'),
+    where('ops/latency_job_heartbeat.json'),
+    where('ops/weekly_report_heartbeat.json'),
+    where('ops/dashboard_export_heartbeat.json'),
+    where('ops/signal_latency_rollup.csv'),
+    where('out/latency_alerts/'),
+    where('out/weekly_report/'),
+    where('out/dashboard/manifest.json'),
+    '',
+    `Verify the run: node packages/verify-cli/dist/cli.js --root demo --job-id <job_id above> --require-job-entry`,
+    '',
+  ].join('\n'),
+);
 process.exit(result.status ?? 1);

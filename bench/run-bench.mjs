@@ -1,0 +1,284 @@
+#!/usr/bin/env node
+// Runs every benchmark case of spec 60-quality.md as whole processes on generated data:
+// 5 runs each, median wall time and peak RSS, written to bench/results.md.
+// Usage: pnpm bench [--runs N] [--only case,case]
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  denseLatencySampleLines,
+  generateSampleWorkspace,
+  latencySampleLines,
+  writeRuns,
+  writeStateExports,
+  writeTelemetry,
+} from '../scripts/sample-workspace.mjs';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const PROBE = join(REPO, 'bench/rss-probe.mjs');
+const BIN = (pkg) => join(REPO, 'packages', pkg, 'dist/cli.js');
+const ANCHOR = '2026-11-24T12:10:00Z';
+const ANCHOR_MS = Date.parse(ANCHOR);
+const SEED = 4242;
+
+const args = process.argv.slice(2);
+const runsPerCase = Number(args[args.indexOf('--runs') + 1]) || 5;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
+
+async function writeLines(path, lines) {
+  const stream = createWriteStream(path);
+  let buffer = '';
+  for (const line of lines) {
+    buffer += `${line}\n`;
+    if (buffer.length > 1 << 20) {
+      if (!stream.write(buffer)) await once(stream, 'drain');
+      buffer = '';
+    }
+  }
+  stream.end(buffer);
+  await once(stream, 'finish');
+}
+
+function runProcess(argv, { cwd }) {
+  const rssFile = join(tmpdir(), `obs-bench-rss-${process.pid}`);
+  rmSync(rssFile, { force: true });
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['--import', PROBE, ...argv], {
+    cwd,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, OBS_COMMIT_SHA: 'bench' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = performance.now() - started;
+  let rssKb = Number.NaN;
+  try {
+    rssKb = Number(readFileSync(rssFile, 'utf8'));
+  } catch {}
+  return {
+    wallMs,
+    rssMb: rssKb / 1024,
+    status: result.status,
+    stdout: result.stdout.toString(),
+    stderr: result.stderr.toString(),
+  };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Each case: prepare its input once, reset before every run, and the command to time. */
+const CASES = [
+  {
+    name: 'latency-1m',
+    input: 'raw CSV, 1,000,000 rows over 13 days, 3 sources (size rotation)',
+    targetMs: 2000,
+    targetMb: 150,
+    rows: 1_000_000,
+    async prepare(dir) {
+      mkdirSync(join(dir, 'pristine/ops'), { recursive: true });
+      await writeLines(
+        join(dir, 'pristine/ops/signal_latency.csv'),
+        denseLatencySampleLines({
+          anchorMs: ANCHOR_MS,
+          seed: SEED,
+          rows: this.rows,
+          days: 13,
+          sources: ['a', 'b', 'c'],
+        }),
+      );
+    },
+    reset(dir) {
+      rmSync(join(dir, 'ws'), { recursive: true, force: true });
+      cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
+    },
+    command: (dir) => [BIN('latency-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR],
+  },
+  {
+    name: 'latency-steady',
+    input: '14 days of 15-minute samples × 3 sources + 90 days of rollups',
+    targetMs: 250,
+    rows: 14 * 96 * 3,
+    async prepare(dir) {
+      const ws = join(dir, 'pristine');
+      mkdirSync(join(ws, 'ops'), { recursive: true });
+      const sampleOptions = { seed: SEED, intervalMinutes: 15, sources: ['a', 'b', 'c'], breachHours: 0 };
+      // 90 days of history, rolled up and archived by one real run; then the newest 15 minutes arrive.
+      await writeLines(
+        join(ws, 'ops/signal_latency.csv'),
+        latencySampleLines({ ...sampleOptions, anchorMs: ANCHOR_MS - 15 * 60_000, days: 90 }),
+      );
+      const warmup = runProcess(
+        [BIN('latency-cli'), '--root', ws, '--now', new Date(ANCHOR_MS - 15 * 60_000).toISOString()],
+        { cwd: REPO },
+      );
+      if (warmup.status !== 0)
+        throw new Error(`latency-steady warm-up failed: ${warmup.stdout}${warmup.stderr}`);
+    },
+    reset(dir) {
+      rmSync(join(dir, 'ws'), { recursive: true, force: true });
+      cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
+    },
+    command: (dir) => [BIN('latency-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR],
+  },
+  {
+    name: 'verify-1m',
+    input: 'automation log with 1,000,000 valid lines',
+    targetMs: 3000,
+    targetMb: 150,
+    rows: 1_000_000,
+    async prepare(dir) {
+      const ws = join(dir, 'ws');
+      mkdirSync(join(ws, 'ops'), { recursive: true });
+      const context = { commit_sha: 'bench', environment: 'production', scheduler: 'cron' };
+      function* lines() {
+        for (let sequence = 1; sequence <= 1_000_000; sequence += 1) {
+          const at = new Date(ANCHOR_MS - (1_000_000 - sequence) * 60_000).toISOString();
+          const stamp = at.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+          yield JSON.stringify({
+            job_id: `${stamp}-latency`,
+            job_name: 'latency',
+            status: 'ok',
+            sequence,
+            logged_at: at,
+            started_at: at,
+            duration_ms: 120,
+            attempts: 1,
+            artefacts: ['ops/signal_latency_rollup.csv', 'ops/latency_job_heartbeat.json'],
+            alerts: [],
+            diagnostics: {},
+            context,
+          });
+        }
+      }
+      await writeLines(join(ws, 'ops/automation_runs.log'), lines());
+      writeFileSync(
+        join(ws, 'ops/automation_runs.sequence'),
+        JSON.stringify({ value: 1_000_000, updated_at: ANCHOR }),
+      );
+    },
+    reset() {},
+    command: (dir) => [
+      BIN('verify-cli'),
+      '--root',
+      join(dir, 'ws'),
+      '--now',
+      ANCHOR,
+      '--check-log',
+      'ops/automation_runs.log',
+    ],
+  },
+  {
+    name: 'dashboard-large',
+    input: '2,000 runs with 250-row daily.csv each, 500 state exports',
+    targetMs: 3000,
+    rows: 2000 * 250,
+    async prepare(dir) {
+      const ws = join(dir, 'ws');
+      const options = {
+        anchorMs: ANCHOR_MS,
+        seed: SEED,
+        runs: 2000,
+        runWeeks: 8,
+        dailyRows: 250,
+        stateDays: 125,
+      };
+      await writeRuns(ws, options);
+      await writeStateExports(ws, options);
+      await writeTelemetry(ws, options);
+      mkdirSync(join(ws, 'ops'), { recursive: true });
+      writeFileSync(
+        join(ws, 'ops/signal_latency_rollup.csv'),
+        'hour_utc,window_end_utc,count,failure_count,failure_rate,p50_ms,p95_ms,p99_ms,max_ms,breach_flag,breach_streak\n',
+      );
+    },
+    reset() {},
+    command: (dir) => [BIN('dashboard-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR, '--dry-run'],
+  },
+  {
+    name: 'daily-dry-run',
+    input: '`obs-daily --observability --dry-run` on the sample workspace',
+    targetMs: 1000,
+    async prepare(dir) {
+      await generateSampleWorkspace(join(dir, 'pristine'), { anchor: ANCHOR, seed: SEED });
+      cpSync(join(REPO, 'configs'), join(dir, 'pristine/configs'), { recursive: true });
+    },
+    reset(dir) {
+      rmSync(join(dir, 'ws'), { recursive: true, force: true });
+      cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
+    },
+    command: (dir) => [
+      BIN('daily-workflow'),
+      '--observability',
+      '--dry-run',
+      '--root',
+      join(dir, 'ws'),
+      '--now',
+      ANCHOR,
+    ],
+  },
+  {
+    name: 'cli-start',
+    input: '`obs-latency --help`',
+    targetMs: 150,
+    async prepare() {},
+    reset() {},
+    command: () => [BIN('latency-cli'), '--help'],
+  },
+];
+
+const work = join(REPO, 'bench/.work');
+const rows = [];
+for (const benchCase of CASES) {
+  if (only && !only.includes(benchCase.name)) continue;
+  const dir = join(work, benchCase.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`${benchCase.name}: preparing input… `);
+  await benchCase.prepare.call(benchCase, dir);
+  const samples = [];
+  for (let run = 0; run < runsPerCase; run += 1) {
+    benchCase.reset(dir);
+    const sample = runProcess(benchCase.command(dir), { cwd: REPO });
+    if (sample.status !== 0 && benchCase.name !== 'verify-1m') {
+      process.stderr.write(
+        `\n${benchCase.name} run ${run + 1} exited ${sample.status}: ${sample.stdout.slice(0, 2000)}${sample.stderr.slice(0, 2000)}\n`,
+      );
+    }
+    samples.push(sample);
+  }
+  const wall = median(samples.map((sample) => sample.wallMs));
+  const rss = median(samples.map((sample) => sample.rssMb));
+  const peakRss = Math.max(...samples.map((sample) => sample.rssMb));
+  const withinTime = wall <= benchCase.targetMs;
+  const withinMemory = benchCase.targetMb === undefined || peakRss <= benchCase.targetMb;
+  rows.push({
+    name: benchCase.name,
+    input: benchCase.input,
+    wall,
+    rss,
+    peakRss,
+    rowsPerSecond: benchCase.rows ? Math.round(benchCase.rows / (wall / 1000)) : null,
+    target: `≤ ${benchCase.targetMs} ms${benchCase.targetMb ? `, ≤ ${benchCase.targetMb} MB` : ''}`,
+    verdict: withinTime && withinMemory ? 'within target' : 'OVER TARGET',
+  });
+  process.stderr.write(`median ${wall.toFixed(0)} ms, peak RSS ${peakRss.toFixed(1)} MB\n`);
+}
+
+const table = [
+  '| case | input | median wall ms | median peak RSS MB | max peak RSS MB | rows/s | target | verdict |',
+  '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
+  ...rows.map(
+    (row) =>
+      `| ${row.name} | ${row.input} | ${row.wall.toFixed(0)} | ${row.rss.toFixed(1)} | ${row.peakRss.toFixed(1)} | ${row.rowsPerSecond ?? '—'} | ${row.target} | ${row.verdict} |`,
+  ),
+].join('\n');
+const header = `# Benchmark results\n\n${runsPerCase} runs per case, whole processes, on ${process.platform}/${process.arch} with Node ${process.version} (${(await import('node:os')).cpus().length} cores). Generated by \`pnpm bench\`.\n\n`;
+if (!only) writeFileSync(join(REPO, 'bench/results.md'), `${header}${table}\n`);
+process.stdout.write(`${table}\n`);
+if (rows.some((row) => row.verdict !== 'within target')) process.exitCode = 1;
