@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { formatIssuePath } from '@obs-automation/core';
+import type { z } from 'zod';
+import { invalidInput, isMissingFile, unreadableInput } from './input-errors.js';
+import type { InputFile } from './input-file.js';
+
+/** Reads a JSON input; null when the file does not exist. A syntax error names the line. */
+export async function readJsonInput(file: InputFile): Promise<unknown | null> {
+  let text: string;
+  try {
+    text = await readFile(file.path, 'utf8');
+  } catch (error) {
+    if (isMissingFile(error)) return null;
+    throw unreadableInput(file.relative, error);
+  }
+  const source = text.replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(source) as unknown;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    const line = position === undefined ? undefined : lineAt(source, Number(position));
+    throw invalidInput({ file: file.relative, line }, `invalid JSON: ${firstLine(message)}`);
+  }
+}
+
+/** Validates a parsed document's shape; the first problem is reported with its key path. */
+export function parseShape<S extends z.ZodType>(schema: S, value: unknown, file: InputFile): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw invalidInput(
+    { file: file.relative, key: issue ? formatIssuePath(issue.path) : '(top level)' },
+    issue?.message ?? 'unexpected shape',
+  );
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = 0; index < offset && index < text.length; index++) {
+    if (text.charCodeAt(index) === 0x0a) line++;
+  }
+  return line;
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}

@@ -1,0 +1,55 @@
+import { isoSeconds, MS_PER_HOUR } from '@obs-automation/core';
+import { type CsvRow, readCsvRows } from './csv-records.js';
+import { missingInput } from './input-errors.js';
+import { type InputFile, openInputStream } from './input-file.js';
+import { contains, type WeekWindow } from './week-window.js';
+
+/** One row of `ops/signal_latency_rollup.csv`. */
+export interface RollupWindow {
+  hour_utc: string;
+  start: Date;
+  /** exclusive; `window_end_utc`, or one hour after the start when the column is absent */
+  end: Date;
+  count: number;
+  failure_rate: number | null;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  max_ms: number | null;
+  breach_flag: boolean;
+  breach_streak: number | null;
+}
+
+const REQUIRED_COLUMNS = ['hour_utc', 'count', 'p50_ms', 'p95_ms'];
+
+/** Streams the rollup and keeps the windows that start in the week, in time order. */
+export async function readRollupWindowsInWeek(rollup: InputFile, week: WeekWindow): Promise<RollupWindow[]> {
+  const source = await openInputStream(rollup);
+  if (!source) throw missingInput([rollup.relative]);
+  const windows: RollupWindow[] = [];
+  for await (const row of readCsvRows(source, { file: rollup.relative, required: REQUIRED_COLUMNS })) {
+    const window = rollupWindow(row);
+    if (contains(week, window.start)) windows.push(window);
+  }
+  return windows.sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+function rollupWindow(row: CsvRow): RollupWindow {
+  const start = row.timestamp('hour_utc');
+  if (!start) throw row.invalid('hour_utc', 'hour_utc is empty');
+  const count = row.integer('count');
+  if (count === null || count < 0) throw row.invalid('count', 'count must be a non-negative integer');
+  return {
+    hour_utc: isoSeconds(start),
+    start,
+    end: row.timestamp('window_end_utc') ?? new Date(start.getTime() + MS_PER_HOUR),
+    count,
+    failure_rate: row.number('failure_rate'),
+    p50_ms: row.number('p50_ms'),
+    p95_ms: row.number('p95_ms'),
+    p99_ms: row.number('p99_ms'),
+    max_ms: row.number('max_ms'),
+    breach_flag: row.boolean('breach_flag') ?? false,
+    breach_streak: row.integer('breach_streak'),
+  };
+}

@@ -1,0 +1,62 @@
+import { deliverWebhook, type JobContext, JobError, type WebhookResult } from '@obs-automation/core';
+import type { WeeklyOptions } from './weekly-options.js';
+import type { WeeklyPayload } from './weekly-payload.js';
+
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+}
+
+/** The webhook URL and signing secret from the environment variables the options name. */
+export function webhookTarget(
+  options: WeeklyOptions,
+  context: Pick<JobContext, 'readSecret'>,
+): WebhookTarget {
+  const url = context.readSecret(options.webhookUrlEnv);
+  const secret = context.readSecret(options.webhookSecretEnv);
+  const unset = [
+    ...(url === undefined ? [options.webhookUrlEnv] : []),
+    ...(secret === undefined ? [options.webhookSecretEnv] : []),
+  ];
+  if (url === undefined || secret === undefined) {
+    const subject =
+      unset.length === 1
+        ? `environment variable ${unset[0]} is`
+        : `environment variables ${unset.join(', ')} are`;
+    throw new JobError('missing_secret', `${subject} not set`, { env_vars: unset });
+  }
+  return { url, secret };
+}
+
+/**
+ * Posts the payload with the core webhook client. The webhook-id is the job id plus the week,
+ * stable across the retries of one delivery so the receiver can deduplicate them.
+ */
+export async function deliverReport(
+  target: WebhookTarget,
+  payload: WeeklyPayload,
+  options: WeeklyOptions,
+  context: Pick<JobContext, 'jobId' | 'signal'>,
+): Promise<WebhookResult> {
+  try {
+    return await deliverWebhook({
+      url: target.url,
+      body: payload,
+      secret: target.secret,
+      messageId: `${context.jobId}:${payload.week_start}`,
+      timeoutSeconds: options.timeoutSeconds,
+      maxRetries: options.maxRetries,
+      retryWaitSeconds: options.retryWaitSeconds,
+      maxRetryAfterSeconds: options.maxRetryAfterSeconds,
+      signal: context.signal,
+    });
+  } catch (error) {
+    // The client rejects only on an interruption (passed on) or on a URL or secret it cannot use.
+    if (context.signal.aborted || !(error instanceof TypeError)) throw error;
+    throw new JobError(
+      'invalid_config',
+      `${options.webhookUrlEnv} / ${options.webhookSecretEnv}: ${error.message}`,
+      { env_vars: [options.webhookUrlEnv, options.webhookSecretEnv] },
+    );
+  }
+}

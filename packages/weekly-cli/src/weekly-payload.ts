@@ -1,0 +1,66 @@
+import { CHECKSUM_FIELD, payloadChecksum } from './payload-checksum.js';
+import type { PortfolioSection } from './portfolio-summary.js';
+import type { DailyActivity } from './run-daily.js';
+import type { IndexedRun } from './runs-index.js';
+import type { PayloadAlert } from './weekly-alerts.js';
+import type { LatencySection } from './weekly-latency.js';
+
+export const PAYLOAD_SCHEMA_VERSION = '1.1.0';
+
+export interface WeeklyRun {
+  run_id: string;
+  symbol: string | null;
+  mode: string | null;
+  timestamp: string;
+  start_ts: string | null;
+  end_ts: string | null;
+  trades: number | null;
+  wins: number | null;
+  total_pips: number | null;
+  win_rate: number | null;
+  sharpe: number | null;
+  max_drawdown: number | null;
+  pnl_per_trade: number | null;
+  turnover_per_day: number | null;
+}
+
+export interface WeeklyPayload {
+  schema_version: typeof PAYLOAD_SCHEMA_VERSION;
+  generated_at: string;
+  week_start: string;
+  week_end: string;
+  /** newest first */
+  runs: WeeklyRun[];
+  latency: LatencySection;
+  portfolio: PortfolioSection;
+  benchmarks?: Record<string, unknown>;
+  health?: Record<string, unknown>;
+  alerts: PayloadAlert[];
+  /** input name → root-relative path */
+  sources: Record<string, string>;
+  payload_checksum_sha256: string;
+}
+
+export function weeklyRun(run: IndexedRun, daily: DailyActivity): WeeklyRun {
+  return {
+    run_id: run.run_id,
+    symbol: run.symbol,
+    mode: run.mode,
+    timestamp: run.timestamp,
+    start_ts: daily.start_ts,
+    end_ts: daily.end_ts,
+    trades: run.trades,
+    wins: run.wins,
+    total_pips: run.total_pips,
+    win_rate: run.win_rate,
+    sharpe: run.sharpe,
+    max_drawdown: run.max_drawdown,
+    pnl_per_trade: run.pnl_per_trade,
+    turnover_per_day: daily.turnover_per_day,
+  };
+}
+
+/** Adds the checksum over everything else. */
+export function sealPayload(content: Omit<WeeklyPayload, typeof CHECKSUM_FIELD>): WeeklyPayload {
+  return { ...content, [CHECKSUM_FIELD]: payloadChecksum(content as Record<string, unknown>) };
+}

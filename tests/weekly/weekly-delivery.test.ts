@@ -1,0 +1,314 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../packages/automation-core/src/canonical-json.js';
+import {
+  type RecordedRequest,
+  startWebhookTestServer,
+  type WebhookTestServer,
+} from '../../packages/automation-core/src/test-support/webhook-test-server.js';
+import { payloadChecksum } from '../../packages/weekly-cli/src/index.js';
+import {
+  writeText,
+  writeWeeklyWorkspace,
+} from '../../packages/weekly-cli/src/test-support/weekly-fixtures.js';
+import { makeWorkspace } from '../support/cli-process.js';
+import { NOW, readJson, readJsonLines, runWeekly, SECRET } from './weekly-run.js';
+
+const HISTORY = 'ops/weekly_report_history';
+
+let root: string;
+let cleanup: () => Promise<void>;
+let server: WebhookTestServer;
+
+beforeEach(async () => {
+  ({ root, cleanup } = await makeWorkspace('obs-weekly-delivery-'));
+  await writeWeeklyWorkspace(root);
+  server = await startWebhookTestServer({ path: '/hooks/weekly' });
+});
+afterEach(async () => {
+  await server.close();
+  await cleanup();
+});
+
+const webhookEnv = () => ({ OBS_WEEKLY_WEBHOOK_URL: server.url, OBS_WEBHOOK_SECRET: SECRET });
+const deliver = (args: string[] = [], env: NodeJS.ProcessEnv = webhookEnv()) => runWeekly(root, args, env);
+
+describe('obs-weekly delivery', () => {
+  it('posts the signed canonical payload once and keeps it, its signature and a manifest line', async () => {
+    const result = await deliver();
+    expect(result.exitCode).toBe(0);
+    const summary = result.json();
+    expect(summary).toMatchObject({
+      status: 'ok',
+      job_id: '20251014T010000Z-weekly',
+      week_start: '2025-10-06',
+      delivered: true,
+      attempts: 1,
+      webhook_status_code: 200,
+      runs_included: 2,
+      latency_method: 'exact',
+    });
+    expect(server.requests).toHaveLength(1);
+    const request = server.requests[0] as RecordedRequest;
+    const body = request.body.toString('utf8');
+    const payload = JSON.parse(body);
+
+    // The body is canonical JSON, byte-identical to the history file, and carries its checksum.
+    expect(canonicalJson(payload)).toBe(body);
+    expect(await readFile(join(root, HISTORY, '2025-10-06.json'))).toEqual(request.body);
+    expect(payload.payload_checksum_sha256).toBe(summary.payload_checksum_sha256);
+    expect(payloadChecksum(payload)).toBe(summary.payload_checksum_sha256);
+    expect(summary.payload_size_bytes).toBe(request.body.length);
+    expect(payload).toMatchObject({
+      schema_version: '1.1.0',
+      week_start: '2025-10-06',
+      week_end: '2025-10-12',
+    });
+
+    // The receiver verifies both signatures with its own HMAC code.
+    expect(server.verifySignatures(request, SECRET)).toEqual({ obsSignature: true, standardSignature: true });
+    expect(request.headers['webhook-id']).toBe('20251014T010000Z-weekly:2025-10-06');
+
+    const signature = await readJson(root, `${HISTORY}/2025-10-06.sig`);
+    expect(signature).toEqual({
+      algorithm: 'hmac-sha256',
+      signature: request.headers['x-obs-signature'],
+      webhook_id: request.headers['webhook-id'],
+      timestamp: Number(request.headers['webhook-timestamp']),
+      payload_checksum_sha256: summary.payload_checksum_sha256,
+    });
+    expect(await readJsonLines(root, `${HISTORY}/manifest.jsonl`)).toEqual([
+      {
+        event: 'delivered',
+        week_start: '2025-10-06',
+        job_id: '20251014T010000Z-weekly',
+        path: `${HISTORY}/2025-10-06.json`,
+        checksum_sha256: expect.stringMatching(/^[a-f0-9]{64}$/),
+        delivered_at: new Date(NOW).toISOString(),
+        webhook_status_code: 200,
+        attempts: 1,
+      },
+    ]);
+    expect(summary.artefacts).toEqual([
+      `${HISTORY}/2025-10-06.json`,
+      `${HISTORY}/2025-10-06.sig`,
+      `${HISTORY}/manifest.jsonl`,
+    ]);
+    expect(await readJson(root, 'ops/weekly_report_heartbeat.json')).toMatchObject({
+      job_id: '20251014T010000Z-weekly',
+      status: 'ok',
+      last_webhook_status_code: 200,
+      last_delivered_week_start: '2025-10-06',
+      last_failure: null,
+    });
+    const [entry] = await readJsonLines(root, 'ops/automation_runs.log');
+    expect(entry).toMatchObject({
+      status: 'ok',
+      attempts: 1,
+      summary: { delivered: true, week_start: '2025-10-06' },
+    });
+
+    // The secret never leaves the environment.
+    const everything = [
+      result.stdout,
+      result.stderr,
+      await readFile(join(root, 'ops/automation_runs.log'), 'utf8'),
+    ];
+    for (const name of await readdir(join(root, HISTORY)))
+      everything.push(await readFile(join(root, HISTORY, name), 'utf8'));
+    for (const text of everything) expect(text).not.toContain(SECRET);
+  });
+
+  it('delivers each week once unless --force-send', async () => {
+    expect((await deliver()).json().delivered).toBe(true);
+
+    const again = await deliver(['--job-id', '20251014T020000Z-weekly']);
+    expect(again.exitCode).toBe(0);
+    expect(again.json()).toMatchObject({
+      status: 'ok',
+      delivered: false,
+      reason: 'already_delivered',
+      attempts: 0,
+      webhook_status_code: null,
+    });
+    expect(server.requests).toHaveLength(1);
+
+    const forced = await deliver(['--job-id', '20251014T030000Z-weekly', '--force-send']);
+    expect(forced.json()).toMatchObject({ status: 'ok', delivered: true });
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.headers['webhook-id']).toBe('20251014T030000Z-weekly:2025-10-06');
+    const manifest = await readJsonLines(root, `${HISTORY}/manifest.jsonl`);
+    expect(manifest.map((line) => line.job_id)).toEqual([
+      '20251014T010000Z-weekly',
+      '20251014T030000Z-weekly',
+    ]);
+  });
+
+  it('retries 500s and reports the attempts in the summary and the log', async () => {
+    server.enqueue({ status: 500, body: 'boom' }, { status: 500, body: 'boom' });
+    const result = await deliver();
+    expect(result.exitCode).toBe(0);
+    expect(result.json()).toMatchObject({
+      status: 'ok',
+      delivered: true,
+      attempts: 3,
+      webhook_status_code: 200,
+    });
+    expect(server.requests).toHaveLength(3);
+    // Every attempt carries the same message id and a valid signature.
+    for (const request of server.requests) {
+      expect(request.headers['webhook-id']).toBe('20251014T010000Z-weekly:2025-10-06');
+      expect(server.verifySignatures(request, SECRET)).toEqual({
+        obsSignature: true,
+        standardSignature: true,
+      });
+    }
+    const [entry] = await readJsonLines(root, 'ops/automation_runs.log');
+    expect(entry).toMatchObject({ attempts: 3, summary: { attempts: 3, delivered: true } });
+    expect((await readJsonLines(root, `${HISTORY}/manifest.jsonl`))[0]).toMatchObject({ attempts: 3 });
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    server.enqueue({ status: 429, headers: { 'Retry-After': '1' } });
+    const started = performance.now();
+    const result = await deliver();
+    const elapsed = performance.now() - started;
+    expect(result.json()).toMatchObject({ status: 'ok', delivered: true, attempts: 2 });
+    expect(server.requests).toHaveLength(2);
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('stops on 401 with auth_failed, exit 1, and records the failure in the heartbeat', async () => {
+    server.enqueue({ status: 401, body: 'bad signature' });
+    const result = await deliver();
+    expect(result.exitCode).toBe(1);
+    expect(result.json()).toMatchObject({
+      status: 'error',
+      delivered: false,
+      attempts: 1,
+      webhook_status_code: 401,
+      diagnostics: { error_code: 'auth_failed' },
+    });
+    expect(server.requests).toHaveLength(1);
+    expect(existsSync(join(root, HISTORY, '2025-10-06.json'))).toBe(false);
+    expect(await readJson(root, 'ops/weekly_report_heartbeat.json')).toMatchObject({
+      status: 'error',
+      last_webhook_status_code: 401,
+      last_failure: { job_id: '20251014T010000Z-weekly', error_code: 'auth_failed' },
+    });
+  });
+
+  it('reports a 4xx as webhook_rejected and a Retry-After beyond the limit as rate_limited', async () => {
+    server.enqueue({ status: 422, body: 'unprocessable' });
+    const rejected = await deliver();
+    expect(rejected.exitCode).toBe(1);
+    expect(rejected.json()).toMatchObject({
+      attempts: 1,
+      webhook_status_code: 422,
+      diagnostics: { error_code: 'webhook_rejected', response_excerpt: 'unprocessable' },
+    });
+
+    server.enqueue({ status: 429, headers: { 'Retry-After': '120' } });
+    const limited = await deliver(['--job-id', '20251014T020000Z-weekly', '--max-retry-after-seconds', '60']);
+    expect(limited.exitCode).toBe(1);
+    expect(limited.json()).toMatchObject({
+      attempts: 1,
+      webhook_status_code: 429,
+      diagnostics: { error_code: 'rate_limited', retry_after: 120 },
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('names the unset environment variable as missing_secret', async () => {
+    const noSecret = await deliver([], { OBS_WEEKLY_WEBHOOK_URL: server.url });
+    expect(noSecret.exitCode).toBe(1);
+    expect(noSecret.json().diagnostics).toMatchObject({
+      error_code: 'missing_secret',
+      error_message: expect.stringContaining('OBS_WEBHOOK_SECRET'),
+    });
+    const customName = await deliver(['--webhook-url-env', 'WEEKLY_HOOK_URL'], {
+      OBS_WEBHOOK_SECRET: SECRET,
+    });
+    expect(customName.json().diagnostics).toMatchObject({
+      error_code: 'missing_secret',
+      env_vars: ['WEEKLY_HOOK_URL'],
+    });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('reports a failed delivery as a warning when destinations.fail_on_error is false', async () => {
+    await writeText(
+      root,
+      'configs/observability/weekly_payload.yaml',
+      'destinations:\n  fail_on_error: false\n',
+    );
+    server.enqueue({ status: 503 }, { status: 503 });
+    const result = await deliver(['--max-retries', '1']);
+    expect(result.exitCode).toBe(0);
+    expect(result.json()).toMatchObject({
+      status: 'warning',
+      delivered: false,
+      attempts: 2,
+      webhook_status_code: 503,
+      diagnostics: { error_code: 'webhook_failed' },
+    });
+  });
+
+  it('sends nothing in a dry run and writes the payload for inspection', async () => {
+    for (const [args, config] of [
+      [['--dry-run-webhook'], null],
+      [[], 'destinations:\n  dry_run: true\n'],
+    ] as const) {
+      if (config) await writeText(root, 'configs/observability/weekly_payload.yaml', config);
+      const result = await deliver([
+        ...args,
+        '--job-id',
+        config ? '20251014T020000Z-weekly' : '20251014T010000Z-weekly',
+      ]);
+      const summary = result.json();
+      expect(result.exitCode).toBe(0);
+      expect(summary).toMatchObject({ status: 'dry_run', delivered: false, reason: 'dry_run', attempts: 0 });
+      const written = await readJson(root, summary.artefacts[0]);
+      expect(written.payload_checksum_sha256).toBe(summary.payload_checksum_sha256);
+    }
+    expect(server.requests).toHaveLength(0);
+    expect(existsSync(join(root, HISTORY))).toBe(false);
+  });
+
+  it('deletes history past the retention after recording it in the manifest', async () => {
+    await writeText(root, `${HISTORY}/2025-07-28.json`, '{"week_start":"2025-07-28"}');
+    await writeText(root, `${HISTORY}/2025-07-28.sig`, 'ab'.repeat(32));
+    const result = await deliver();
+    expect(result.json().diagnostics.history_deleted).toEqual([
+      `${HISTORY}/2025-07-28.json`,
+      `${HISTORY}/2025-07-28.sig`,
+    ]);
+    expect((await readdir(join(root, HISTORY))).sort()).toEqual([
+      '2025-10-06.json',
+      '2025-10-06.sig',
+      'manifest.jsonl',
+    ]);
+    const manifest = await readJsonLines(root, `${HISTORY}/manifest.jsonl`);
+    expect(manifest.map((line) => [line.event, line.path])).toEqual([
+      ['delivered', `${HISTORY}/2025-10-06.json`],
+      ['deleted', `${HISTORY}/2025-07-28.json`],
+      ['deleted', `${HISTORY}/2025-07-28.sig`],
+    ]);
+  });
+
+  it('delivers again after a crash between writing the payload and its signature', async () => {
+    const crashed = await deliver([], { ...webhookEnv(), OBS_FAULT_POINT: 'weekly:after-history-payload' });
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(existsSync(join(root, HISTORY, '2025-10-06.json'))).toBe(true);
+    expect(existsSync(join(root, HISTORY, '2025-10-06.sig'))).toBe(false);
+    // The killed run's lock would be taken over once stale; removing it stands in for that wait.
+    await rm(join(root, 'ops/.weekly.lock'), { recursive: true, force: true });
+
+    const retried = await deliver(['--job-id', '20251014T020000Z-weekly']);
+    expect(retried.json()).toMatchObject({ status: 'ok', delivered: true });
+    expect(server.requests).toHaveLength(2);
+    expect(await readFile(join(root, HISTORY, '2025-10-06.json'))).toEqual(server.requests[1]?.body);
+  });
+});
