@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
+import { type DashboardManifest, readManifest } from './manifest.js';
+
+/** One bundle under the history folder: `<history-dir>/<job_id>/` holding datasets and manifest. */
+export interface HistoryBundle {
+  folder: string;
+  manifest: DashboardManifest | null;
+  /** why the manifest could not be used (such a bundle is reported, never deleted) */
+  problem?: string;
+}
+
+const PARTIAL_MARK = '.partial-';
+
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Every bundle in the history folder (none when it does not exist), with its manifest read. */
+export async function listHistoryBundles(historyDir: string, manifestName: string): Promise<HistoryBundle[]> {
+  let names: string[];
+  try {
+    const entries = await readdir(historyDir, { withFileTypes: true });
+    names = entries
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return mapWithConcurrency(names, READ_CONCURRENCY, async (name): Promise<HistoryBundle> => {
+    const folder = join(historyDir, name);
+    const read = await readManifest(join(folder, manifestName));
+    if (read.kind === 'ok') return { folder, manifest: read.manifest };
+    return {
+      folder,
+      manifest: null,
+      problem: read.kind === 'missing' ? `no ${manifestName}` : `${manifestName} ${read.reason}`,
+    };
+  });
+}
+
+/**
+ * Copies a bundle (its datasets, then its manifest) to `<history-dir>/<job_id>/`. The copy is
+ * assembled in a hidden partial folder, fsync'ed and renamed into place, so the history never
+ * holds half a bundle; partial folders left by a crashed run are removed first (the job lock is
+ * held, so no live run owns them). A bundle already there for the same job id is replaced.
+ */
+export async function copyBundleToHistory(
+  manifestPath: string,
+  manifest: DashboardManifest,
+  historyDir: string,
+): Promise<string> {
+  await mkdir(historyDir, { recursive: true });
+  for (const entry of await readdir(historyDir)) {
+    if (entry.startsWith('.') && entry.includes(PARTIAL_MARK))
+      await rm(join(historyDir, entry), { recursive: true, force: true });
+  }
+  const target = join(historyDir, manifest.job_id);
+  const partial = join(
+    historyDir,
+    `.${manifest.job_id}${PARTIAL_MARK}${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
+  const bundleDir = dirname(manifestPath);
+  try {
+    for (const entry of manifest.datasets) {
+      const copy = resolve(partial, entry.path);
+      await mkdir(dirname(copy), { recursive: true });
+      await copyFile(resolve(bundleDir, entry.path), copy);
+      await syncPath(copy);
+    }
+    const manifestCopy = join(partial, basename(manifestPath));
+    await copyFile(manifestPath, manifestCopy);
+    await syncPath(manifestCopy);
+    await rm(target, { recursive: true, force: true });
+    await rename(partial, target);
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
+  await syncPath(historyDir);
+  return target;
+}

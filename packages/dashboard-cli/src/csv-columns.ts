@@ -1,0 +1,80 @@
+import { invalidInput } from './input-errors.js';
+
+const NULL_TOKENS = new Set(['', 'nan', 'none', 'null', 'na', 'n/a']);
+const TRUE_TOKENS = new Set(['true', '1', 'yes', 'y', 't']);
+const FALSE_TOKENS = new Set(['false', '0', 'no', 'n', 'f']);
+
+/**
+ * A CSV header, read by column name so that files with extra or reordered columns (the earlier
+ * tooling's and ours) load alike. Cell readers turn empty and NaN-like cells into null and
+ * report anything else unreadable as `invalid_input` naming the file, line and column.
+ */
+export class CsvColumns {
+  private readonly positions = new Map<string, number>();
+
+  constructor(
+    header: readonly string[],
+    private readonly shown: string,
+    private readonly what: string,
+  ) {
+    header.forEach((name, index) => {
+      const key = name.trim();
+      if (!this.positions.has(key)) this.positions.set(key, index);
+    });
+  }
+
+  has(column: string): boolean {
+    return this.positions.has(column);
+  }
+
+  requireColumns(columns: readonly string[]): void {
+    const missing = columns.filter((column) => !this.positions.has(column));
+    if (missing.length > 0) {
+      throw invalidInput(
+        `${this.what} ${this.shown}:1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+        this.shown,
+        { line: 1, missing_columns: missing },
+      );
+    }
+  }
+
+  /** The trimmed cell, or null when the column is absent or the cell is empty / NaN-like. */
+  text(cells: readonly string[], column: string): string | null {
+    const position = this.positions.get(column);
+    if (position === undefined) return null;
+    const value = (cells[position] ?? '').trim();
+    return NULL_TOKENS.has(value.toLowerCase()) ? null : value;
+  }
+
+  number(cells: readonly string[], column: string, line: number): number | null {
+    const value = this.text(cells, column);
+    if (value === null) return null;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed)) throw this.badCell(column, line, value, 'a number');
+    return parsed;
+  }
+
+  integer(cells: readonly string[], column: string, line: number): number | null {
+    const parsed = this.number(cells, column, line);
+    if (parsed !== null && !Number.isInteger(parsed))
+      throw this.badCell(column, line, String(cells[this.positions.get(column) as number]), 'a whole number');
+    return parsed;
+  }
+
+  boolean(cells: readonly string[], column: string, line: number): boolean | null {
+    const value = this.text(cells, column);
+    if (value === null) return null;
+    const lower = value.toLowerCase();
+    if (TRUE_TOKENS.has(lower)) return true;
+    if (FALSE_TOKENS.has(lower)) return false;
+    throw this.badCell(column, line, value, 'true or false');
+  }
+
+  private badCell(column: string, line: number, value: string, expected: string): Error {
+    return invalidInput(
+      `${this.what} ${this.shown}:${line}: column ${column}: ${JSON.stringify(value)} is not ${expected}`,
+      this.shown,
+      { line, column },
+    );
+  }
+}

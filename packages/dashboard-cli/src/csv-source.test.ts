@@ -1,0 +1,71 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CsvRecord, parseCsvBytes, streamCsvRecords } from './csv-source.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'csv-source-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function streamed(text: string): Promise<CsvRecord[]> {
+  const path = join(dir, `f-${Math.random().toString(36).slice(2)}.csv`);
+  await writeFile(path, text);
+  const records: CsvRecord[] = [];
+  for await (const record of streamCsvRecords(path, 'f.csv', 'test file')) records.push(record);
+  return records;
+}
+
+const cell = fc.stringMatching(/^[a-z0-9.\- ]{0,6}$/);
+
+describe('CSV sources', () => {
+  it('the unquoted fast path gives the same records as csv-parse', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((width) =>
+            fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 8 }),
+          ),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        async (rows, newline, blankLine) => {
+          const lines = rows.map((row) => row.join(','));
+          if (blankLine) lines.splice(1, 0, '');
+          const text = `${lines.join(newline)}${newline}`;
+          expect(parseCsvBytes(Buffer.from(text), 'f.csv', 'test file')).toEqual(await streamed(text));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('strips a BOM and reads quoted cells through csv-parse', () => {
+    const records = parseCsvBytes(Buffer.from('\uFEFFa,b\n"x,1",2\n'), 'f.csv', 'test file');
+    expect(records).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 2, cells: ['x,1', '2'] },
+    ]);
+  });
+
+  it('reports a row with the wrong number of cells with its line, on both paths', async () => {
+    expect(() => parseCsvBytes(Buffer.from('a,b\n1,2\n3\n'), 'f.csv', 'test file')).toThrow(/f\.csv:3:/);
+    expect(() => parseCsvBytes(Buffer.from('a,b\n"1",2\n3\n'), 'f.csv', 'test file')).toThrow(/f\.csv:3:/);
+    await expect(streamed('a,b\n1,2\n3\n')).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('reports a missing file as missing_input', async () => {
+    const iterate = async () => {
+      for await (const _ of streamCsvRecords(join(dir, 'nope.csv'), 'nope.csv', 'test file')) {
+        // nothing
+      }
+    };
+    await expect(iterate()).rejects.toMatchObject({
+      code: 'missing_input',
+      message: 'test file nope.csv does not exist',
+    });
+  });
+});

@@ -1,0 +1,188 @@
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { faultPoint, type JobContext, type JobOutcome } from '@obs-automation/core';
+import { listHistoryBundles } from './bundle-history.js';
+import type { DashboardOptions } from './dashboard-options.js';
+import { buildDatasets } from './dataset-builders.js';
+import { datasetFilePath, type RenderedDataset, renderDatasetFile } from './dataset-file.js';
+import { DASHBOARD_SCHEMA_VERSION, DATASET_NAMES, type DatasetName } from './dataset-names.js';
+import { exportDiagnostics } from './export-diagnostics.js';
+import { publishToHistory } from './history-publication.js';
+import { displayPath } from './input-files.js';
+import { type DashboardManifest, readManifest, renderManifest } from './manifest.js';
+import {
+  carriedEntries,
+  type DatasetState,
+  manifestEntry,
+  manifestHeartbeat,
+  mergedDatasetStates,
+  nextSequence,
+  orderedEntries,
+} from './manifest-composition.js';
+import { buildProvenance, readProvenanceFile } from './provenance.js';
+import { removeStaleTempFiles, StagedFiles } from './staged-files.js';
+import { runUploadCommand } from './upload-command.js';
+import { describeUploadFailure, uploadDiagnostics, uploadSummary } from './upload-report.js';
+
+export const DASHBOARD_BINARY = 'obs-dashboard';
+
+function datasetSummaries(requested: readonly DatasetName[], rendered: readonly RenderedDataset[]) {
+  return requested.map((name) => {
+    const item = rendered.find((candidate) => candidate.content.dataset === name);
+    return item
+      ? { name, status: 'ok', row_count: item.rowCount, checksum: item.checksum }
+      : { name, status: 'error', row_count: null, checksum: null };
+  });
+}
+
+/**
+ * One obs-dashboard run, under the job lock: build the requested datasets; write them and the
+ * sequenced manifest together; copy the bundle to the history and apply the retention; run the
+ * upload command. A failed dataset leaves its previous file and manifest entry in place while
+ * the others are still written (the run is then `error`, and neither history nor upload runs).
+ */
+export async function runDashboardExport(
+  options: DashboardOptions,
+  context: JobContext,
+): Promise<JobOutcome> {
+  const abs = context.resolvePath;
+  const shown = (absolute: string) => displayPath(context.root, absolute);
+  const outputDir = abs(options.outputDir);
+  const manifestPath = abs(options.manifest);
+  const bundleDir = dirname(manifestPath);
+  const supplied = options.provenance
+    ? await readProvenanceFile(abs(options.provenance), context.root)
+    : undefined;
+  const previous = await readManifest(manifestPath);
+  const history = await listHistoryBundles(abs(options.historyDir), basename(manifestPath));
+  await removeStaleTempFiles([
+    manifestPath,
+    ...DATASET_NAMES.map((name) => datasetFilePath(outputDir, name)),
+  ]);
+  context.checkpoint();
+
+  const built = await buildDatasets(options, {
+    root: context.root,
+    stateArchiveRoot: abs(options.stateArchiveRoot),
+    portfolioTelemetry: abs(options.portfolioTelemetry),
+    runsRoot: abs(options.runsRoot),
+    latencyRollup: abs(options.latencyRollup),
+  });
+  context.checkpoint();
+
+  const generatedAt = context.now.toISOString();
+  const rendered = built.contents.map((content) =>
+    renderDatasetFile(content, outputDir, { generatedAt, jobId: context.jobId }, options.indent),
+  );
+  const states: Record<string, DatasetState> = {};
+  for (const item of rendered) states[item.content.dataset] = 'ok';
+  for (const failure of built.failures) states[failure.dataset] = 'error';
+  const datasetStates = mergedDatasetStates(context.previousHeartbeat, states);
+  const diagnostics = exportDiagnostics(built, previous, history, shown, manifestPath);
+  const firstFailure = built.failures[0];
+  const summary: Record<string, unknown> = {
+    manifest: context.relativePath(manifestPath),
+    manifest_sequence: null,
+    datasets: datasetSummaries(options.datasets, rendered),
+    upload: uploadSummary('export_failed'),
+    history_pruned: 0,
+  };
+  if (rendered.length === 0) {
+    return { status: 'error', artefacts: [], diagnostics, summary, heartbeat: { datasets: datasetStates } };
+  }
+
+  const sequence = nextSequence(previous, history);
+  const carried = await carriedEntries(
+    previous,
+    new Set(rendered.map((item) => item.content.dataset)),
+    bundleDir,
+  );
+  if (carried.entries.length > 0)
+    diagnostics.carried_datasets = carried.entries.map((entry) => entry.dataset);
+  if (carried.dropped.length > 0) diagnostics.dropped_datasets = carried.dropped;
+  const manifest: DashboardManifest = {
+    schema_version: DASHBOARD_SCHEMA_VERSION,
+    sequence,
+    generated_at: generatedAt,
+    job_id: context.jobId,
+    datasets: orderedEntries([
+      ...rendered.map((item) => manifestEntry(item, bundleDir, generatedAt)),
+      ...carried.entries,
+    ]),
+    provenance: buildProvenance(
+      context,
+      DASHBOARD_BINARY,
+      [...new Set(built.contents.flatMap((content) => content.sources))],
+      supplied,
+    ),
+    heartbeat: manifestHeartbeat(context.previousHeartbeat, datasetStates, {
+      jobId: context.jobId,
+      at: generatedAt,
+      errorCode: firstFailure?.error.code ?? null,
+    }),
+  };
+  const manifestBytes = await renderManifest(shown(manifestPath), manifest, options.indent);
+  context.checkpoint();
+
+  await mkdir(outputDir, { recursive: true });
+  const stagedDatasets = new StagedFiles();
+  const stagedManifest = new StagedFiles();
+  try {
+    for (const item of rendered) await stagedDatasets.stage(item.path, item.bytes);
+    await stagedManifest.stage(manifestPath, manifestBytes);
+  } catch (error) {
+    await Promise.all([stagedDatasets.discard(), stagedManifest.discard()]);
+    throw error;
+  }
+  await stagedDatasets.commit();
+  faultPoint('dashboard:after-datasets-write');
+  await stagedManifest.commit();
+  faultPoint('dashboard:after-manifest-replace');
+  const artefacts = [...rendered.map((item) => item.path), manifestPath].map(context.relativePath);
+  summary.manifest_sequence = sequence;
+  const heartbeat = { sequence, datasets: datasetStates };
+  if (firstFailure) return { status: 'error', artefacts, diagnostics, summary, heartbeat };
+
+  const publication = await publishToHistory({
+    manifestPath,
+    manifest,
+    history,
+    historyDir: abs(options.historyDir),
+    archiveManifest: abs(options.archiveManifest),
+    retentionDays: options.historyRetentionDays,
+    now: context.now,
+    shown,
+  });
+  artefacts.push(context.relativePath(publication.folder));
+  summary.history_pruned = publication.pruned.length;
+  if (publication.pruned.length > 0) {
+    artefacts.push(context.relativePath(abs(options.archiveManifest)));
+    diagnostics.pruned_bundles = publication.pruned.map((line) => line.job_id);
+  }
+  context.checkpoint();
+
+  if (options.dryRun || !options.uploadCommand) {
+    summary.upload = uploadSummary(options.dryRun ? 'dry_run' : 'no_command');
+    return { status: options.dryRun ? 'dry_run' : 'ok', artefacts, diagnostics, summary, heartbeat };
+  }
+  const upload = await runUploadCommand({
+    command: options.uploadCommand,
+    cwd: context.root,
+    bundleEnv: {
+      OBS_DASHBOARD_DIR: bundleDir,
+      OBS_DASHBOARD_MANIFEST: manifestPath,
+      OBS_JOB_ID: context.jobId,
+      OBS_SEQUENCE: String(sequence),
+    },
+    timeoutSeconds: options.uploadTimeoutSeconds,
+    retries: options.uploadRetries,
+    signal: context.signal,
+  });
+  context.checkpoint();
+  summary.upload = uploadSummary(upload);
+  Object.assign(diagnostics, uploadDiagnostics(upload));
+  if (upload.ok) return { status: 'ok', artefacts, diagnostics, summary, heartbeat };
+  diagnostics.error_code = 'upload_failed';
+  diagnostics.error_message = describeUploadFailure(upload, options.uploadTimeoutSeconds);
+  return { status: 'error', artefacts, diagnostics, summary, heartbeat };
+}

@@ -1,0 +1,23 @@
+import type { JobDefinition } from '@obs-automation/core';
+import { DASHBOARD_CONFIG, type DashboardConfig } from './dashboard-config.js';
+import { DASHBOARD_BINARY, runDashboardExport } from './dashboard-export.js';
+import { DASHBOARD_OPTIONS, type DashboardOptions, finalizeDashboardOptions } from './dashboard-options.js';
+
+/** obs-dashboard: dashboard datasets with a sequenced, checksummed manifest, history and upload hook. */
+export const dashboardJob: JobDefinition<DashboardOptions, DashboardConfig> = {
+  name: 'dashboard',
+  binary: DASHBOARD_BINARY,
+  description:
+    'Exports the dashboard datasets (ev_history, slippage, turnover, latency) with a sequenced, checksummed manifest, keeps an 8-week history and runs the upload hook.',
+  examples: [
+    'obs-dashboard --dry-run',
+    'obs-dashboard --dataset ev_history --dataset slippage --strategy day_orb_5m.DayORB5m',
+    'obs-dashboard --upload-command \'aws s3 sync "$OBS_DASHBOARD_DIR" s3://bucket/dashboard/\'',
+  ],
+  options: DASHBOARD_OPTIONS,
+  config: DASHBOARD_CONFIG,
+  lockFile: (options) => options.lockFile,
+  heartbeatFile: (options) => options.heartbeatFile,
+  finalize: finalizeDashboardOptions,
+  run: runDashboardExport,
+};

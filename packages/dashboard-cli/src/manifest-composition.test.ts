@@ -1,0 +1,126 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DashboardManifest, ManifestDatasetEntry } from './manifest.js';
+import {
+  carriedEntries,
+  manifestHeartbeat,
+  mergedDatasetStates,
+  nextSequence,
+} from './manifest-composition.js';
+
+function entry(dataset: ManifestDatasetEntry['dataset'], path: string): ManifestDatasetEntry {
+  return {
+    dataset,
+    path,
+    checksum_sha256: 'c'.repeat(64),
+    row_count: 3,
+    generated_at: '2026-01-01T00:00:00.000Z',
+    source_hash: 'd'.repeat(64),
+  };
+}
+
+function manifest(sequence: number, datasets: ManifestDatasetEntry[] = []): DashboardManifest {
+  return {
+    schema_version: '1.0',
+    sequence,
+    generated_at: '2026-01-01T00:00:00.000Z',
+    job_id: '20260101T000000Z-dashboard',
+    datasets,
+    provenance: { command: 'obs-dashboard', commit_sha: 'x', inputs: ['ops'], environment: 'production' },
+  };
+}
+
+describe('nextSequence', () => {
+  it('is 1 without a previous manifest or history', () => {
+    expect(nextSequence({ kind: 'missing' }, [])).toBe(1);
+  });
+
+  it('follows the previous manifest', () => {
+    expect(nextSequence({ kind: 'ok', manifest: manifest(7) }, [])).toBe(8);
+  });
+
+  it('never goes below a history bundle (a lost or restored manifest)', () => {
+    const history = [
+      { folder: '/h/a', manifest: manifest(12) },
+      { folder: '/h/b', manifest: null, problem: 'no manifest.json' },
+    ];
+    expect(nextSequence({ kind: 'missing' }, history)).toBe(13);
+    expect(nextSequence({ kind: 'ok', manifest: manifest(3) }, history)).toBe(13);
+  });
+
+  it('uses the sequence of a manifest that fails its schema when it can still be read', () => {
+    expect(nextSequence({ kind: 'invalid', reason: 'bad', sequence: 41 }, [])).toBe(42);
+    expect(nextSequence({ kind: 'invalid', reason: 'bad', sequence: null }, [])).toBe(1);
+  });
+});
+
+describe('carriedEntries', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'carry-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps entries of datasets not written this run whose file is still in the bundle', async () => {
+    await mkdir(join(dir, 'data'));
+    await writeFile(join(dir, 'data', 'latency.json'), '{}');
+    await writeFile(join(dir, 'turnover.json'), '{}');
+    const previous = manifest(2, [
+      entry('ev_history', 'ev_history.json'),
+      entry('turnover', 'turnover.json'),
+      entry('latency', 'data/latency.json'),
+      entry('slippage', 'slippage.json'),
+    ]);
+    const result = await carriedEntries({ kind: 'ok', manifest: previous }, new Set(['ev_history']), dir);
+    expect(result.entries.map((item) => item.dataset)).toEqual(['turnover', 'latency']);
+    expect(result.dropped).toEqual(['slippage']);
+  });
+
+  it('drops entries pointing outside the bundle (absolute paths of the earlier tooling)', async () => {
+    await writeFile(join(dir, 'turnover.json'), '{}');
+    const previous = manifest(2, [
+      entry('turnover', join(dir, 'turnover.json')),
+      entry('latency', '../latency.json'),
+    ]);
+    const result = await carriedEntries({ kind: 'ok', manifest: previous }, new Set(), dir);
+    expect(result.entries).toEqual([]);
+    expect(result.dropped).toEqual(['turnover', 'latency']);
+  });
+});
+
+describe('dataset states and the manifest heartbeat', () => {
+  it('merges this run over the previous heartbeat', () => {
+    const previous = { datasets: { ev_history: 'error', latency: 'ok', bogus: 'ok' } };
+    expect(mergedDatasetStates(previous, { ev_history: 'ok' })).toEqual({ ev_history: 'ok', latency: 'ok' });
+  });
+
+  it('records a failure of this run, or carries a usable previous one', () => {
+    const previous = {
+      last_success_at: '2025-10-11T11:35:53.687028Z',
+      last_failure: { job_id: 'j', error_code: 'upload_failed', at: '2025-10-10T00:00:00Z' },
+    };
+    expect(
+      manifestHeartbeat(previous, {}, { jobId: 'k', at: '2026-01-01T00:00:00.000Z', errorCode: null }),
+    ).toEqual({
+      last_success_at: '2026-01-01T00:00:00.000Z',
+      last_failure: { job_id: 'j', error_code: 'upload_failed', at: '2025-10-10T00:00:00.000Z' },
+      datasets: {},
+    });
+    expect(
+      manifestHeartbeat(
+        previous,
+        {},
+        { jobId: 'k', at: '2026-01-01T00:00:00.000Z', errorCode: 'missing_input' },
+      ),
+    ).toMatchObject({
+      last_success_at: '2025-10-11T11:35:53.687Z',
+      last_failure: { job_id: 'k', error_code: 'missing_input' },
+    });
+    expect(
+      manifestHeartbeat({ last_failure: { job_id: 'j' } }, {}, { jobId: 'k', at: 'x', errorCode: null })
+        .last_failure,
+    ).toBeNull();
+  });
+});

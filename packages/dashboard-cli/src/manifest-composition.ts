@@ -1,0 +1,129 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { parseTimestamp } from '@obs-automation/core';
+import type { HistoryBundle } from './bundle-history.js';
+import type { RenderedDataset } from './dataset-file.js';
+import { DATASET_NAMES, type DatasetName } from './dataset-names.js';
+import { isJsonObject } from './json-values.js';
+import type { ManifestDatasetEntry, ManifestRead } from './manifest.js';
+import { sourceHash } from './source-hash.js';
+
+export type DatasetState = 'ok' | 'error';
+
+/**
+ * The next bundle sequence: one more than the previous manifest's and every history bundle's, so
+ * that a lost or hand-edited manifest never makes a sequence number repeat or go backwards.
+ */
+export function nextSequence(previous: ManifestRead, history: readonly HistoryBundle[]): number {
+  const previousSequence =
+    previous.kind === 'ok'
+      ? previous.manifest.sequence
+      : previous.kind === 'invalid'
+        ? (previous.sequence ?? 0)
+        : 0;
+  const historySequence = Math.max(0, ...history.map((bundle) => bundle.manifest?.sequence ?? 0));
+  return Math.max(previousSequence, historySequence) + 1;
+}
+
+/** Posix path of `absolute` relative to the bundle (manifest) folder. */
+function bundleRelativePath(bundleDir: string, absolute: string): string {
+  return relative(bundleDir, absolute).split(sep).join('/');
+}
+
+export function manifestEntry(
+  written: RenderedDataset,
+  bundleDir: string,
+  generatedAt: string,
+): ManifestDatasetEntry {
+  return {
+    dataset: written.content.dataset,
+    path: bundleRelativePath(bundleDir, written.path),
+    checksum_sha256: written.checksum,
+    row_count: written.rowCount,
+    generated_at: generatedAt,
+    source_hash: sourceHash(written.content.inputs),
+  };
+}
+
+function staysInBundle(path: string): boolean {
+  return !isAbsolute(path) && path !== '..' && !path.startsWith('../') && !path.includes('/../');
+}
+
+/**
+ * Entries of the previous manifest for datasets this run did not write (failed or not
+ * requested): their files are left in place and stay part of the bundle. An entry whose file
+ * is gone, or that points outside the bundle (absolute paths of the earlier tooling), is dropped
+ * and named.
+ */
+export async function carriedEntries(
+  previous: ManifestRead,
+  written: ReadonlySet<DatasetName>,
+  bundleDir: string,
+): Promise<{ entries: ManifestDatasetEntry[]; dropped: string[] }> {
+  const entries: ManifestDatasetEntry[] = [];
+  const dropped: string[] = [];
+  if (previous.kind !== 'ok') return { entries, dropped };
+  for (const entry of previous.manifest.datasets) {
+    if (written.has(entry.dataset)) continue;
+    const exists =
+      staysInBundle(entry.path) &&
+      (await stat(resolve(bundleDir, entry.path)).then(
+        (info) => info.isFile(),
+        () => false,
+      ));
+    if (exists) entries.push(entry);
+    else dropped.push(entry.dataset);
+  }
+  return { entries, dropped };
+}
+
+export function orderedEntries(entries: readonly ManifestDatasetEntry[]): ManifestDatasetEntry[] {
+  return [...entries].sort(
+    (left, right) => DATASET_NAMES.indexOf(left.dataset) - DATASET_NAMES.indexOf(right.dataset),
+  );
+}
+
+function isoOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? (parseTimestamp(value)?.toISOString() ?? null) : null;
+}
+
+function failureOrNull(value: unknown): { job_id: string; error_code: string; at: string } | null {
+  if (!isJsonObject(value)) return null;
+  const at = isoOrNull(value.at);
+  if (typeof value.job_id !== 'string' || typeof value.error_code !== 'string' || at === null) return null;
+  return { job_id: value.job_id, error_code: value.error_code, at };
+}
+
+/**
+ * The manifest's `heartbeat`: the export's state when the manifest was written, so a consumer of
+ * an uploaded bundle (who cannot see ops/) learns which datasets are stale. Values carried from
+ * the previous heartbeat are normalised; unusable ones become null.
+ */
+export function manifestHeartbeat(
+  previousHeartbeat: Record<string, unknown> | null,
+  datasets: Record<string, DatasetState>,
+  run: { jobId: string; at: string; errorCode: string | null },
+): Record<string, unknown> {
+  return {
+    last_success_at: run.errorCode === null ? run.at : isoOrNull(previousHeartbeat?.last_success_at),
+    last_failure:
+      run.errorCode === null
+        ? failureOrNull(previousHeartbeat?.last_failure)
+        : { job_id: run.jobId, error_code: run.errorCode, at: run.at },
+    datasets,
+  };
+}
+
+/** Dataset states of this run over those of the previous heartbeat (datasets not exported keep theirs). */
+export function mergedDatasetStates(
+  previousHeartbeat: Record<string, unknown> | null,
+  current: Record<string, DatasetState>,
+): Record<string, DatasetState> {
+  const previous = isJsonObject(previousHeartbeat?.datasets) ? previousHeartbeat.datasets : {};
+  const merged: Record<string, DatasetState> = {};
+  for (const name of DATASET_NAMES) {
+    const state = current[name] ?? previous[name];
+    if (state === 'ok' || state === 'error') merged[name] = state;
+  }
+  return merged;
+}

@@ -1,0 +1,87 @@
+import { stat } from 'node:fs/promises';
+import { parseTimestamp, sha256Hex } from '@obs-automation/core';
+import { invalidInput } from './input-errors.js';
+import { displayPath, type InputFile, parseJsonInput, readInputFile } from './input-files.js';
+import { isJsonObject } from './json-values.js';
+
+/** One strategy of the router telemetry's `execution_health`. */
+export interface ExecutionRow {
+  strategy: string;
+  slippage_bps: number | null;
+  reject_rate: number | null;
+  fill_count: number | null;
+  window_days: number | null;
+  as_of: string;
+}
+
+export interface PortfolioTelemetry {
+  rows: ExecutionRow[];
+  input: InputFile;
+}
+
+const NUMERIC_FIELDS = ['slippage_bps', 'reject_rate', 'fill_count', 'window_days'] as const;
+
+function numericField(
+  entry: Record<string, unknown>,
+  key: string,
+  shown: string,
+  strategy: string,
+): number | null {
+  const value = entry[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw invalidInput(
+    `portfolio telemetry ${shown}: execution_health.${strategy}.${key} is not a number`,
+    shown,
+    {
+      key: `execution_health.${strategy}.${key}`,
+    },
+  );
+}
+
+async function asOfOf(document: Record<string, unknown>, absolute: string, shown: string): Promise<string> {
+  const generatedAt = document.generated_at;
+  if (generatedAt === undefined || generatedAt === null) return (await stat(absolute)).mtime.toISOString();
+  const parsed = typeof generatedAt === 'string' ? parseTimestamp(generatedAt) : null;
+  if (!parsed) {
+    throw invalidInput(`portfolio telemetry ${shown}: generated_at is not an ISO-8601 timestamp`, shown, {
+      key: 'generated_at',
+    });
+  }
+  return parsed.toISOString();
+}
+
+/**
+ * Reads the router telemetry: one execution row per strategy of `execution_health` (fields the
+ * router did not report are null), stamped with the telemetry's `generated_at` or, when it has
+ * none, the file's modification time.
+ */
+export async function readPortfolioTelemetry(absolute: string, root: string): Promise<PortfolioTelemetry> {
+  const shown = displayPath(root, absolute);
+  const bytes = await readInputFile(absolute, shown, 'portfolio telemetry');
+  const document = parseJsonInput(bytes, shown, 'portfolio telemetry');
+  if (!isJsonObject(document)) throw invalidInput(`portfolio telemetry ${shown} is not a JSON object`, shown);
+  const health = document.execution_health ?? {};
+  if (!isJsonObject(health)) {
+    throw invalidInput(`portfolio telemetry ${shown}: execution_health is not an object`, shown, {
+      key: 'execution_health',
+    });
+  }
+  const asOf = await asOfOf(document, absolute, shown);
+  const rows = Object.entries(health).map(([strategy, entry]): ExecutionRow => {
+    if (!isJsonObject(entry)) {
+      throw invalidInput(
+        `portfolio telemetry ${shown}: execution_health.${strategy} is not an object`,
+        shown,
+        {
+          key: `execution_health.${strategy}`,
+        },
+      );
+    }
+    const [slippage_bps, reject_rate, fill_count, window_days] = NUMERIC_FIELDS.map((key) =>
+      numericField(entry, key, shown, strategy),
+    ) as [number | null, number | null, number | null, number | null];
+    return { strategy, slippage_bps, reject_rate, fill_count, window_days, as_of: asOf };
+  });
+  return { rows, input: { path: shown, sha256: sha256Hex(bytes) } };
+}

@@ -1,0 +1,61 @@
+import type { JobContext } from '@obs-automation/core';
+import { invalidInput } from './input-errors.js';
+import { displayPath, parseJsonInput, readInputFile } from './input-files.js';
+import { isJsonObject } from './json-values.js';
+import type { ManifestProvenance } from './manifest.js';
+
+const STRING_KEYS = ['command', 'commit_sha'] as const;
+
+/**
+ * Reads a `--provenance` JSON object (e.g. written by the pipeline that produced the inputs) and
+ * checks the keys the manifest relies on, so a bad file stops the run before anything is written.
+ */
+export async function readProvenanceFile(absolute: string, root: string): Promise<Record<string, unknown>> {
+  const shown = displayPath(root, absolute);
+  const value = parseJsonInput(
+    await readInputFile(absolute, shown, 'provenance file'),
+    shown,
+    'provenance file',
+  );
+  if (!isJsonObject(value)) throw invalidInput(`provenance file ${shown} is not a JSON object`, shown);
+  for (const key of STRING_KEYS) {
+    if (key in value && (typeof value[key] !== 'string' || value[key] === '')) {
+      throw invalidInput(`provenance file ${shown}: ${key} must be a non-empty string`, shown, { key });
+    }
+  }
+  const inputs = value.inputs;
+  if (
+    inputs !== undefined &&
+    !(Array.isArray(inputs) && inputs.every((item) => typeof item === 'string' && item !== ''))
+  ) {
+    throw invalidInput(`provenance file ${shown}: inputs must be a list of paths`, shown, { key: 'inputs' });
+  }
+  const environment = value.environment;
+  if (environment !== undefined && typeof environment !== 'string' && !isJsonObject(environment)) {
+    throw invalidInput(`provenance file ${shown}: environment must be a string or an object`, shown, {
+      key: 'environment',
+    });
+  }
+  return value;
+}
+
+/**
+ * The manifest's provenance: the run context fills `command`, `commit_sha`, `environment` and
+ * `inputs`; a `--provenance` file's keys are merged over them, except that its `inputs` are
+ * added to (not replacing) the inputs this run actually read.
+ */
+export function buildProvenance(
+  context: Pick<JobContext, 'command' | 'commitSha' | 'environment'>,
+  binary: string,
+  inputs: readonly string[],
+  supplied: Record<string, unknown> = {},
+): ManifestProvenance {
+  const suppliedInputs = (supplied.inputs as string[] | undefined) ?? [];
+  return {
+    command: [binary, context.command].filter(Boolean).join(' '),
+    commit_sha: context.commitSha,
+    environment: context.environment,
+    ...supplied,
+    inputs: [...new Set([...suppliedInputs, ...inputs])],
+  };
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { parseAnyTimestamp } from './compact-timestamp.js';
+import { CsvColumns } from './csv-columns.js';
+import { type CsvRecord, streamCsvRecords } from './csv-source.js';
+import { invalidInput } from './input-errors.js';
+import { displayPath, type InputFile } from './input-files.js';
+
+/** One run of runs/index.csv, read by column name (the earlier tooling's wide header loads too). */
+export interface RunIndexRow {
+  runId: string;
+  runDir: string | null;
+  timestamp: string | null;
+  symbol: string | null;
+  mode: string | null;
+  equity: number | null;
+  trades: number | null;
+  wins: number | null;
+  winRate: number | null;
+}
+
+export interface LatestRuns {
+  runs: RunIndexRow[];
+  input: InputFile;
+}
+
+/** Compact stamps and ISO timestamps become ISO-8601 UTC; anything else is kept as written. */
+function normaliseTimestamp(text: string | null): string | null {
+  if (text === null) return null;
+  return parseAnyTimestamp(text)?.toISOString() ?? text;
+}
+
+function toRow(columns: CsvColumns, { cells, line }: CsvRecord, shown: string): RunIndexRow {
+  const runId = columns.text(cells, 'run_id');
+  if (runId === null) throw invalidInput(`runs index ${shown}:${line}: run_id is empty`, shown, { line });
+  return {
+    runId,
+    runDir: columns.text(cells, 'run_dir'),
+    timestamp: normaliseTimestamp(columns.text(cells, 'timestamp')),
+    symbol: columns.text(cells, 'symbol'),
+    mode: columns.text(cells, 'mode'),
+    equity: columns.number(cells, 'equity', line),
+    trades: columns.integer(cells, 'trades', line),
+    wins: columns.integer(cells, 'wins', line),
+    winRate: columns.number(cells, 'win_rate', line),
+  };
+}
+
+/**
+ * The last `limit` rows of runs/index.csv in file order. The file is streamed (and hashed in the
+ * same pass) keeping only a window of recent records, so its size does not matter; only the
+ * kept rows are interpreted.
+ */
+export async function readLatestRuns(absolute: string, root: string, limit: number): Promise<LatestRuns> {
+  const shown = displayPath(root, absolute);
+  const hash = createHash('sha256');
+  let columns: CsvColumns | null = null;
+  let recent: CsvRecord[] = [];
+  for await (const record of streamCsvRecords(absolute, shown, 'runs index', (chunk) => hash.update(chunk))) {
+    if (!columns) {
+      columns = new CsvColumns(record.cells, shown, 'runs index');
+      columns.requireColumns(['run_id']);
+      continue;
+    }
+    recent.push(record);
+    if (recent.length >= limit * 2) recent = recent.slice(-limit);
+  }
+  const kept = recent.slice(-limit);
+  return {
+    runs: columns ? kept.map((record) => toRow(columns as CsvColumns, record, shown)) : [],
+    input: { path: shown, sha256: hash.digest('hex') },
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseAnyTimestamp, parseCompactUtcStamp } from './compact-timestamp.js';
+import { stateExportTimestamp } from './state-export-timestamp.js';
+
+describe('stateExportTimestamp', () => {
+  it('reads the UTC stamp of a plain YYYYMMDD_HHMMSS.json name', () => {
+    expect(stateExportTimestamp('20250924_121343.json', {})?.toISOString()).toBe('2025-09-24T12:13:43.000Z');
+  });
+
+  it('reads the leading stamp of the long form and ignores the local stamp at the end', () => {
+    const name = '20250923_125717_USDJPY_conservative_20250923_215717.json';
+    expect(stateExportTimestamp(name, {})?.toISOString()).toBe('2025-09-23T12:57:17.000Z');
+  });
+
+  it('prefers the file name over meta.last_timestamp', () => {
+    const document = { meta: { last_timestamp: '2025-09-30T12:00:00' } };
+    expect(stateExportTimestamp('20251004_104302.json', document)?.toISOString()).toBe(
+      '2025-10-04T10:43:02.000Z',
+    );
+  });
+
+  it('falls back to meta.last_timestamp, reading a zone-less time as UTC', () => {
+    const document = { meta: { last_timestamp: '2025-09-30T12:00:00' } };
+    expect(stateExportTimestamp('state.json', document)?.toISOString()).toBe('2025-09-30T12:00:00.000Z');
+    const withOffset = { meta: { last_timestamp: '2025-09-30T21:00:00+09:00' } };
+    expect(stateExportTimestamp('state.json', withOffset)?.toISOString()).toBe('2025-09-30T12:00:00.000Z');
+  });
+
+  it('falls back to meta.last_timestamp when the name holds an impossible time', () => {
+    const document = { meta: { last_timestamp: '2025-09-30T12:00:00Z' } };
+    expect(stateExportTimestamp('20251340_250000.json', document)?.toISOString()).toBe(
+      '2025-09-30T12:00:00.000Z',
+    );
+  });
+
+  it('is null without either', () => {
+    expect(stateExportTimestamp('override.json', {})).toBeNull();
+    expect(stateExportTimestamp('override.json', { meta: { last_timestamp: 'yesterday' } })).toBeNull();
+    expect(stateExportTimestamp('override.json', { meta: 'x' })).toBeNull();
+  });
+});
+
+describe('compact stamps', () => {
+  it('needs the stamp to end the text or be followed by _ or .', () => {
+    expect(parseCompactUtcStamp('20250924_121343')?.toISOString()).toBe('2025-09-24T12:13:43.000Z');
+    expect(parseCompactUtcStamp('20250924_1213439.json')).toBeNull();
+    expect(parseCompactUtcStamp('x20250924_121343.json')).toBeNull();
+  });
+
+  it('parseAnyTimestamp reads compact and ISO forms', () => {
+    expect(parseAnyTimestamp(' 20261014_000945 ')?.toISOString()).toBe('2026-10-14T00:09:45.000Z');
+    expect(parseAnyTimestamp('2026-10-14 00:09:45')?.toISOString()).toBe('2026-10-14T00:09:45.000Z');
+    expect(parseAnyTimestamp('run 7')).toBeNull();
+  });
+});

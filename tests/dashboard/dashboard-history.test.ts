@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeWorkspace } from '../support/cli-process.js';
+import {
+  NOW,
+  nowPlus,
+  readJson,
+  readJsonLines,
+  runBundleVerify,
+  runDashboard,
+  writeDashboardWorkspace,
+} from './support/dashboard-run.js';
+
+let root: string;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ root, cleanup } = await makeWorkspace('obs-dashboard-history-'));
+  await writeDashboardWorkspace(root);
+});
+afterEach(() => cleanup());
+
+const HISTORY = 'ops/dashboard_export_history';
+const ARCHIVE = 'ops/dashboard_export_archive_manifest.jsonl';
+
+describe('obs-dashboard history retention', () => {
+  it('deletes bundles older than the retention after recording each in the archive manifest', async () => {
+    for (const now of [NOW, nowPlus(1), nowPlus(30)])
+      expect((await runDashboard(root, [], { now })).exitCode).toBe(0);
+    const firstTwo = await Promise.all(
+      (await readdir(join(root, HISTORY)))
+        .sort()
+        .slice(0, 2)
+        .map((name) => readJson(root, `${HISTORY}/${name}/manifest.json`)),
+    );
+
+    const result = await runDashboard(root, [], { now: nowPlus(57, 30) });
+    expect(result.exitCode).toBe(0);
+    expect(result.json().history_pruned).toBe(2);
+    expect(result.json().artefacts).toContain(ARCHIVE);
+    expect((await readdir(join(root, HISTORY))).sort()).toEqual([
+      '20261224T121000Z-dashboard',
+      '20270120T124000Z-dashboard',
+    ]);
+    const lines = await readJsonLines(root, ARCHIVE);
+    expect(lines).toEqual(
+      firstTwo.map((manifest) => ({
+        job_id: manifest.job_id,
+        sequence: manifest.sequence,
+        deleted_at: new Date(nowPlus(57, 30)).toISOString(),
+        path: `${HISTORY}/${manifest.job_id}`,
+        datasets: manifest.datasets.map((entry: Record<string, unknown>) => ({
+          dataset: entry.dataset,
+          checksum_sha256: entry.checksum_sha256,
+          row_count: entry.row_count,
+        })),
+      })),
+    );
+    const verification = await runBundleVerify(root, [], nowPlus(57, 30));
+    expect(verification.json().failures).toEqual([]);
+  });
+
+  it('keeps and reports a history bundle whose manifest is unreadable, and continues the sequence', async () => {
+    expect((await runDashboard(root)).exitCode).toBe(0);
+    const broken = join(root, HISTORY, '20261124T121000Z-dashboard', 'manifest.json');
+    await writeFile(broken, '{"sequence": 1,');
+    const result = await runDashboard(root, [], { now: nowPlus(90) });
+    expect(result.exitCode).toBe(0);
+    expect(result.json()).toMatchObject({ manifest_sequence: 2, history_pruned: 0 });
+    expect(result.json().diagnostics.history_unreadable).toEqual([
+      expect.stringContaining(`${HISTORY}/20261124T121000Z-dashboard: manifest.json not valid JSON`),
+    ]);
+    expect(existsSync(broken)).toBe(true);
+  });
+
+  it('lets obs-verify bundle find a bundle left past retention without a record', async () => {
+    for (const now of [NOW, nowPlus(1)]) expect((await runDashboard(root, [], { now })).exitCode).toBe(0);
+    const verification = await runBundleVerify(root, ['--retention-days', '1'], nowPlus(3));
+    expect(verification.exitCode).toBe(1);
+    expect(verification.json().failures).toEqual([
+      expect.objectContaining({ check: 'history_retention', error_code: 'retention_violation' }),
+    ]);
+  });
+});
