@@ -33,7 +33,7 @@ describe('obs-dashboard started ten times at once', () => {
     expect(ran.length + skipped.length).toBe(10);
     expect(ran.length).toBeGreaterThan(0);
     for (const summary of skipped) expect(summary.diagnostics.error_code).toBe('lock_not_acquired');
-    const sequences = ran.map((summary: JsonDocument) => summary.manifest_sequence).sort((a, b) => a - b);
+    const sequences = ran.map((summary: JsonDocument) => summary.sequence).sort((a, b) => a - b);
     expect(sequences).toEqual(Array.from({ length: ran.length }, (_, index) => index + 1));
 
     const manifest = await readJson(root, 'out/dashboard/manifest.json');

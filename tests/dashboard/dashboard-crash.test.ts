@@ -43,7 +43,7 @@ describe('obs-dashboard killed at each named point', () => {
       const next = await runDashboard(root, [], { now: nowPlus(60, 15) });
       expect(next.exitCode).toBe(0);
       const manifestWritten = point !== 'dashboard:after-datasets-write';
-      expect(next.json().manifest_sequence).toBe(manifestWritten ? 3 : 2);
+      expect(next.json().sequence).toBe(manifestWritten ? 3 : 2);
       const verification = await runBundleVerify(root, [], nowPlus(60, 15));
       expect(verification.json().failures).toEqual([]);
 

@@ -32,7 +32,7 @@ describe('obs-dashboard export', () => {
     const result = await runDashboard(root);
     expect(result.exitCode).toBe(0);
     const summary = result.json();
-    expect(summary).toMatchObject({ status: 'ok', manifest_sequence: 1, history_pruned: 0 });
+    expect(summary).toMatchObject({ status: 'ok', sequence: 1, history_pruned: 0 });
     expect(summary.upload).toMatchObject({ status: 'skipped', reason: 'no_command', attempts: 0 });
     const manifest = await readJson(root, 'out/dashboard/manifest.json');
     expect(manifest.datasets.map((entry: JsonDocument) => entry.dataset)).toEqual([
@@ -137,7 +137,7 @@ describe('obs-dashboard export', () => {
     for (const [index, minute] of ['11', '12', '13'].entries()) {
       const result = await runDashboard(root, [], { now: `2026-11-24T12:${minute}:00Z` });
       expect(result.exitCode).toBe(0);
-      expect(result.json().manifest_sequence).toBe(index + 1);
+      expect(result.json().sequence).toBe(index + 1);
       expect((await readJson(root, 'out/dashboard/manifest.json')).sequence).toBe(index + 1);
       expect((await readJson(root, 'ops/dashboard_export_heartbeat.json')).sequence).toBe(index + 1);
     }
@@ -153,7 +153,7 @@ describe('obs-dashboard export', () => {
     );
     expect(copy.sequence).toBe(2);
     const log = await readJsonLines(root, 'ops/automation_runs.log');
-    expect(log.map((entry) => entry.summary.manifest_sequence)).toEqual([1, 2, 3]);
+    expect(log.map((entry) => entry.summary.sequence)).toEqual([1, 2, 3]);
     expect(log[2]).toMatchObject({ job_name: 'dashboard', status: 'ok' });
     expect(log[2].summary.datasets).toHaveLength(4);
   });
@@ -250,7 +250,7 @@ describe('obs-dashboard export', () => {
     const marker = join(root, 'uploaded');
     const result = await runDashboard(root, ['--dry-run', '--upload-command', `touch ${marker}`]);
     expect(result.exitCode).toBe(0);
-    expect(result.json()).toMatchObject({ status: 'dry_run', manifest_sequence: 1 });
+    expect(result.json()).toMatchObject({ status: 'dry_run', sequence: 1 });
     expect(result.json().upload).toMatchObject({ status: 'skipped', reason: 'dry_run' });
     expect(existsSync(marker)).toBe(false);
     expect((await runBundleVerify(root)).exitCode).toBe(0);

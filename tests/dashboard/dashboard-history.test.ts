@@ -68,7 +68,7 @@ describe('obs-dashboard history retention', () => {
     await writeFile(broken, '{"sequence": 1,');
     const result = await runDashboard(root, [], { now: nowPlus(90) });
     expect(result.exitCode).toBe(0);
-    expect(result.json()).toMatchObject({ manifest_sequence: 2, history_pruned: 0 });
+    expect(result.json()).toMatchObject({ sequence: 2, history_pruned: 0 });
     expect(result.json().diagnostics.history_unreadable).toEqual([
       expect.stringContaining(`${HISTORY}/20261124T121000Z-dashboard: manifest.json not valid JSON`),
     ]);

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { JobError } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
-import { printSummary } from './job-runner.js';
+import { printSummary } from './job-summary.js';
 
 /**
  * Owns the process for one CLI invocation: turns SIGTERM/SIGINT into an interruption the job

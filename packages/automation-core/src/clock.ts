@@ -1,20 +1,51 @@
 import { usageError } from './job-error.js';
 
-const ZONE_SUFFIX = /(Z|[+-]\d{2}:?\d{2})$/i;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+function offsetMinutes(zone: string | undefined): number | null {
+  if (zone === undefined || zone.toUpperCase() === 'Z') return 0;
+  const hours = Number(zone.slice(1, 3));
+  const minutes = Number(zone.slice(-2));
+  if (hours > 23 || minutes > 59) return null;
+  return (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+}
 
 /**
- * Parses an ISO-8601 timestamp; a timestamp without a zone is read as UTC. Returns null when
- * the text is not a timestamp.
+ * Parses an ISO-8601 timestamp (`T` or a space between date and time, optional seconds and
+ * fraction, `Z` or a `±hh:mm`/`±hhmm` offset); a timestamp without a zone is read as UTC.
+ * Returns null when the text is not a timestamp or names a day that does not exist
+ * (2026-02-30 is rejected, not rolled over into March).
  */
 export function parseTimestamp(text: string): Date | null {
-  const trimmed = text.trim();
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(trimmed))
-    return null;
-  let normalised = trimmed.replace(' ', 'T');
-  if (normalised.length === 10) normalised += 'T00:00:00';
-  if (!ZONE_SUFFIX.test(normalised)) normalised += 'Z';
-  const millis = Date.parse(normalised);
-  return Number.isNaN(millis) ? null : new Date(millis);
+  const match = TIMESTAMP.exec(text.trim());
+  if (!match) return null;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone] = match;
+  const fields = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [y, mo, d, h, mi, s] = fields;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  const offset = offsetMinutes(zone);
+  if (offset === null) return null;
+  const millis = Number(fraction.slice(0, 3).padEnd(3, '0'));
+  // setUTCFullYear, unlike Date.UTC, does not map the years 0–99 onto 1900–1999.
+  const at = new Date(0);
+  at.setUTCFullYear(y, mo - 1, d);
+  at.setUTCHours(h, mi, s, millis);
+  return new Date(at.getTime() - offset * 60_000);
 }
 
 /** The run's clock: `--now` (or `OBS_NOW`) when given, else the system time. */
@@ -23,9 +54,8 @@ export function resolveNow(flagValue: string | undefined, env: NodeJS.ProcessEnv
   if (text === undefined || text === '') return new Date();
   const parsed = parseTimestamp(text);
   if (!parsed) {
-    throw usageError(`--now "${text}" is not an ISO-8601 timestamp`, {
-      flag: flagValue === undefined ? 'OBS_NOW' : '--now',
-    });
+    const source = flagValue === undefined ? 'OBS_NOW' : '--now';
+    throw usageError(`${source} "${text}" is not an ISO-8601 timestamp`, { flag: source });
   }
   return parsed;
 }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configError } from './job-error.js';
 
@@ -52,6 +51,8 @@ export async function loadYamlConfig<S extends z.ZodType>(
       config_path: absolute,
     });
   }
+  // yaml is loaded on first use: a run without a config file never pays for it.
+  const { parseDocument } = await import('yaml');
   const document = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const first = document.errors[0];

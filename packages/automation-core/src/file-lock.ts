@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JobError } from './job-error.js';
 
 export const DEFAULT_LOCK_STALE_SECONDS = 600;
@@ -20,6 +20,8 @@ export interface LockOptions {
 }
 
 const LOCK_STALE_MIN_MS = 2000;
+const MIN_RETRY_PAUSE_MS = 5;
+const MAX_RETRY_PAUSE_MS = 40;
 // Locks around a single append are held for milliseconds; a holder killed inside one is taken over quickly.
 const SHORT_LOCK_STALE_SECONDS = 5;
 
@@ -36,28 +38,41 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
   const staleMs = Math.max(LOCK_STALE_MIN_MS, (options.staleSeconds ?? DEFAULT_LOCK_STALE_SECONDS) * 1000);
   const waitMs = options.waitMs ?? 0;
   const controller = new AbortController();
+  // Loaded on first use: --help, --config-dump and usage errors never take a lock.
+  const { default: lockfile } = await import('proper-lockfile');
   const started = performance.now();
   await mkdir(dirname(lockPath), { recursive: true });
+  const lockOptions = {
+    lockfilePath: lockPath,
+    realpath: false,
+    stale: staleMs,
+    update: Math.max(1000, Math.floor(staleMs / 4)),
+    retries: 0,
+    onCompromised: (error: Error) => {
+      controller.abort(
+        new JobError('lock_compromised', `lock ${lockPath} was compromised: ${error.message}`, {
+          lock_file: lockPath,
+        }),
+      );
+    },
+  };
+  // proper-lockfile's own retries would also retry errors such as EACCES for the whole wait;
+  // only a busy lock is worth waiting for.
+  const deadline = started + waitMs;
+  let pause = MIN_RETRY_PAUSE_MS;
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(lockPath, {
-      lockfilePath: lockPath,
-      realpath: false,
-      stale: staleMs,
-      update: Math.max(1000, Math.floor(staleMs / 4)),
-      retries:
-        waitMs > 0 ? { retries: Math.ceil(waitMs / 20), minTimeout: 5, maxTimeout: 40, factor: 1.2 } : 0,
-      onCompromised: (error: Error) => {
-        controller.abort(
-          new JobError('lock_compromised', `lock ${lockPath} was compromised: ${error.message}`, {
-            lock_file: lockPath,
-          }),
-        );
-      },
-    });
-  } catch (error) {
-    if (isLockBusy(error)) return null;
-    throw error;
+  for (;;) {
+    try {
+      release = await lockfile.lock(lockPath, lockOptions);
+      break;
+    } catch (error) {
+      const remaining = deadline - performance.now();
+      if (!isLockBusy(error)) throw error;
+      if (remaining <= 0) return null;
+      // Jitter keeps waiting processes from retrying in lockstep.
+      await sleep(Math.min(remaining, pause * (0.5 + Math.random())));
+      pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 1.5);
+    }
   }
   const latencyMs = Math.round(performance.now() - started);
   let released = false;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.js';
+import type { JobOutcome } from './job-definition.js';
 
 export type HeartbeatRead =
   | { kind: 'missing' }
@@ -32,4 +33,33 @@ export async function readHeartbeat(path: string): Promise<HeartbeatRead> {
 
 export async function writeHeartbeat(path: string, data: Record<string, unknown>): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`);
+}
+
+/**
+ * The heartbeat after a run: the previous fields (so job-specific state such as alert streaks
+ * carries over), the job's own fields, then the fields common to every job. A failed run keeps
+ * the previous `last_success_at` and records itself as `last_failure`.
+ */
+export function buildHeartbeat(
+  previous: HeartbeatRead,
+  outcome: JobOutcome,
+  jobId: string,
+  nowIso: string,
+): Record<string, unknown> {
+  const base = previous.kind === 'ok' ? previous.data : {};
+  const succeeded = outcome.status !== 'error';
+  const failure: HeartbeatFailure = {
+    job_id: jobId,
+    error_code: String(outcome.diagnostics?.error_code ?? 'internal_error'),
+    at: nowIso,
+  };
+  return {
+    ...base,
+    ...outcome.heartbeat,
+    job_id: jobId,
+    status: outcome.status,
+    generated_at: nowIso,
+    last_success_at: succeeded ? nowIso : (base.last_success_at ?? null),
+    last_failure: succeeded ? (base.last_failure ?? null) : failure,
+  };
 }

@@ -12,6 +12,8 @@ export interface OptionSpec {
   description: string;
   /** built-in default, used when neither the flag nor the config sets the option */
   defaultValue?: unknown;
+  /** how --help shows the default when it is not a literal value, e.g. `the job's lock file` */
+  defaultLabel?: string;
   /** validates (and coerces) both a flag's string and a config value */
   schema: z.ZodType;
   /** may be given several times; the value is then a list */
@@ -36,6 +38,8 @@ export interface ResolvedInput<C> {
   configPath: string;
   configExists: boolean;
   root: string;
+  /** the run's clock (`--now`), for options whose validity depends on time */
+  now: Date;
   /** keys whose value came from the command line */
   explicit: ReadonlySet<string>;
 }

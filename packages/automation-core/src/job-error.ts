@@ -35,6 +35,15 @@ export function exitCodeForStatus(status: JobStatus): number {
   return status === 'error' ? EXIT_FAILED : EXIT_OK;
 }
 
+/** A readable message for anything thrown, including values that are not Errors. */
 export function errorMessageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    const json = JSON.stringify(error);
+    if (json !== undefined) return `non-Error value thrown: ${json}`;
+  } catch {
+    // fall through to String(): a value JSON cannot represent (BigInt, cycles)
+  }
+  return `non-Error value thrown: ${String(error)}`;
 }

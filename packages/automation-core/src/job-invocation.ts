@@ -1,12 +1,14 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveNow } from './clock.js';
 import { loadYamlConfig } from './config-loader.js';
 import { DEFAULT_LOCK_STALE_SECONDS } from './file-lock.js';
 import type { JobDefinition, OptionSpec } from './job-definition.js';
-import { JobError, usageError } from './job-error.js';
-import { validateJobId } from './job-id.js';
-import { optionKey, resolveOptionValues } from './option-resolution.js';
+import { usageError } from './job-error.js';
+import { jobSlug, validateJobId } from './job-id.js';
+import { describeZodIssue, isZodError, optionKey, resolveOptionValues } from './option-resolution.js';
+import { describeCommand } from './run-context.js';
 
 export interface CommonOptions {
   root: string;
@@ -38,12 +40,15 @@ interface CommonFlag {
 
 function commonFlags(definition: JobDefinition<unknown, unknown>): CommonFlag[] {
   return [
-    { flags: '--root <dir>', description: 'workspace root (env OBS_ROOT; default: current directory)' },
+    {
+      flags: '--root <dir>',
+      description: 'workspace root (default: env OBS_ROOT, else the current directory)',
+    },
     ...(definition.config
       ? [
           {
             flags: `${definition.config.flag ?? '--config'} <yaml>`,
-            description: `job config (default: ${definition.config.defaultPath})`,
+            description: `job config; a missing default file means built-in defaults (default: ${definition.config.defaultPath})`,
           },
         ]
       : []),
@@ -51,10 +56,14 @@ function commonFlags(definition: JobDefinition<unknown, unknown>): CommonFlag[] 
       flags: '--job-name <name>',
       description: `job name for the job id and log (default: ${definition.name})`,
     },
-    { flags: '--job-id <id>', description: 'job id override, must match ^[0-9]{8}T[0-9]{6}Z-[a-z0-9_-]+$' },
+    {
+      flags: '--job-id <id>',
+      description:
+        'job id, must match ^[0-9]{8}T[0-9]{6}Z-[a-z0-9_-]+$ (default: <--now as YYYYMMDDThhmmssZ>-<job name slug>)',
+    },
     {
       flags: '--now <iso>',
-      description: 'clock override for every time rule (env OBS_NOW; default: system time)',
+      description: 'clock override for every time rule (default: env OBS_NOW, else the system time)',
     },
     { flags: '--log-file <path>', description: `run log (default: ${DEFAULT_LOG_FILE})` },
     { flags: '--sequence-file <path>', description: `sequence file (default: ${DEFAULT_SEQUENCE_FILE})` },
@@ -62,16 +71,17 @@ function commonFlags(definition: JobDefinition<unknown, unknown>): CommonFlag[] 
       flags: '--lock-stale-seconds <n>',
       description: `a lock not refreshed for this long is taken over (default: ${DEFAULT_LOCK_STALE_SECONDS})`,
     },
-    { flags: '--json-out <path>', description: 'also write the JSON summary to this file' },
+    { flags: '--json-out <path>', description: 'also write the JSON summary to this file (default: none)' },
     {
       flags: '--config-dump',
-      description: 'print the effective configuration as JSON and exit 0 without side effects',
+      description: 'print the effective configuration as JSON and exit 0 without side effects (default: off)',
     },
   ];
 }
 
 function describeDefault(spec: OptionSpec): string {
-  if (spec.defaultValue === undefined) return spec.description;
+  if (spec.defaultLabel !== undefined) return `${spec.description} (default: ${spec.defaultLabel})`;
+  if (spec.defaultValue === undefined) return `${spec.description} (default: ${spec.value ? 'none' : 'off'})`;
   const shown = Array.isArray(spec.defaultValue) ? spec.defaultValue.join(', ') : String(spec.defaultValue);
   return `${spec.description} (default: ${shown})`;
 }
@@ -97,14 +107,23 @@ export function buildJobCommand(definition: JobDefinition<unknown, unknown>): Co
   return command;
 }
 
-/** Parses argv with commander; usage errors become JobError('invalid_usage'). */
+/** The flag a commander error is about, e.g. `--bogus` for "unknown option '--bogus=1'". */
+function flagNamedIn(message: string): string | undefined {
+  return /'(--?[^'\s=]+)/.exec(message)?.[1];
+}
+
+/** Parses argv with commander; usage errors become JobError('invalid_usage') naming the flag. */
 export function parseArgv(command: Command, argv: readonly string[]): Record<string, unknown> {
   try {
     command.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') throw error;
-      throw usageError(error.message.replace(/^error: /, ''), { argv: argv.join(' ') });
+      const flag = error.code === 'commander.excessArguments' ? undefined : flagNamedIn(error.message);
+      throw usageError(error.message.replace(/^error: /, ''), {
+        ...(flag ? { flag } : { arguments: command.args }),
+        command: describeCommand(argv),
+      });
     }
     throw error;
   }
@@ -116,13 +135,31 @@ export function parseArgv(command: Command, argv: readonly string[]): Record<str
   return flags;
 }
 
+/** Parses a job's command line into flag values keyed by option key (see parseArgv). */
+export function parseJobArgv(
+  definition: JobDefinition<unknown, unknown>,
+  argv: readonly string[],
+): Record<string, unknown> {
+  return parseArgv(buildJobCommand(definition), argv);
+}
+
 function optionalString(flags: Record<string, unknown>, key: string): string | undefined {
   const value = flags[key];
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The workspace root: `--root`, else OBS_ROOT, else the current directory; it must exist. */
+export function resolveRoot(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): string {
+  const flagValue = optionalString(flags, 'root');
+  const source = flagValue !== undefined ? '--root' : env.OBS_ROOT ? 'OBS_ROOT' : undefined;
+  const root = resolve(flagValue ?? (env.OBS_ROOT || process.cwd()));
+  if (source && !statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    throw usageError(`${source} ${root} is not a directory`, { flag: source });
+  }
+  return root;
+}
+
 function parseCommon(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): CommonOptions {
-  const root = resolve(optionalString(flags, 'root') ?? env.OBS_ROOT ?? process.cwd());
   const staleText = optionalString(flags, 'lock_stale_seconds');
   const lockStaleSeconds = staleText === undefined ? undefined : Number(staleText);
   if (lockStaleSeconds !== undefined && !(Number.isFinite(lockStaleSeconds) && lockStaleSeconds > 0)) {
@@ -130,12 +167,14 @@ function parseCommon(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Co
       flag: '--lock-stale-seconds',
     });
   }
+  const jobName = optionalString(flags, 'job_name');
+  if (jobName !== undefined) jobSlug(jobName);
   const jobId = optionalString(flags, 'job_id');
   if (jobId !== undefined) validateJobId(jobId);
   return {
-    root,
+    root: resolveRoot(flags, env),
     now: resolveNow(optionalString(flags, 'now'), env),
-    jobName: optionalString(flags, 'job_name'),
+    jobName,
     jobId,
     logFile: optionalString(flags, 'log_file') ?? DEFAULT_LOG_FILE,
     sequenceFile: optionalString(flags, 'sequence_file') ?? DEFAULT_SEQUENCE_FILE,
@@ -154,8 +193,16 @@ export async function resolveJobInvocation<O, C>(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<JobInvocation<O>> {
-  const anyDefinition = definition as unknown as JobDefinition<unknown, unknown>;
-  const flags = parseArgv(buildJobCommand(anyDefinition), argv);
+  const flags = parseJobArgv(definition as unknown as JobDefinition<unknown, unknown>, argv);
+  return resolveParsedInvocation(definition, flags, env);
+}
+
+/** resolveJobInvocation for flags already parsed with parseJobArgv. */
+export async function resolveParsedInvocation<O, C>(
+  definition: JobDefinition<O, C>,
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<JobInvocation<O>> {
   const common = parseCommon(flags, env);
   const configSpec = definition.config;
   const configFlagKey = optionKey(configSpec?.flag ?? '--config');
@@ -191,11 +238,13 @@ export async function resolveJobInvocation<O, C>(
       configPath: absoluteConfigPath,
       configExists,
       root: common.root,
+      now: common.now,
       explicit,
     });
   } catch (error) {
-    if (error instanceof JobError) throw error;
-    throw usageError((error as Error).message);
+    // A zod parse inside finalize is a bad value; anything else is a fault of the job itself.
+    if (isZodError(error)) throw usageError(`invalid options: ${describeZodIssue(error)}`);
+    throw error;
   }
   const secretKeys = new Set(
     definition.options.filter((spec) => spec.secretEnv).map((spec) => optionKey(spec.flag)),

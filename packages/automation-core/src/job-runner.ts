@@ -1,13 +1,14 @@
 import { relative } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { CommanderError } from 'commander';
 import { resolveAgainstRoot } from './config-loader.js';
 import { diagnosticsLogger } from './diagnostics-logger.js';
-import { DEFAULT_LOCK_STALE_SECONDS, tryAcquireLock } from './file-lock.js';
-import { type HeartbeatRead, readHeartbeat, writeHeartbeat } from './heartbeat.js';
+import { DEFAULT_LOCK_STALE_SECONDS, type HeldLock, tryAcquireLock } from './file-lock.js';
+import { buildHeartbeat, type HeartbeatRead, readHeartbeat, writeHeartbeat } from './heartbeat.js';
 import type { JobContext, JobDefinition, JobOutcome } from './job-definition.js';
-import { EXIT_USAGE, errorMessageOf, exitCodeForStatus, JobError, type JobStatus } from './job-error.js';
-import { makeJobId, validateJobId } from './job-id.js';
-import { type CommonOptions, resolveJobInvocation } from './job-invocation.js';
+import { EXIT_FAILED, errorMessageOf, exitCodeForStatus, JobError, type JobStatus } from './job-error.js';
+import { makeJobId } from './job-id.js';
+import { type JobInvocation, parseJobArgv, resolveParsedInvocation, resolveRoot } from './job-invocation.js';
+import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import {
   describeCommand,
   detectCommitSha,
@@ -16,7 +17,7 @@ import {
   logContextOf,
 } from './run-context.js';
 import { appendRunLog } from './run-log.js';
-import type { LogAlert, RunLogEntry } from './run-log-entry.js';
+import type { LogAlert, RunLogContext, RunLogEntry } from './run-log-entry.js';
 
 export interface RunJobOptions {
   /** set when obs-daily runs the job in its chain */
@@ -26,6 +27,8 @@ export interface RunJobOptions {
   env?: NodeJS.ProcessEnv;
   /** print the summary on stdout (false inside a chain: only the chain prints) */
   emit?: boolean;
+  /** how long an interrupted body may take to reach a safe point before the run is closed anyway */
+  interruptGraceMs?: number;
 }
 
 export interface JobRunResult {
@@ -34,112 +37,72 @@ export interface JobRunResult {
 }
 
 /** How long a body may take to reach a safe point after an interruption before the run is closed anyway. */
-const INTERRUPT_GRACE_MS = 5000;
+export const INTERRUPT_GRACE_MS = 5000;
 
-function orderedSummary(fields: Record<string, unknown>): Record<string, unknown> {
-  const { status, job_id, job_name, duration_ms, artefacts, diagnostics, ...rest } = fields;
-  return { status, job_id, job_name, duration_ms, artefacts, ...rest, diagnostics };
+const RUN_STATUSES: ReadonlySet<string> = new Set(['ok', 'warning', 'error', 'dry_run']);
+
+interface Workspace {
+  root: string;
+  abs(path: string): string;
+  rel(path: string): string;
 }
 
-export function printSummary(summary: Record<string, unknown>): Promise<void> {
-  const text = `${JSON.stringify(summary, null, 2)}\n`;
-  return new Promise<void>((resolveWrite) => process.stdout.write(text, () => resolveWrite()));
+function workspaceOf(root: string): Workspace {
+  const abs = (path: string) => resolveAgainstRoot(root, path);
+  return { root, abs, rel: (path) => relative(root, abs(path)) || '.' };
 }
 
-function usageFailure(
+function errorOutcome(code: string, message: string, details: Record<string, unknown> = {}): JobOutcome {
+  return {
+    status: 'error',
+    artefacts: [],
+    diagnostics: { error_code: code, error_message: message, ...details },
+  };
+}
+
+/**
+ * A failure before the job could run (bad flag, bad config, a fault in the job's own option
+ * handling): nothing is logged and no lock is taken, but the caller still gets one summary, also
+ * in `--json-out` when that flag was readable.
+ */
+async function preRunFailure(
   definition: JobDefinition<unknown, unknown>,
-  error: JobError,
+  error: unknown,
+  flags: Record<string, unknown> | undefined,
+  env: NodeJS.ProcessEnv,
   startedMs: number,
-): JobRunResult {
-  let jobId: string;
-  try {
-    jobId = makeJobId(definition.name, new Date());
-  } catch {
-    jobId = 'unknown';
-  }
-  return {
-    exitCode: EXIT_USAGE,
-    summary: orderedSummary({
-      status: 'error',
-      job_id: jobId,
-      job_name: definition.name,
-      duration_ms: Math.round(performance.now() - startedMs),
-      artefacts: [],
-      diagnostics: { error_code: error.code, error_message: error.message, ...error.details },
-    }),
-  };
-}
-
-function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  return AbortSignal.any(present);
-}
-
-async function runBody<O, C>(
-  definition: JobDefinition<O, C>,
-  options: O,
-  context: JobContext,
-): Promise<JobOutcome> {
-  const body = definition.run(options, context);
-  const interrupted = new Promise<never>((_, reject) => {
-    const onAbort = () => {
-      // Give the body the chance to stop at its next safe point, then close the run regardless.
-      setTimeout(() => reject(context.signal.reason), INTERRUPT_GRACE_MS).unref();
-    };
-    if (context.signal.aborted) onAbort();
-    else context.signal.addEventListener('abort', onAbort, { once: true });
+): Promise<JobRunResult> {
+  const known = error instanceof JobError;
+  if (!known) diagnosticsLogger().error({ err: error }, 'job failed before it could start');
+  const exitCode = known ? error.exitCode : EXIT_FAILED;
+  let summary = orderedSummary({
+    status: 'error',
+    job_id: makeJobId(definition.name, new Date()),
+    job_name: definition.name,
+    duration_ms: Math.round(performance.now() - startedMs),
+    artefacts: [],
+    diagnostics: known
+      ? { error_code: error.code, error_message: error.message, ...error.details }
+      : { error_code: 'internal_error', error_message: errorMessageOf(error) },
   });
-  body.catch(() => undefined);
-  return Promise.race([body, interrupted]);
-}
-
-function failureOutcome(error: unknown, signal: AbortSignal): { outcome: JobOutcome; internal?: unknown } {
-  const failure = signal.aborted && !(error instanceof JobError) ? signal.reason : error;
-  if (failure instanceof JobError) {
-    return {
-      outcome: {
-        status: 'error',
-        artefacts: [],
-        diagnostics: { error_code: failure.code, error_message: failure.message, ...failure.details },
-      },
-    };
+  const jsonOut = typeof flags?.json_out === 'string' ? flags.json_out : undefined;
+  if (jsonOut !== undefined) {
+    let root = process.cwd();
+    try {
+      root = resolveRoot(flags ?? {}, env);
+    } catch {
+      // the bad root is what the summary reports; the file goes next to the current directory
+    }
+    summary = await writeJsonOut(resolveAgainstRoot(root, jsonOut), jsonOut, summary);
   }
-  return {
-    outcome: {
-      status: 'error',
-      artefacts: [],
-      diagnostics: { error_code: 'internal_error', error_message: errorMessageOf(failure) },
-    },
-    internal: failure,
-  };
-}
-
-function buildHeartbeat(
-  previous: HeartbeatRead,
-  outcome: JobOutcome,
-  jobId: string,
-  nowIso: string,
-): Record<string, unknown> {
-  const base = previous.kind === 'ok' ? previous.data : {};
-  const succeeded = outcome.status !== 'error';
-  return {
-    ...base,
-    ...outcome.heartbeat,
-    job_id: jobId,
-    status: outcome.status,
-    generated_at: nowIso,
-    last_success_at: succeeded ? nowIso : (base.last_success_at ?? null),
-    last_failure: succeeded
-      ? (base.last_failure ?? null)
-      : { job_id: jobId, error_code: outcome.diagnostics?.error_code ?? 'internal_error', at: nowIso },
-  };
+  return { exitCode, summary };
 }
 
 /**
  * Runs one job: parse and validate options → build the context → take the job lock → run the
  * body → write the heartbeat → append the log entry → print the summary → return the exit code.
  * obs-daily calls this same function in-process, so a job behaves identically alone and in the
- * chain.
+ * chain. Every path ends in one summary; only `--help` (a CommanderError) is thrown.
  */
 export async function runJob<O, C>(
   definition: JobDefinition<O, C>,
@@ -149,197 +112,363 @@ export async function runJob<O, C>(
   const startedMs = performance.now();
   const env = runOptions.env ?? process.env;
   const anyDefinition = definition as unknown as JobDefinition<unknown, unknown>;
-  let invocation: Awaited<ReturnType<typeof resolveJobInvocation<O, C>>>;
+  let flags: Record<string, unknown> | undefined;
+  let invocation: JobInvocation<O>;
   try {
-    invocation = await resolveJobInvocation(definition, argv, env);
+    flags = parseJobArgv(anyDefinition, argv);
+    invocation = await resolveParsedInvocation(definition, flags, env);
   } catch (error) {
-    if (error instanceof JobError && error.exitCode === EXIT_USAGE)
-      return usageFailure(anyDefinition, error, startedMs);
-    throw error;
+    if (error instanceof CommanderError) throw error;
+    return preRunFailure(anyDefinition, error, flags, env, startedMs);
   }
-  if (invocation.common.configDump) {
-    return { exitCode: 0, summary: invocation.dump };
-  }
+  if (invocation.common.configDump) return { exitCode: 0, summary: invocation.dump };
   return executeJob(definition, invocation, runOptions, startedMs, argv);
+}
+
+type LockAttempt = { lock: HeldLock } | { lock: null; status: JobStatus; outcome: JobOutcome };
+
+async function takeJobLock(lockFile: string, staleSeconds: number, shown: string): Promise<LockAttempt> {
+  try {
+    const lock = await tryAcquireLock(lockFile, { staleSeconds });
+    if (lock) return { lock };
+    return {
+      lock: null,
+      status: 'skipped',
+      outcome: {
+        status: 'ok',
+        artefacts: [],
+        attempts: 0,
+        diagnostics: {
+          error_code: 'lock_not_acquired',
+          error_message: `lock ${shown} is held by another run`,
+          lock_file: shown,
+        },
+      },
+    };
+  } catch (error) {
+    return {
+      lock: null,
+      status: 'error',
+      outcome: errorOutcome('lock_failed', `cannot take lock ${shown}: ${errorMessageOf(error)}`, {
+        lock_file: shown,
+      }),
+    };
+  }
 }
 
 async function executeJob<O, C>(
   definition: JobDefinition<O, C>,
-  invocation: { common: CommonOptions; options: O; configPath: string },
+  invocation: JobInvocation<O>,
   runOptions: RunJobOptions,
   startedMs: number,
   argv: readonly string[],
 ): Promise<JobRunResult> {
   const { common, options } = invocation;
   const env = runOptions.env ?? process.env;
-  const now = common.now;
   const jobName = common.jobName ?? definition.name;
-  const jobId = common.jobId ? validateJobId(common.jobId) : makeJobId(jobName, now);
-  const root = common.root;
-  const abs = (path: string) => resolveAgainstRoot(root, path);
-  const rel = (path: string) => relative(root, abs(path)) || '.';
-  const logContext = logContextOf({
-    commitSha: await detectCommitSha(root, env),
-    environment: detectEnvironment(env),
-    scheduler: detectScheduler(env),
-  });
-  const lockFile = abs(definition.lockFile(options));
-  const heartbeatFile = definition.heartbeatFile ? abs(definition.heartbeatFile(options)) : undefined;
+  const jobId = common.jobId ?? makeJobId(jobName, common.now);
+  const workspace = workspaceOf(common.root);
+  const commitSha = detectCommitSha(common.root, env);
+  const lockFile = workspace.abs(definition.lockFile(options));
+  const attempt = await takeJobLock(
+    lockFile,
+    common.lockStaleSeconds ?? DEFAULT_LOCK_STALE_SECONDS,
+    workspace.rel(lockFile),
+  );
   const secretsRead: string[] = [];
-
-  const lock = await tryAcquireLock(lockFile, {
-    staleSeconds: common.lockStaleSeconds ?? DEFAULT_LOCK_STALE_SECONDS,
-  });
-
-  let outcome: JobOutcome;
   let status: JobStatus;
-  let heartbeatWarning: Record<string, unknown> | null = null;
-  if (!lock) {
-    status = 'skipped';
-    outcome = {
-      status: 'ok',
-      artefacts: [],
-      diagnostics: {
-        error_code: 'lock_not_acquired',
-        error_message: `lock ${rel(lockFile)} is held by another run`,
-        lock_file: rel(lockFile),
-      },
-    };
-  } else {
-    const signal = combineSignals(runOptions.signal, lock.compromised);
-    const previous = heartbeatFile
-      ? await readHeartbeat(heartbeatFile)
-      : ({ kind: 'missing' } as HeartbeatRead);
-    if (previous.kind === 'corrupt') {
-      heartbeatWarning = {
-        error_code: 'heartbeat_corrupt',
-        error_message: `heartbeat ${rel(heartbeatFile as string)} is corrupt (${previous.reason}); rewritten from this run`,
-      };
+  let outcome: JobOutcome;
+  let summary: Record<string, unknown>;
+  try {
+    const logContext = logContextOf({
+      commitSha: await commitSha,
+      environment: detectEnvironment(env),
+      scheduler: detectScheduler(env),
+    });
+    if (attempt.lock) {
+      outcome = await runLocked(definition, options, {
+        jobId,
+        jobName,
+        invocation,
+        runOptions,
+        env,
+        argv,
+        workspace,
+        logContext,
+        lock: attempt.lock,
+        secretsRead,
+      });
+      status = outcome.status;
+    } else {
+      ({ status, outcome } = attempt);
     }
-    const context: JobContext = {
-      jobName,
+    summary = await recordRun({
       jobId,
-      now,
-      startedAt: now,
-      root,
-      command: describeCommand(argv),
-      ...{ commitSha: logContext.commit_sha, environment: logContext.environment },
-      scheduler: logContext.scheduler as JobContext['scheduler'],
-      configPath: invocation.configPath,
-      ...(runOptions.parentJobId ? { parentJobId: runOptions.parentJobId } : {}),
-      lockLatencyMs: lock.latencyMs,
-      signal,
-      checkpoint() {
-        if (signal.aborted) throw signal.reason;
-      },
-      resolvePath: abs,
-      relativePath: rel,
-      readSecret(envName) {
-        if (!secretsRead.includes(envName)) secretsRead.push(envName);
-        const value = env[envName];
-        return value === undefined || value === '' ? undefined : value;
-      },
-      previousHeartbeat: previous.kind === 'ok' ? previous.data : null,
-      log(message, fields) {
-        diagnosticsLogger().info({ job_id: jobId, ...fields }, message);
-      },
-    };
-    try {
-      outcome = await runBody(definition, options, context);
-    } catch (error) {
-      const failure = failureOutcome(error, signal);
-      outcome = failure.outcome;
-      if (failure.internal !== undefined) {
-        diagnosticsLogger().error(
-          { job_id: jobId, err: failure.internal },
-          'job failed with an unexpected error',
-        );
-      }
-    }
-    status = outcome.status;
-    if (heartbeatWarning && status === 'ok') {
-      status = 'warning';
-      outcome = { ...outcome, status, diagnostics: { ...heartbeatWarning, ...outcome.diagnostics } };
-    } else if (heartbeatWarning) {
-      outcome = { ...outcome, diagnostics: { ...outcome.diagnostics, heartbeat_corrupt: true } };
-    }
-    if (heartbeatFile) {
-      try {
-        await writeHeartbeat(heartbeatFile, buildHeartbeat(previous, outcome, jobId, now.toISOString()));
-      } catch (error) {
-        status = 'error';
-        outcome = {
-          ...outcome,
-          status: 'error',
-          diagnostics: {
-            ...outcome.diagnostics,
-            error_code: 'heartbeat_write_failed',
-            error_message: `cannot write heartbeat ${rel(heartbeatFile)}: ${errorMessageOf(error)}`,
-          },
-        };
-      }
-    }
+      jobName,
+      status,
+      outcome,
+      secretsRead,
+      lockLatencyMs: attempt.lock?.latencyMs ?? null,
+      startedMs,
+      invocation,
+      runOptions,
+      workspace,
+      logContext,
+    });
+  } finally {
+    await attempt.lock?.release();
   }
+  summary.duration_ms = Math.round(performance.now() - startedMs);
+  if (common.jsonOut) summary = await writeJsonOut(workspace.abs(common.jsonOut), common.jsonOut, summary);
+  return { exitCode: exitCodeForStatus(summary.status as JobStatus), summary };
+}
 
-  const artefacts = outcome.artefacts;
+interface LockedRun<O> {
+  jobId: string;
+  jobName: string;
+  invocation: JobInvocation<O>;
+  runOptions: RunJobOptions;
+  env: NodeJS.ProcessEnv;
+  argv: readonly string[];
+  workspace: Workspace;
+  logContext: RunLogContext;
+  lock: HeldLock;
+  secretsRead: string[];
+}
+
+/** Body and heartbeat, while the job lock is held. Never throws: every failure is an outcome. */
+async function runLocked<O, C>(
+  definition: JobDefinition<O, C>,
+  options: O,
+  run: LockedRun<O>,
+): Promise<JobOutcome> {
+  const { workspace, runOptions } = run;
+  const signal = AbortSignal.any(
+    [runOptions.signal, run.lock.compromised].filter((item): item is AbortSignal => item !== undefined),
+  );
+  const heartbeatFile = definition.heartbeatFile
+    ? workspace.abs(definition.heartbeatFile(options))
+    : undefined;
+  const previous: HeartbeatRead = heartbeatFile ? await readHeartbeat(heartbeatFile) : { kind: 'missing' };
+  const context = jobContext(run, signal, previous);
+  let outcome = await runBody(
+    definition,
+    options,
+    context,
+    runOptions.interruptGraceMs ?? INTERRUPT_GRACE_MS,
+  );
+  if (previous.kind === 'corrupt' && heartbeatFile) {
+    outcome = withHeartbeatCorruption(
+      outcome,
+      `heartbeat ${workspace.rel(heartbeatFile)} is corrupt (${previous.reason}); rewritten from this run`,
+    );
+  }
+  if (!heartbeatFile) return outcome;
+  try {
+    await writeHeartbeat(
+      heartbeatFile,
+      buildHeartbeat(previous, outcome, run.jobId, context.now.toISOString()),
+    );
+    return outcome;
+  } catch (error) {
+    return {
+      ...outcome,
+      status: 'error',
+      diagnostics: recordFailure(
+        outcome.diagnostics ?? {},
+        'heartbeat_write_failed',
+        `cannot write heartbeat ${workspace.rel(heartbeatFile)}: ${errorMessageOf(error)}`,
+      ),
+    };
+  }
+}
+
+function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: HeartbeatRead): JobContext {
+  const { common } = run.invocation;
+  return {
+    jobName: run.jobName,
+    jobId: run.jobId,
+    now: common.now,
+    startedAt: common.now,
+    root: common.root,
+    command: describeCommand(run.argv),
+    commitSha: run.logContext.commit_sha,
+    environment: run.logContext.environment,
+    scheduler: run.logContext.scheduler as JobContext['scheduler'],
+    configPath: run.invocation.configPath,
+    ...(run.runOptions.parentJobId ? { parentJobId: run.runOptions.parentJobId } : {}),
+    lockLatencyMs: run.lock.latencyMs,
+    signal,
+    checkpoint() {
+      if (signal.aborted) throw signal.reason;
+    },
+    resolvePath: run.workspace.abs,
+    relativePath: run.workspace.rel,
+    readSecret(envName) {
+      if (!run.secretsRead.includes(envName)) run.secretsRead.push(envName);
+      const value = run.env[envName];
+      return value === undefined || value === '' ? undefined : value;
+    },
+    previousHeartbeat: previous.kind === 'ok' ? previous.data : null,
+    log(message, fields) {
+      diagnosticsLogger().info({ job_id: run.jobId, ...fields }, message);
+    },
+  };
+}
+
+/**
+ * Settles with the body, or — once the run is interrupted and the body has not reached a safe
+ * point within `graceMs` — with the interruption. The timer is cleared as soon as the body ends.
+ */
+function raceInterruption<T>(body: Promise<T>, signal: AbortSignal, graceMs: number): Promise<T> {
+  return new Promise<T>((resolveBody, rejectBody) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      timer = setTimeout(() => rejectBody(signal.reason), graceMs);
+    };
+    const settle = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    body.then(
+      (value) => {
+        settle();
+        resolveBody(value);
+      },
+      (error: unknown) => {
+        settle();
+        rejectBody(error);
+      },
+    );
+  });
+}
+
+async function runBody<O, C>(
+  definition: JobDefinition<O, C>,
+  options: O,
+  context: JobContext,
+  graceMs: number,
+): Promise<JobOutcome> {
+  try {
+    // Interrupted before the body started: the safest point is not to start it.
+    context.checkpoint();
+    const outcome = await raceInterruption(
+      Promise.resolve().then(() => definition.run(options, context)),
+      context.signal,
+      graceMs,
+    );
+    return checkedOutcome(outcome);
+  } catch (error) {
+    return failureOutcome(error, context);
+  }
+}
+
+/** A body that returns something other than a JobOutcome is a fault of the job, reported as such. */
+function checkedOutcome(value: unknown): JobOutcome {
+  const outcome = value as Partial<JobOutcome> | null;
+  const problem =
+    !outcome || typeof outcome !== 'object'
+      ? 'not an object'
+      : !RUN_STATUSES.has(outcome.status as string)
+        ? `status ${JSON.stringify(outcome.status)} is not one of ok, warning, error, dry_run`
+        : !Array.isArray(outcome.artefacts) || outcome.artefacts.some((item) => typeof item !== 'string')
+          ? 'artefacts is not a list of paths'
+          : outcome.alerts !== undefined && !Array.isArray(outcome.alerts)
+            ? 'alerts is not a list'
+            : null;
+  if (problem) throw new JobError('internal_error', `the job returned an invalid outcome: ${problem}`);
+  return outcome as JobOutcome;
+}
+
+function failureOutcome(error: unknown, context: JobContext): JobOutcome {
+  // An abort surfaces in libraries as their own error (AbortError, …); the run reports why it was aborted.
+  const failure = context.signal.aborted && !(error instanceof JobError) ? context.signal.reason : error;
+  if (failure instanceof JobError) return errorOutcome(failure.code, failure.message, failure.details);
+  diagnosticsLogger().error({ job_id: context.jobId, err: failure }, 'job failed with an unexpected error');
+  return errorOutcome('internal_error', errorMessageOf(failure));
+}
+
+function withHeartbeatCorruption(outcome: JobOutcome, message: string): JobOutcome {
+  const diagnostics = outcome.diagnostics ?? {};
+  if (outcome.status === 'error' || diagnostics.error_code) {
+    return { ...outcome, diagnostics: { ...diagnostics, heartbeat_corrupt: true } };
+  }
+  return {
+    ...outcome,
+    status: outcome.status === 'ok' ? 'warning' : outcome.status,
+    diagnostics: { error_code: 'heartbeat_corrupt', error_message: message, ...diagnostics },
+  };
+}
+
+interface RunRecord<O> {
+  jobId: string;
+  jobName: string;
+  status: JobStatus;
+  outcome: JobOutcome;
+  secretsRead: string[];
+  lockLatencyMs: number | null;
+  startedMs: number;
+  invocation: JobInvocation<O>;
+  runOptions: RunJobOptions;
+  workspace: Workspace;
+  logContext: RunLogContext;
+}
+
+/** Builds the summary and appends the run's log entry; a log that cannot be written fails the run. */
+async function recordRun<O>(record: RunRecord<O>): Promise<Record<string, unknown>> {
+  const { status, outcome, runOptions, workspace, invocation } = record;
+  const durationMs = () => Math.round(performance.now() - record.startedMs);
   const alerts: LogAlert[] = outcome.alerts ?? [];
   const diagnostics: Record<string, unknown> = { ...outcome.diagnostics };
-  if (secretsRead.length > 0) diagnostics.secrets_read = secretsRead;
-  const durationMs = () => Math.round(performance.now() - startedMs);
+  if (record.secretsRead.length > 0) diagnostics.secrets_read = record.secretsRead;
+  const parent = runOptions.parentJobId ? { parent_job_id: runOptions.parentJobId } : {};
   const summary = orderedSummary({
     status,
-    job_id: jobId,
-    job_name: jobName,
+    job_id: record.jobId,
+    job_name: record.jobName,
     duration_ms: durationMs(),
-    artefacts,
-    ...(runOptions.parentJobId ? { parent_job_id: runOptions.parentJobId } : {}),
+    artefacts: outcome.artefacts,
+    ...parent,
     attempts: outcome.attempts ?? (status === 'skipped' ? 0 : 1),
-    lock_latency_ms: lock?.latencyMs ?? null,
+    lock_latency_ms: record.lockLatencyMs,
     alerts,
     ...outcome.summary,
     diagnostics,
   });
+  const { diagnostics: _shownSeparately, ...summaryFields } = summary;
   const entry: Omit<RunLogEntry, 'sequence' | 'logged_at'> = {
-    job_id: jobId,
-    job_name: jobName,
+    job_id: record.jobId,
+    job_name: record.jobName,
     status,
-    started_at: now.toISOString(),
+    started_at: invocation.common.now.toISOString(),
     duration_ms: durationMs(),
     attempts: summary.attempts as number,
-    artefacts,
+    artefacts: outcome.artefacts,
     alerts,
     diagnostics,
-    ...(runOptions.parentJobId ? { parent_job_id: runOptions.parentJobId } : {}),
-    context: logContext,
-    summary: { ...summary, diagnostics: undefined },
+    ...parent,
+    context: record.logContext,
+    summary: summaryFields,
   };
   try {
     const logged = await appendRunLog(entry, {
-      logFile: abs(common.logFile),
-      sequenceFile: abs(common.sequenceFile),
-      now: () => now,
+      logFile: workspace.abs(invocation.common.logFile),
+      sequenceFile: workspace.abs(invocation.common.sequenceFile),
+      now: () => invocation.common.now,
+      root: workspace.root,
     });
-    summary.sequence = logged.sequence;
+    summary.log_sequence = logged.sequence;
     if (logged.sequenceGap) diagnostics.sequence_gap = logged.sequenceGap;
+    if (logged.truncated) diagnostics.log_entry_truncated = true;
   } catch (error) {
-    const failure = failureOutcome(error, new AbortController().signal).outcome;
     summary.status = 'error';
-    summary.diagnostics = { ...diagnostics, ...failure.diagnostics };
-  } finally {
-    await lock?.release();
-  }
-  summary.duration_ms = durationMs();
-  if (common.jsonOut) {
-    await writeFileAtomic(abs(common.jsonOut), `${JSON.stringify(summary, null, 2)}\n`).catch(
-      (error: unknown) => {
-        summary.status = 'error';
-        summary.diagnostics = {
-          ...(summary.diagnostics as object),
-          error_code: 'json_out_failed',
-          error_message: `cannot write --json-out ${common.jsonOut}: ${errorMessageOf(error)}`,
-        };
-      },
+    summary.diagnostics = recordFailure(
+      diagnostics,
+      'log_write_failed',
+      error instanceof JobError ? error.message : `cannot write the run log: ${errorMessageOf(error)}`,
     );
   }
-  return { exitCode: exitCodeForStatus(summary.status as JobStatus), summary };
+  return summary;
 }

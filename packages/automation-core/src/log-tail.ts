@@ -6,10 +6,27 @@ export interface LastSequencedEntry {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+/** Log lines are < 4096 bytes; a longer run without a newline is garbage and is skipped unread. */
+const MAX_LINE_BYTES = 1024 * 1024;
+
+function parseSequenced(line: Buffer): LastSequencedEntry | null {
+  if (line.length === 0) return null;
+  try {
+    const entry = JSON.parse(line.toString('utf8')) as { sequence?: unknown; job_id?: unknown } | null;
+    if (!Number.isSafeInteger(entry?.sequence)) return null;
+    return {
+      sequence: entry?.sequence as number,
+      jobId: typeof entry?.job_id === 'string' ? entry.job_id : null,
+    };
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Finds the last entry carrying a sequence by reading the log backwards in chunks, so the cost
- * does not grow with the log. Unparseable lines (a torn tail, a hand edit) are passed over.
+ * does not grow with the log and memory stays flat. Unparseable lines (a torn tail, a hand edit)
+ * are passed over.
  */
 export async function lastSequencedEntry(logPath: string): Promise<LastSequencedEntry | null> {
   let handle: Awaited<ReturnType<typeof open>>;
@@ -21,40 +38,35 @@ export async function lastSequencedEntry(logPath: string): Promise<LastSequenced
   }
   try {
     let position = (await handle.stat()).size;
+    // The start of a line whose beginning lies in the chunk before the one just read.
     let carry = Buffer.alloc(0);
+    // Set while passing over an overlong line: its bytes are dropped until its start is found.
+    let skipping = false;
     while (position > 0) {
       const length = Math.min(CHUNK_BYTES, position);
       position -= length;
       const chunk = Buffer.alloc(length);
       await handle.read(chunk, 0, length, position);
-      let buffer = Buffer.concat([chunk, carry]);
+      const buffer = Buffer.concat([chunk, carry]);
       let end = buffer.length;
       for (let index = buffer.length - 1; index >= -1; index -= 1) {
         if (index >= 0 && buffer[index] !== 0x0a) continue;
         if (index < 0 && position > 0) break;
-        const found = parseSequenced(buffer.subarray(index + 1, end));
-        if (found) return found;
+        if (skipping) skipping = false;
+        else {
+          const found = parseSequenced(buffer.subarray(index + 1, end));
+          if (found) return found;
+        }
         end = index;
       }
-      buffer = buffer.subarray(0, end);
-      carry = buffer;
+      carry = buffer.subarray(0, end);
+      if (carry.length > MAX_LINE_BYTES) {
+        skipping = true;
+        carry = Buffer.alloc(0);
+      }
     }
     return null;
   } finally {
     await handle.close();
-  }
-}
-
-function parseSequenced(line: Buffer): LastSequencedEntry | null {
-  if (line.length === 0) return null;
-  try {
-    const entry = JSON.parse(line.toString('utf8')) as { sequence?: unknown; job_id?: unknown };
-    if (!Number.isSafeInteger(entry?.sequence)) return null;
-    return {
-      sequence: entry.sequence as number,
-      jobId: typeof entry.job_id === 'string' ? entry.job_id : null,
-    };
-  } catch {
-    return null;
   }
 }

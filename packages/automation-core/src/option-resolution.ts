@@ -5,9 +5,21 @@ export function optionKey(flag: string): string {
   return flag.replace(/^--/, '').replace(/-/g, '_');
 }
 
-function describeIssue(error: unknown): string {
-  const issues = (error as { issues?: { message: string }[] }).issues;
-  return issues?.[0]?.message ?? String(error);
+interface ZodLikeError {
+  issues: { message: string; path?: PropertyKey[] }[];
+}
+
+/** Recognises a zod error without loading zod (jobs bring their own schemas). */
+export function isZodError(error: unknown): error is ZodLikeError {
+  return error instanceof Error && Array.isArray((error as Partial<ZodLikeError>).issues);
+}
+
+/** The first issue of a zod error, with its key path when it has one. */
+export function describeZodIssue(error: unknown): string {
+  const issue = (error as Partial<ZodLikeError>).issues?.[0];
+  if (!issue) return String(error);
+  const path = issue.path?.length ? `${issue.path.map(String).join('.')}: ` : '';
+  return `${path}${issue.message}`;
 }
 
 /**
@@ -28,13 +40,13 @@ export function resolveOptionValues(
     if (flags[key] !== undefined) {
       const parsed = spec.schema.safeParse(flags[key]);
       if (!parsed.success)
-        throw usageError(`${spec.flag}: ${describeIssue(parsed.error)}`, { flag: spec.flag });
+        throw usageError(`${spec.flag}: ${describeZodIssue(parsed.error)}`, { flag: spec.flag });
       values[key] = parsed.data;
       explicit.add(key);
     } else if (configDefaults[key] !== undefined && configDefaults[key] !== null) {
       const parsed = spec.schema.safeParse(configDefaults[key]);
       if (!parsed.success) {
-        throw configError(`${configPath}: key ${key}: ${describeIssue(parsed.error)}`, {
+        throw configError(`${configPath}: key ${key}: ${describeZodIssue(parsed.error)}`, {
           config_path: configPath,
           key,
         });

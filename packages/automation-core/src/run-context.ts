@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { RunLogContext } from './run-log-entry.js';
+import { maskUrl } from './webhook/response-masking.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -40,21 +41,35 @@ export function detectEnvironment(env: NodeJS.ProcessEnv = process.env): string 
   return env.OBS_ENV?.trim() || 'production';
 }
 
-const SECRET_FLAG = /(secret|token|password|key)/i;
+const SECRET_FLAG = /(secret|token|password|passwd|credential|key)/i;
+const URL_IN_TEXT = /\bhttps?:\/\/\S+/gi;
 
-/** The command line as a string, with the values of secret-looking flags masked. */
+/** Shell-quotes an argument when it would otherwise read as several. */
+function quoted(arg: string): string {
+  return arg === '' || /[\s'"\\$`]/.test(arg) ? `'${arg.replaceAll("'", "'\\''")}'` : arg;
+}
+
+function isSecretFlag(flag: string): boolean {
+  // `--webhook-secret-env NAME` names a variable; the name is not the secret.
+  return flag.startsWith('--') && SECRET_FLAG.test(flag) && !flag.endsWith('-env');
+}
+
+/**
+ * The command line as a string: the values of secret-looking flags masked, URLs shown as
+ * scheme://host/… (their paths, queries and credentials often carry secrets).
+ */
 export function describeCommand(argv: readonly string[]): string {
   const parts: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] as string;
-    const [flag, inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const isSecretFlag =
-      arg.startsWith('--') && SECRET_FLAG.test(flag as string) && !/-env$/.test(flag as string);
-    if (isSecretFlag && inline !== undefined) parts.push(`${flag}=***`);
-    else if (isSecretFlag && argv[index + 1] !== undefined && !(argv[index + 1] as string).startsWith('--')) {
-      parts.push(arg, '***');
+    const separator = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = separator > 0 ? arg.slice(0, separator) : arg;
+    const next = argv[index + 1];
+    if (isSecretFlag(flag) && separator > 0) parts.push(`${flag}=***`);
+    else if (isSecretFlag(flag) && next !== undefined && !next.startsWith('--')) {
+      parts.push(flag, '***');
       index += 1;
-    } else parts.push(/^https?:\/\//.test(arg) ? arg.replace(/^(https?:\/\/[^/?#]+).*$/s, '$1/…') : arg);
+    } else parts.push(quoted(arg.replace(URL_IN_TEXT, (url) => maskUrl(url))));
   }
   return parts.join(' ');
 }

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { appendLines } from './atomic-file.js';
 import { faultPoint } from './fault-injection.js';
 import { withLock } from './file-lock.js';
@@ -17,6 +18,8 @@ export interface AppendRunLogOptions {
   logFile: string;
   sequenceFile: string;
   now?: () => Date;
+  /** workspace root: artefact paths in entries the log writes itself are relative to it */
+  root?: string;
 }
 
 export interface AppendRunLogResult {
@@ -97,7 +100,7 @@ export async function appendRunLog(
           started_at: entry.started_at,
           duration_ms: 0,
           attempts: 0,
-          artefacts: [options.sequenceFile],
+          artefacts: [options.root ? relative(options.root, options.sequenceFile) : options.sequenceFile],
           alerts: [],
           diagnostics: gap,
           context: entry.context,

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { JobError } from './job-error.js';
+import type { ValidateFunction } from 'ajv';
+import { compileSchemaFile, loadPrecompiledValidator, precompiledValidatorPath } from './schema-compiler.js';
 
 /** The installation's own schemas/ folder; a workspace needs no copy of it. */
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
@@ -16,35 +17,13 @@ export interface SchemaIssue {
 
 export type Validator = (value: unknown) => SchemaIssue[];
 
-type AjvInstance = import('ajv/dist/2020.js').default;
-let ajvPromise: Promise<AjvInstance> | undefined;
 const validators = new Map<string, Promise<Validator>>();
 
-async function loadAjv(): Promise<AjvInstance> {
-  const [{ Ajv2020 }, formatsModule] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]);
-  const addFormats = formatsModule.default as unknown as (ajv: AjvInstance) => AjvInstance;
-  const ajv = new Ajv2020({ allErrors: true, strictSchema: true, strictNumbers: true, strictTuples: true });
-  addFormats(ajv);
-  return ajv;
+function isBundled(schemaPath: string): boolean {
+  return resolve(dirname(schemaPath)) === resolve(SCHEMAS_DIR);
 }
 
-async function compile(schemaPath: string): Promise<Validator> {
-  ajvPromise ??= loadAjv();
-  const ajv = await ajvPromise;
-  let schema: unknown;
-  try {
-    schema = JSON.parse(await readFile(schemaPath, 'utf8'));
-  } catch (error) {
-    throw new JobError(
-      'schema_validation_failed',
-      `cannot load JSON Schema ${schemaPath}: ${(error as Error).message}`,
-      {
-        schema: schemaPath,
-      },
-    );
-  }
-  const id = (schema as { $id?: string }).$id;
-  const validate = (id && ajv.getSchema(id)) || ajv.compile(schema as object);
+function issuesOf(validate: ValidateFunction): Validator {
   return (value) => {
     if (validate(value)) return [];
     return (validate.errors ?? []).map((error) => ({
@@ -54,11 +33,22 @@ async function compile(schemaPath: string): Promise<Validator> {
   };
 }
 
-/** Returns a cached validator for a JSON Schema file (draft 2020-12). */
+async function load(schemaPath: string): Promise<Validator> {
+  const precompiled = isBundled(schemaPath)
+    ? await loadPrecompiledValidator(schemaPath, precompiledValidatorPath(basename(schemaPath)))
+    : null;
+  return issuesOf(precompiled ?? (await compileSchemaFile(schemaPath)));
+}
+
+/**
+ * Returns a cached validator for a JSON Schema file (draft 2020-12). A bundled schema uses the
+ * validator generated at build time when it is up to date; any other file is compiled on first
+ * use.
+ */
 export function schemaValidator(schemaPath: string): Promise<Validator> {
   let validator = validators.get(schemaPath);
   if (!validator) {
-    validator = compile(schemaPath);
+    validator = load(schemaPath);
     validators.set(schemaPath, validator);
     validator.catch(() => validators.delete(schemaPath));
   }

@@ -3,6 +3,8 @@ import { invalidInput } from './input-errors.js';
 const NULL_TOKENS = new Set(['', 'nan', 'none', 'null', 'na', 'n/a']);
 const TRUE_TOKENS = new Set(['true', '1', 'yes', 'y', 't']);
 const FALSE_TOKENS = new Set(['false', '0', 'no', 'n', 'f']);
+/** How much of a bad cell a message quotes: enough to find it, never a whole 10 MB line. */
+const QUOTED_CHARACTERS = 60;
 
 /**
  * A CSV header, read by column name so that files with extra or reordered columns (the earlier
@@ -50,15 +52,39 @@ export class CsvColumns {
     const value = this.text(cells, column);
     if (value === null) return null;
     const parsed = Number(value);
-    if (!Number.isFinite(parsed)) throw this.badCell(column, line, value, 'a number');
+    if (!Number.isFinite(parsed)) throw this.invalidCell(column, line, value, 'a number');
     return parsed;
   }
 
   integer(cells: readonly string[], column: string, line: number): number | null {
     const parsed = this.number(cells, column, line);
     if (parsed !== null && !Number.isInteger(parsed))
-      throw this.badCell(column, line, String(cells[this.positions.get(column) as number]), 'a whole number');
+      throw this.invalidCell(column, line, this.cell(cells, column), 'a whole number');
     return parsed;
+  }
+
+  /** A quantity that cannot be negative (fills, a latency). */
+  nonNegative(cells: readonly string[], column: string, line: number): number | null {
+    const value = this.number(cells, column, line);
+    if (value !== null && value < 0)
+      throw this.invalidCell(column, line, this.cell(cells, column), 'a number ≥ 0');
+    return value;
+  }
+
+  /** A whole number that cannot be negative (trades, a streak). */
+  count(cells: readonly string[], column: string, line: number): number | null {
+    const value = this.integer(cells, column, line);
+    if (value !== null && value < 0)
+      throw this.invalidCell(column, line, this.cell(cells, column), 'a whole number ≥ 0');
+    return value;
+  }
+
+  /** A rate between 0 and 1. */
+  fraction(cells: readonly string[], column: string, line: number): number | null {
+    const value = this.number(cells, column, line);
+    if (value !== null && (value < 0 || value > 1))
+      throw this.invalidCell(column, line, this.cell(cells, column), 'between 0 and 1');
+    return value;
   }
 
   boolean(cells: readonly string[], column: string, line: number): boolean | null {
@@ -67,12 +93,18 @@ export class CsvColumns {
     const lower = value.toLowerCase();
     if (TRUE_TOKENS.has(lower)) return true;
     if (FALSE_TOKENS.has(lower)) return false;
-    throw this.badCell(column, line, value, 'true or false');
+    throw this.invalidCell(column, line, value, 'true or false');
   }
 
-  private badCell(column: string, line: number, value: string, expected: string): Error {
+  private cell(cells: readonly string[], column: string): string {
+    return cells[this.positions.get(column) as number] ?? '';
+  }
+
+  /** `invalid_input` for a cell that is not what its column holds, quoting (the start of) it. */
+  invalidCell(column: string, line: number, value: string, expected: string): Error {
+    const quoted = value.length > QUOTED_CHARACTERS ? `${value.slice(0, QUOTED_CHARACTERS)}…` : value;
     return invalidInput(
-      `${this.what} ${this.shown}:${line}: column ${column}: ${JSON.stringify(value)} is not ${expected}`,
+      `${this.what} ${this.shown}:${line}: column ${column}: ${JSON.stringify(quoted)} is not ${expected}`,
       this.shown,
       { line, column },
     );

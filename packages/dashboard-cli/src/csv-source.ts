@@ -17,6 +17,11 @@ interface ParsedWithInfo {
   info: { lines: number };
 }
 
+/** Every CSV input starts with its header line: a file without one was cut short or never written. */
+function emptyFile(shown: string, what: string): Error {
+  return invalidInput(`${what} ${shown}:1: empty file, expected a header line`, shown, { line: 1 });
+}
+
 function asInputError(error: unknown, shown: string, what: string): Error {
   if (error instanceof CsvError) {
     const line = (error as CsvError & { lines?: number }).lines;
@@ -30,7 +35,8 @@ function asInputError(error: unknown, shown: string, what: string): Error {
 /**
  * Streams a CSV file record by record (memory stays flat however large it is). `onBytes` sees
  * every chunk of the file, so a checksum can be taken in the same pass. A missing file is
- * `missing_input`; malformed CSV is `invalid_input` naming the file and line.
+ * `missing_input`; malformed CSV, or a file without even a header line, is `invalid_input`
+ * naming the file and line.
  */
 export async function* streamCsvRecords(
   absolute: string,
@@ -53,8 +59,10 @@ export async function* streamCsvRecords(
   );
   if (onBytes) source.on('data', (chunk) => onBytes(chunk as Buffer));
   source.pipe(parser);
+  let records = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<ParsedWithInfo>) {
+      records += 1;
       yield { line: info.lines, cells: record };
     }
   } catch (error) {
@@ -62,6 +70,7 @@ export async function* streamCsvRecords(
   } finally {
     source.destroy();
   }
+  if (records === 0) throw emptyFile(shown, what);
 }
 
 const QUOTE = 0x22;
@@ -95,6 +104,12 @@ function splitUnquotedCsv(text: string, shown: string, what: string): CsvRecord[
 
 /** Parses a CSV file already in memory (small per-run files), with the same errors as streamCsvRecords. */
 export function parseCsvBytes(bytes: Buffer, shown: string, what: string): CsvRecord[] {
+  const records = parseRecords(bytes, shown, what);
+  if (records.length === 0) throw emptyFile(shown, what);
+  return records;
+}
+
+function parseRecords(bytes: Buffer, shown: string, what: string): CsvRecord[] {
   if (!bytes.includes(QUOTE)) {
     const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
     if (!BARE_CARRIAGE_RETURN.test(text)) return splitUnquotedCsv(text, shown, what);

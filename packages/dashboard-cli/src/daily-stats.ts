@@ -1,3 +1,4 @@
+import { parseTimestamp } from '@obs-automation/core';
 import { CsvColumns } from './csv-columns.js';
 import type { CsvRecord } from './csv-source.js';
 import { DrawdownTracker } from './drawdown.js';
@@ -34,11 +35,13 @@ export function dailyStats(records: readonly CsvRecord[], shown: string, equity:
   let startDate: string | null = null;
   let endDate: string | null = null;
   for (const { cells, line } of rows) {
-    const dayFills = columns.number(cells, 'fills', line) ?? 0;
+    const dayFills = columns.nonNegative(cells, 'fills', line) ?? 0;
     fills += dayFills;
     if (dayFills > 0) activeDays += 1;
     drawdown.add(columns.number(cells, 'pnl_pips', line) ?? 0);
     const date = columns.text(cells, 'date');
+    if (date !== null && !parseTimestamp(date))
+      throw columns.invalidCell('date', line, date, 'a date (YYYY-MM-DD)');
     if (date !== null) {
       if (startDate === null || date < startDate) startDate = date;
       if (endDate === null || date > endDate) endDate = date;

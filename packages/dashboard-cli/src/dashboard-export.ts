@@ -82,7 +82,7 @@ export async function runDashboardExport(
   const firstFailure = built.failures[0];
   const summary: Record<string, unknown> = {
     manifest: context.relativePath(manifestPath),
-    manifest_sequence: null,
+    sequence: null,
     datasets: datasetSummaries(options.datasets, rendered),
     upload: uploadSummary('export_failed'),
     history_pruned: 0,
@@ -139,7 +139,7 @@ export async function runDashboardExport(
   await stagedManifest.commit();
   faultPoint('dashboard:after-manifest-replace');
   const artefacts = [...rendered.map((item) => item.path), manifestPath].map(context.relativePath);
-  summary.manifest_sequence = sequence;
+  summary.sequence = sequence;
   const heartbeat = { sequence, datasets: datasetStates };
   if (firstFailure) return { status: 'error', artefacts, diagnostics, summary, heartbeat };
 

@@ -57,10 +57,39 @@ export async function requireInputDirectory(absolute: string, shown: string, wha
   if (!isDirectory) throw invalidInput(`${what} ${shown} is not a folder`, shown);
 }
 
+/**
+ * The line of a JSON syntax error: where the parser says it is, or the last line when the text
+ * ended early (an empty or truncated file). An unexpected token comes without a position; the
+ * parser's message quotes the text around it instead.
+ */
+function syntaxErrorLine(text: string, message: string): number | null {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const offset =
+    position !== undefined
+      ? Number(position)
+      : message.startsWith('Unexpected end of JSON input')
+        ? text.trimEnd().length
+        : null;
+  return offset === null ? null : text.slice(0, offset).split('\n').length;
+}
+
+/** A parser message's first line, cut short: it may quote the offending text. */
+function firstLineOf(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
 export function parseJsonInput(bytes: Buffer, shown: string, what: string): unknown {
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    return JSON.parse(text);
   } catch (error) {
-    throw invalidInput(`${what} ${shown} is not valid JSON: ${errorMessageOf(error)}`, shown);
+    const message = errorMessageOf(error);
+    const line = syntaxErrorLine(text, message);
+    throw invalidInput(
+      `${what} ${shown}${line === null ? '' : `:${line}`} is not valid JSON: ${firstLineOf(message)}`,
+      shown,
+      line === null ? {} : { line },
+    );
   }
 }

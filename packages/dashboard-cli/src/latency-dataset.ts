@@ -3,7 +3,6 @@ import { parseTimestamp } from '@obs-automation/core';
 import { CsvColumns } from './csv-columns.js';
 import { type CsvRecord, streamCsvRecords } from './csv-source.js';
 import type { DatasetContent } from './dataset-content.js';
-import { invalidInput } from './input-errors.js';
 import { displayPath } from './input-files.js';
 
 export interface LatencyRow {
@@ -39,33 +38,27 @@ interface Dated {
   record: CsvRecord;
 }
 
-function timestampCell(columns: CsvColumns, record: CsvRecord, column: string, shown: string): Date {
+function timestampCell(columns: CsvColumns, record: CsvRecord, column: string): Date {
   const text = columns.text(record.cells, column);
   const parsed = text === null ? null : parseTimestamp(text);
-  if (!parsed) {
-    throw invalidInput(
-      `latency rollup ${shown}:${record.line}: column ${column}: ${JSON.stringify(text ?? '')} is not an ISO-8601 timestamp`,
-      shown,
-      { line: record.line, column },
-    );
-  }
+  if (!parsed) throw columns.invalidCell(column, record.line, text ?? '', 'an ISO-8601 timestamp');
   return parsed;
 }
 
-function toRow(columns: CsvColumns, { startMs, record }: Dated, shown: string): LatencyRow {
+function toRow(columns: CsvColumns, { startMs, record }: Dated): LatencyRow {
   const { cells, line } = record;
   return {
     window_start: new Date(startMs).toISOString(),
-    window_end: timestampCell(columns, record, 'window_end_utc', shown).toISOString(),
-    count: columns.integer(cells, 'count', line),
-    failure_count: columns.integer(cells, 'failure_count', line),
-    failure_rate: columns.number(cells, 'failure_rate', line),
-    p50_ms: columns.number(cells, 'p50_ms', line),
-    p95_ms: columns.number(cells, 'p95_ms', line),
-    p99_ms: columns.number(cells, 'p99_ms', line),
-    max_ms: columns.number(cells, 'max_ms', line),
+    window_end: timestampCell(columns, record, 'window_end_utc').toISOString(),
+    count: columns.count(cells, 'count', line),
+    failure_count: columns.count(cells, 'failure_count', line),
+    failure_rate: columns.fraction(cells, 'failure_rate', line),
+    p50_ms: columns.nonNegative(cells, 'p50_ms', line),
+    p95_ms: columns.nonNegative(cells, 'p95_ms', line),
+    p99_ms: columns.nonNegative(cells, 'p99_ms', line),
+    max_ms: columns.nonNegative(cells, 'max_ms', line),
     breach_flag: columns.boolean(cells, 'breach_flag', line),
-    breach_streak: columns.integer(cells, 'breach_streak', line),
+    breach_streak: columns.count(cells, 'breach_streak', line),
   };
 }
 
@@ -90,13 +83,14 @@ export async function buildLatency(rollupPath: string, root: string, limit: numb
       columns.requireColumns(ROLLUP_COLUMNS);
       continue;
     }
-    newest.push({ startMs: timestampCell(columns, record, 'hour_utc', shown).getTime(), record });
+    newest.push({ startMs: timestampCell(columns, record, 'hour_utc').getTime(), record });
     if (newest.length >= limit * 2) newest = newest.sort(newestFirst).slice(0, limit);
   }
   const kept = newest.sort(newestFirst).slice(0, limit);
   return {
     dataset: 'latency',
-    rows: columns ? kept.map((item) => toRow(columns as CsvColumns, item, shown)) : [],
+    // streamCsvRecords has yielded the header line, or thrown for an empty file
+    rows: kept.map((item) => toRow(columns as CsvColumns, item)),
     inputs: [{ path: shown, sha256: hash.digest('hex') }],
     sources: [shown],
   };

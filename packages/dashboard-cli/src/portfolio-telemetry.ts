@@ -19,22 +19,29 @@ export interface PortfolioTelemetry {
   input: InputFile;
 }
 
-const NUMERIC_FIELDS = ['slippage_bps', 'reject_rate', 'fill_count', 'window_days'] as const;
+/** Each execution figure with the values it can take (slippage may be negative: price improvement). */
+const NUMERIC_FIELDS = [
+  { key: 'slippage_bps', min: -Infinity, max: Infinity, expected: 'a number' },
+  { key: 'reject_rate', min: 0, max: 1, expected: 'a number between 0 and 1' },
+  { key: 'fill_count', min: 0, max: Infinity, expected: 'a number ≥ 0' },
+  { key: 'window_days', min: 0, max: Infinity, expected: 'a number ≥ 0' },
+] as const;
 
 function numericField(
   entry: Record<string, unknown>,
-  key: string,
+  field: (typeof NUMERIC_FIELDS)[number],
   shown: string,
   strategy: string,
 ): number | null {
-  const value = entry[key];
+  const value = entry[field.key];
   if (value === undefined || value === null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= field.min && value <= field.max)
+    return value;
   throw invalidInput(
-    `portfolio telemetry ${shown}: execution_health.${strategy}.${key} is not a number`,
+    `portfolio telemetry ${shown}: execution_health.${strategy}.${field.key} is not ${field.expected}`,
     shown,
     {
-      key: `execution_health.${strategy}.${key}`,
+      key: `execution_health.${strategy}.${field.key}`,
     },
   );
 }
@@ -78,8 +85,8 @@ export async function readPortfolioTelemetry(absolute: string, root: string): Pr
         },
       );
     }
-    const [slippage_bps, reject_rate, fill_count, window_days] = NUMERIC_FIELDS.map((key) =>
-      numericField(entry, key, shown, strategy),
+    const [slippage_bps, reject_rate, fill_count, window_days] = NUMERIC_FIELDS.map((field) =>
+      numericField(entry, field, shown, strategy),
     ) as [number | null, number | null, number | null, number | null];
     return { strategy, slippage_bps, reject_rate, fill_count, window_days, as_of: asOf };
   });

@@ -23,25 +23,29 @@ export interface LatestRuns {
   input: InputFile;
 }
 
-/** Compact stamps and ISO timestamps become ISO-8601 UTC; anything else is kept as written. */
-function normaliseTimestamp(text: string | null): string | null {
+/** A compact stamp or an ISO timestamp, as ISO-8601 UTC; anything else is invalid input. */
+function runTimestamp(columns: CsvColumns, { cells, line }: CsvRecord): string | null {
+  const text = columns.text(cells, 'timestamp');
   if (text === null) return null;
-  return parseAnyTimestamp(text)?.toISOString() ?? text;
+  const parsed = parseAnyTimestamp(text);
+  if (!parsed) throw columns.invalidCell('timestamp', line, text, 'YYYYMMDD_HHMMSS or ISO-8601');
+  return parsed.toISOString();
 }
 
-function toRow(columns: CsvColumns, { cells, line }: CsvRecord, shown: string): RunIndexRow {
+function toRow(columns: CsvColumns, record: CsvRecord, shown: string): RunIndexRow {
+  const { cells, line } = record;
   const runId = columns.text(cells, 'run_id');
   if (runId === null) throw invalidInput(`runs index ${shown}:${line}: run_id is empty`, shown, { line });
   return {
     runId,
     runDir: columns.text(cells, 'run_dir'),
-    timestamp: normaliseTimestamp(columns.text(cells, 'timestamp')),
+    timestamp: runTimestamp(columns, record),
     symbol: columns.text(cells, 'symbol'),
     mode: columns.text(cells, 'mode'),
     equity: columns.number(cells, 'equity', line),
-    trades: columns.integer(cells, 'trades', line),
-    wins: columns.integer(cells, 'wins', line),
-    winRate: columns.number(cells, 'win_rate', line),
+    trades: columns.count(cells, 'trades', line),
+    wins: columns.count(cells, 'wins', line),
+    winRate: columns.fraction(cells, 'win_rate', line),
   };
 }
 
@@ -66,7 +70,8 @@ export async function readLatestRuns(absolute: string, root: string, limit: numb
   }
   const kept = recent.slice(-limit);
   return {
-    runs: columns ? kept.map((record) => toRow(columns as CsvColumns, record, shown)) : [],
+    // streamCsvRecords has yielded the header line, or thrown for an empty file
+    runs: kept.map((record) => toRow(columns as CsvColumns, record, shown)),
     input: { path: shown, sha256: hash.digest('hex') },
   };
 }

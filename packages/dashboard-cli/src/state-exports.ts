@@ -90,8 +90,9 @@ async function classify(
   }
   for (const field of ['alpha', 'beta']) {
     const value = document.ev_global[field];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw invalidInput(`state export ${shown}: ev_global.${field} is not a number`, shown, {
+    // alpha and beta are the counts of a Beta distribution: a negative one is no distribution.
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw invalidInput(`state export ${shown}: ev_global.${field} is not a number ≥ 0`, shown, {
         key: `ev_global.${field}`,
       });
     }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { JobError, parseTimestamp } from '@obs-automation/core';
 import { CsvError, parse } from 'csv-parse';
-import { invalidInput, unreadableInput } from './input-errors.js';
+import { invalidInput, quoted, shortened, unreadableInput } from './input-errors.js';
 
 /** One data row of a CSV input, read by column name; empty cells and absent columns are null. */
 export class CsvRow {
@@ -27,14 +27,38 @@ export class CsvRow {
     const value = this.text(column);
     if (value === null) return null;
     const parsed = Number(value);
-    if (!Number.isFinite(parsed)) throw this.invalid(column, `"${value}" is not a number`);
+    if (!Number.isFinite(parsed)) throw this.invalid(column, `${quoted(value)} is not a number`);
     return parsed;
+  }
+
+  /** A number that cannot be negative (a count of fills, a latency). */
+  nonNegative(column: string): number | null {
+    const value = this.number(column);
+    if (value !== null && value < 0)
+      throw this.invalid(column, `${quoted(this.text(column) ?? '')} is negative`);
+    return value;
   }
 
   integer(column: string): number | null {
     const value = this.number(column);
     if (value !== null && !Number.isInteger(value))
-      throw this.invalid(column, `"${this.text(column)}" is not an integer`);
+      throw this.invalid(column, `${quoted(this.text(column) ?? '')} is not an integer`);
+    return value;
+  }
+
+  /** A whole number that cannot be negative (trades, wins, a streak). */
+  count(column: string): number | null {
+    const value = this.integer(column);
+    if (value !== null && value < 0)
+      throw this.invalid(column, `${quoted(this.text(column) ?? '')} is negative`);
+    return value;
+  }
+
+  /** A rate between 0 and 1. */
+  fraction(column: string): number | null {
+    const value = this.number(column);
+    if (value !== null && (value < 0 || value > 1))
+      throw this.invalid(column, `${quoted(this.text(column) ?? '')} is not between 0 and 1`);
     return value;
   }
 
@@ -44,7 +68,7 @@ export class CsvRow {
     const lowered = value.toLowerCase();
     if (['true', '1', 'yes'].includes(lowered)) return true;
     if (['false', '0', 'no'].includes(lowered)) return false;
-    throw this.invalid(column, `"${value}" is not a boolean`);
+    throw this.invalid(column, `${quoted(value)} is not a boolean`);
   }
 
   /** ISO-8601 (a timestamp without a zone is UTC). */
@@ -52,7 +76,7 @@ export class CsvRow {
     const value = this.text(column);
     if (value === null) return null;
     const parsed = parseTimestamp(value);
-    if (!parsed) throw this.invalid(column, `"${value}" is not an ISO-8601 timestamp`);
+    if (!parsed) throw this.invalid(column, `${quoted(value)} is not an ISO-8601 timestamp`);
     return parsed;
   }
 
@@ -108,7 +132,7 @@ export async function* readCsvRows(source: Readable, options: CsvReadOptions): A
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
-      throw invalidInput({ file: options.file, line }, `malformed CSV: ${error.message}`);
+      throw invalidInput({ file: options.file, line }, `malformed CSV: ${shortened(error.message)}`);
     }
     if ((error as NodeJS.ErrnoException).code !== undefined && !(error instanceof JobError))
       throw unreadableInput(options.file, error);

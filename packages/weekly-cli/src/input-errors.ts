@@ -3,6 +3,24 @@ import { JobError } from '@obs-automation/core';
 /** How many offending lines a diagnostic lists (with the total count beside them). */
 export const DIAGNOSTIC_LINES_SHOWN = 10;
 
+/** How much of an offending value a message quotes: enough to recognise it, never a whole 10 MB line. */
+const QUOTED_CHARACTERS = 60;
+
+/** A value as a message quotes it: JSON-escaped and cut short. */
+export function quoted(value: string): string {
+  return JSON.stringify(
+    value.length > QUOTED_CHARACTERS
+      ? `${value.slice(0, QUOTED_CHARACTERS)}… (${value.length} characters)`
+      : value,
+  );
+}
+
+/** A parser's own message, cut short: some quote the whole offending field. */
+export function shortened(message: string, maxCharacters = 200): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.length > maxCharacters ? `${line.slice(0, maxCharacters)}…` : line;
+}
+
 /** `missing_input`: required inputs that do not exist; `diagnostics.missing` lists them. */
 export function missingInput(paths: readonly string[]): JobError {
   const list = paths.join(', ');

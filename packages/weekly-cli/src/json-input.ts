@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatIssuePath } from '@obs-automation/core';
 import type { z } from 'zod';
-import { invalidInput, isMissingFile, unreadableInput } from './input-errors.js';
+import { invalidInput, isMissingFile, shortened, unreadableInput } from './input-errors.js';
 import type { InputFile } from './input-file.js';
 
 /** Reads a JSON input; null when the file does not exist. A syntax error names the line. */
@@ -18,10 +18,23 @@ export async function readJsonInput(file: InputFile): Promise<unknown | null> {
     return JSON.parse(source) as unknown;
   } catch (error) {
     const message = (error as Error).message;
-    const position = /at position (\d+)/.exec(message)?.[1];
-    const line = position === undefined ? undefined : lineAt(source, Number(position));
-    throw invalidInput({ file: file.relative, line }, `invalid JSON: ${firstLine(message)}`);
+    throw invalidInput(
+      { file: file.relative, line: syntaxErrorLine(source, message) },
+      `invalid JSON: ${shortened(message)}`,
+    );
   }
+}
+
+/**
+ * The line of a JSON syntax error: where the parser says it is, or the last line when the text
+ * ended early (an empty or truncated file). Errors about an unexpected token carry no position;
+ * their message quotes the text around it instead.
+ */
+function syntaxErrorLine(source: string, message: string): number | undefined {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return lineAt(source, Number(position));
+  if (message.startsWith('Unexpected end of JSON input')) return lineAt(source, source.trimEnd().length);
+  return undefined;
 }
 
 /** Validates a parsed document's shape; the first problem is reported with its key path. */
@@ -41,9 +54,4 @@ function lineAt(text: string, offset: number): number {
     if (text.charCodeAt(index) === 0x0a) line++;
   }
   return line;
-}
-
-function firstLine(message: string): string {
-  const line = message.split('\n')[0] ?? message;
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

@@ -37,19 +37,19 @@ export async function readRollupWindowsInWeek(rollup: InputFile, week: WeekWindo
 function rollupWindow(row: CsvRow): RollupWindow {
   const start = row.timestamp('hour_utc');
   if (!start) throw row.invalid('hour_utc', 'hour_utc is empty');
-  const count = row.integer('count');
-  if (count === null || count < 0) throw row.invalid('count', 'count must be a non-negative integer');
+  const count = row.count('count');
+  if (count === null) throw row.invalid('count', 'count is empty');
   return {
     hour_utc: isoSeconds(start),
     start,
     end: row.timestamp('window_end_utc') ?? new Date(start.getTime() + MS_PER_HOUR),
     count,
-    failure_rate: row.number('failure_rate'),
-    p50_ms: row.number('p50_ms'),
-    p95_ms: row.number('p95_ms'),
-    p99_ms: row.number('p99_ms'),
-    max_ms: row.number('max_ms'),
+    failure_rate: row.fraction('failure_rate'),
+    p50_ms: row.nonNegative('p50_ms'),
+    p95_ms: row.nonNegative('p95_ms'),
+    p99_ms: row.nonNegative('p99_ms'),
+    max_ms: row.nonNegative('max_ms'),
     breach_flag: row.boolean('breach_flag') ?? false,
-    breach_streak: row.integer('breach_streak'),
+    breach_streak: row.count('breach_streak'),
   };
 }

@@ -1,7 +1,7 @@
 import { parseTimestamp } from '@obs-automation/core';
 import { z } from 'zod';
 import { type EquityCurveSummary, type EquityPoint, summariseEquityCurve } from './equity-curve.js';
-import { invalidInput, missingInput } from './input-errors.js';
+import { invalidInput, missingInput, quoted } from './input-errors.js';
 import type { InputFile } from './input-file.js';
 import { parseShape, readJsonInput } from './json-input.js';
 
@@ -99,6 +99,7 @@ function equityPoints(curve: readonly { ts: string; equity: number }[], file: In
 
 function isoTimestamp(text: string, key: string, file: InputFile): string {
   const parsed = parseTimestamp(text);
-  if (!parsed) throw invalidInput({ file: file.relative, key }, `"${text}" is not an ISO-8601 timestamp`);
+  if (!parsed)
+    throw invalidInput({ file: file.relative, key }, `${quoted(text)} is not an ISO-8601 timestamp`);
   return parsed.toISOString();
 }

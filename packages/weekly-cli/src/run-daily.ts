@@ -29,7 +29,7 @@ export async function readDailyActivity(daily: InputFile): Promise<DailyActivity
     days++;
     if (!first || date < first) first = date;
     if (!last || date > last) last = date;
-    const dayFills = row.number('fills');
+    const dayFills = row.nonNegative('fills');
     if (dayFills !== null) fills = (fills ?? 0) + dayFills;
   }
   return {

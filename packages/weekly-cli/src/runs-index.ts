@@ -1,6 +1,6 @@
 import { isoSeconds } from '@obs-automation/core';
 import { type CsvRow, readCsvRows } from './csv-records.js';
-import { missingInput } from './input-errors.js';
+import { missingInput, quoted } from './input-errors.js';
 import { type InputFile, openInputStream } from './input-file.js';
 import { parseRunTimestamp } from './run-timestamp.js';
 import { contains, type WeekWindow } from './week-window.js';
@@ -43,7 +43,7 @@ function indexedRun(row: CsvRow): IndexedRun {
   const timestampText = row.text('timestamp');
   if (timestampText === null) throw row.invalid('timestamp', 'timestamp is empty');
   const at = parseRunTimestamp(timestampText);
-  if (!at) throw row.invalid('timestamp', `"${timestampText}" is neither YYYYMMDD_HHMMSS nor ISO-8601`);
+  if (!at) throw row.invalid('timestamp', `${quoted(timestampText)} is neither YYYYMMDD_HHMMSS nor ISO-8601`);
   return {
     run_id: runId,
     run_dir: row.text('run_dir'),
@@ -51,8 +51,8 @@ function indexedRun(row: CsvRow): IndexedRun {
     timestamp: isoSeconds(at),
     symbol: row.text('symbol'),
     mode: row.text('mode'),
-    trades: row.integer('trades'),
-    wins: row.integer('wins'),
+    trades: row.count('trades'),
+    wins: row.count('wins'),
     total_pips: row.number('total_pips'),
     win_rate: row.number('win_rate'),
     sharpe: row.number('sharpe'),

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { request } from 'undici';
 
 /** Only the start of a response is kept: the excerpt is 512 bytes, the rest is discarded unread. */
 export const RESPONSE_READ_LIMIT_BYTES = 16 * 1024;
@@ -33,6 +32,8 @@ export async function sendAttempt(input: AttemptInput): Promise<AttemptOutcome> 
   const timeout = AbortSignal.timeout(input.timeoutMs);
   const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
   try {
+    // Loaded on first use: undici costs ~80 ms of start-up that runs without a webhook never need.
+    const { request } = await import('undici');
     const response = await request(input.url, {
       method: 'POST',
       headers: input.headers,

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildHeartbeat, readHeartbeat, writeHeartbeat } from './heartbeat.js';
+
+const REFERENCE_OPS = fileURLToPath(
+  new URL('../../../../shared/data/reference-workspace/ops/', import.meta.url),
+);
+const AT = '2026-01-01T00:15:00.000Z';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'core-heartbeat-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('readHeartbeat', () => {
+  it('tells missing, corrupt and valid apart', async () => {
+    const path = join(dir, 'hb.json');
+    expect(await readHeartbeat(path)).toEqual({ kind: 'missing' });
+    await writeFile(path, '{"job_id": ');
+    expect(await readHeartbeat(path)).toMatchObject({ kind: 'corrupt' });
+    await writeFile(path, '[1, 2]');
+    expect(await readHeartbeat(path)).toEqual({ kind: 'corrupt', reason: 'not a JSON object' });
+    await mkdir(join(dir, 'folder.json'));
+    expect(await readHeartbeat(join(dir, 'folder.json'))).toMatchObject({ kind: 'corrupt' });
+    await writeHeartbeat(path, { job_id: 'x' });
+    expect(await readHeartbeat(path)).toEqual({ kind: 'ok', data: { job_id: 'x' } });
+  });
+
+  it.skipIf(!existsSync(REFERENCE_OPS))('reads the earlier tooling’s heartbeats', async () => {
+    for (const name of ['latency_job_heartbeat.json', 'dashboard_export_heartbeat.json']) {
+      const read = await readHeartbeat(join(REFERENCE_OPS, name));
+      expect(read.kind, name).toBe('ok');
+    }
+  });
+});
+
+describe('buildHeartbeat', () => {
+  const previous = {
+    kind: 'ok' as const,
+    data: {
+      job_id: 'old',
+      last_success_at: '2025-12-31T00:00:00.000Z',
+      breach_streak: 2,
+      last_failure: null,
+    },
+  };
+
+  it('keeps earlier fields, adds the job’s own, and stamps success', () => {
+    expect(
+      buildHeartbeat(previous, { status: 'ok', artefacts: [], heartbeat: { breach_streak: 0 } }, 'new', AT),
+    ).toEqual({
+      job_id: 'new',
+      status: 'ok',
+      generated_at: AT,
+      last_success_at: AT,
+      last_failure: null,
+      breach_streak: 0,
+    });
+  });
+
+  it('keeps the last success and records the failure', () => {
+    expect(
+      buildHeartbeat(
+        previous,
+        { status: 'error', artefacts: [], diagnostics: { error_code: 'missing_input' } },
+        'new',
+        AT,
+      ),
+    ).toMatchObject({
+      status: 'error',
+      last_success_at: '2025-12-31T00:00:00.000Z',
+      last_failure: { job_id: 'new', error_code: 'missing_input', at: AT },
+      breach_streak: 2,
+    });
+  });
+
+  it('starts from nothing after a missing or corrupt heartbeat', () => {
+    expect(
+      buildHeartbeat({ kind: 'corrupt', reason: 'x' }, { status: 'error', artefacts: [] }, 'new', AT),
+    ).toEqual({
+      job_id: 'new',
+      status: 'error',
+      generated_at: AT,
+      last_success_at: null,
+      last_failure: { job_id: 'new', error_code: 'internal_error', at: AT },
+    });
+  });
+
+  it('is written whole, as readable JSON', async () => {
+    const path = join(dir, 'ops/hb.json');
+    await writeHeartbeat(path, buildHeartbeat({ kind: 'missing' }, { status: 'ok', artefacts: [] }, 'j', AT));
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ job_id: 'j', last_success_at: AT });
+  });
+});
