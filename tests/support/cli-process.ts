@@ -21,6 +21,7 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as the one JSON document every CLI prints (throws if it is not exactly one) */
+  // biome-ignore lint/suspicious/noExplicitAny: assertions walk summaries of every shape
   json<T = Record<string, any>>(): T;
 }
 
