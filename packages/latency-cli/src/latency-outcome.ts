@@ -1,0 +1,90 @@
+import { isoSeconds, type JobContext, type JobOutcome, MS_PER_MINUTE } from '@obs-automation/core';
+import type { AlertStepResult } from './latency-alerts.js';
+import type { LatencyOptions } from './latency-options.js';
+import type { RawAnalysis } from './raw-analysis.js';
+import type { RunNotes } from './run-notes.js';
+
+export interface RunResults {
+  samplesWritten: number;
+  analysis: RawAnalysis;
+  alerts: AlertStepResult;
+  /** raw file size after the run (0 when there is none) */
+  rawSizeAfter: number;
+}
+
+/**
+ * The run's status: dry_run with --dry-run-alert; error when a notification could not be
+ * delivered (it stays pending); warning while an alert is raised, notifications are pending or
+ * something needed attention; ok otherwise.
+ */
+function statusOf(options: LatencyOptions, results: RunResults, notes: RunNotes): JobOutcome['status'] {
+  const { alerts } = results;
+  if (options.dryRunAlert) return 'dry_run';
+  if (alerts.deliveryFailed) return 'error';
+  const raised = alerts.condition.severity !== 'none';
+  if (raised || alerts.state.pending.length > 0 || notes.warnings.length > 0) return 'warning';
+  return 'ok';
+}
+
+/** The summary fields, heartbeat fields and status of one run (spec steps 8 and 9). */
+export function latencyOutcome(
+  options: LatencyOptions,
+  context: JobContext,
+  results: RunResults,
+  notes: RunNotes,
+): JobOutcome {
+  const { analysis, alerts } = results;
+  const { pass, rotation, recomputed, rows, readBack } = analysis;
+  const pending = alerts.state.pending.length;
+  const diagnostics = { ...notes.diagnostics };
+  if (alerts.deliveryFailed) {
+    const failed = alerts.reports.filter((report) => !report.delivered);
+    diagnostics.error_code = 'alert_delivery_failed';
+    diagnostics.error_message = `${pending} notification(s) not delivered, kept for the next run: ${failed
+      .map((report) => `${report.webhook}: ${report.error_code} ${report.error_message ?? ''}`.trim())
+      .join('; ')}`;
+  }
+  if (notes.warnings.length > 0) diagnostics.warnings = notes.warnings;
+  const latest = alerts.condition.window;
+  const latestBreach = rows.findLast((row) => row.breachFlag);
+  return {
+    status: statusOf(options, results, notes),
+    artefacts: [...notes.artefacts],
+    alerts: alerts.logAlerts,
+    diagnostics,
+    summary: {
+      window: options.window.text,
+      samples_written: results.samplesWritten,
+      samples_analyzed: (pass?.samples ?? 0) + readBack.samplesAdded,
+      samples_retained: pass ? (rotation.rawReplaced ? pass.kept : pass.samples) : 0,
+      samples_archived: rotation.entry?.row_count ?? 0,
+      rows_rejected: pass?.rejected ?? 0,
+      rollups_written: recomputed.length,
+      rollups_total: rows.length,
+      breach_count: recomputed.filter((row) => row.breachFlag).length,
+      breach_streak: alerts.condition.streak,
+      latest_window: latest ? isoSeconds(new Date(latest.startMs)) : null,
+      latest_p95_ms: latest?.p95Ms ?? null,
+      latest_failure_rate: latest?.failureRate ?? null,
+      next_rotation_bytes: Math.max(0, options.maxRawBytes - results.rawSizeAfter),
+      archived: rotation.entry ? 1 : 0,
+      alert_state: {
+        severity: alerts.state.severity,
+        alert_id: alerts.state.alert_id,
+        since: alerts.state.since,
+      },
+      pending_alerts: pending,
+      notifications: alerts.reports,
+      ...(alerts.dryRunFile ? { dry_run_notifications: alerts.notifications.length } : {}),
+    },
+    heartbeat: {
+      next_run_at: new Date(context.now.getTime() + options.scheduleMinutes * MS_PER_MINUTE).toISOString(),
+      last_breach_at: latestBreach
+        ? isoSeconds(new Date(latestBreach.endMs))
+        : (context.previousHeartbeat?.last_breach_at ?? null),
+      breach_streak: alerts.condition.streak,
+      pending_alerts: pending,
+      alert_state: alerts.state,
+    },
+  };
+}

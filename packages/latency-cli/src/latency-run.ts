@@ -1,0 +1,84 @@
+import { type JobContext, JobError, type JobOutcome } from '@obs-automation/core';
+import { MAX_PENDING_PER_WEBHOOK, type PendingDelivery } from './alert-state.js';
+import { probeSources } from './http-probe.js';
+import { runAlertStep } from './latency-alerts.js';
+import type { LatencyOptions } from './latency-options.js';
+import { latencyOutcome } from './latency-outcome.js';
+import { resolveLatencyPaths } from './latency-paths.js';
+import { analyseRawSamples, fileSize } from './raw-analysis.js';
+import { appendSamplesToRaw } from './raw-append.js';
+import { journalPathFor, recoverRotation, removeStaleTemps } from './rotation-journal.js';
+import { RunNotes } from './run-notes.js';
+
+/** The archive schema requires it: a manifest line names the run, and only latency runs write them. */
+const LATENCY_JOB_ID = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9_-]*latency$/;
+
+/**
+ * One run of obs-latency under the job lock the harness holds: finish any rotation a killed run
+ * left, probe the sources, analyse and rotate the raw samples, then decide and deliver alerts.
+ */
+export async function runLatency(options: LatencyOptions, context: JobContext): Promise<JobOutcome> {
+  const startedAt = performance.now();
+  if (!LATENCY_JOB_ID.test(context.jobId)) {
+    throw new JobError(
+      'schema_validation_failed',
+      `job id ${context.jobId} does not end in "latency"; archive manifest lines (signal_latency_archive.schema.json) require it — use a --job-name ending in latency`,
+      { job_id: context.jobId },
+    );
+  }
+  const paths = resolveLatencyPaths(options, context);
+  const notes = new RunNotes();
+
+  const recovery = await recoverRotation(paths.input);
+  if (recovery) {
+    notes.diagnostics.rotation_recovery = recovery;
+    if (recovery.action === 'raw_temp_missing' || recovery.action === 'raw_changed') {
+      notes.warnings.push(
+        `an interrupted rotation (${recovery.job_id}) could not be finished (${recovery.action}); rows of ${recovery.archive} may also still be in the raw file`,
+      );
+    }
+  }
+  await Promise.all(
+    [paths.input, journalPathFor(paths.input), paths.rollup, paths.archiveTempTarget].map(removeStaleTemps),
+  );
+  context.checkpoint();
+
+  // Probes first, so this run's own samples are analysed with the rest.
+  let samplesWritten = 0;
+  if (options.sources.length > 0) {
+    const samples = await probeSources(options.sources, {
+      now: context.now,
+      startedAt,
+      readSecret: (name) => context.readSecret(name),
+      signal: context.signal,
+    });
+    await appendSamplesToRaw(paths.input, samples);
+    samplesWritten = samples.length;
+    notes.artefacts.add(context.relativePath(paths.input));
+  }
+  context.checkpoint();
+
+  const analysis = await analyseRawSamples(options, context, paths, notes);
+  context.checkpoint();
+
+  const alerts = await runAlertStep(analysis.rows, options, context);
+  if (alerts.dryRunFile) notes.artefacts.add(context.relativePath(alerts.dryRunFile));
+  const webhooksOf = (entries: PendingDelivery[]) =>
+    [...new Set(entries.map((entry) => entry.webhook))].join(', ');
+  if (alerts.unrouted.length > 0) {
+    notes.warnings.push(
+      `${alerts.unrouted.length} pending notification(s) dropped: their webhooks (${webhooksOf(alerts.unrouted)}) are no longer configured`,
+    );
+  }
+  if (alerts.overflow.length > 0) {
+    notes.warnings.push(
+      `${alerts.overflow.length} oldest undelivered notification(s) dropped for ${webhooksOf(alerts.overflow)}: more than ${MAX_PENDING_PER_WEBHOOK} were waiting`,
+    );
+  }
+  if (alerts.stateReset)
+    notes.warnings.push('the heartbeat alert_state was unreadable; alerting restarted from no alert');
+  notes.artefacts.add(context.relativePath(paths.heartbeat));
+
+  const rawSizeAfter = (await fileSize(paths.input)) ?? 0;
+  return latencyOutcome(options, context, { samplesWritten, analysis, alerts, rawSizeAfter }, notes);
+}

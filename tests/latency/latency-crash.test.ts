@@ -1,0 +1,79 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { makeWorkspace } from '../support/cli-process.js';
+import {
+  archiveFiles,
+  DAY,
+  MANIFEST,
+  readJsonLines,
+  readRollupRows,
+  runLatency,
+  series,
+  storedRows,
+  writeRaw,
+} from './latency-run.js';
+
+const NOW = '2026-07-06T00:30:00Z';
+const NOW_MS = Date.parse(NOW);
+// --lock-stale-seconds 1 is raised to the 2 s minimum: the killed run's lock is stale after that.
+const LOCK_STALE_WAIT_MS = 2300;
+
+/** The points where a kill -9 could lose rows if the write order were wrong. */
+const FAULT_POINTS = [
+  ['atomic:before-rename', undefined],
+  ['latency:after-rollup-replace', undefined],
+  ['latency:after-archive-write', 'rolled_back'],
+  ['latency:after-manifest-append', 'rolled_forward'],
+  ['latency:after-raw-replace', 'completed'],
+  ['log:after-append', undefined],
+] as const;
+
+describe('obs-latency killed at each write step', () => {
+  it.concurrent.each(FAULT_POINTS)(
+    'loses no sample when killed at %s, and the next run leaves each sample exactly once',
+    async (point, recovery) => {
+      const { root, cleanup } = await makeWorkspace('obs-latency-crash-');
+      try {
+        // 16 days of samples, each with its own id: old rows expire and the file is over the size limit.
+        const samples = series(NOW_MS - 16 * DAY, NOW_MS, 30, (_at, index) => 100 + (index % 50)).map(
+          (sample, index) => ({
+            ...sample,
+            detail: `id-${index}`,
+          }),
+        );
+        await writeRaw(root, samples);
+        const written = await storedRows(root);
+        const args = ['--now', NOW, '--max-raw-bytes', '20000', '--lock-stale-seconds', '1'];
+
+        const killed = await runLatency(root, args, { OBS_FAULT_POINT: point });
+        expect(killed.signal).toBe('SIGKILL');
+        const afterKill = await storedRows(root);
+        for (const row of new Set(written)) expect(afterKill).toContain(row);
+        await readJsonLines(root, MANIFEST).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+
+        await sleep(LOCK_STALE_WAIT_MS);
+        const rerun = await runLatency(root, args);
+        expect(rerun.exitCode).toBe(0);
+        const summary = rerun.json();
+        expect(summary.status).not.toBe('skipped');
+        if (recovery) expect(summary.diagnostics.rotation_recovery).toMatchObject({ action: recovery });
+        expect(await storedRows(root)).toEqual(written);
+        const manifest = await readJsonLines(root, MANIFEST);
+        expect(await archiveFiles(root)).toEqual(manifest.map((entry) => entry.path).sort());
+        const leftovers = (await readdir(join(root, 'ops'), { recursive: true })).filter(
+          (name) => name.includes('.tmp-') || name.endsWith('.rotation.json'),
+        );
+        expect(leftovers).toEqual([]);
+        expect((await readRollupRows(root)).reduce((total, row) => total + Number(row.count), 0)).toBe(
+          samples.length,
+        );
+      } finally {
+        await cleanup();
+      }
+    },
+  );
+});
