@@ -46,15 +46,16 @@ export async function probeSource(source: ProbeSource, context: ProbeContext): P
   if (url === undefined) return sample('error', `${source.url_env} is not set`);
   const timeout = AbortSignal.timeout(source.timeout_ms);
   try {
-    const response = await fetch(url, {
+    // Loaded on first use: runs without probe sources never pay for undici's start-up.
+    const { request } = await import('undici');
+    const response = await request(url, {
       method: source.method,
-      redirect: 'manual',
       signal: AbortSignal.any([timeout, context.signal]),
     });
-    await response.arrayBuffer();
+    await response.body.dump({ limit: Number.MAX_SAFE_INTEGER });
     return sample(
-      statusMatches(response.status, source.expect_status) ? 'success' : 'error',
-      String(response.status),
+      statusMatches(response.statusCode, source.expect_status) ? 'success' : 'error',
+      String(response.statusCode),
     );
   } catch (error) {
     context.signal.throwIfAborted();
