@@ -1,0 +1,70 @@
+import type { JobOutcome, JobStatus } from '@obs-automation/core';
+import type { ChainPlan } from './chain-plan.js';
+import { type ChainStop, type ChildResult, skippedByLock } from './chain-results.js';
+
+/** A chain is as bad as its worst job; a job skipped for its lock counts as a warning. */
+function chainStatus(results: readonly ChildResult[]): Exclude<JobStatus, 'skipped' | 'error'> {
+  if (results.some((result) => result.status === 'warning' || skippedByLock(result))) return 'warning';
+  if (results.some((result) => result.status === 'dry_run')) return 'dry_run';
+  return 'ok';
+}
+
+function artefactsOf(results: readonly ChildResult[]): string[] {
+  const all = results.flatMap((result) => {
+    const artefacts = result.summary.artefacts;
+    return Array.isArray(artefacts)
+      ? artefacts.filter((item): item is string => typeof item === 'string')
+      : [];
+  });
+  return [...new Set(all)];
+}
+
+function stopDiagnostics(stop: ChainStop, results: readonly ChildResult[]): Record<string, unknown> {
+  const notRun = results
+    .filter((result) => result.status === 'skipped' && !skippedByLock(result))
+    .map((r) => r.job);
+  return {
+    error_code: stop.errorCode === 'interrupted' ? 'interrupted' : 'job_failed',
+    error_message: `${stop.message}${notRun.length > 0 ? `; not run: ${notRun.join(', ')}` : ''}`,
+    ...(stop.failed
+      ? {
+          failed_job: stop.failed.job,
+          failed_job_id: stop.failed.jobId,
+          failed_error_code: stop.failed.errorCode,
+        }
+      : {}),
+    not_run: notRun,
+  };
+}
+
+/**
+ * The chain's own result: its status, the union of the jobs' artefacts, and `summary.jobs`
+ * (job, job_id, status, duration_ms) — small enough to stay in the log line.
+ */
+export function chainOutcome(
+  results: readonly ChildResult[],
+  stop: ChainStop | null,
+  plan: ChainPlan,
+): JobOutcome {
+  const summary = {
+    jobs: results.map(({ job, job_id, status, duration_ms }) => ({ job, job_id, status, duration_ms })),
+    ...(plan.notRun.length > 0 ? { not_selected: plan.notRun } : {}),
+  };
+  const artefacts = artefactsOf(results);
+  if (stop) return { status: 'error', artefacts, summary, diagnostics: stopDiagnostics(stop, results) };
+  if (results.length === 0) {
+    return {
+      status: 'warning',
+      artefacts,
+      summary,
+      diagnostics: { error_code: 'no_jobs', error_message: 'no job is enabled and selected; nothing ran' },
+    };
+  }
+  const lockSkipped = results.filter(skippedByLock).map((result) => result.job);
+  return {
+    status: chainStatus(results),
+    artefacts,
+    summary,
+    diagnostics: lockSkipped.length > 0 ? { skipped_by_lock: lockSkipped } : {},
+  };
+}

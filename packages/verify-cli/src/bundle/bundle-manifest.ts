@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { bundledSchemaPath, errorMessageOf, type SchemaIssue, schemaValidator } from '@obs-automation/core';
+
+export const DASHBOARD_MANIFEST_SCHEMA = 'dashboard_manifest.schema.json';
+
+/** The fields of a dashboard manifest that verification relies on (the schema guarantees them). */
+export interface BundleManifest {
+  sequence: number;
+  generated_at: string;
+  job_id: string;
+  datasets: { dataset: string; path: string; checksum_sha256: string; row_count: number }[];
+}
+
+export type BundleManifestRead =
+  | { kind: 'ok'; manifest: BundleManifest }
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'schema_invalid'; issues: SchemaIssue[] };
+
+/** Schema issues of a manifest, plus the rule JSON Schema cannot express: each dataset listed once. */
+async function manifestIssues(value: unknown): Promise<SchemaIssue[]> {
+  const issues = (await schemaValidator(bundledSchemaPath(DASHBOARD_MANIFEST_SCHEMA)))(value);
+  if (issues.length > 0) return issues;
+  const seen = new Set<string>();
+  (value as BundleManifest).datasets.forEach(({ dataset }, index) => {
+    if (seen.has(dataset))
+      issues.push({ path: `/datasets/${index}/dataset`, message: `dataset ${dataset} is listed twice` });
+    seen.add(dataset);
+  });
+  return issues;
+}
+
+/** Reads a dashboard manifest and validates it against schemas/dashboard_manifest.schema.json. */
+export async function readBundleManifest(path: string): Promise<BundleManifestRead> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'unreadable', reason: errorMessageOf(error) };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'unreadable', reason: `not valid JSON: ${errorMessageOf(error)}` };
+  }
+  const issues = await manifestIssues(value);
+  return issues.length > 0
+    ? { kind: 'schema_invalid', issues }
+    : { kind: 'ok', manifest: value as BundleManifest };
+}

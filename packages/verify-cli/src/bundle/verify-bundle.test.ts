@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type BundleReport, verifyBundle } from './verify-bundle.js';
+
+const NOW = new Date('2026-03-01T00:00:00Z');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'verify-bundle-'));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+interface BundleSpec {
+  sequence: number;
+  generatedAt?: string;
+  jobId?: string;
+  rows?: number;
+  path?: (folder: string) => string;
+}
+
+/** Writes a one-dataset bundle (latency.json + manifest.json) into `folder` and returns the manifest path. */
+async function writeBundle(folder: string, spec: BundleSpec): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  const generatedAt = spec.generatedAt ?? '2026-02-28T00:00:00.000Z';
+  const jobId = spec.jobId ?? `20260228T00000${spec.sequence % 10}Z-dashboard`;
+  const rows = Array.from({ length: spec.rows ?? 2 }, (_, index) => ({ count: index }));
+  const text = `${JSON.stringify({ dataset: 'latency', schema_version: '1.0', generated_at: generatedAt, job_id: jobId, rows })}\n`;
+  await writeFile(join(folder, 'latency.json'), text);
+  const manifest = {
+    schema_version: '1.0',
+    sequence: spec.sequence,
+    generated_at: generatedAt,
+    job_id: jobId,
+    datasets: [
+      {
+        dataset: 'latency',
+        path: spec.path ? spec.path(folder) : 'latency.json',
+        checksum_sha256: sha256(text),
+        row_count: rows.length,
+        generated_at: generatedAt,
+        source_hash: 'e'.repeat(64),
+      },
+    ],
+    provenance: {
+      command: 'obs-dashboard',
+      commit_sha: 'x',
+      inputs: ['ops/signal_latency_rollup.csv'],
+      environment: 'production',
+    },
+  };
+  const manifestPath = join(folder, 'manifest.json');
+  await writeFile(manifestPath, JSON.stringify(manifest));
+  return manifestPath;
+}
+
+function verify(manifestPath: string, extra: Partial<Parameters<typeof verifyBundle>[0]> = {}) {
+  return verifyBundle({ manifestPath, now: NOW, root, ...extra });
+}
+
+function codes(report: BundleReport): string[] {
+  return report.failures.map((failure) => failure.error_code);
+}
+
+function statusOf(report: BundleReport, name: string) {
+  return report.checks.find((check) => check.name === name)?.status;
+}
+
+describe('verifyBundle', () => {
+  it('passes a consistent bundle and skips what was not asked for', async () => {
+    const report = await verify(await writeBundle(join(root, 'out'), { sequence: 1 }));
+    expect(report.failures).toEqual([]);
+    expect(statusOf(report, 'manifest_schema')).toBe('pass');
+    expect(statusOf(report, 'dataset:latency')).toBe('pass');
+    expect(statusOf(report, 'expected_datasets')).toBe('skip');
+    expect(statusOf(report, 'history_sequence')).toBe('skip');
+  });
+
+  it('reports a changed dataset as checksum_mismatch', async () => {
+    const manifest = await writeBundle(join(root, 'out'), { sequence: 1 });
+    await writeFile(join(root, 'out', 'latency.json'), '{"rows":[{"count":9},{"count":1}]}\n');
+    const report = await verify(manifest);
+    expect(codes(report)).toEqual(['checksum_mismatch']);
+    expect(report.failures[0]?.check).toBe('dataset:latency');
+  });
+
+  it('reports a different number of rows as row_count_mismatch', async () => {
+    const manifest = await writeBundle(join(root, 'out'), { sequence: 1 });
+    await writeFile(join(root, 'out', 'latency.json'), '{"rows":[]}\n');
+    expect(codes(await verify(manifest))).toEqual(['checksum_mismatch', 'row_count_mismatch']);
+  });
+
+  it('reports a missing dataset file and a missing expected dataset as dataset_missing', async () => {
+    const manifest = await writeBundle(join(root, 'out'), { sequence: 1 });
+    await rm(join(root, 'out', 'latency.json'));
+    const report = await verify(manifest, { expectedDatasets: ['latency', 'turnover'] });
+    expect(codes(report)).toEqual(['dataset_missing', 'dataset_missing']);
+    expect(report.failures[1]?.message).toContain('turnover');
+  });
+
+  it('finds the dataset beside a copied manifest of the earlier tooling (absolute paths)', async () => {
+    const manifest = await writeBundle(join(root, 'copy'), {
+      sequence: 1,
+      path: () => '/nowhere/out/dashboard/latency.json',
+    });
+    expect((await verify(manifest)).failures).toEqual([]);
+  });
+
+  it('reports a missing, unparsable or schema-invalid manifest', async () => {
+    expect(codes(await verify(join(root, 'none.json')))).toEqual(['manifest_missing']);
+    await writeFile(join(root, 'bad.json'), '{"sequence":');
+    expect(codes(await verify(join(root, 'bad.json')))).toEqual(['manifest_unreadable']);
+    await writeFile(join(root, 'invalid.json'), JSON.stringify({ sequence: 0, datasets: [] }));
+    const report = await verify(join(root, 'invalid.json'));
+    expect(codes(report)).toEqual(['schema_validation_failed']);
+    expect(statusOf(report, 'datasets')).toBe('skip');
+  });
+
+  it('reports a sequence below a history bundle as sequence_regressed', async () => {
+    const history = join(root, 'history');
+    await writeBundle(join(history, 'a'), { sequence: 5, jobId: '20260227T000000Z-dashboard' });
+    const manifest = await writeBundle(join(root, 'out'), { sequence: 3 });
+    const report = await verify(manifest, { historyDir: history });
+    expect(codes(report)).toEqual(['sequence_regressed']);
+    const equal = await writeBundle(join(root, 'out2'), { sequence: 5 });
+    expect((await verify(equal, { historyDir: history })).failures).toEqual([]);
+  });
+
+  it('reports an expired history bundle the archive manifest does not record, but not the newest', async () => {
+    const history = join(root, 'history');
+    await writeBundle(join(history, 'old'), {
+      sequence: 1,
+      jobId: '20251201T000000Z-dashboard',
+      generatedAt: '2025-12-01T00:00:00.000Z',
+    });
+    await writeBundle(join(history, 'older-newest'), {
+      sequence: 2,
+      jobId: '20251202T000000Z-dashboard',
+      generatedAt: '2025-12-02T00:00:00.000Z',
+    });
+    const manifest = await writeBundle(join(root, 'out'), {
+      sequence: 2,
+      generatedAt: '2025-12-02T00:00:00.000Z',
+    });
+    const archive = join(root, 'archive.jsonl');
+    const report = await verify(manifest, {
+      historyDir: history,
+      archiveManifest: archive,
+      retentionDays: 56,
+    });
+    expect(codes(report)).toEqual(['retention_violation']);
+    expect(report.failures[0]?.message).toContain('history/old');
+
+    const line = {
+      job_id: '20251201T000000Z-dashboard',
+      sequence: 1,
+      deleted_at: '2026-02-28T00:00:00.000Z',
+      path: 'history/old',
+      datasets: [{ dataset: 'latency', checksum_sha256: 'f'.repeat(64), row_count: 2 }],
+    };
+    await writeFile(archive, `${JSON.stringify(line)}\n`);
+    const recorded = await verify(manifest, {
+      historyDir: history,
+      archiveManifest: archive,
+      retentionDays: 56,
+    });
+    expect(recorded.failures).toEqual([]);
+    expect(statusOf(recorded, 'archive_manifest')).toBe('pass');
+  });
+
+  it('reports a history bundle without a usable manifest', async () => {
+    const history = join(root, 'history');
+    await mkdir(join(history, 'broken'), { recursive: true });
+    await mkdir(join(history, '.partial-copy'), { recursive: true });
+    const manifest = await writeBundle(join(root, 'out'), { sequence: 1 });
+    const report = await verify(manifest, { historyDir: history });
+    expect(codes(report)).toEqual(['history_bundle_invalid']);
+  });
+
+  it('reports invalid archive-manifest lines with their line numbers', async () => {
+    const archive = join(root, 'archive.jsonl');
+    const good = {
+      job_id: '20251201T000000Z-dashboard',
+      sequence: 1,
+      deleted_at: '2026-02-28T00:00:00Z',
+      path: 'history/old',
+      datasets: [],
+    };
+    await writeFile(
+      archive,
+      `${JSON.stringify(good)}\nnot json\n${JSON.stringify({ ...good, sequence: 'one' })}\n`,
+    );
+    const manifest = await writeBundle(join(root, 'out'), { sequence: 1 });
+    const report = await verify(manifest, { archiveManifest: archive });
+    expect(codes(report)).toEqual(['archive_manifest_invalid', 'archive_manifest_invalid']);
+    expect(report.failures.map((failure) => failure.message.match(/:(\d+):/)?.[1])).toEqual(['2', '3']);
+  });
+});

@@ -1,0 +1,203 @@
+import { basename, isAbsolute, relative, sep } from 'node:path';
+import { formatSchemaIssues, MS_PER_DAY, resolveAgainstRoot } from '@obs-automation/core';
+import { CheckBuilder, type CheckOutcome, skippedCheck } from '../checks/check-outcome.js';
+import { type ArchiveManifestScan, scanArchiveManifest } from './archive-manifest.js';
+import { type BundleManifest, DASHBOARD_MANIFEST_SCHEMA, readBundleManifest } from './bundle-manifest.js';
+import { datasetFileCheck } from './dataset-file-check.js';
+import { type HistoryEntry, newestBundle, readHistory } from './history-bundles.js';
+
+export interface VerifyBundleOptions {
+  manifestPath: string;
+  historyDir?: string;
+  archiveManifest?: string;
+  expectedDatasets?: string[];
+  retentionDays?: number;
+  now: Date;
+  root: string;
+}
+
+export interface BundleCheck {
+  name: string;
+  status: 'pass' | 'fail' | 'skip';
+  details: Record<string, unknown>;
+}
+
+export interface BundleFailure {
+  check: string;
+  error_code: string;
+  message: string;
+}
+
+export interface BundleReport {
+  checks: BundleCheck[];
+  failures: BundleFailure[];
+}
+
+export const DEFAULT_RETENTION_DAYS = 56;
+const MAX_LISTED = 20;
+
+function displayPathFor(root: string): (absolute: string) => string {
+  return (absolute) => {
+    const inside = relative(root, absolute);
+    return inside === '' || inside.startsWith('..') || isAbsolute(inside)
+      ? absolute
+      : inside.split(sep).join('/');
+  };
+}
+
+async function manifestCheck(
+  manifestPath: string,
+  shown: (absolute: string) => string,
+): Promise<{ outcome: CheckOutcome; manifest: BundleManifest | null }> {
+  const check = new CheckBuilder('manifest_schema');
+  const read = await readBundleManifest(manifestPath);
+  const where = shown(manifestPath);
+  if (read.kind === 'missing') check.fail('manifest_missing', `manifest ${where} does not exist`);
+  else if (read.kind === 'unreadable') check.fail('manifest_unreadable', `manifest ${where}: ${read.reason}`);
+  else if (read.kind === 'schema_invalid') {
+    check.fail(
+      'schema_validation_failed',
+      `manifest ${where} fails ${DASHBOARD_MANIFEST_SCHEMA}: ${formatSchemaIssues(read.issues)}`,
+    );
+  }
+  const manifest = read.kind === 'ok' ? read.manifest : null;
+  return {
+    outcome: check.done({
+      manifest: where,
+      ...(manifest
+        ? { sequence: manifest.sequence, job_id: manifest.job_id, datasets: manifest.datasets.length }
+        : {}),
+    }),
+    manifest,
+  };
+}
+
+function expectedDatasetsCheck(manifest: BundleManifest, expected: readonly string[]): CheckOutcome {
+  if (expected.length === 0) return skippedCheck('expected_datasets', 'no --expected-dataset given');
+  const check = new CheckBuilder('expected_datasets');
+  const listed = new Set(manifest.datasets.map((entry) => entry.dataset));
+  const missing = expected.filter((name) => !listed.has(name));
+  for (const name of missing)
+    check.fail('dataset_missing', `expected dataset ${name} is not in the manifest`);
+  return check.done({ expected, missing });
+}
+
+function sequenceCheck(
+  manifest: BundleManifest,
+  history: readonly HistoryEntry[],
+  shown: (p: string) => string,
+) {
+  const check = new CheckBuilder('history_sequence');
+  const ahead = history.filter((entry) => entry.manifest && entry.manifest.sequence > manifest.sequence);
+  for (const entry of ahead.slice(0, MAX_LISTED)) {
+    check.fail(
+      'sequence_regressed',
+      `manifest sequence ${manifest.sequence} is below ${entry.manifest?.sequence} of history bundle ${shown(entry.folder)}`,
+    );
+  }
+  const highest = Math.max(0, ...history.map((entry) => entry.manifest?.sequence ?? 0));
+  return check.done({
+    sequence: manifest.sequence,
+    highest_history_sequence: highest,
+    bundles_ahead: ahead.length,
+  });
+}
+
+function retentionCheck(
+  history: readonly HistoryEntry[],
+  archive: ArchiveManifestScan | null,
+  retentionDays: number,
+  now: Date,
+  shown: (p: string) => string,
+): CheckOutcome {
+  const check = new CheckBuilder('history_retention');
+  const cutoff = now.getTime() - retentionDays * MS_PER_DAY;
+  const newest = newestBundle(history);
+  const overdue = history.filter(
+    (entry) =>
+      entry.manifest &&
+      entry !== newest &&
+      Date.parse(entry.manifest.generated_at) < cutoff &&
+      !archive?.recordedJobIds.has(entry.manifest.job_id),
+  );
+  for (const entry of overdue.slice(0, MAX_LISTED)) {
+    check.fail(
+      'retention_violation',
+      `history bundle ${shown(entry.folder)} (generated ${entry.manifest?.generated_at}) is older than ${retentionDays} days and not recorded in the archive manifest`,
+    );
+  }
+  const broken = history.filter((entry) => entry.problem);
+  for (const entry of broken.slice(0, MAX_LISTED)) {
+    check.fail('history_bundle_invalid', `history bundle ${shown(entry.folder)}: ${entry.problem}`);
+  }
+  return check.done({
+    retention_days: retentionDays,
+    bundles: history.length,
+    overdue: overdue.length,
+    invalid: broken.length,
+  });
+}
+
+function archiveCheck(archive: ArchiveManifestScan, path: string): CheckOutcome {
+  if (!archive.exists)
+    return skippedCheck('archive_manifest', `${path} does not exist (nothing deleted yet)`);
+  const check = new CheckBuilder('archive_manifest');
+  for (const { line, reason } of archive.invalid) {
+    check.fail('archive_manifest_invalid', `${path}:${line}: ${reason}`);
+  }
+  return check.done({
+    archive_manifest: path,
+    lines: archive.lines,
+    invalid_lines: archive.invalidCount,
+    first_invalid_lines: archive.invalid.map((item) => item.line),
+  });
+}
+
+function toReport(outcomes: readonly CheckOutcome[]): BundleReport {
+  return {
+    checks: outcomes.map(({ name, status, details }) => ({ name, status, details })),
+    failures: outcomes.flatMap((outcome) => outcome.failures),
+  };
+}
+
+/**
+ * Verifies a dashboard bundle: the manifest against its schema; every dataset file exists and
+ * matches its SHA-256 and row count; the expected datasets are listed; with a history folder,
+ * the sequence is not below any bundle in it and no bundle older than the retention remains
+ * unrecorded in the archive manifest; every archive-manifest line is valid.
+ */
+export async function verifyBundle(options: VerifyBundleOptions): Promise<BundleReport> {
+  const shown = displayPathFor(options.root);
+  const manifestPath = resolveAgainstRoot(options.root, options.manifestPath);
+  const { outcome, manifest } = await manifestCheck(manifestPath, shown);
+  const outcomes: CheckOutcome[] = [outcome];
+  const unusable = 'the manifest is not usable';
+  if (manifest) {
+    for (const entry of manifest.datasets) outcomes.push(await datasetFileCheck(entry, manifestPath, shown));
+    outcomes.push(expectedDatasetsCheck(manifest, options.expectedDatasets ?? []));
+  } else {
+    outcomes.push(skippedCheck('datasets', unusable), skippedCheck('expected_datasets', unusable));
+  }
+
+  const archivePath = options.archiveManifest
+    ? resolveAgainstRoot(options.root, options.archiveManifest)
+    : null;
+  const archive = archivePath ? await scanArchiveManifest(archivePath) : null;
+  const historyDir = options.historyDir ? resolveAgainstRoot(options.root, options.historyDir) : null;
+  const history = historyDir ? await readHistory(historyDir, basename(manifestPath)) : null;
+  if (!historyDir || !history) {
+    const reason = historyDir ? `${shown(historyDir)} does not exist` : 'no history folder given';
+    outcomes.push(skippedCheck('history_sequence', reason), skippedCheck('history_retention', reason));
+  } else {
+    outcomes.push(
+      manifest ? sequenceCheck(manifest, history, shown) : skippedCheck('history_sequence', unusable),
+      retentionCheck(history, archive, options.retentionDays ?? DEFAULT_RETENTION_DAYS, options.now, shown),
+    );
+  }
+  outcomes.push(
+    archive && archivePath
+      ? archiveCheck(archive, shown(archivePath))
+      : skippedCheck('archive_manifest', 'no archive manifest given'),
+  );
+  return toReport(outcomes);
+}

@@ -1,0 +1,85 @@
+import { readdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { resolveAgainstRoot } from '@obs-automation/core';
+import { forEachJsonLine, isRecord, readJsonFile } from '../trace/json-files.js';
+import {
+  DEFAULT_DASHBOARD_ARCHIVE_MANIFEST,
+  DEFAULT_DASHBOARD_HISTORY,
+  DEFAULT_DASHBOARD_MANIFEST,
+} from '../workspace-paths.js';
+import { timestampField } from './artefact-time.js';
+import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
+
+/** A dashboard manifest is written by a finished export: its job, time, datasets and sequence. */
+async function jobFromManifest(root: string, manifestPath: string, jobs: ReconstructedJobs): Promise<void> {
+  const shown = relative(root, manifestPath);
+  const read = await readJsonFile(manifestPath);
+  if (read.kind === 'missing') return;
+  if (read.kind === 'invalid' || !isRecord(read.value)) {
+    return jobs.reject(shown, read.kind === 'invalid' ? read.reason : 'not a JSON object');
+  }
+  const manifest = read.value;
+  const jobId = typeof manifest.job_id === 'string' ? manifest.job_id : '';
+  const parsed = parseJobId(jobId);
+  if (!parsed) return jobs.reject(shown, `job_id ${JSON.stringify(manifest.job_id)} is not a job id`);
+  const datasets = Array.isArray(manifest.datasets) ? manifest.datasets.filter(isRecord) : [];
+  jobs.add({
+    jobId,
+    status: 'ok',
+    at: timestampField(manifest, ['generated_at']) ?? parsed.startedAt,
+    artefacts: [
+      ...datasets
+        .filter((dataset) => typeof dataset.path === 'string')
+        .map((dataset) => relative(root, resolve(dirname(manifestPath), dataset.path as string))),
+      shown,
+    ],
+    sources: [shown],
+    summary: {
+      sequence: manifest.sequence ?? null,
+      datasets: datasets.map((dataset) => ({ dataset: dataset.dataset, row_count: dataset.row_count })),
+    },
+  });
+}
+
+async function historyManifests(historyDir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(historyDir, { withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => join(historyDir, entry.name, 'manifest.json'))
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/**
+ * Dashboard exports from the current manifest, the bundles kept in the history folder, and the
+ * bundles retention deleted (the archive manifest records their job and sequence).
+ */
+export async function jobsFromDashboard(root: string, jobs: ReconstructedJobs): Promise<void> {
+  const manifests = [
+    resolveAgainstRoot(root, DEFAULT_DASHBOARD_MANIFEST),
+    ...(await historyManifests(resolveAgainstRoot(root, DEFAULT_DASHBOARD_HISTORY))),
+  ];
+  for (const manifest of manifests) await jobFromManifest(root, manifest, jobs);
+  const archive = DEFAULT_DASHBOARD_ARCHIVE_MANIFEST;
+  await forEachJsonLine(
+    resolveAgainstRoot(root, archive),
+    ({ line, value }) => {
+      const jobId = typeof value.job_id === 'string' ? value.job_id : '';
+      const parsed = parseJobId(jobId);
+      if (!parsed) return jobs.reject(`${archive}:${line}`, 'job_id is not a job id');
+      jobs.add({
+        jobId,
+        status: 'ok',
+        at: parsed.startedAt,
+        artefacts: [],
+        sources: [archive],
+        summary: { sequence: value.sequence ?? null, history_deleted_at: value.deleted_at ?? null },
+      });
+    },
+    (line, reason) => jobs.reject(`${archive}:${line}`, reason),
+  );
+}

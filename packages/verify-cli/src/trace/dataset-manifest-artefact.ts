@@ -1,0 +1,51 @@
+import { dirname, resolve } from 'node:path';
+import { verifyFileChecksum } from './file-checksum.js';
+import { isRecord } from './json-files.js';
+import type { TraceContext } from './trace-context.js';
+
+interface DatasetRecord {
+  path: string;
+  checksum_sha256: string;
+}
+
+/** A dashboard manifest: `datasets[]` with `path` (relative to the manifest's folder) and `checksum_sha256`. */
+export function datasetRecordsOf(value: unknown): DatasetRecord[] | null {
+  if (!isRecord(value) || !Array.isArray(value.datasets)) return null;
+  const records = value.datasets.filter(
+    (entry): entry is DatasetRecord =>
+      isRecord(entry) && typeof entry.path === 'string' && typeof entry.checksum_sha256 === 'string',
+  );
+  return records.length > 0 ? records : null;
+}
+
+/**
+ * Re-hashes the datasets of a dashboard manifest that the traced job wrote. A manifest a later
+ * run has replaced no longer describes this job's files and is only noted.
+ */
+export async function verifyDatasetManifest(
+  context: TraceContext,
+  manifestPath: string,
+  manifest: Record<string, unknown>,
+  datasets: readonly DatasetRecord[],
+  ownerJobId: string,
+): Promise<void> {
+  const shown = context.display(manifestPath);
+  if (manifest.job_id !== ownerJobId) {
+    context.note({
+      path: shown,
+      kind: 'dashboard_dataset',
+      result: 'not_checked',
+      note: `the manifest now belongs to ${String(manifest.job_id)}`,
+    });
+    return;
+  }
+  for (const dataset of datasets) {
+    await verifyFileChecksum(
+      context,
+      resolve(dirname(manifestPath), dataset.path),
+      dataset.checksum_sha256,
+      'dashboard_dataset',
+      shown,
+    );
+  }
+}

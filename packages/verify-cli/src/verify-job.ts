@@ -1,0 +1,146 @@
+import {
+  bundledSchemaPath,
+  type JobContext,
+  type JobDefinition,
+  type JobOutcome,
+  RUN_LOG_SCHEMA,
+  schemaValidator,
+} from '@obs-automation/core';
+import { type CheckOutcome, skippedCheck } from './checks/check-outcome.js';
+import { dashboardManifestCheck } from './checks/dashboard-manifest-check.js';
+import { heartbeatCheck } from './checks/heartbeat-check.js';
+import { JOB_TRACE_CHECK, jobTraceCheck } from './checks/job-trace-check.js';
+import { logSchemaCheck } from './checks/log-schema-check.js';
+import { SECRETS_CHECK, secretsCheck } from './checks/secrets-check.js';
+import { sequenceCheck } from './checks/sequence-check.js';
+import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
+import { snapshotRunLog } from './log/run-log-snapshot.js';
+import {
+  finalizeVerifyOptions,
+  type VerifyInvocation,
+  type VerifyOptions,
+  verifyOptionSpecs,
+} from './verify-options.js';
+
+async function logChecks(options: VerifyOptions, context: JobContext) {
+  const logPath = context.resolvePath(options.checkLog);
+  const sequencePath = context.resolvePath(options.sequenceFile);
+  const log = context.relativePath(logPath);
+  const snapshot = await snapshotRunLog(logPath, sequencePath);
+  let scan: RunLogScan | null = null;
+  if (snapshot.size !== null) {
+    scan = await scanRunLog(logPath, {
+      endOffset: snapshot.size,
+      validate: await schemaValidator(bundledSchemaPath(RUN_LOG_SCHEMA)),
+      since: options.since,
+      traceJobId: options.traceJobId,
+    });
+  }
+  return {
+    log,
+    scan,
+    checks: [
+      logSchemaCheck(log, scan),
+      sequenceCheck(log, context.relativePath(sequencePath), scan, snapshot.sequenceFile),
+    ],
+  };
+}
+
+async function runChecks(options: VerifyOptions, context: JobContext): Promise<CheckOutcome[]> {
+  const { log, scan, checks } = await logChecks(options, context);
+  for (const heartbeat of options.heartbeats) {
+    context.checkpoint();
+    checks.push(
+      await heartbeatCheck(
+        heartbeat,
+        context.resolvePath(heartbeat),
+        context.now,
+        options.maxHeartbeatAgeHours,
+      ),
+    );
+  }
+  context.checkpoint();
+  checks.push(
+    await dashboardManifestCheck({
+      manifest: options.dashboardManifest,
+      expectedDatasets: options.expectedDatasets,
+      now: context.now,
+      root: context.root,
+    }),
+  );
+  context.checkpoint();
+  checks.push(
+    options.traceJobId === undefined
+      ? skippedCheck(JOB_TRACE_CHECK, 'no --job-id given')
+      : await jobTraceCheck({
+          jobId: options.traceJobId,
+          requireEntry: options.requireJobEntry,
+          traced: scan?.traced ?? [],
+          root: context.root,
+          log,
+          signingSecret: context.readSecret(options.webhookSecretEnv),
+        }),
+  );
+  checks.push(
+    options.checkSecrets
+      ? secretsCheck(options.secrets, (name) => context.readSecret(name))
+      : skippedCheck(SECRETS_CHECK, 'no --check-secrets given'),
+  );
+  return checks;
+}
+
+function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[]): JobOutcome {
+  const failures = checks.flatMap((check) => check.failures);
+  const failedChecks = [...new Set(failures.map((failure) => failure.check))];
+  const first = failures[0];
+  // Kept in diagnostics too: the log drops a large summary first, and the trace target must survive.
+  const traced = options.traceJobId ? { traced_job_id: options.traceJobId } : {};
+  return {
+    status: first ? 'error' : 'ok',
+    artefacts: [],
+    summary: {
+      ...traced,
+      checks: checks.map(({ name, status, details }) => ({ name, status, details })),
+      failures,
+    },
+    diagnostics: first
+      ? {
+          ...traced,
+          error_code: 'verification_failed',
+          error_message: `${failures.length} failure(s) in ${failedChecks.join(', ')}; first: ${first.message}`,
+          failed_checks: failedChecks,
+          failure_codes: [...new Set(failures.map((failure) => failure.error_code))],
+        }
+      : traced,
+  };
+}
+
+/**
+ * The `obs-verify` default command. `invocation` carries what the command line holds beside the
+ * job's own flags (see verify-argv.ts).
+ */
+export function createVerifyJob(invocation: VerifyInvocation): JobDefinition<VerifyOptions> {
+  const definition: JobDefinition<VerifyOptions> = {
+    name: 'verify',
+    binary: 'obs-verify',
+    description: [
+      'Verifies the run log (schema, line size, sequence), the job heartbeats, the dashboard bundle',
+      'and, with --job-id <id>, one job or obs-daily chain end to end (entries, artefacts, checksums).',
+      'Here --job-id names the job to trace; the verification run gets its own id.',
+      'Subcommands: `obs-verify bundle --help`, `obs-verify rebuild-log --help`.',
+    ].join(' '),
+    examples: [
+      'obs-verify',
+      'obs-verify --job-id 20251006T000000Z-daily --require-job-entry',
+      'obs-verify --check-secrets --secret OBS_WEEKLY_WEBHOOK_URL --secret OBS_WEBHOOK_SECRET',
+      'obs-verify --since 2025-10-01T00:00:00Z --max-heartbeat-age-hours 2 --now 2025-10-06T12:00:00Z',
+    ],
+    options: verifyOptionSpecs,
+    lockFile: (options) => options.lockFile,
+    finalize: (input) => finalizeVerifyOptions(definition, invocation, input),
+    async run(options, context) {
+      return verificationOutcome(options, await runChecks(options, context));
+    },
+  };
+  return definition;
+}

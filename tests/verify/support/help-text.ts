@@ -1,0 +1,8 @@
+/** Option lines of a commander help text: each flag with its description (wrapped lines joined). */
+export function optionsOf(help: string): string[] {
+  const section = help.split('Options:\n')[1]?.split('\nExamples:')[0] ?? '';
+  return section
+    .split(/\n(?= {2}-)/)
+    .map((option) => option.replace(/\s+/g, ' ').trim())
+    .filter((option) => option !== '' && !option.startsWith('-h, --help'));
+}
