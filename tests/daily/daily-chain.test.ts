@@ -47,7 +47,9 @@ beforeAll(async () => {
   inputs = join(temp, 'inputs');
   await writeDailyInputs(inputs);
   ran = await freshCopy(inputs);
-  const result = await runDaily(ran, ['--observability'], { env: webhookEnv(server.url) });
+  const result = await runDaily(ran, ['--observability', '--json-out', 'out/daily-summary.json'], {
+    env: webhookEnv(server.url),
+  });
   expect(result.exitCode, result.stderr).toBe(0);
   chain = result.json();
 });
@@ -96,6 +98,7 @@ describe('obs-daily --observability', () => {
     );
     const childArtefacts = log.slice(0, 3).flatMap((entry) => entry.artefacts);
     expect([...chainEntry.artefacts].sort()).toEqual([...new Set(childArtefacts)].sort());
+    expect(JSON.parse(await readFile(join(ran, 'out/daily-summary.json'), 'utf8'))).toEqual(chain);
   });
 
   it('leaves a chain that obs-verify --job-id traces end to end', async () => {

@@ -97,8 +97,10 @@ export interface JobOutcome {
   alerts?: LogAlert[];
   attempts?: number;
   diagnostics?: Record<string, unknown>;
-  /** job-specific fields of the stdout summary and the log entry's summary */
+  /** job-specific fields of the stdout summary (and of the log entry's, unless logSummary is set) */
   summary?: Record<string, unknown>;
+  /** job-specific fields for the log entry's summary when they must be shorter than stdout's */
+  logSummary?: Record<string, unknown>;
   /** job-specific heartbeat fields */
   heartbeat?: Record<string, unknown>;
 }

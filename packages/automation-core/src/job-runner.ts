@@ -437,7 +437,9 @@ async function recordRun<O>(record: RunRecord<O>): Promise<Record<string, unknow
     ...outcome.summary,
     diagnostics,
   });
-  const { diagnostics: _shownSeparately, ...summaryFields } = summary;
+  const { diagnostics: _shownSeparately, ...summaryFields } = outcome.logSummary
+    ? { ...summary, ...outcome.logSummary }
+    : summary;
   const entry: Omit<RunLogEntry, 'sequence' | 'logged_at'> = {
     job_id: record.jobId,
     job_name: record.jobName,

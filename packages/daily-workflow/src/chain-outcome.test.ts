@@ -30,13 +30,18 @@ describe('chainOutcome', () => {
       'out/weekly.json',
       'out/dashboard.json',
     ]);
-    expect(outcome.summary).toEqual({
+    expect(outcome.logSummary).toEqual({
       jobs: [
         { job: 'latency', job_id: '20251006T120000Z-latency', status: 'ok', duration_ms: 10 },
         { job: 'weekly', job_id: '20251006T120000Z-weekly', status: 'dry_run', duration_ms: 10 },
         { job: 'dashboard', job_id: '20251006T120000Z-dashboard', status: 'ok', duration_ms: 10 },
       ],
     });
+    expect((outcome.summary?.jobs as { summary: unknown }[]).map((job) => job.summary)).toEqual([
+      { artefacts: ['out/latency.json', 'ops/shared.csv'] },
+      { artefacts: ['out/weekly.json', 'ops/shared.csv'] },
+      { artefacts: ['out/dashboard.json', 'ops/shared.csv'] },
+    ]);
   });
 
   it('counts a job skipped for its lock as a warning', () => {

@@ -38,25 +38,30 @@ function stopDiagnostics(stop: ChainStop, results: readonly ChildResult[]): Reco
 }
 
 /**
- * The chain's own result: its status, the union of the jobs' artefacts, and `summary.jobs`
- * (job, job_id, status, duration_ms) — small enough to stay in the log line.
+ * The chain's own result: its status, the union of the jobs' artefacts, and `jobs` — every job's
+ * full summary on stdout, only job, job_id, status and duration_ms in the log line.
  */
 export function chainOutcome(
   results: readonly ChildResult[],
   stop: ChainStop | null,
   plan: ChainPlan,
 ): JobOutcome {
-  const summary = {
+  const notSelected = plan.notRun.length > 0 ? { not_selected: plan.notRun } : {};
+  const summary = { jobs: results, ...notSelected };
+  const logSummary = {
     jobs: results.map(({ job, job_id, status, duration_ms }) => ({ job, job_id, status, duration_ms })),
-    ...(plan.notRun.length > 0 ? { not_selected: plan.notRun } : {}),
+    ...notSelected,
   };
   const artefacts = artefactsOf(results);
-  if (stop) return { status: 'error', artefacts, summary, diagnostics: stopDiagnostics(stop, results) };
+  if (stop) {
+    return { status: 'error', artefacts, summary, logSummary, diagnostics: stopDiagnostics(stop, results) };
+  }
   if (results.length === 0) {
     return {
       status: 'warning',
       artefacts,
       summary,
+      logSummary,
       diagnostics: { error_code: 'no_jobs', error_message: 'no job is enabled and selected; nothing ran' },
     };
   }
@@ -65,6 +70,7 @@ export function chainOutcome(
     status: chainStatus(results),
     artefacts,
     summary,
+    logSummary,
     diagnostics: lockSkipped.length > 0 ? { skipped_by_lock: lockSkipped } : {},
   };
 }

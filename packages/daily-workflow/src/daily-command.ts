@@ -24,9 +24,9 @@ async function configDump(chain: DailyChain, argv: readonly string[]) {
 }
 
 /**
- * Runs an `obs-daily` command line. stdout gets each job's full summary under `jobs`; the log
- * entry keeps only job, job_id, status and duration so that it stays one short line. On invalid
- * usage (such as a missing --observability) the usage goes to stderr as well.
+ * Runs an `obs-daily` command line. stdout (and --json-out) get each job's full summary under
+ * `jobs`; the log entry keeps only job, job_id, status and duration so that it stays one short
+ * line. On invalid usage (such as a missing --observability) the usage goes to stderr as well.
  */
 export async function runDailyCommand(argv: readonly string[], signal: AbortSignal): Promise<JobRunResult> {
   const chain = createDailyChain(argv);
@@ -40,6 +40,5 @@ export async function runDailyCommand(argv: readonly string[], signal: AbortSign
     );
     return result;
   }
-  if (chain.results.length > 0) result.summary.jobs = chain.results;
   return result;
 }

@@ -58,10 +58,9 @@ function stopAfter(result: ChildResult): ChainStop {
   };
 }
 
-/** An obs-daily chain and, once it has run, each job's full result for stdout. */
+/** An obs-daily chain, ready to run through the harness. */
 export interface DailyChain {
   definition: JobDefinition<DailyOptions, AutomationConfig>;
-  results: ChildResult[];
 }
 
 /**
@@ -71,7 +70,6 @@ export interface DailyChain {
  * command line (see finalizeDailyOptions).
  */
 export function createDailyChain(argv: readonly string[]): DailyChain {
-  const results: ChildResult[] = [];
   const definition: JobDefinition<DailyOptions, AutomationConfig> = {
     name: 'daily',
     binary: 'obs-daily',
@@ -95,6 +93,7 @@ export function createDailyChain(argv: readonly string[]): DailyChain {
     lockFile: (options) => options.lockFile,
     finalize: (input) => finalizeDailyOptions(definition, argv, input),
     async run(options, context) {
+      const results: ChildResult[] = [];
       let stop: ChainStop | null = null;
       for (const planned of options.plan.run) {
         if (!stop && context.signal.aborted) {
@@ -115,5 +114,5 @@ export function createDailyChain(argv: readonly string[]): DailyChain {
       return chainOutcome(results, stop, options.plan);
     },
   };
-  return { definition, results };
+  return { definition };
 }
