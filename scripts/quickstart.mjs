@@ -29,6 +29,12 @@ const result = spawnSync(process.execPath, [daily, '--observability', '--dry-run
 });
 process.stdout.write(result.stdout);
 
+let chainJobId = '<job_id>';
+try {
+  chainJobId = JSON.parse(result.stdout).job_id;
+} catch {
+  // the summary is printed above as it came; the hint keeps its placeholder
+}
 const where = (path) => `  ${path.padEnd(54)} ${existsSync(join(demo, path)) ? '' : '(not written)'}`;
 process.stderr.write(
   [
@@ -43,7 +49,7 @@ process.stderr.write(
     where('out/weekly_report/'),
     where('out/dashboard/manifest.json'),
     '',
-    `Verify the run: node packages/verify-cli/dist/cli.js --root demo --job-id <job_id above> --require-job-entry`,
+    `Trace the run: ./bin/obs-verify --root demo --job-id ${chainJobId} --require-job-entry`,
     '',
   ].join('\n'),
 );
