@@ -4,6 +4,7 @@ export * from './checksum.js';
 export * from './cli-main.js';
 export * from './clock.js';
 export * from './config-loader.js';
+export * from './date-time-format.js';
 export * from './diagnostics-logger.js';
 export * from './fault-injection.js';
 export * from './file-lock.js';

@@ -1,9 +1,10 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { writeFileAtomic } from './atomic-file.js';
 import { sha256Hex } from './checksum.js';
+import { dateTimeFormat } from './date-time-format.js';
 import { diagnosticsLogger } from './diagnostics-logger.js';
 import { JobError } from './job-error.js';
 
@@ -31,6 +32,7 @@ async function createAjv(generateCode: boolean): Promise<Ajv> {
     ...(generateCode ? { code: { source: true, esm: true } } : {}),
   });
   addFormats(ajv);
+  ajv.addFormat('date-time', dateTimeFormat);
   return ajv;
 }
 
@@ -77,23 +79,39 @@ export function precompiledValidatorPath(
   return join(validatorsDir, `${schemaFileName.replace(/\.json$/, '')}.js`);
 }
 
+/** How standalone code names ajv-formats' date-time check; the generated modules use core's own. */
+const AJV_DATE_TIME_REFERENCE = 'require("ajv-formats/dist/formats").fullFormats["date-time"]';
+
+/** The date-time module as a generated validator in `validatorsDir` imports it (relative, so a build can move). */
+function dateTimeModuleSpecifier(validatorsDir: string): string {
+  const target = fileURLToPath(new URL('./date-time-format.js', import.meta.url));
+  const path = relative(validatorsDir, target).split(sep).join('/');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
 /**
  * The source of an ES module exporting `validate` for one schema file (ajv standalone code) and
  * the SHA-256 of the schema bytes it was generated from, so a module left over from before a
  * schema edit is recognised and not used. The generated code reaches ajv's small runtime helpers
  * and ajv-formats' format checks through `require`, which an ES module gets from createRequire.
  */
-export async function standaloneValidatorSource(schemaPath: string): Promise<string> {
+export async function standaloneValidatorSource(
+  schemaPath: string,
+  validatorsDir: string = PRECOMPILED_VALIDATORS_DIR,
+): Promise<string> {
   const [{ bytes, schema }, ajv, standaloneModule] = await Promise.all([
     readSchemaFile(schemaPath),
     createAjv(true),
     import('ajv/dist/standalone/index.js'),
   ]);
   const standaloneCode = standaloneModule.default as unknown as StandaloneCode;
-  const code = standaloneCode(ajv, compileOrExplain(ajv, schema, schemaPath)).replace(/^"use strict";/, '');
+  const code = standaloneCode(ajv, compileOrExplain(ajv, schema, schemaPath))
+    .replace(/^"use strict";/, '')
+    .replaceAll(AJV_DATE_TIME_REFERENCE, 'dateTimeFormat');
   return [
     `// Generated from ${basename(schemaPath)} by scripts/build-validators.mjs. Do not edit.`,
     "import { createRequire } from 'node:module';",
+    `import { dateTimeFormat } from ${JSON.stringify(dateTimeModuleSpecifier(validatorsDir))};`,
     'const require = createRequire(import.meta.url);',
     `export const schemaSha256 = ${JSON.stringify(sha256Hex(bytes))};`,
     code,
@@ -114,7 +132,7 @@ export async function writePrecompiledValidators(
   const written: string[] = [];
   for (const name of schemaFiles) {
     const target = precompiledValidatorPath(name, validatorsDir);
-    await writeFileAtomic(target, await standaloneValidatorSource(join(schemasDir, name)));
+    await writeFileAtomic(target, await standaloneValidatorSource(join(schemasDir, name), validatorsDir));
     written.push(target);
   }
   const expected = new Set(written.map((path) => basename(path)));

@@ -1,0 +1,62 @@
+import { fullFormats } from 'ajv-formats/dist/formats.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isDateTime } from './date-time-format.js';
+
+const ajvFull = fullFormats['date-time'] as { validate: (text: string) => boolean };
+
+describe('isDateTime', () => {
+  it.each([
+    '2026-11-24T12:10:00Z',
+    '2026-11-24T12:10:00.123456Z',
+    '2026-11-24t12:10:00z',
+    '2026-11-24 12:10:00+09:00',
+    '2024-02-29T00:00:00-05:30',
+    '2026-11-24T12:10:00+0530',
+    '2026-11-24T12:10:00+05',
+    '2016-12-31T23:59:60Z',
+    '2017-01-01T08:59:60+09:00',
+  ])('accepts %s', (text) => {
+    expect(isDateTime(text)).toBe(true);
+  });
+
+  it.each([
+    '2026-02-29T00:00:00Z',
+    '2026-04-31T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-11-24T24:00:00Z',
+    '2026-11-24T12:60:00Z',
+    '2026-11-24T12:10:60Z',
+    '2026-11-24T12:10:00',
+    '2026-11-24',
+    '2026-11-24T12:10Z',
+    'yesterday',
+    '',
+  ])('rejects %s', (text) => {
+    expect(isDateTime(text)).toBe(false);
+  });
+
+  it('agrees with ajv-formats full mode on generated timestamps', () => {
+    const part = (max: number, width = 2) =>
+      fc.integer({ min: 0, max }).map((n) => String(n).padStart(width, '0'));
+    const stamp = fc
+      .tuple(
+        part(2400, 4),
+        part(13),
+        part(32),
+        fc.constantFrom('T', 't', ' ', 'x'),
+        part(25),
+        part(61),
+        part(61),
+        fc.constantFrom('', '.5', '.123456'),
+        fc.constantFrom('Z', 'z', '', '+09:00', '-05:30', '+0530', '+05', '+24:00'),
+      )
+      .map(([y, mo, d, sep, h, mi, s, frac, zone]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${frac}${zone}`);
+    fc.assert(
+      fc.property(stamp, (text) => {
+        expect(isDateTime(text)).toBe(ajvFull.validate(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
