@@ -85,6 +85,7 @@ export async function runRecord(
   let jobId = makeJobId(JOB_NAME, new Date());
   try {
     const invocation = await resolveRecordInvocation(argv, env);
+    if (invocation.dump) return { exitCode: 0, summary: invocation.dump };
     jobId = makeJobId(JOB_NAME, invocation.now);
     const input = await collectRecordInput(invocation);
     const artefacts: string[] = [];

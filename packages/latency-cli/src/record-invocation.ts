@@ -84,6 +84,7 @@ function buildRecordCommand(): Command {
     )
     .option('--now <iso>', 'clock override (env OBS_NOW; default: system time)')
     .option('--json-out <path>', 'also write the JSON summary to this file')
+    .option('--config-dump', 'print the effective configuration as JSON and exit 0 without side effects')
     .option(
       '--lock-stale-seconds <n>',
       `a lock not refreshed for this long is taken over (default: ${DEFAULT_LOCK_STALE_SECONDS})`,
@@ -119,6 +120,8 @@ export interface RecordInvocation {
   lockWaitSeconds: number;
   lockStaleSeconds: number;
   jsonOut: string | null;
+  /** what --config-dump prints, or null when it was not asked for */
+  dump: Record<string, unknown> | null;
   relativePath(path: string): string;
 }
 
@@ -155,6 +158,16 @@ export async function resolveRecordInvocation(
     lockWaitSeconds: values.lock_wait_seconds as number,
     lockStaleSeconds,
     jsonOut: jsonOut === undefined ? null : resolveAgainstRoot(root, jsonOut),
+    dump:
+      flags.config_dump === true
+        ? {
+            command: 'record',
+            root,
+            config_path: config.path,
+            config_exists: config.exists,
+            options: { ...values, lock_stale_seconds: lockStaleSeconds, json_out: jsonOut ?? null },
+          }
+        : null,
     relativePath: (target) => relative(root, target) || target,
   };
 }

@@ -1,0 +1,116 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { cleanEnv, makeWorkspace, REPO_ROOT, runCli } from '../support/cli-process.js';
+
+// Every obs-* command written in the docs and deploy examples must be one the CLIs accept as
+// written. Each is run with --config-dump, which resolves every flag and config exactly as a
+// real run would and then exits 0 without side effects.
+const DOCUMENTS = [
+  'README.md',
+  'docs/runbook.md',
+  'docs/checklists/p3_observability_automation.md',
+  'ops/credentials.md',
+  ...readdirSync(join(REPO_ROOT, 'docs/deploy')).map((name) => `docs/deploy/${name}`),
+];
+const SAMPLE_JOB_ID = '20261124T101500Z-daily';
+
+interface DocumentedCommand {
+  document: string;
+  text: string;
+  binary: string;
+  args: string[];
+}
+
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  for (const match of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g))
+    words.push(match[1] ?? match[2] ?? match[3] ?? '');
+  return words;
+}
+
+/** `bin/obs-<name> …` up to the end of the command: a redirection, `&&`, `|`, `#` or a closing quote or bracket. */
+function documentedCommands(document: string): DocumentedCommand[] {
+  const text = readFileSync(join(REPO_ROOT, document), 'utf8');
+  const commands: DocumentedCommand[] = [];
+  for (const match of text.matchAll(
+    /(?:\.\/)?bin\/obs-([a-z]+)((?:[ \t]+(?!>|&&|\||#|`)[^\s`"\]]+|[ \t]+"[^"\n]*")*)/g,
+  )) {
+    const binary = match[1] as string;
+    const args = shellWords((match[2] ?? '').replace(/\$\{\{[^}]*\}\}/g, SAMPLE_JOB_ID)).map((word) =>
+      word === '"' ? '' : word,
+    );
+    commands.push({ document, text: match[0], binary, args: args.filter((word) => word !== '') });
+  }
+  return commands;
+}
+
+interface CronJobManifest {
+  spec: {
+    jobTemplate: { spec: { template: { spec: { containers: { command: string[]; args?: string[] }[] } } } };
+  };
+}
+
+/** The Kubernetes example gives its command as a YAML list, not as a shell line. */
+function cronJobCommands(document: string): DocumentedCommand[] {
+  const manifest = parse(readFileSync(join(REPO_ROOT, document), 'utf8')) as CronJobManifest;
+  return manifest.spec.jobTemplate.spec.template.spec.containers.map((container) => {
+    const [program = '', ...args] = [...container.command, ...(container.args ?? [])];
+    return { document, text: [program, ...args].join(' '), binary: program.replace(/^.*obs-/, ''), args };
+  });
+}
+
+const commands = DOCUMENTS.flatMap((document) =>
+  document.endsWith('kubernetes-cronjob.yaml') ? cronJobCommands(document) : documentedCommands(document),
+);
+let root: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ root, cleanup } = await makeWorkspace('obs-docs-'));
+});
+
+afterAll(async () => {
+  await cleanup();
+});
+
+describe('commands in the docs', () => {
+  it('finds commands in every kind of document', () => {
+    const documents = new Set(commands.map((command) => command.document));
+    expect(documents).toContain('docs/runbook.md');
+    expect(documents).toContain('docs/deploy/crontab');
+    expect(documents).toContain('docs/deploy/obs-daily.service');
+    expect(documents).toContain('docs/deploy/kubernetes-cronjob.yaml');
+    expect(documents).toContain('docs/deploy/github-actions-verify.yml');
+  });
+
+  it.each(commands.map((command) => [`${command.document}: ${command.text}`, command] as const))(
+    '%s',
+    async (_name, command) => {
+      const binary = join(REPO_ROOT, 'packages', binaryPackage(command.binary), 'dist/cli.js');
+      const result = await runCli(binary, [...command.args, '--root', root, '--config-dump'], {
+        env: cleanEnv({
+          OBS_WEEKLY_WEBHOOK_URL: 'https://hooks.example.com/x',
+          OBS_WEBHOOK_SECRET: 'x'.repeat(40),
+        }),
+      });
+      expect(result.exitCode, `${result.stdout}${result.stderr}`).toBe(0);
+      expect(() => result.json()).not.toThrow();
+      expect(readdirSync(root)).toEqual([]);
+    },
+  );
+});
+
+function binaryPackage(binary: string): string {
+  const packages: Record<string, string> = {
+    latency: 'latency-cli',
+    weekly: 'weekly-cli',
+    dashboard: 'dashboard-cli',
+    verify: 'verify-cli',
+    daily: 'daily-workflow',
+  };
+  const name = packages[binary];
+  if (!name) throw new Error(`unknown binary obs-${binary}`);
+  return name;
+}
