@@ -37,7 +37,8 @@ describe('chainOutcome', () => {
         { job: 'dashboard', job_id: '20251006T120000Z-dashboard', status: 'ok', duration_ms: 10 },
       ],
     });
-    expect(((outcome.summary ?? {}).jobs as { summary: unknown }[]).map((job) => job.summary)).toEqual([
+    const jobs = outcome.summary?.jobs as { summary: unknown }[];
+    expect(jobs.map((job) => job.summary)).toEqual([
       { artefacts: ['out/latency.json', 'ops/shared.csv'] },
       { artefacts: ['out/weekly.json', 'ops/shared.csv'] },
       { artefacts: ['out/dashboard.json', 'ops/shared.csv'] },
