@@ -19,7 +19,7 @@ import {
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = join(REPO, 'bench/rss-probe.mjs');
-const BIN = (pkg) => join(REPO, 'packages', pkg, 'dist/cli.js');
+const BIN = (pkg) => join(REPO, 'packages', pkg, 'dist/bin/cli.js');
 const ANCHOR = '2026-11-24T12:10:00Z';
 const ANCHOR_MS = Date.parse(ANCHOR);
 const SEED = 4242;

@@ -10,7 +10,7 @@ import { generateSampleWorkspace } from './sample-workspace.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const demo = join(repo, 'demo');
-const daily = join(repo, 'packages/daily-workflow/dist/cli.js');
+const daily = join(repo, 'packages/daily-workflow/dist/bin/cli.js');
 if (!existsSync(daily)) {
   process.stderr.write('obs-daily is not built; run `pnpm build` first.\n');
   process.exit(1);

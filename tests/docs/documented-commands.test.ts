@@ -88,7 +88,7 @@ describe('commands in the docs', () => {
   it.each(commands.map((command) => [`${command.document}: ${command.text}`, command] as const))(
     '%s',
     async (_name, command) => {
-      const binary = join(REPO_ROOT, 'packages', binaryPackage(command.binary), 'dist/cli.js');
+      const binary = join(REPO_ROOT, 'packages', binaryPackage(command.binary), 'dist/bin/cli.js');
       const result = await runCli(binary, [...command.args, '--root', root, '--config-dump'], {
         env: cleanEnv({
           OBS_WEEKLY_WEBHOOK_URL: 'https://hooks.example.com/x',

@@ -17,8 +17,9 @@ import {
 
 const NOW = '2026-07-06T00:30:00Z';
 const NOW_MS = Date.parse(NOW);
-// --lock-stale-seconds 1 is raised to the 2 s minimum: the killed run's lock is stale after that.
-const LOCK_STALE_WAIT_MS = 2300;
+// --lock-stale-seconds 1 is raised to the 2 s minimum: the killed run's lock is stale after that,
+// and proper-lockfile may stamp a lock up to 1 s ahead, so the takeover can come a second later.
+const LOCK_STALE_WAIT_MS = 3300;
 
 /** The points where a kill -9 could lose rows if the write order were wrong. */
 const FAULT_POINTS = [

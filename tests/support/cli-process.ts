@@ -8,11 +8,11 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The built binaries, run as real processes. */
 export const BIN = {
-  latency: join(REPO_ROOT, 'packages/latency-cli/dist/cli.js'),
-  weekly: join(REPO_ROOT, 'packages/weekly-cli/dist/cli.js'),
-  dashboard: join(REPO_ROOT, 'packages/dashboard-cli/dist/cli.js'),
-  verify: join(REPO_ROOT, 'packages/verify-cli/dist/cli.js'),
-  daily: join(REPO_ROOT, 'packages/daily-workflow/dist/cli.js'),
+  latency: join(REPO_ROOT, 'packages/latency-cli/dist/bin/cli.js'),
+  weekly: join(REPO_ROOT, 'packages/weekly-cli/dist/bin/cli.js'),
+  dashboard: join(REPO_ROOT, 'packages/dashboard-cli/dist/bin/cli.js'),
+  verify: join(REPO_ROOT, 'packages/verify-cli/dist/bin/cli.js'),
+  daily: join(REPO_ROOT, 'packages/daily-workflow/dist/bin/cli.js'),
 } as const;
 
 export interface CliResult {

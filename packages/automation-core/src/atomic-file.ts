@@ -1,10 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { faultPoint } from './fault-injection.js';
 
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const TEMP_FILE_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+/**
+ * Removes the temporary files in `dir` left by writers that were killed between their write and
+ * their rename (their process is gone); a live writer's temporary file is left alone.
+ */
+async function removeAbandonedTempFiles(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(TEMP_FILE_NAME.exec(name)?.[1]);
+    if (pid > 0 && pid !== process.pid && !isProcessAlive(pid)) await rm(join(dir, name), { force: true });
+  }
 }
 
 async function fsyncDirectory(dir: string): Promise<void> {
@@ -23,6 +51,7 @@ async function fsyncDirectory(dir: string): Promise<void> {
  */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
+  await removeAbandonedTempFiles(dirname(target));
   const temp = tempPathFor(target);
   try {
     const handle = await open(temp, 'w');
@@ -73,8 +102,18 @@ export async function appendLines(target: string, lines: readonly string[]): Pro
       // A torn last line (hand edit, full disk) must not swallow the first new line.
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await handle.write(`${prefix}${lines.join('\n')}\n`);
-    await handle.sync();
+    const data = Buffer.from(`${prefix}${lines.join('\n')}\n`);
+    try {
+      const { bytesWritten } = await handle.write(data);
+      if (bytesWritten !== data.length) {
+        throw new Error(`wrote ${bytesWritten} of ${data.length} bytes to ${target} (disk full?)`);
+      }
+      await handle.sync();
+    } catch (error) {
+      // A partial line must not stay behind: the file goes back to what it was.
+      await handle.truncate(size).catch(() => undefined);
+      throw error;
+    }
   } finally {
     await handle.close();
   }

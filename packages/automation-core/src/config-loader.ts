@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import { commonJsExports } from './commonjs-import.js';
 import { configError } from './job-error.js';
 
 /** Replaces `{ROOT}` in every string of a parsed config with the workspace root. */
@@ -52,7 +53,7 @@ export async function loadYamlConfig<S extends z.ZodType>(
     });
   }
   // yaml is loaded on first use: a run without a config file never pays for it.
-  const { parseDocument } = await import('yaml');
+  const { parseDocument } = commonJsExports(await import('yaml'));
   const document = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const first = document.errors[0];

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
+import { coreRequire } from './install-paths.js';
 
 let logger: Logger | undefined;
 
@@ -10,7 +10,7 @@ let logger: Logger | undefined;
  */
 export function diagnosticsLogger(): Logger {
   if (!logger) {
-    const { pino } = createRequire(import.meta.url)('pino') as typeof import('pino');
+    const { pino } = coreRequire('pino') as typeof import('pino');
     logger = pino(
       {
         base: null,

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { commonJsExports } from './commonjs-import.js';
 import { JobError } from './job-error.js';
 
 export const DEFAULT_LOCK_STALE_SECONDS = 600;
@@ -39,7 +40,7 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
   const waitMs = options.waitMs ?? 0;
   const controller = new AbortController();
   // Loaded on first use: --help, --config-dump and usage errors never take a lock.
-  const { default: lockfile } = await import('proper-lockfile');
+  const lockfile = commonJsExports(await import('proper-lockfile'));
   const started = performance.now();
   await mkdir(dirname(lockPath), { recursive: true });
   const lockOptions = {

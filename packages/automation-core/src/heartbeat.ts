@@ -22,7 +22,7 @@ export async function readHeartbeat(path: string): Promise<HeartbeatRead> {
     return { kind: 'corrupt', reason: (error as Error).message };
   }
   try {
-    const data = JSON.parse(text) as unknown;
+    const data = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
     if (data && typeof data === 'object' && !Array.isArray(data))
       return { kind: 'ok', data: data as Record<string, unknown> };
     return { kind: 'corrupt', reason: 'not a JSON object' };

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CommonOptions } from './job-invocation.js';
 import type { JobStatus } from './job-error.js';
 import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
@@ -40,6 +41,8 @@ export interface ResolvedInput<C> {
   root: string;
   /** the run's clock (`--now`), for options whose validity depends on time */
   now: Date;
+  /** the common flags every job takes (job name and id, log and sequence files, …) */
+  common: CommonOptions;
   /** keys whose value came from the command line */
   explicit: ReadonlySet<string>;
 }

@@ -239,6 +239,7 @@ export async function resolveParsedInvocation<O, C>(
       configExists,
       root: common.root,
       now: common.now,
+      common,
       explicit,
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { stat, truncate } from 'node:fs/promises';
 import { appendLines } from './atomic-file.js';
 import { faultPoint } from './fault-injection.js';
 import { withLock } from './file-lock.js';
@@ -60,6 +61,15 @@ function decideNextSequence(
   };
 }
 
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
 async function validateEntry(entry: RunLogEntry): Promise<void> {
   const validate = await schemaValidator(bundledSchemaPath(RUN_LOG_SCHEMA));
   const issues = validate(entry);
@@ -115,9 +125,17 @@ export async function appendRunLog(
       await validateEntry(sequenced);
       const fitted = fitLogLine(sequenced);
       lines.push(fitted.line);
+      const sizeBefore = await fileSize(options.logFile);
       await appendLines(options.logFile, lines);
       faultPoint('log:after-append');
-      await writeSequenceFile(options.sequenceFile, sequence, now());
+      try {
+        await writeSequenceFile(options.sequenceFile, sequence, now());
+      } catch (error) {
+        // log_write_failed must mean "not logged": an entry whose number the sequence file does
+        // not record would be numbered again by the next run.
+        await truncate(options.logFile, sizeBefore).catch(() => undefined);
+        throw error;
+      }
       return { sequence, truncated: fitted.truncated, sequenceGap: gap };
     });
   } catch (error) {

@@ -4,15 +4,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { writeFileAtomic } from './atomic-file.js';
 import { sha256Hex } from './checksum.js';
+import { commonJsExports } from './commonjs-import.js';
 import { dateTimeFormat } from './date-time-format.js';
 import { diagnosticsLogger } from './diagnostics-logger.js';
+import { CORE_PACKAGE_DIR } from './install-paths.js';
 import { JobError } from './job-error.js';
 
 type Ajv = import('ajv/dist/2020.js').default;
 type StandaloneCode = (ajv: Ajv, validate: ValidateFunction) => string;
 
 /** Where the build writes one ES module per bundled schema (see scripts/build-validators.mjs). */
-export const PRECOMPILED_VALIDATORS_DIR = fileURLToPath(new URL('./validators/', import.meta.url));
+export const PRECOMPILED_VALIDATORS_DIR = join(CORE_PACKAGE_DIR, 'dist', 'validators');
 
 /**
  * Every schema, bundled or named by a flag, is compiled with the same options at build time and
@@ -20,8 +22,9 @@ export const PRECOMPILED_VALIDATORS_DIR = fileURLToPath(new URL('./validators/',
  * the most expensive dependency to load and most runs only need the precompiled validators.
  */
 async function createAjv(generateCode: boolean): Promise<Ajv> {
-  const [{ Ajv2020 }, formatsModule] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]);
-  const addFormats = formatsModule.default as unknown as (ajv: Ajv) => Ajv;
+  const [ajvModule, formatsModule] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]);
+  const { Ajv2020 } = commonJsExports(ajvModule);
+  const addFormats = commonJsExports(formatsModule) as unknown as (ajv: Ajv) => Ajv;
   const ajv = new Ajv2020({
     allErrors: true,
     strictSchema: true,
@@ -84,7 +87,7 @@ const AJV_DATE_TIME_REFERENCE = 'require("ajv-formats/dist/formats").fullFormats
 
 /** The date-time module as a generated validator in `validatorsDir` imports it (relative, so a build can move). */
 function dateTimeModuleSpecifier(validatorsDir: string): string {
-  const target = fileURLToPath(new URL('./date-time-format.js', import.meta.url));
+  const target = join(CORE_PACKAGE_DIR, 'dist', 'date-time-format.js');
   const path = relative(validatorsDir, target).split(sep).join('/');
   return path.startsWith('.') ? path : `./${path}`;
 }
@@ -104,7 +107,7 @@ export async function standaloneValidatorSource(
     createAjv(true),
     import('ajv/dist/standalone/index.js'),
   ]);
-  const standaloneCode = standaloneModule.default as unknown as StandaloneCode;
+  const standaloneCode = commonJsExports(standaloneModule) as unknown as StandaloneCode;
   const code = standaloneCode(ajv, compileOrExplain(ajv, schema, schemaPath))
     .replace(/^"use strict";/, '')
     .replaceAll(AJV_DATE_TIME_REFERENCE, 'dateTimeFormat');

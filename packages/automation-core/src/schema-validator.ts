@@ -1,10 +1,10 @@
-import { basename, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { ValidateFunction } from 'ajv';
+import { INSTALL_ROOT } from './install-paths.js';
 import { compileSchemaFile, loadPrecompiledValidator, precompiledValidatorPath } from './schema-compiler.js';
 
 /** The installation's own schemas/ folder; a workspace needs no copy of it. */
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+export const SCHEMAS_DIR = `${join(INSTALL_ROOT, 'schemas')}${sep}`;
 
 export function bundledSchemaPath(fileName: string): string {
   return `${SCHEMAS_DIR}${fileName}`;

@@ -68,6 +68,15 @@ describe('CSV sources', () => {
     await expect(streamed('a,b\n1,2\n3\n')).rejects.toMatchObject({ code: 'invalid_input' });
   });
 
+  it('reports a file without even a header line as invalid_input naming line 1, on both paths', async () => {
+    for (const text of ['', '\uFEFF', '\n\n']) {
+      expect(() => parseCsvBytes(Buffer.from(text), 'f.csv', 'test file')).toThrow(
+        'test file f.csv:1: empty file, expected a header line',
+      );
+      await expect(streamed(text)).rejects.toMatchObject({ code: 'invalid_input', details: { line: 1 } });
+    }
+  });
+
   it('reports a missing file as missing_input', async () => {
     const iterate = async () => {
       for await (const _ of streamCsvRecords(join(dir, 'nope.csv'), 'nope.csv', 'test file')) {

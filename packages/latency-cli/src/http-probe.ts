@@ -1,3 +1,4 @@
+import { commonJsExports } from '@obs-automation/core';
 import type { ProbeSource } from './latency-config.js';
 import type { LatencySample } from './latency-sample.js';
 import { roundMs } from './rounding.js';
@@ -47,7 +48,7 @@ export async function probeSource(source: ProbeSource, context: ProbeContext): P
   const timeout = AbortSignal.timeout(source.timeout_ms);
   try {
     // Loaded on first use: runs without probe sources never pay for undici's start-up.
-    const { request } = await import('undici');
+    const { request } = commonJsExports(await import('undici'));
     const response = await request(url, {
       method: source.method,
       signal: AbortSignal.any([timeout, context.signal]),

@@ -1,4 +1,4 @@
-import type { OptionSpec, ResolvedInput } from '@obs-automation/core';
+import { jobSlug, type OptionSpec, type ResolvedInput, usageError } from '@obs-automation/core';
 import { z } from 'zod';
 import { type AlertConfig, loadAlertConfig } from './alert-config.js';
 import type { LatencyConfig, ProbeSource } from './latency-config.js';
@@ -141,7 +141,27 @@ export interface LatencyOptions {
   scheduleMinutes: number;
 }
 
+/** The archive schema requires it: a manifest line names the run, and only latency runs write them. */
+const LATENCY_JOB_ID = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9_-]*latency$/;
+
+/** A job id or name the archive manifest would refuse is a usage error, found before anything runs. */
+function checkLatencyJobIdentity({ jobId, jobName }: ResolvedInput<LatencyConfig>['common']): void {
+  if (jobId !== undefined && !LATENCY_JOB_ID.test(jobId)) {
+    throw usageError(
+      `--job-id "${jobId}" does not end in "latency"; archive manifest lines (signal_latency_archive.schema.json) require it`,
+      { flag: '--job-id' },
+    );
+  }
+  if (jobId === undefined && jobName !== undefined && !jobSlug(jobName).endsWith('latency')) {
+    throw usageError(
+      `--job-name "${jobName}" does not end in "latency"; archive manifest lines (signal_latency_archive.schema.json) require it`,
+      { flag: '--job-name' },
+    );
+  }
+}
+
 export async function finalizeLatencyOptions(input: ResolvedInput<LatencyConfig>): Promise<LatencyOptions> {
+  checkLatencyJobIdentity(input.common);
   const values = input.values as Record<string, string | number | boolean | undefined>;
   const alertPath = values.alert_config as string;
   const alert = await loadAlertConfig(alertPath, {

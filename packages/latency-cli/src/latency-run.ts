@@ -1,4 +1,4 @@
-import { type JobContext, JobError, type JobOutcome } from '@obs-automation/core';
+import type { JobContext, JobOutcome } from '@obs-automation/core';
 import { MAX_PENDING_PER_WEBHOOK, type PendingDelivery } from './alert-state.js';
 import { probeSources } from './http-probe.js';
 import { runAlertStep } from './latency-alerts.js';
@@ -10,22 +10,12 @@ import { appendSamplesToRaw } from './raw-append.js';
 import { journalPathFor, recoverRotation, removeStaleTemps } from './rotation-journal.js';
 import { RunNotes } from './run-notes.js';
 
-/** The archive schema requires it: a manifest line names the run, and only latency runs write them. */
-const LATENCY_JOB_ID = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9_-]*latency$/;
-
 /**
  * One run of obs-latency under the job lock the harness holds: finish any rotation a killed run
  * left, probe the sources, analyse and rotate the raw samples, then decide and deliver alerts.
  */
 export async function runLatency(options: LatencyOptions, context: JobContext): Promise<JobOutcome> {
   const startedAt = performance.now();
-  if (!LATENCY_JOB_ID.test(context.jobId)) {
-    throw new JobError(
-      'schema_validation_failed',
-      `job id ${context.jobId} does not end in "latency"; archive manifest lines (signal_latency_archive.schema.json) require it — use a --job-name ending in latency`,
-      { job_id: context.jobId },
-    );
-  }
   const paths = resolveLatencyPaths(options, context);
   const notes = new RunNotes();
 

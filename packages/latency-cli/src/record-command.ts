@@ -108,7 +108,7 @@ export async function runRecord(
         rejected > 0
           ? {
               error_code: 'rows_rejected',
-              error_message: `${rejected} line(s) of ${input.sourceLabel} rejected; kept in ${invocation.relativePath(invocation.rejectsPath)}`,
+              error_message: `${input.sourceLabel}:${input.rejected[0]?.line}: ${input.rejected[0]?.reason}; ${rejected} line(s) rejected in all, kept in ${invocation.relativePath(invocation.rejectsPath)}`,
             }
           : {},
     });

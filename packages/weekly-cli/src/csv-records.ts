@@ -95,6 +95,8 @@ export interface CsvReadOptions {
    * it such a row is invalid input.
    */
   onInconsistentRow?: (line: number) => void;
+  /** an empty file is a file without rows (its writer has not written the header yet), not invalid */
+  emptyHasNoRows?: boolean;
 }
 
 /**
@@ -141,7 +143,8 @@ export async function* readCsvRows(source: Readable, options: CsvReadOptions): A
     source.unpipe(parser);
     source.destroy();
   }
-  if (!columns) throw invalidInput({ file: options.file, line: 1 }, 'empty file: expected a header line');
+  if (!columns && !options.emptyHasNoRows)
+    throw invalidInput({ file: options.file, line: 1 }, 'empty file: expected a header line');
 }
 
 function headerColumns(header: readonly string[], options: CsvReadOptions): Map<string, number> {

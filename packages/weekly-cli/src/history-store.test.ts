@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REFERENCE_WORKSPACE } from '../../../tests/support/cli-process.js';
-import { deliveryState, type HistoryLocation, pruneHistory, recordDelivery } from './history-store.js';
+import {
+  deliveryState,
+  type HistoryLocation,
+  pruneHistory,
+  recordDelivery,
+  recordMissedDelivery,
+} from './history-store.js';
 import { writeText } from './test-support/weekly-fixtures.js';
 
 const REFERENCE_HISTORY = join(REFERENCE_WORKSPACE, 'ops/weekly_report_history');
@@ -125,6 +131,53 @@ describe('weekly report history', () => {
       deleted_at: '2025-10-07T00:00:00.000Z',
       reason: 'retention',
     });
+  });
+
+  it('records a delivery whose run was killed before its manifest line, once', async () => {
+    const body = '{"week_start":"2025-10-06"}';
+    await writeText(root, 'ops/weekly_report_history/2025-10-06.json', body);
+    await writeText(root, 'ops/weekly_report_history/2025-10-06.sig', JSON.stringify(signature));
+    const written = await recordMissedDelivery(history, '2025-10-06', '20251013T001500Z-weekly');
+    expect(written).toEqual(['ops/weekly_report_history/manifest.jsonl']);
+    expect(await manifestLines()).toEqual([
+      {
+        event: 'delivered',
+        week_start: '2025-10-06',
+        job_id: '20251013T000000Z-weekly',
+        path: 'ops/weekly_report_history/2025-10-06.json',
+        checksum_sha256: createHash('sha256').update(body).digest('hex'),
+        delivered_at: '2025-10-13T00:00:00.000Z',
+        webhook_status_code: null,
+        attempts: null,
+        recovered_by: '20251013T001500Z-weekly',
+      },
+    ]);
+    expect(await recordMissedDelivery(history, '2025-10-06', '20251013T003000Z-weekly')).toEqual([]);
+    expect(await manifestLines()).toHaveLength(1);
+  });
+
+  it("records nothing for the earlier tooling's deliveries, which kept no manifest", async () => {
+    await writeText(root, 'ops/weekly_report_history/2025-10-06.json', '{}');
+    await writeText(root, 'ops/weekly_report_history/2025-10-06.sig', 'ab'.repeat(32));
+    expect(await recordMissedDelivery(history, '2025-10-06', '20251013T001500Z-weekly')).toEqual([]);
+    expect(existsSync(join(history.dir, 'manifest.jsonl'))).toBe(false);
+  });
+
+  it('carries out a deletion a killed run recorded without recording it again', async () => {
+    await writeText(root, 'ops/weekly_report_history/2025-07-28.json', '{}');
+    const options = {
+      now: new Date('2025-10-07T00:00:00Z'),
+      retentionDays: 60,
+      keepWeekStart: '2025-10-06',
+      jobId: '20251007T000000Z-weekly',
+    };
+    await pruneHistory(history, options);
+    await writeText(root, 'ops/weekly_report_history/2025-07-28.json', '{}');
+    expect(await pruneHistory(history, { ...options, jobId: '20251007T001500Z-weekly' })).toEqual([
+      'ops/weekly_report_history/2025-07-28.json',
+    ]);
+    expect(existsSync(join(history.dir, '2025-07-28.json'))).toBe(false);
+    expect((await manifestLines()).map((line) => line.job_id)).toEqual(['20251007T000000Z-weekly']);
   });
 
   it('never deletes the week being reported, whatever the retention', async () => {

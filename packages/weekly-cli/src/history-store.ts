@@ -50,8 +50,11 @@ export interface DeliveryManifestLine {
   path: string;
   checksum_sha256: string;
   delivered_at: string;
+  /** null on a line recovered after a crash, when the response is no longer known */
   webhook_status_code: number | null;
-  attempts: number;
+  attempts: number | null;
+  /** the run that wrote the line for a delivery whose own run was killed before writing it */
+  recovered_by?: string;
 }
 
 /** A line of `manifest.jsonl` recording a file removed by retention, written before the removal. */
@@ -123,8 +126,45 @@ export async function recordDelivery(history: HistoryLocation, report: Delivered
 }
 
 /**
+ * Completes the record of a delivery whose run was killed after writing the signature (the
+ * commit point) but before its manifest line: the line is written from the payload and the
+ * signature record, marked `recovered_by`. Nothing is written when the manifest already records
+ * the week, or when the signature is the earlier tooling's (which kept no manifest). Returns the
+ * manifest, root-relative, when a line was written.
+ */
+export async function recordMissedDelivery(
+  history: HistoryLocation,
+  weekStart: string,
+  recoveredBy: string,
+): Promise<string[]> {
+  const recorded = await readManifestLines(history);
+  if (recorded.some((line) => line.event === 'delivered' && line.week_start === weekStart)) return [];
+  const payloadFile = join(history.dir, `${weekStart}.json`);
+  const record = signatureRecord(await readIfPresent(history, join(history.dir, `${weekStart}.sig`)));
+  const payload = await readFile(payloadFile).catch(() => null);
+  const jobId = record?.webhook_id.endsWith(`:${weekStart}`)
+    ? record.webhook_id.slice(0, -`:${weekStart}`.length)
+    : null;
+  if (!record || !payload || !jobId) return [];
+  const line: DeliveryManifestLine = {
+    event: 'delivered',
+    week_start: weekStart,
+    job_id: jobId,
+    path: history.relative(payloadFile),
+    checksum_sha256: sha256Hex(payload),
+    delivered_at: new Date(record.timestamp * 1000).toISOString(),
+    webhook_status_code: null,
+    attempts: null,
+    recovered_by: recoveredBy,
+  };
+  await appendLines(manifestPath(history), [JSON.stringify(line)]);
+  return [history.relative(manifestPath(history))];
+}
+
+/**
  * Deletes the history of weeks that started more than `retentionDays` before `now` (never the
- * week being reported). Each deletion is recorded in the manifest before any file is removed.
+ * week being reported). Each deletion is recorded in the manifest before any file is removed;
+ * a deletion a killed run recorded but did not carry out is carried out without a second line.
  * Returns the deleted files, root-relative.
  */
 export async function pruneHistory(
@@ -149,6 +189,11 @@ export async function pruneHistory(
     )
     .sort((a, b) => (a.file < b.file ? -1 : 1));
   if (expired.length === 0) return [];
+  const alreadyRecorded = new Set(
+    (await readManifestLines(history))
+      .filter((line) => line.event === 'deleted')
+      .map((line) => `${line.path}\u0000${line.checksum_sha256}`),
+  );
   const lines: string[] = [];
   for (const { week, file } of expired) {
     const line: DeletionManifestLine = {
@@ -160,7 +205,7 @@ export async function pruneHistory(
       deleted_at: options.now.toISOString(),
       reason: 'retention',
     };
-    lines.push(JSON.stringify(line));
+    if (!alreadyRecorded.has(`${line.path}\u0000${line.checksum_sha256}`)) lines.push(JSON.stringify(line));
   }
   await appendLines(manifestPath(history), lines);
   faultPoint('weekly:after-retention-record');
@@ -194,4 +239,34 @@ function isSignature(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A `.sig` written by this job (not the earlier tooling's bare hex), or null. */
+function signatureRecord(text: string | null): SignatureRecord | null {
+  if (text === null) return null;
+  try {
+    const record = JSON.parse(text) as Partial<SignatureRecord> | null;
+    return typeof record?.webhook_id === 'string' && Number.isFinite(record.timestamp)
+      ? (record as SignatureRecord)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The manifest's readable lines; a line that is not a JSON object (a hand edit) is passed over. */
+async function readManifestLines(
+  history: HistoryLocation,
+): Promise<Partial<DeliveryManifestLine | DeletionManifestLine>[]> {
+  const text = await readIfPresent(history, manifestPath(history));
+  return (text ?? '').split('\n').flatMap((line) => {
+    try {
+      const value = JSON.parse(line) as unknown;
+      return value && typeof value === 'object' && !Array.isArray(value)
+        ? [value as Partial<DeliveryManifestLine | DeletionManifestLine>]
+        : [];
+    } catch {
+      return [];
+    }
+  });
 }

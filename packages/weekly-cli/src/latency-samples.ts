@@ -41,7 +41,12 @@ export async function readWeekSamples(
 ): Promise<{ samples: LatencySample[]; skipped: SkippedRows }> {
   const samples: LatencySample[] = [];
   const skipped: SkippedRows = { file, count: 0, lines: [] };
-  const rows = readCsvRows(source, { file, onInconsistentRow: (line) => skip(skipped, line) });
+  // The latency job reads an empty raw file as one with no samples yet; so does the report.
+  const rows = readCsvRows(source, {
+    file,
+    onInconsistentRow: (line) => skip(skipped, line),
+    emptyHasNoRows: true,
+  });
   let shape: SampleShape | undefined;
   for await (const row of rows) {
     shape ??= sampleShapeOf(row, file);

@@ -15,6 +15,7 @@ import {
   manifestPath,
   pruneHistory,
   recordDelivery,
+  recordMissedDelivery,
 } from './history-store.js';
 import { buildWeeklyPayload } from './payload-builder.js';
 import { validatePayload } from './payload-validation.js';
@@ -128,9 +129,20 @@ async function deliverOnce(
   const state = await deliveryState(history, weekStart);
   const historyProblem = !state.delivered && state.problem ? { history_problem: state.problem } : {};
   if (state.delivered && !options.forceSend) {
+    const recovered = await recordMissedDelivery(history, weekStart, context.jobId);
+    const retention = await prune(history, options, context, weekStart);
     return report(
       { ...NOT_SENT, reason: 'already_delivered' },
-      { status: 'ok', ...(await prune(history, options, context, weekStart)) },
+      {
+        status: 'ok',
+        artefacts: [...new Set([...recovered, ...retention.artefacts])],
+        diagnostics: {
+          ...(recovered.length > 0 && {
+            history_recovered: `the delivery of ${weekStart} lacked its manifest line (its run was killed); recorded now`,
+          }),
+          ...retention.diagnostics,
+        },
+      },
     );
   }
 

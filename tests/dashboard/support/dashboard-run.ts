@@ -1,16 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeRuns, writeStateExports, writeTelemetry } from '../../../scripts/sample-workspace.mjs';
 import { BIN, type CliResult, cleanEnv, runCli } from '../../support/cli-process.js';
 
 /** The clock of the generated inputs. */
 export const NOW = '2026-11-24T12:10:00Z';
-
-/** `obs-verify bundle` until obs-verify's cli wires the subcommand (same arguments). */
-export const BUNDLE_CLI = fileURLToPath(
-  new URL('../../verify-bundle/support/bundle-cli.mjs', import.meta.url),
-);
 
 export const ROLLUP_HEADER =
   'hour_utc,window_end_utc,count,failure_count,failure_rate,p50_ms,p95_ms,p99_ms,max_ms,breach_flag,breach_streak';
@@ -56,7 +50,7 @@ export function runBundleVerify(
   args: readonly string[] = [],
   now: string = NOW,
 ): Promise<CliResult> {
-  return runCli(BUNDLE_CLI, ['--root', root, '--now', now, ...args], { env: cleanEnv() });
+  return runCli(BIN.verify, ['bundle', '--root', root, '--now', now, ...args], { env: cleanEnv() });
 }
 
 export async function readJson(root: string, path: string): Promise<JsonDocument> {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { commonJsExports } from '../commonjs-import.js';
 
 /** Only the start of a response is kept: the excerpt is 512 bytes, the rest is discarded unread. */
 export const RESPONSE_READ_LIMIT_BYTES = 16 * 1024;
@@ -33,7 +34,7 @@ export async function sendAttempt(input: AttemptInput): Promise<AttemptOutcome> 
   const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
   try {
     // Loaded on first use: undici costs ~80 ms of start-up that runs without a webhook never need.
-    const { request } = await import('undici');
+    const { request } = commonJsExports(await import('undici'));
     const response = await request(input.url, {
       method: 'POST',
       headers: input.headers,

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORE_PACKAGE_DIR } from '../install-paths.js';
 
 const PACKAGE_NAME = '@obs-automation/core';
 const FALLBACK_VERSION = '0.1.0';
 
 let cachedVersion: string | undefined;
 
-/** The core package's version; package.json sits two levels up from both src/webhook and dist/webhook. */
+/** The core package's version, from its package.json. */
 export function coreVersion(): string {
   cachedVersion ??= readCoreVersion();
   return cachedVersion;
@@ -17,9 +19,7 @@ export function userAgent(version: string = coreVersion()): string {
 
 function readCoreVersion(): string {
   try {
-    const manifest: unknown = JSON.parse(
-      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-    );
+    const manifest: unknown = JSON.parse(readFileSync(join(CORE_PACKAGE_DIR, 'package.json'), 'utf8'));
     const { name, version } = manifest as { name?: unknown; version?: unknown };
     return name === PACKAGE_NAME && typeof version === 'string' && version !== ''
       ? version

@@ -4,11 +4,19 @@ import { CheckBuilder, type CheckOutcome } from './check-outcome.js';
 export const HEARTBEAT_CHECK = 'heartbeat_fresh';
 
 /** The newest success the heartbeat records: last_success_at, else generated_at. */
-function freshnessField(data: Record<string, unknown>): { field: string; at: Date } | null {
+/**
+ * The time the heartbeat vouches for: `last_success_at`, or `generated_at` when the job has not
+ * succeeded yet. A field that is present but not a timestamp makes the heartbeat corrupt; it is
+ * never skipped in favour of the other.
+ */
+function freshnessField(
+  data: Record<string, unknown>,
+): { field: string; at: Date } | { field: string; invalid: unknown } | null {
   for (const field of ['last_success_at', 'generated_at']) {
     const value = data[field];
+    if (value === undefined || value === null) continue;
     const at = typeof value === 'string' ? parseTimestamp(value) : null;
-    if (at) return { field, at };
+    return at ? { field, at } : { field, invalid: value };
   }
   return null;
 }
@@ -45,6 +53,11 @@ export async function heartbeatCheck(
   let ageHours: number | null = null;
   if (!fresh) {
     check.fail('heartbeat_corrupt', `heartbeat ${file} has neither last_success_at nor generated_at`);
+  } else if ('invalid' in fresh) {
+    check.fail(
+      'heartbeat_corrupt',
+      `heartbeat ${file}: key ${fresh.field} is ${JSON.stringify(fresh.invalid).slice(0, 60)}, not an ISO-8601 timestamp`,
+    );
   } else {
     ageHours = (now.getTime() - fresh.at.getTime()) / MS_PER_HOUR;
     if (ageHours >= maxAgeHours) {
@@ -63,7 +76,7 @@ export async function heartbeatCheck(
     job_id: data.job_id ?? null,
     status: data.status ?? null,
     freshness_field: fresh?.field ?? null,
-    last_success_at: fresh?.at.toISOString() ?? null,
+    last_success_at: fresh && 'at' in fresh ? fresh.at.toISOString() : null,
     age_hours: ageHours === null ? null : Math.round(ageHours * 100) / 100,
     max_age_hours: maxAgeHours,
   });

@@ -150,7 +150,11 @@ function rebuildOutcome(
   const { kept, corrupt, corruptLines } = result.partition;
   const corruptFile = result.corruptWritten ? shown(paths.corrupt) : null;
   const problems = [
-    ...(corrupt > 0 ? [`${corrupt} invalid line(s) of ${shown(paths.log)} set aside in ${corruptFile}`] : []),
+    ...(corrupt > 0
+      ? [
+          `${shown(paths.log)}:${corruptLines.items[0]?.line}: ${corruptLines.items[0]?.reason}; ${corrupt} invalid line(s) set aside in ${corruptFile}`,
+        ]
+      : []),
     ...(jobs.notReconstructed.length > 0
       ? [`${jobs.notReconstructed.length} artefact record(s) could not be reconstructed`]
       : []),

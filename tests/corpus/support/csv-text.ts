@@ -1,0 +1,58 @@
+/**
+ * A plain RFC 4180 reader (quoted fields may hold commas, quotes and line breaks) for checking
+ * what the jobs wrote, independent of the packages' own CSV code.
+ */
+export function csvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index] as string;
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        field += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      record.push(field);
+      field = '';
+    } else if (char === '\n') {
+      record.push(field.replace(/\r$/, ''));
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += char;
+  }
+  if (field !== '' || record.length > 0) records.push([...record, field]);
+  return records;
+}
+
+/** The data lines of a CSV text as written (no header, no blank lines, no BOM or CR). */
+export function dataLines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line !== '');
+}
+
+/** The items of `expected` (a multiset) that `found` does not hold. */
+export function missingFrom(expected: readonly string[], found: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const item of found) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return expected.filter((item) => {
+    const left = counts.get(item) ?? 0;
+    if (left === 0) return true;
+    counts.set(item, left - 1);
+    return false;
+  });
+}
+
+/** The numbers (from 1) of the lines that are not blank, split as readline splits (\n, \r\n or \r). */
+export function nonBlankLines(text: string): number[] {
+  return text.split(/\r\n|\r|\n/).flatMap((line, index) => (line.trim() === '' ? [] : [index + 1]));
+}

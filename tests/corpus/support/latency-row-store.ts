@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { RowStore } from './corpus-case.js';
+import { csvRecords, dataLines, missingFrom } from './csv-text.js';
+
+export const LATENCY_RAW = 'ops/signal_latency.csv';
+export const LATENCY_REJECTS = 'ops/signal_latency_rejects.csv';
+const LATENCY_ARCHIVE_MANIFEST = 'ops/signal_latency_archive/manifest.jsonl';
+
+const readIfPresent = (path: string) => readFile(path, 'utf8').catch(() => '');
+
+/** The `raw` column of the rejects file: each rejected row's original text. */
+export async function rejectedRows(root: string): Promise<string[]> {
+  const [, ...records] = csvRecords(await readIfPresent(join(root, LATENCY_REJECTS)));
+  return records.map((record) => (record[2] ?? '').replace(/\r$/, ''));
+}
+
+/** Every row the archives listed in the archive manifest hold. */
+async function archivedRows(root: string): Promise<string[]> {
+  const rows: string[] = [];
+  for (const line of (await readIfPresent(join(root, LATENCY_ARCHIVE_MANIFEST))).split('\n')) {
+    if (line.trim() === '') continue;
+    const { path } = JSON.parse(line) as { path: string };
+    rows.push(...dataLines(gunzipSync(await readFile(join(root, path))).toString('utf8')));
+  }
+  return rows;
+}
+
+/** Every sample row stored: in the raw file and in the archives the manifest lists. */
+export async function storedLatencyRows(root: string): Promise<string[]> {
+  return [...dataLines(await readIfPresent(join(root, LATENCY_RAW))), ...(await archivedRows(root))];
+}
+
+/**
+ * The raw latency file may be rewritten by a run, but each of its rows must afterwards be in the
+ * raw file, an archive or the rejects file (as a multiset: duplicates count).
+ */
+export const LATENCY_RAW_STORE: RowStore = {
+  file: LATENCY_RAW,
+  async lostRows(root, before) {
+    const found = [...(await storedLatencyRows(root)), ...(await rejectedRows(root))];
+    return missingFrom(dataLines(before.toString('utf8')), found);
+  },
+};
