@@ -38,7 +38,9 @@ await Promise.all(
       platform: 'node',
       target: 'node20',
       // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-      banner: { js: "import { createRequire as __obsCreateRequire } from 'node:module'; const require = __obsCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __obsCreateRequire } from 'node:module'; const require = __obsCreateRequire(import.meta.url);",
+      },
       plugins: [zodEnglishOnly],
       logLevel: 'warning',
       legalComments: 'none',

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { CommonOptions } from './job-invocation.js';
 import type { JobStatus } from './job-error.js';
+import type { CommonOptions } from './job-invocation.js';
 import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
 

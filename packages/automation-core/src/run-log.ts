@@ -1,5 +1,5 @@
-import { relative } from 'node:path';
 import { stat, truncate } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { appendLines } from './atomic-file.js';
 import { faultPoint } from './fault-injection.js';
 import { withLock } from './file-lock.js';
