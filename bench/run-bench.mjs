@@ -3,8 +3,7 @@
 // 5 runs each, median wall time and peak RSS, written to bench/results.md.
 // Usage: pnpm bench [--runs N] [--only case,case]
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import {
   denseLatencySampleLines,
   generateSampleWorkspace,
   latencySampleLines,
+  writeLines,
   writeRuns,
   writeStateExports,
   writeTelemetry,
@@ -27,20 +27,6 @@ const SEED = 4242;
 const args = process.argv.slice(2);
 const runsPerCase = Number(args[args.indexOf('--runs') + 1]) || 5;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
-
-async function writeLines(path, lines) {
-  const stream = createWriteStream(path);
-  let buffer = '';
-  for (const line of lines) {
-    buffer += `${line}\n`;
-    if (buffer.length > 1 << 20) {
-      if (!stream.write(buffer)) await once(stream, 'drain');
-      buffer = '';
-    }
-  }
-  stream.end(buffer);
-  await once(stream, 'finish');
-}
 
 function runProcess(argv, { cwd }) {
   const rssFile = join(tmpdir(), `obs-bench-rss-${process.pid}`);

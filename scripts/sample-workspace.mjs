@@ -67,7 +67,7 @@ async function writeJson(path, value) {
 }
 
 /** Streams many lines to a file without holding them in memory. */
-async function writeLines(path, lines) {
+export async function writeLines(path, lines) {
   await mkdir(dirname(path), { recursive: true });
   const stream = createWriteStream(path);
   let buffer = '';

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { writeFileAtomic } from './atomic-file.js';
 import { sha256Hex } from './checksum.js';
