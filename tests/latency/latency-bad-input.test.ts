@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -230,9 +231,10 @@ describe('obs-latency on bad input', () => {
     expect(result.json().diagnostics.error_message).toContain(flag);
   });
 
-  it('fails early with schema_validation_failed when the job name does not end in latency', async () => {
+  it('refuses a job name not ending in latency as invalid usage, before taking the lock', async () => {
     const result = await runLatency(root, ['--now', NOW, '--job-name', 'signals']);
-    expect(result.exitCode).toBe(1);
-    expect(result.json().diagnostics).toMatchObject({ error_code: 'schema_validation_failed' });
+    expect(result.exitCode).toBe(2);
+    expect(result.json().diagnostics).toMatchObject({ error_code: 'invalid_usage', flag: '--job-name' });
+    expect(existsSync(join(root, 'ops/.latency.lock'))).toBe(false);
   });
 });

@@ -10,15 +10,51 @@ const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 
+const ZERO = 48;
+
+/** Digits at `start..start+count` as a number, or -1 when one of them is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index += 1) {
+    const digit = text.charCodeAt(index) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The shape every timestamp this project writes has (`toISOString()`: `2026-11-24T12:10:00.000Z`),
+ * checked without a regular expression; null when the text has another shape.
+ */
+function isCanonicalUtcDateTime(text: string): boolean | null {
+  if (text.length !== 24 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T') return null;
+  if (text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[23] !== 'Z') return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hours = digitsAt(text, 11, 2);
+  const minutes = digitsAt(text, 14, 2);
+  const seconds = digitsAt(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hours < 0 || minutes < 0 || seconds < 0 || digitsAt(text, 20, 3) < 0) {
+    return null;
+  }
+  if (seconds === 60) return null;
+  return isCalendarDate(year, month, day) && hours <= 23 && minutes <= 59 && seconds <= 59;
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] as number));
+}
+
 export function isDateTime(text: string): boolean {
+  const canonical = isCanonicalUtcDateTime(text);
+  if (canonical !== null) return canonical;
   const match = DATE_TIME.exec(text);
   if (!match) return false;
   const [, year, month, day, hour, minute, second, sign, offsetHour, offsetMinute] = match;
-  const monthNumber = Number(month);
-  const dayNumber = Number(day);
-  if (monthNumber < 1 || monthNumber > 12 || dayNumber < 1) return false;
-  const maxDay = monthNumber === 2 && isLeapYear(Number(year)) ? 29 : (DAYS_IN_MONTH[monthNumber] as number);
-  if (dayNumber > maxDay) return false;
+  if (!isCalendarDate(Number(year), Number(month), Number(day))) return false;
   const hours = Number(hour);
   const minutes = Number(minute);
   const seconds = Number(second);
