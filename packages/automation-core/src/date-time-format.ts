@@ -36,9 +36,7 @@ function isCanonicalUtcDateTime(text: string): boolean | null {
   const hours = digitsAt(text, 11, 2);
   const minutes = digitsAt(text, 14, 2);
   const seconds = digitsAt(text, 17, 2);
-  if (year < 0 || month < 0 || day < 0 || hours < 0 || minutes < 0 || seconds < 0 || digitsAt(text, 20, 3) < 0) {
-    return null;
-  }
+  if (Math.min(year, month, day, hours, minutes, seconds, digitsAt(text, 20, 3)) < 0) return null;
   if (seconds === 60) return null;
   return isCalendarDate(year, month, day) && hours <= 23 && minutes <= 59 && seconds <= 59;
 }
