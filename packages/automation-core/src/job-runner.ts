@@ -25,8 +25,6 @@ export interface RunJobOptions {
   /** aborted on SIGTERM/SIGINT by the process that owns the signals */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
-  /** print the summary on stdout (false inside a chain: only the chain prints) */
-  emit?: boolean;
   /** how long an interrupted body may take to reach a safe point before the run is closed anyway */
   interruptGraceMs?: number;
 }

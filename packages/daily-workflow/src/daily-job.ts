@@ -25,7 +25,6 @@ async function runChild(planned: PlannedJob, context: JobContext): Promise<Child
     const { summary } = await runJob(planned.job.definition, argv, {
       parentJobId: context.jobId,
       signal: context.signal,
-      emit: false,
     });
     return {
       job: planned.job.name,
