@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts'],
+          // In-process runs of the harness log their deliberate failures; keep the test output readable.
+          env: { OBS_LOG_LEVEL: 'silent' },
           testTimeout: 20_000,
         },
       },
