@@ -20,6 +20,8 @@ export * from './job-summary.js';
 export * from './log-line-limit.js';
 export * from './log-tail.js';
 export * from './option-resolution.js';
+export * from './percentile.js';
+export * from './rounding.js';
 export * from './run-context.js';
 export * from './run-log.js';
 export * from './run-log-entry.js';

@@ -1,7 +1,6 @@
-import { commonJsExports } from '@obs-automation/core';
+import { commonJsExports, roundMs } from '@obs-automation/core';
 import type { ProbeSource } from './latency-config.js';
 import type { LatencySample } from './latency-sample.js';
-import { roundMs } from './rounding.js';
 
 export interface ProbeContext {
   /** the run's clock at the job's start */

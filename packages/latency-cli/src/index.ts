@@ -13,11 +13,9 @@ export { parseTimestampText } from './ascii-timestamp.js';
 export { type BreachRule, isBreach } from './breach.js';
 export { latencyJob } from './latency-job.js';
 export { isFailureStatus, type LatencySample, SUCCESS_STATUSES } from './latency-sample.js';
-export { percentile } from './percentile.js';
 export { WRITTEN_HEADER } from './raw-layout.js';
 export { REJECTS_HEADER } from './rejects-file.js';
 export { ROLLUP_HEADER, type RollupRow, readRollup } from './rollup-file.js';
-export { roundMs, roundRate } from './rounding.js';
 export {
   type RejectedRow,
   readArchiveSamples,

@@ -1,7 +1,7 @@
+import { roundMs } from '@obs-automation/core';
 import { csvLine } from './csv-format.js';
 import type { CsvRow } from './csv-row.js';
 import { type LatencySample, SUCCESS_STATUSES } from './latency-sample.js';
-import { roundMs } from './rounding.js';
 
 /** The header this package writes for new raw files and archives of them. */
 export const WRITTEN_HEADER: readonly string[] = [

@@ -1,5 +1,4 @@
-import { percentile } from './percentile.js';
-import { roundMs, roundRate } from './rounding.js';
+import { percentile, roundMs, roundRate } from '@obs-automation/core';
 import { windowStartOf } from './window-spec.js';
 
 /** The figures of one rollup window, rounded as they are written. */

@@ -1,7 +1,6 @@
-import { isoSeconds } from '@obs-automation/core';
+import { isoSeconds, roundTo } from '@obs-automation/core';
 import { readCsvRows } from './csv-records.js';
 import { type InputFile, openInputStream } from './input-file.js';
-import { roundTo } from './percentile.js';
 
 /** What a run's `daily.csv` adds to the report; null fields when the file is missing. */
 export interface DailyActivity {

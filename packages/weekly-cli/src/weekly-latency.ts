@@ -1,6 +1,6 @@
+import { percentile, roundMs } from '@obs-automation/core';
 import type { RollupWindow } from './latency-rollup.js';
 import type { LatencySample } from './latency-samples.js';
-import { percentile, roundMs } from './percentile.js';
 
 export type LatencyMethod = 'exact' | 'rollup';
 
@@ -62,10 +62,7 @@ function samplesCoverWindows(windows: readonly RollupWindow[], samples: readonly
 
 function exactFigures(samples: readonly LatencySample[]): Figures {
   const values = samples.map((sample) => sample.latencyMs).sort((a, b) => a - b);
-  const at = (p: number) => {
-    const value = percentile(values, p);
-    return value === null ? null : roundMs(value);
-  };
+  const at = (p: number) => (values.length === 0 ? null : roundMs(percentile(values, p)));
   return {
     p50_ms: at(0.5),
     p95_ms: at(0.95),
