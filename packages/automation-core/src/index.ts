@@ -17,6 +17,7 @@ export * from './job-id.js';
 export * from './job-invocation.js';
 export * from './job-runner.js';
 export * from './job-summary.js';
+export * from './latency-rollup-columns.js';
 export * from './log-line-limit.js';
 export * from './log-tail.js';
 export * from './option-resolution.js';

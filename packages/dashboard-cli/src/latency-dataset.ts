@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseTimestamp } from '@obs-automation/core';
+import { LATENCY_ROLLUP_COLUMNS, parseTimestamp } from '@obs-automation/core';
 import { CsvColumns } from './csv-columns.js';
 import { type CsvRecord, streamCsvRecords } from './csv-source.js';
 import type { DatasetContent } from './dataset-content.js';
@@ -18,20 +18,6 @@ export interface LatencyRow {
   breach_flag: boolean | null;
   breach_streak: number | null;
 }
-
-const ROLLUP_COLUMNS = [
-  'hour_utc',
-  'window_end_utc',
-  'count',
-  'failure_count',
-  'failure_rate',
-  'p50_ms',
-  'p95_ms',
-  'p99_ms',
-  'max_ms',
-  'breach_flag',
-  'breach_streak',
-] as const;
 
 interface Dated {
   startMs: number;
@@ -80,7 +66,7 @@ export async function buildLatency(rollupPath: string, root: string, limit: numb
   )) {
     if (!columns) {
       columns = new CsvColumns(record.cells, shown, 'latency rollup');
-      columns.requireColumns(ROLLUP_COLUMNS);
+      columns.requireColumns(LATENCY_ROLLUP_COLUMNS);
       continue;
     }
     newest.push({ startMs: timestampCell(columns, record, 'hour_utc').getTime(), record });

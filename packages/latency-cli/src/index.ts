@@ -15,7 +15,7 @@ export { latencyJob } from './latency-job.js';
 export { isFailureStatus, type LatencySample, SUCCESS_STATUSES } from './latency-sample.js';
 export { WRITTEN_HEADER } from './raw-layout.js';
 export { REJECTS_HEADER } from './rejects-file.js';
-export { ROLLUP_HEADER, type RollupRow, readRollup } from './rollup-file.js';
+export { type RollupRow, readRollup } from './rollup-file.js';
 export {
   type RejectedRow,
   readArchiveSamples,

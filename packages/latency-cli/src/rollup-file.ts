@@ -1,23 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { errorMessageOf, JobError } from '@obs-automation/core';
+import { errorMessageOf, JobError, LATENCY_ROLLUP_COLUMNS } from '@obs-automation/core';
 import { parseDecimalText } from './ascii-decimal.js';
 import { parseTimestampText } from './ascii-timestamp.js';
 import { applyBreachStreaks, type BreachRule } from './breach.js';
 import type { WindowFigures } from './window-samples.js';
-
-export const ROLLUP_HEADER: readonly string[] = [
-  'hour_utc',
-  'window_end_utc',
-  'count',
-  'failure_count',
-  'failure_rate',
-  'p50_ms',
-  'p95_ms',
-  'p99_ms',
-  'max_ms',
-  'breach_flag',
-  'breach_streak',
-];
 
 /** One row of the rollup CSV: the figures of one window. */
 export interface RollupRow extends WindowFigures {
@@ -28,7 +14,7 @@ export interface RollupRow extends WindowFigures {
 }
 
 /** Columns a rollup must have; breach_flag and breach_streak are recomputed, so older files without them load. */
-const REQUIRED_COLUMNS = ROLLUP_HEADER.slice(0, 9);
+const REQUIRED_COLUMNS = LATENCY_ROLLUP_COLUMNS.slice(0, 9);
 
 function rowError(path: string, line: number, message: string): JobError {
   return new JobError('input_unreadable', `${path}: line ${line}: ${message}`, { file: path, line });
@@ -167,7 +153,7 @@ const isoSecondsOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}
 
 /** The rollup CSV; every value is a number, a boolean or a timestamp, so none needs quoting. */
 export function formatRollup(rows: readonly RollupRow[]): string {
-  let text = `${ROLLUP_HEADER.join(',')}\n`;
+  let text = `${LATENCY_ROLLUP_COLUMNS.join(',')}\n`;
   for (const row of rows) {
     text += `${isoSecondsOf(row.startMs)},${isoSecondsOf(row.endMs)},${row.count},${row.failureCount},${row.failureRate},${row.p50Ms},${row.p95Ms},${row.p99Ms},${row.maxMs},${row.breachFlag},${row.breachStreak}\n`;
   }

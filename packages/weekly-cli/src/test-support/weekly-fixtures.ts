@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { LATENCY_ROLLUP_COLUMNS } from '@obs-automation/core';
 
 /** Writers for the inputs of obs-weekly, shared by the unit and end-to-end tests. */
 
@@ -19,19 +20,6 @@ export const RUNS_HEADER = [
   'max_drawdown',
   'win_rate',
   'pnl_per_trade',
-];
-export const ROLLUP_HEADER = [
-  'hour_utc',
-  'window_end_utc',
-  'count',
-  'failure_count',
-  'failure_rate',
-  'p50_ms',
-  'p95_ms',
-  'p99_ms',
-  'max_ms',
-  'breach_flag',
-  'breach_streak',
 ];
 export const RAW_HEADER = ['timestamp_utc', 'source', 'latency_ms', 'ingest_latency_ms', 'status', 'detail'];
 
@@ -67,7 +55,7 @@ export interface RollupFixture {
 
 export function rollupCsv(windows: readonly RollupFixture[]): string {
   return csvText(
-    ROLLUP_HEADER,
+    LATENCY_ROLLUP_COLUMNS,
     windows.map((window) => ({
       hour_utc: window.hour,
       window_end_utc: new Date(Date.parse(window.hour) + 3_600_000).toISOString().replace('.000Z', 'Z'),
