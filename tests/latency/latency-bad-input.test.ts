@@ -3,37 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../support/cli-process.js';
+import { csvRecords } from '../support/csv-records.js';
 import { HEADER, RAW, REJECTS, readRollupRows, readText, runLatency, writeText } from './latency-run.js';
 
 const NOW = '2026-07-06T00:30:00Z';
-
-/** The rejects file's rows, read with a small RFC 4180 parser written for the test. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index] as string;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += char;
-  }
-  return rows;
-}
 
 describe('obs-latency on bad input', () => {
   let root: string;
@@ -89,7 +62,7 @@ describe('obs-latency on bad input', () => {
     expect(result.exitCode).toBe(0);
     expect(result.json()).toMatchObject({ samples_analyzed: 3, rows_rejected: 6, samples_retained: 3 });
     expect(result.json().artefacts).toContain(REJECTS);
-    const rejects = parseCsv(await readText(root, REJECTS));
+    const rejects = csvRecords(await readText(root, REJECTS));
     expect(rejects[0]).toEqual(['line', 'reason', 'raw', 'source_file', 'rejected_at']);
     expect(rejects.slice(1).map((row) => [row[0], row[1]])).toEqual([
       ['3', 'expected 6 columns, found 5'],
@@ -104,7 +77,7 @@ describe('obs-latency on bad input', () => {
     // The raw file keeps exactly the good rows; a re-run rejects nothing twice.
     expect(await readText(root, RAW)).toBe(`${[lines[0], lines[1], lines[7], lines[9]].join('\n')}\n`);
     expect((await runLatency(root, ['--now', NOW])).json().rows_rejected).toBe(0);
-    expect(parseCsv(await readText(root, REJECTS))).toHaveLength(7);
+    expect(csvRecords(await readText(root, REJECTS))).toHaveLength(7);
   });
 
   it('keeps the exact bytes of a binary row and of a 10 MB line in the rejects file', async () => {

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { csvRecords } from '../../support/csv-records.js';
 import type { RowStore } from './corpus-case.js';
-import { csvRecords, dataLines, missingFrom } from './csv-text.js';
+import { dataLines, missingFrom } from './csv-text.js';
 
 export const LATENCY_RAW = 'ops/signal_latency.csv';
 export const LATENCY_REJECTS = 'ops/signal_latency_rejects.csv';
