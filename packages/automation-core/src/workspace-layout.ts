@@ -1,0 +1,42 @@
+/**
+ * Where every file of a workspace lives by default, relative to the workspace root. Every job,
+ * obs-verify, obs-status and the docs take their defaults from here; a flag or config key may
+ * move any of them.
+ */
+export const WORKSPACE_LAYOUT = {
+  runLog: 'ops/automation_runs.log',
+  sequenceFile: 'ops/automation_runs.sequence',
+
+  latencyConfig: 'configs/observability/latency.yaml',
+  latencyAlertConfig: 'configs/observability/latency_alert.yaml',
+  weeklyConfig: 'configs/observability/weekly_payload.yaml',
+  dashboardConfig: 'configs/observability/dashboard_export.yaml',
+  automationConfig: 'configs/observability/automation.yaml',
+
+  latencyRaw: 'ops/signal_latency.csv',
+  latencyRejects: 'ops/signal_latency_rejects.csv',
+  latencyRollup: 'ops/signal_latency_rollup.csv',
+  latencyArchiveDir: 'ops/signal_latency_archive',
+  latencyArchiveManifest: 'ops/signal_latency_archive/manifest.jsonl',
+  latencyAlertDryRunDir: 'out/latency_alerts',
+  latencyHeartbeat: 'ops/latency_job_heartbeat.json',
+
+  runsRoot: 'runs',
+  portfolioSummary: 'reports/portfolio_summary.json',
+  benchmarkSummary: 'reports/benchmark_summary.json',
+  healthChecks: 'ops/health/state_checks.json',
+  weeklyHistoryDir: 'ops/weekly_report_history',
+  weeklyHistoryManifest: 'ops/weekly_report_history/manifest.jsonl',
+  weeklyDryRunDir: 'out/weekly_report',
+  weeklyHeartbeat: 'ops/weekly_report_heartbeat.json',
+
+  stateArchiveDir: 'ops/state_archive',
+  routerTelemetry: 'reports/portfolio_samples/router_demo/telemetry.json',
+  dashboardOutDir: 'out/dashboard',
+  dashboardManifest: 'out/dashboard/manifest.json',
+  dashboardHistoryDir: 'ops/dashboard_export_history',
+  dashboardArchiveManifest: 'ops/dashboard_export_archive_manifest.jsonl',
+  dashboardHeartbeat: 'ops/dashboard_export_heartbeat.json',
+} as const;
+
+export type WorkspaceFile = keyof typeof WORKSPACE_LAYOUT;
