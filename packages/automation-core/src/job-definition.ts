@@ -1,67 +1,103 @@
 import type { z } from 'zod';
+import type { CommonOptionKey, CommonOptions } from './command-line/common-options.js';
+import type { OptionDeclarations, OptionSet, OptionValues } from './command-line/option-declaration.js';
 import type { JobStatus } from './job-error.js';
-import type { CommonOptions } from './job-invocation.js';
+import type { JobRunResult } from './job-runner.js';
 import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
 
-/** One command-line flag of a job; its config-file key is the snake_case form of the flag. */
-export interface OptionSpec {
-  /** e.g. `--raw-retention-days` */
-  flag: string;
-  /** placeholder for a value, e.g. `<days>`; absent for a bare (boolean) flag */
-  value?: string;
-  description: string;
-  /** built-in default, used when neither the flag nor the config sets the option */
-  defaultValue?: unknown;
-  /** how --help shows the default when it is not a literal value, e.g. `the job's lock file` */
-  defaultLabel?: string;
-  /** validates (and coerces) both a flag's string and a config value */
-  schema: z.ZodType;
-  /** may be given several times; the value is then a list */
-  repeatable?: boolean;
-  /** a secret's env-var name: shown by name only */
-  secretEnv?: boolean;
-}
-
+/** A job's YAML config file. */
 export interface JobConfigSpec<C> {
-  /** the flag that names the file, default `--config` */
-  flag?: string;
   defaultPath: string;
+  /** strict: usually `jobConfigSchema(options, ownKeys)`, so every option is a key of the file */
   schema: z.ZodType<C>;
-  /** config values that act as flag defaults, keyed by option key; default: the config's own keys */
-  flagDefaults?: (config: C) => Record<string, unknown>;
+  /**
+   * option values the file sets, by config key (default: the file's keys that are option keys).
+   * Values must already have been read by `schema` with the option's type (see optionConfigShape).
+   */
+  flagDefaults?(config: C): Record<string, unknown>;
 }
 
-export interface ResolvedInput<C> {
-  /** every option after precedence (flag > config > default), keyed by snake_case option key */
-  values: Record<string, unknown>;
+export interface ResolvedInput<V, C> {
+  /** every option after precedence (flag > config > default), typed from the declarations */
+  values: V;
   config: C;
   configPath: string;
   configExists: boolean;
   root: string;
   /** the run's clock (`--now`), for options whose validity depends on time */
   now: Date;
-  /** the common flags every job takes (job name and id, log and sequence files, …) */
+  /** the common flags (job name and id, log and sequence files, …) */
   common: CommonOptions;
-  /** keys whose value came from the command line */
+  /** option keys whose value came from the command line (common keys included) */
   explicit: ReadonlySet<string>;
+  /** option keys whose value came from the config file */
+  fromConfig: ReadonlySet<string>;
 }
 
-export interface JobDefinition<Options, Config = Record<string, unknown>> {
-  /** default job name, e.g. `latency` */
+/** What every command declares: its help, its options and config, and how its typed options are made. */
+export interface CommandBase<D extends OptionDeclarations, O, C> {
+  /** default job name, e.g. `latency`: the job id's slug and the log's job_name */
   name: string;
-  /** binary name for --help, e.g. `obs-latency` */
-  binary: string;
+  /** the name --help and --version show when run alone (default: the registry's binary for `name`) */
+  binary?: string;
   description: string;
+  /** at least one, shown by --help */
   examples: string[];
-  options: OptionSpec[];
-  config?: JobConfigSpec<Config>;
+  options: OptionSet<D>;
+  config?: JobConfigSpec<C>;
+  /**
+   * Typed options from the resolved values, for what declarations cannot say (cross-field
+   * checks, files the options name); throws usageError/configError. Without it the options
+   * are the values.
+   */
+  finalize?(input: ResolvedInput<OptionValues<D>, C>): Promise<O> | O;
+}
+
+/** A job: run by the harness under its lock, with a heartbeat and a run-log entry. */
+export interface JobDefinition<
+  D extends OptionDeclarations = OptionDeclarations,
+  O = OptionValues<D>,
+  C = Record<string, unknown>,
+> extends CommandBase<D, O, C> {
   /** lock and heartbeat paths come from the resolved options */
-  lockFile(options: Options): string;
-  heartbeatFile?(options: Options): string;
-  /** turns resolved values into the job's typed options; throws configError/usageError */
-  finalize(input: ResolvedInput<Config>): Promise<Options> | Options;
-  run(options: Options, context: JobContext): Promise<JobOutcome>;
+  lockFile(options: O): string;
+  heartbeatFile?(options: O): string;
+  /** the run log this run's entry goes to (default: --log-file) */
+  logFile?(options: O): string;
+  /** what --config-dump prints (default: the effective configuration, `dump`) */
+  configDump?(options: O, dump: Record<string, unknown>): Record<string, unknown>;
+  run(options: O, context: JobContext): Promise<JobOutcome>;
+}
+
+/** What a command that is not a job run sees of its invocation. */
+export interface CommandContext {
+  common: CommonOptions;
+  configPath: string;
+  signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+  resolvePath(path: string): string;
+  relativePath(path: string): string;
+}
+
+/** A command outside the job harness (no lock of its own, no log entry), such as `obs-latency record`. */
+export interface CommandDefinition<
+  D extends OptionDeclarations = OptionDeclarations,
+  O = OptionValues<D>,
+  C = Record<string, unknown>,
+> extends CommandBase<D, O, C> {
+  /** the common flags it takes */
+  commonOptions: readonly CommonOptionKey[];
+  /** its summary; a thrown JobError becomes the error summary */
+  execute(options: O, context: CommandContext): Promise<JobRunResult>;
+}
+
+/** Any job, whatever its options: what obs-daily's chain and a program's subcommands hold. */
+export type AnyJobDefinition = JobDefinition<OptionDeclarations, unknown, unknown>;
+export type AnyCommandDefinition = AnyJobDefinition | CommandDefinition<OptionDeclarations, unknown, unknown>;
+
+export function isJobDefinition(definition: AnyCommandDefinition): definition is AnyJobDefinition {
+  return 'run' in definition;
 }
 
 export interface JobContext {

@@ -1,6 +1,5 @@
+import { DEFAULT_WEBHOOK_SECRET_ENV } from './webhook/defaults.js';
 import { WORKSPACE_LAYOUT } from './workspace-layout.js';
-
-export type JobName = 'latency' | 'weekly' | 'dashboard' | 'verify' | 'daily';
 
 /** How often a job is expected to run, from which lateness and staleness are judged. */
 export interface JobSchedule {
@@ -10,9 +9,32 @@ export interface JobSchedule {
   description: string;
 }
 
+/** A subcommand of a job's binary, e.g. `obs-latency record`. */
+export interface RegisteredSubcommand {
+  name: string;
+  /** one line for the binary's --help */
+  summary: string;
+}
+
+/**
+ * A file in which a job records its runs beyond its heartbeat; `obs-verify rebuild-log` reads
+ * each kind with its own reader to reconstruct runs a lost log no longer holds.
+ */
+export type RunRecordKind =
+  | 'latency_archive_manifest'
+  | 'weekly_history_manifest'
+  | 'dashboard_manifest'
+  | 'dashboard_history'
+  | 'dashboard_archive_manifest';
+
+export interface RunRecord {
+  kind: RunRecordKind;
+  path: string;
+}
+
 /** One job of the product: everything the tooling around it needs to know, once. */
 export interface RegisteredJob {
-  name: JobName;
+  name: string;
   /** the binary, e.g. `obs-latency` */
   binary: string;
   /** the folder under `packages/` that builds the binary */
@@ -28,6 +50,13 @@ export interface RegisteredJob {
   /** run by `obs-daily --observability`, in registry order */
   chained: boolean;
   schedule: JobSchedule;
+  subcommands: readonly RegisteredSubcommand[];
+  /** the environment variables naming where it delivers and how it signs (null: it delivers no webhook of its own) */
+  webhook: { urlEnv: string; secretEnv: string } | null;
+  /** where it records its runs besides the heartbeat (see RunRecordKind) */
+  runRecords: readonly RunRecord[];
+  /** JSON-lines manifests in which its retention records each deletion before it happens */
+  deletionManifests: readonly string[];
 }
 
 const EVERY_15_MINUTES: JobSchedule = {
@@ -36,69 +65,121 @@ const EVERY_15_MINUTES: JobSchedule = {
 };
 
 /** Every job, in the order the chain runs the chained ones. */
-export const JOB_REGISTRY: readonly RegisteredJob[] = [
+export const JOB_REGISTRY = [
   {
     name: 'latency',
     binary: 'obs-latency',
     packageDir: 'latency-cli',
-    lockFile: 'ops/.latency.lock',
+    lockFile: WORKSPACE_LAYOUT.latencyLock,
     heartbeatFile: WORKSPACE_LAYOUT.latencyHeartbeat,
     configFile: WORKSPACE_LAYOUT.latencyConfig,
     dryRunFlag: '--dry-run-alert',
     chained: true,
     schedule: EVERY_15_MINUTES,
+    subcommands: [{ name: 'record', summary: 'append latency samples under the job’s lock' }],
+    webhook: null,
+    runRecords: [{ kind: 'latency_archive_manifest', path: WORKSPACE_LAYOUT.latencyArchiveManifest }],
+    deletionManifests: [],
   },
   {
     name: 'weekly',
     binary: 'obs-weekly',
     packageDir: 'weekly-cli',
-    lockFile: 'ops/.weekly.lock',
+    lockFile: WORKSPACE_LAYOUT.weeklyLock,
     heartbeatFile: WORKSPACE_LAYOUT.weeklyHeartbeat,
     configFile: WORKSPACE_LAYOUT.weeklyConfig,
     dryRunFlag: '--dry-run-webhook',
     chained: true,
     schedule: EVERY_15_MINUTES,
+    subcommands: [],
+    webhook: { urlEnv: 'OBS_WEEKLY_WEBHOOK_URL', secretEnv: DEFAULT_WEBHOOK_SECRET_ENV },
+    runRecords: [{ kind: 'weekly_history_manifest', path: WORKSPACE_LAYOUT.weeklyHistoryManifest }],
+    deletionManifests: [WORKSPACE_LAYOUT.weeklyHistoryManifest],
   },
   {
     name: 'dashboard',
     binary: 'obs-dashboard',
     packageDir: 'dashboard-cli',
-    lockFile: 'ops/.dashboard.lock',
+    lockFile: WORKSPACE_LAYOUT.dashboardLock,
     heartbeatFile: WORKSPACE_LAYOUT.dashboardHeartbeat,
     configFile: WORKSPACE_LAYOUT.dashboardConfig,
     dryRunFlag: '--dry-run',
     chained: true,
     schedule: EVERY_15_MINUTES,
+    subcommands: [],
+    webhook: null,
+    runRecords: [
+      { kind: 'dashboard_manifest', path: WORKSPACE_LAYOUT.dashboardManifest },
+      { kind: 'dashboard_history', path: WORKSPACE_LAYOUT.dashboardHistoryDir },
+      { kind: 'dashboard_archive_manifest', path: WORKSPACE_LAYOUT.dashboardArchiveManifest },
+    ],
+    deletionManifests: [WORKSPACE_LAYOUT.dashboardArchiveManifest],
   },
   {
     name: 'verify',
     binary: 'obs-verify',
     packageDir: 'verify-cli',
-    lockFile: 'ops/.verify.lock',
+    lockFile: WORKSPACE_LAYOUT.verifyLock,
     heartbeatFile: null,
     configFile: null,
     dryRunFlag: null,
     chained: false,
     schedule: { periodSeconds: 24 * 3600, description: 'nightly at 02:30 UTC' },
+    subcommands: [
+      { name: 'bundle', summary: 'verify a dashboard bundle: checksums, row counts, sequence, retention' },
+      { name: 'rebuild-log', summary: 'rebuild a lost or corrupt run log from the artefacts' },
+    ],
+    webhook: null,
+    runRecords: [],
+    deletionManifests: [],
   },
   {
     name: 'daily',
     binary: 'obs-daily',
     packageDir: 'daily-workflow',
-    lockFile: 'ops/.daily.lock',
+    lockFile: WORKSPACE_LAYOUT.dailyLock,
     heartbeatFile: null,
     configFile: WORKSPACE_LAYOUT.automationConfig,
     dryRunFlag: '--dry-run',
     chained: false,
     schedule: { periodSeconds: 15 * 60, description: 'every 15 minutes (cron, systemd timer or CronJob)' },
+    subcommands: [],
+    webhook: null,
+    runRecords: [],
+    deletionManifests: [],
   },
-];
+] as const satisfies readonly RegisteredJob[];
 
-export function registeredJob(name: JobName): RegisteredJob {
-  const job = JOB_REGISTRY.find((entry) => entry.name === name);
+type Registered = (typeof JOB_REGISTRY)[number];
+export type JobName = Registered['name'];
+/** The jobs obs-daily runs; each must have a JobDefinition in obs-daily's chain. */
+export type ChainedJobName = Extract<Registered, { chained: true }>['name'];
+
+export function registeredJob<N extends JobName>(name: N): Extract<Registered, { name: N }> {
+  const job = JOB_REGISTRY.find((entry): entry is Extract<Registered, { name: N }> => entry.name === name);
   if (!job) throw new Error(`no job named ${name} in the registry`);
   return job;
 }
 
+function isChained(job: RegisteredJob): job is RegisteredJob & { name: ChainedJobName; dryRunFlag: string } {
+  return job.chained && job.dryRunFlag !== null;
+}
+
 /** The jobs obs-daily runs, in chain order. */
-export const CHAINED_JOBS: readonly RegisteredJob[] = JOB_REGISTRY.filter((job) => job.chained);
+export const CHAINED_JOBS: readonly (RegisteredJob & { name: ChainedJobName; dryRunFlag: string })[] = (
+  JOB_REGISTRY as readonly RegisteredJob[]
+).filter(isChained);
+
+/** The heartbeats obs-verify checks by default: every job's that keeps one. */
+export const JOB_HEARTBEATS: readonly string[] = JOB_REGISTRY.flatMap((job: RegisteredJob) =>
+  job.heartbeatFile === null ? [] : [job.heartbeatFile],
+);
+
+/** The secret variables obs-verify --check-secrets checks by default: every job's webhook variables. */
+export const JOB_SECRET_ENVS: readonly string[] = [
+  ...new Set(
+    JOB_REGISTRY.flatMap((job: RegisteredJob) =>
+      job.webhook ? [job.webhook.urlEnv, job.webhook.secretEnv] : [],
+    ),
+  ),
+];

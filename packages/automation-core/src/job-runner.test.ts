@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { defineOptions, type OptionValues } from './command-line/option-declaration.js';
+import { path } from './command-line/option-kit.js';
+import { jobConfigSchema } from './command-line/option-values.js';
 import { tryAcquireLock } from './file-lock.js';
 import type { JobContext, JobDefinition, JobOutcome } from './job-definition.js';
 import { JobError } from './job-error.js';
@@ -13,10 +16,13 @@ import type { RunLogEntry } from './run-log-entry.js';
 const NOW = '2026-05-06T07:08:09Z';
 const JOB_ID = '20260506T070809Z-probe';
 
-interface ProbeOptions {
-  lock_file: string;
-  heartbeat_file: string;
-}
+const PROBE_OPTIONS = defineOptions({
+  lockFile: path('lock', { default: 'ops/.probe.lock' }),
+  heartbeatFile: path('heartbeat', { default: 'ops/probe_heartbeat.json' }),
+});
+
+type ProbeOptions = OptionValues<typeof PROBE_OPTIONS.declarations>;
+type ProbeDefinition = JobDefinition<typeof PROBE_OPTIONS.declarations, ProbeOptions>;
 
 type Body = (context: JobContext) => Promise<JobOutcome> | JobOutcome;
 
@@ -30,38 +36,17 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function probe(
-  body: Body,
-  finalize?: (values: Record<string, unknown>) => ProbeOptions,
-): JobDefinition<ProbeOptions> {
+function probe(body: Body, finalize?: (values: ProbeOptions) => ProbeOptions): ProbeDefinition {
   return {
     name: 'probe',
     binary: 'probe-job',
     description: 'a job whose body each test supplies',
     examples: ['probe-job'],
-    options: [
-      {
-        flag: '--lock-file',
-        value: '<path>',
-        description: 'lock',
-        defaultValue: 'ops/.probe.lock',
-        schema: z.string(),
-      },
-      {
-        flag: '--heartbeat-file',
-        value: '<path>',
-        description: 'heartbeat',
-        defaultValue: 'ops/probe_heartbeat.json',
-        schema: z.string(),
-      },
-    ],
-    config: {
-      defaultPath: 'configs/probe.yaml',
-      schema: z.strictObject({ lock_file: z.string().optional() }),
-    },
-    lockFile: (options) => options.lock_file,
-    heartbeatFile: (options) => options.heartbeat_file,
-    finalize: ({ values }) => (finalize ? finalize(values) : (values as unknown as ProbeOptions)),
+    options: PROBE_OPTIONS,
+    config: { defaultPath: 'configs/probe.yaml', schema: jobConfigSchema([PROBE_OPTIONS], {}) },
+    lockFile: (options) => options.lockFile,
+    heartbeatFile: (options) => options.heartbeatFile,
+    finalize: ({ values }) => (finalize ? finalize(values) : values),
     run: async (_options, context) => body(context),
   };
 }
@@ -73,7 +58,7 @@ const ok: Body = () => ({
   heartbeat: { custom: 1 },
 });
 
-function run(definition: JobDefinition<ProbeOptions>, args: string[] = [], options: RunJobOptions = {}) {
+function run(definition: ProbeDefinition, args: string[] = [], options: RunJobOptions = {}) {
   return runJob(definition, ['--root', root, '--now', NOW, ...args], {
     env: { OBS_COMMIT_SHA: 'sha-1', OBS_SCHEDULER: 'cron' },
     ...options,
@@ -472,7 +457,7 @@ describe('runJob before the job starts', () => {
       probe(
         ok,
         (values) =>
-          z.object({ lock_file: z.string().endsWith('.lock') }).parse({ ...values, lock_file: 'x' }) as never,
+          z.object({ lockFile: z.string().endsWith('.lock') }).parse({ ...values, lockFile: 'x' }) as never,
       ),
       ['--root', root],
       { env: {} },

@@ -1,13 +1,23 @@
 import { relative } from 'node:path';
 import { CommanderError } from 'commander';
+import { resolveRoot } from './command-line/common-options.js';
+import type { OptionDeclarations } from './command-line/option-declaration.js';
 import { resolveAgainstRoot } from './config-loader.js';
 import { diagnosticsLogger } from './diagnostics-logger.js';
-import { DEFAULT_LOCK_STALE_SECONDS, type HeldLock, tryAcquireLock } from './file-lock.js';
+import { type HeldLock, tryAcquireLock } from './file-lock.js';
 import { buildHeartbeat, type HeartbeatRead, readHeartbeat, writeHeartbeat } from './heartbeat.js';
-import type { JobContext, JobDefinition, JobOutcome } from './job-definition.js';
+import {
+  type AnyCommandDefinition,
+  type AnyJobDefinition,
+  type CommandDefinition,
+  isJobDefinition,
+  type JobContext,
+  type JobDefinition,
+  type JobOutcome,
+} from './job-definition.js';
 import { EXIT_FAILED, errorMessageOf, exitCodeForStatus, JobError, type JobStatus } from './job-error.js';
 import { makeJobId } from './job-id.js';
-import { type JobInvocation, parseJobArgv, resolveParsedInvocation, resolveRoot } from './job-invocation.js';
+import { type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import {
   describeCommand,
@@ -58,69 +68,125 @@ function errorOutcome(code: string, message: string, details: Record<string, unk
   };
 }
 
+/** The one summary of a run that failed before or outside the job body. */
+function failureSummary(name: string, error: unknown, now: Date, startedMs: number): JobRunResult {
+  const known = error instanceof JobError;
+  if (!known) diagnosticsLogger().error({ err: error }, `${name} failed with an unexpected error`);
+  return {
+    exitCode: known ? error.exitCode : EXIT_FAILED,
+    summary: orderedSummary({
+      status: 'error',
+      job_id: makeJobId(name, now),
+      job_name: name,
+      duration_ms: Math.round(performance.now() - startedMs),
+      artefacts: [],
+      diagnostics: known
+        ? { error_code: error.code, error_message: error.message, ...error.details }
+        : { error_code: 'internal_error', error_message: errorMessageOf(error) },
+    }),
+  };
+}
+
 /**
  * A failure before the job could run (bad flag, bad config, a fault in the job's own option
  * handling): nothing is logged and no lock is taken, but the caller still gets one summary, also
  * in `--json-out` when that flag was readable.
  */
 async function preRunFailure(
-  definition: JobDefinition<unknown, unknown>,
+  definition: AnyCommandDefinition,
   error: unknown,
   flags: Record<string, unknown> | undefined,
   env: NodeJS.ProcessEnv,
   startedMs: number,
 ): Promise<JobRunResult> {
-  const known = error instanceof JobError;
-  if (!known) diagnosticsLogger().error({ err: error }, 'job failed before it could start');
-  const exitCode = known ? error.exitCode : EXIT_FAILED;
-  let summary = orderedSummary({
-    status: 'error',
-    job_id: makeJobId(definition.name, new Date()),
-    job_name: definition.name,
-    duration_ms: Math.round(performance.now() - startedMs),
-    artefacts: [],
-    diagnostics: known
-      ? { error_code: error.code, error_message: error.message, ...error.details }
-      : { error_code: 'internal_error', error_message: errorMessageOf(error) },
-  });
-  const jsonOut = typeof flags?.json_out === 'string' ? flags.json_out : undefined;
-  if (jsonOut !== undefined) {
-    let root = process.cwd();
-    try {
-      root = resolveRoot(flags ?? {}, env);
-    } catch {
-      // the bad root is what the summary reports; the file goes next to the current directory
-    }
-    summary = await writeJsonOut(resolveAgainstRoot(root, jsonOut), jsonOut, summary);
+  const failure = failureSummary(definition.name, error, new Date(), startedMs);
+  const jsonOut = typeof flags?.jsonOut === 'string' ? flags.jsonOut : undefined;
+  if (jsonOut === undefined) return failure;
+  let root = process.cwd();
+  try {
+    root = resolveRoot(typeof flags?.root === 'string' ? flags.root : undefined, env);
+  } catch {
+    // the bad root is what the summary reports; the file goes next to the current directory
   }
-  return { exitCode, summary };
+  return {
+    exitCode: failure.exitCode,
+    summary: await writeJsonOut(resolveAgainstRoot(root, jsonOut), jsonOut, failure.summary),
+  };
 }
 
 /**
  * Runs one job: parse and validate options → build the context → take the job lock → run the
  * body → write the heartbeat → append the log entry → print the summary → return the exit code.
  * obs-daily calls this same function in-process, so a job behaves identically alone and in the
- * chain. Every path ends in one summary; only `--help` (a CommanderError) is thrown.
+ * chain. Every path ends in one summary; only `--help` and `--version` (a CommanderError) are thrown.
  */
-export async function runJob<O, C>(
-  definition: JobDefinition<O, C>,
+export function runJob<D extends OptionDeclarations, O, C>(
+  definition: JobDefinition<D, O, C>,
+  argv: readonly string[],
+  runOptions: RunJobOptions = {},
+): Promise<JobRunResult> {
+  const job = definition as unknown as AnyJobDefinition;
+  return runCommandLine(job, () => parseJobArgv(job, argv), argv, runOptions);
+}
+
+/**
+ * Runs a command whose command line `parse` reads: a job through the whole harness (see runJob),
+ * any other command through its `execute`, with the same option handling, `--config-dump`,
+ * usage errors and `--json-out`.
+ */
+export async function runCommandLine(
+  definition: AnyCommandDefinition,
+  parse: () => Record<string, unknown>,
   argv: readonly string[],
   runOptions: RunJobOptions = {},
 ): Promise<JobRunResult> {
   const startedMs = performance.now();
   const env = runOptions.env ?? process.env;
-  const anyDefinition = definition as unknown as JobDefinition<unknown, unknown>;
   let flags: Record<string, unknown> | undefined;
-  let invocation: JobInvocation<O>;
+  let invocation: JobInvocation<unknown>;
   try {
-    flags = parseJobArgv(anyDefinition, argv);
-    invocation = await resolveParsedInvocation(definition, flags, env);
+    flags = parse();
+    invocation = await resolveInvocation(definition, flags, env);
   } catch (error) {
     if (error instanceof CommanderError) throw error;
-    return preRunFailure(anyDefinition, error, flags, env, startedMs);
+    return preRunFailure(definition, error, flags, env, startedMs);
   }
-  if (invocation.common.configDump) return { exitCode: 0, summary: invocation.dump };
+  if (!isJobDefinition(definition)) return executeCommand(definition, invocation, runOptions, startedMs);
+  if (invocation.common.configDump) {
+    return {
+      exitCode: 0,
+      summary: definition.configDump?.(invocation.options, invocation.dump) ?? invocation.dump,
+    };
+  }
   return executeJob(definition, invocation, runOptions, startedMs, argv);
+}
+
+/** A command outside the job harness: its own summary, or the error summary of what it threw. */
+async function executeCommand(
+  definition: CommandDefinition<OptionDeclarations, unknown, unknown>,
+  invocation: JobInvocation<unknown>,
+  runOptions: RunJobOptions,
+  startedMs: number,
+): Promise<JobRunResult> {
+  const { common } = invocation;
+  if (common.configDump) return { exitCode: 0, summary: invocation.dump };
+  const workspace = workspaceOf(common.root);
+  let result: JobRunResult;
+  try {
+    result = await definition.execute(invocation.options, {
+      common,
+      configPath: invocation.configPath,
+      signal: runOptions.signal ?? new AbortController().signal,
+      env: runOptions.env ?? process.env,
+      resolvePath: workspace.abs,
+      relativePath: workspace.rel,
+    });
+  } catch (error) {
+    result = failureSummary(definition.name, error, common.now, startedMs);
+  }
+  if (!common.jsonOut) return result;
+  const summary = await writeJsonOut(workspace.abs(common.jsonOut), common.jsonOut, result.summary);
+  return { exitCode: summary === result.summary ? result.exitCode : EXIT_FAILED, summary };
 }
 
 type LockAttempt = { lock: HeldLock } | { lock: null; status: JobStatus; outcome: JobOutcome };
@@ -154,9 +220,9 @@ async function takeJobLock(lockFile: string, staleSeconds: number, shown: string
   }
 }
 
-async function executeJob<O, C>(
-  definition: JobDefinition<O, C>,
-  invocation: JobInvocation<O>,
+async function executeJob(
+  definition: AnyJobDefinition,
+  invocation: JobInvocation<unknown>,
   runOptions: RunJobOptions,
   startedMs: number,
   argv: readonly string[],
@@ -168,11 +234,7 @@ async function executeJob<O, C>(
   const workspace = workspaceOf(common.root);
   const commitSha = detectCommitSha(common.root, env);
   const lockFile = workspace.abs(definition.lockFile(options));
-  const attempt = await takeJobLock(
-    lockFile,
-    common.lockStaleSeconds ?? DEFAULT_LOCK_STALE_SECONDS,
-    workspace.rel(lockFile),
-  );
+  const attempt = await takeJobLock(lockFile, common.lockStaleSeconds, workspace.rel(lockFile));
   const secretsRead: string[] = [];
   let status: JobStatus;
   let outcome: JobOutcome;
@@ -212,6 +274,7 @@ async function executeJob<O, C>(
       runOptions,
       workspace,
       logContext,
+      runLog: definition.logFile?.(options) ?? common.logFile,
     });
   } finally {
     await attempt.lock?.release();
@@ -235,10 +298,10 @@ interface LockedRun<O> {
 }
 
 /** Body and heartbeat, while the job lock is held. Never throws: every failure is an outcome. */
-async function runLocked<O, C>(
-  definition: JobDefinition<O, C>,
-  options: O,
-  run: LockedRun<O>,
+async function runLocked(
+  definition: AnyJobDefinition,
+  options: unknown,
+  run: LockedRun<unknown>,
 ): Promise<JobOutcome> {
   const { workspace, runOptions } = run;
   const signal = AbortSignal.any(
@@ -343,9 +406,9 @@ function raceInterruption<T>(body: Promise<T>, signal: AbortSignal, graceMs: num
   });
 }
 
-async function runBody<O, C>(
-  definition: JobDefinition<O, C>,
-  options: O,
+async function runBody(
+  definition: AnyJobDefinition,
+  options: unknown,
   context: JobContext,
   graceMs: number,
 ): Promise<JobOutcome> {
@@ -412,6 +475,8 @@ interface RunRecord<O> {
   runOptions: RunJobOptions;
   workspace: Workspace;
   logContext: RunLogContext;
+  /** the run log the entry goes to */
+  runLog: string;
 }
 
 /** Builds the summary and appends the run's log entry; a log that cannot be written fails the run. */
@@ -454,7 +519,7 @@ async function recordRun<O>(record: RunRecord<O>): Promise<Record<string, unknow
   };
   try {
     const logged = await appendRunLog(entry, {
-      logFile: workspace.abs(invocation.common.logFile),
+      logFile: workspace.abs(record.runLog),
       sequenceFile: workspace.abs(invocation.common.sequenceFile),
       now: () => invocation.common.now,
       root: workspace.root,

@@ -13,6 +13,13 @@ export const WORKSPACE_LAYOUT = {
   dashboardConfig: 'configs/observability/dashboard_export.yaml',
   automationConfig: 'configs/observability/automation.yaml',
 
+  latencyLock: 'ops/.latency.lock',
+  weeklyLock: 'ops/.weekly.lock',
+  dashboardLock: 'ops/.dashboard.lock',
+  verifyLock: 'ops/.verify.lock',
+  rebuildLogLock: 'ops/.rebuild-log.lock',
+  dailyLock: 'ops/.daily.lock',
+
   latencyRaw: 'ops/signal_latency.csv',
   latencyRejects: 'ops/signal_latency_rejects.csv',
   latencyRollup: 'ops/signal_latency_rollup.csv',

@@ -1,12 +1,15 @@
+import {
+  CHAINED_JOBS,
+  type ChainedJobName,
+  type JobConfigSpec,
+  WORKSPACE_LAYOUT,
+} from '@obs-automation/core';
 import { z } from 'zod';
-
-export const DEFAULT_AUTOMATION_CONFIG = 'configs/observability/automation.yaml';
 
 const flagName = z.string().regex(/^--[a-z0-9][a-z0-9-]*$/, 'must be a flag such as --job-name');
 const scalar = z.union([z.string(), z.number()]);
 /** `true` for a bare flag, `false` to leave it out, a list for a repeated flag. */
 const argValue = z.union([scalar, z.boolean(), z.array(scalar).min(1)]);
-
 const jobSection = z
   .strictObject({
     /** default true */
@@ -16,15 +19,25 @@ const jobSection = z
   })
   .nullish();
 
-/** `configs/observability/automation.yaml`: per job, whether it runs and extra command-line arguments. */
-export const automationConfigSchema = z.strictObject({
-  latency: jobSection,
-  weekly: jobSection,
-  dashboard: jobSection,
-});
+export type JobSection = z.output<typeof jobSection>;
+export type AutomationConfig = { readonly [job in ChainedJobName]?: JobSection };
 
-export type AutomationConfig = z.output<typeof automationConfigSchema>;
-export type JobArgs = NonNullable<NonNullable<AutomationConfig['latency']>['args']>;
+/**
+ * `configs/observability/automation.yaml`: per chained job (the job registry's), whether it runs
+ * and extra command-line arguments.
+ */
+export const automationConfigSchema = z.strictObject(
+  Object.fromEntries(CHAINED_JOBS.map((job) => [job.name, jobSection])),
+) as unknown as z.ZodType<AutomationConfig>;
+
+export const AUTOMATION_CONFIG: JobConfigSpec<AutomationConfig> = {
+  defaultPath: WORKSPACE_LAYOUT.automationConfig,
+  schema: automationConfigSchema,
+  // Its keys are jobs, not the chain's flags.
+  flagDefaults: () => ({}),
+};
+
+export type JobArgs = NonNullable<NonNullable<JobSection>['args']>;
 
 /** A job's configured arguments as command-line tokens, in the order the file lists them. */
 export function argsToArgv(args: JobArgs | null | undefined): string[] {

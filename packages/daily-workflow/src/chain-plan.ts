@@ -1,3 +1,4 @@
+import type { ChainedJobName } from '@obs-automation/core';
 import {
   configError,
   JobError,
@@ -6,7 +7,7 @@ import {
   resolveJobInvocation,
 } from '@obs-automation/core';
 import { type AutomationConfig, argsToArgv } from './automation-config.js';
-import { CHAIN_JOBS, type ChainJob, type ChainJobName } from './chain-jobs.js';
+import { CHAIN_JOBS, type ChainJob } from './chain-jobs.js';
 
 /** A job the chain will run, with its command line already validated. */
 export interface PlannedJob {
@@ -25,14 +26,14 @@ export function plannedIdentity(planned: PlannedJob, now: Date): { jobName: stri
 
 export interface ChainPlan {
   run: PlannedJob[];
-  notRun: { job: ChainJobName; reason: string }[];
+  notRun: { job: ChainedJobName; reason: string }[];
 }
 
 export interface PlanInput {
   config: AutomationConfig;
   configPath: string;
   /** --jobs; `explicit` when given on the command line, which then overrides `enabled` */
-  jobs: readonly ChainJobName[];
+  jobs: readonly ChainedJobName[];
   jobsExplicit: boolean;
   dryRun: boolean;
   root: string;
@@ -40,7 +41,7 @@ export interface PlanInput {
   forwarded: readonly string[];
 }
 
-function skipReason(job: ChainJobName, input: PlanInput): string | null {
+function skipReason(job: ChainedJobName, input: PlanInput): string | null {
   if (!input.jobs.includes(job)) return 'not in --jobs';
   if (!input.jobsExplicit && input.config[job]?.enabled === false)
     return `enabled: false in ${input.configPath}`;
@@ -51,7 +52,7 @@ function skipReason(job: ChainJobName, input: PlanInput): string | null {
  * A job that cannot start with its arguments: a bad flag or value is reported at its key in
  * automation.yaml; a problem in the job's own config file keeps that file's message.
  */
-function jobArgumentError(job: ChainJobName, error: JobError, configPath: string): JobError {
+function jobArgumentError(job: ChainedJobName, error: JobError, configPath: string): JobError {
   const details = { job, job_error_code: error.code, ...error.details };
   if (error.code === 'invalid_usage') {
     return configError(`${configPath}: key ${job}.args: ${error.message}`, {

@@ -1,9 +1,8 @@
-import type { JobStatus } from '@obs-automation/core';
-import type { ChainJobName } from './chain-jobs.js';
+import type { ChainedJobName, JobStatus } from '@obs-automation/core';
 
 /** One job's part in a chain run, as stdout shows it. */
 export interface ChildResult {
-  job: ChainJobName;
+  job: ChainedJobName;
   job_id: string;
   status: JobStatus;
   duration_ms: number;
@@ -15,7 +14,7 @@ export interface ChainStop {
   /** what the jobs not run are logged with */
   errorCode: 'upstream_failed' | 'interrupted';
   /** the job that ended error; absent when the chain was interrupted between two jobs */
-  failed?: { job: ChainJobName; jobId: string; errorCode: string };
+  failed?: { job: ChainedJobName; jobId: string; errorCode: string };
   message: string;
 }
 

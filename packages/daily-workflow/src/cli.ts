@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runMain } from '@obs-automation/core';
-import { runDailyCommand } from './daily-command.js';
+import { runMain, runProgram } from '@obs-automation/core';
+import { dailyJob } from './daily-job.js';
 
-await runMain((signal) => runDailyCommand(process.argv.slice(2), signal));
+await runMain((signal) => runProgram({ job: 'daily', main: dailyJob }, process.argv.slice(2), { signal }));

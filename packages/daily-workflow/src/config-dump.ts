@@ -1,4 +1,3 @@
-import type { JobInvocation } from '@obs-automation/core';
 import type { DailyOptions } from './daily-options.js';
 
 /**
@@ -7,10 +6,13 @@ import type { DailyOptions } from './daily-options.js';
  * file, its defaults), secrets by env-var name only. Nothing is run or written, so two
  * environments can be compared with diff.
  */
-export function dailyConfigDump(chain: JobInvocation<DailyOptions>): Record<string, unknown> {
-  const { plan } = chain.options;
+export function dailyConfigDump(
+  options: DailyOptions,
+  chain: Record<string, unknown>,
+): Record<string, unknown> {
   const jobs: Record<string, unknown> = {};
-  for (const planned of plan.run) jobs[planned.job.name] = { enabled: true, ...planned.invocation.dump };
-  for (const { job, reason } of plan.notRun) jobs[job] = { enabled: false, reason };
-  return { chain: chain.dump, jobs };
+  for (const planned of options.plan.run)
+    jobs[planned.job.name] = { enabled: true, ...planned.invocation.dump };
+  for (const { job, reason } of options.plan.notRun) jobs[job] = { enabled: false, reason };
+  return { chain, jobs };
 }

@@ -1,4 +1,5 @@
 import {
+  CHAINED_JOBS,
   errorMessageOf,
   faultPoint,
   type JobContext,
@@ -6,15 +7,12 @@ import {
   type JobStatus,
   runJob,
 } from '@obs-automation/core';
-import {
-  type AutomationConfig,
-  automationConfigSchema,
-  DEFAULT_AUTOMATION_CONFIG,
-} from './automation-config.js';
+import { AUTOMATION_CONFIG, type AutomationConfig } from './automation-config.js';
 import { chainOutcome } from './chain-outcome.js';
 import { type PlannedJob, plannedIdentity } from './chain-plan.js';
 import { type ChainStop, type ChildResult, diagnosticsOf } from './chain-results.js';
-import { type DailyOptions, dailyOptionSpecs, finalizeDailyOptions } from './daily-options.js';
+import { dailyConfigDump } from './config-dump.js';
+import { DAILY_OPTIONS, type DailyOptions, finalizeDailyOptions } from './daily-options.js';
 import { recordNotRun } from './upstream-skip.js';
 
 /** Runs one job in-process through the harness, as its own CLI would, as a child of the chain. */
@@ -57,61 +55,48 @@ function stopAfter(result: ChildResult): ChainStop {
   };
 }
 
-/** An obs-daily chain, ready to run through the harness. */
-export interface DailyChain {
-  definition: JobDefinition<DailyOptions, AutomationConfig>;
-}
-
 /**
  * The obs-daily chain as a job on the harness, so it gets its lock, log entry and summary like
- * any job. The body runs latency → weekly → dashboard in-process; a job ending error stops the
- * chain and each remaining job is logged as skipped with upstream_failed. `argv` is the chain's
- * command line (see finalizeDailyOptions).
+ * any job. The body runs the registry's chained jobs in-process, in order; a job ending error
+ * stops the chain and each remaining job is logged as skipped with upstream_failed.
  */
-export function createDailyChain(argv: readonly string[]): DailyChain {
-  const definition: JobDefinition<DailyOptions, AutomationConfig> = {
-    name: 'daily',
-    binary: 'obs-daily',
-    description: [
-      'The cron entry point: `obs-daily --observability` runs obs-latency → obs-weekly → obs-dashboard',
-      'in-process, each with its own lock, heartbeat and log entry (parent_job_id = the chain id).',
-      'A job ending error stops the chain; the rest are logged as skipped (upstream_failed).',
-    ].join(' '),
-    examples: [
-      'obs-daily --observability',
-      'obs-daily --observability --dry-run --now 2025-10-06T12:00:00Z',
-      'obs-daily --observability --jobs latency,dashboard --config configs/observability/automation.yaml',
-      'obs-daily --observability --config-dump > production.json',
-    ],
-    options: dailyOptionSpecs,
-    config: {
-      defaultPath: DEFAULT_AUTOMATION_CONFIG,
-      schema: automationConfigSchema,
-      flagDefaults: () => ({}),
-    },
-    lockFile: (options) => options.lockFile,
-    finalize: (input) => finalizeDailyOptions(definition, argv, input),
-    async run(options, context) {
-      const results: ChildResult[] = [];
-      let stop: ChainStop | null = null;
-      for (const planned of options.plan.run) {
-        if (!stop && context.signal.aborted) {
-          stop = {
-            errorCode: 'interrupted',
-            message: `the chain was interrupted before ${planned.job.name}`,
-          };
-        }
-        if (stop) {
-          results.push(await recordNotRun(planned, stop, context));
-          continue;
-        }
-        const result = await runChild(planned, context);
-        faultPoint(`daily:after-${planned.job.name}`);
-        results.push(result);
-        if (result.status === 'error') stop = stopAfter(result);
+export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOptions, AutomationConfig> = {
+  name: 'daily',
+  description: [
+    `The cron entry point: \`obs-daily --observability\` runs ${CHAINED_JOBS.map((job) => job.binary).join(' → ')}`,
+    'in-process, each with its own lock, heartbeat and log entry (parent_job_id = the chain id).',
+    'A job ending error stops the chain; the rest are logged as skipped (upstream_failed).',
+  ].join(' '),
+  examples: [
+    'obs-daily --observability',
+    'obs-daily --observability --dry-run --now 2025-10-06T12:00:00Z',
+    'obs-daily --observability --jobs latency,dashboard --config configs/observability/automation.yaml',
+    'obs-daily --observability --config-dump > production.json',
+  ],
+  options: DAILY_OPTIONS,
+  config: AUTOMATION_CONFIG,
+  lockFile: (options) => options.lockFile,
+  finalize: finalizeDailyOptions,
+  configDump: dailyConfigDump,
+  async run(options, context) {
+    const results: ChildResult[] = [];
+    let stop: ChainStop | null = null;
+    for (const planned of options.plan.run) {
+      if (!stop && context.signal.aborted) {
+        stop = {
+          errorCode: 'interrupted',
+          message: `the chain was interrupted before ${planned.job.name}`,
+        };
       }
-      return chainOutcome(results, stop, options.plan);
-    },
-  };
-  return { definition };
-}
+      if (stop) {
+        results.push(await recordNotRun(planned, stop, context));
+        continue;
+      }
+      const result = await runChild(planned, context);
+      faultPoint(`daily:after-${planned.job.name}`);
+      results.push(result);
+      if (result.status === 'error') stop = stopAfter(result);
+    }
+    return chainOutcome(results, stop, options.plan);
+  },
+};

@@ -1,102 +1,91 @@
 import {
-  type JobDefinition,
-  type OptionSpec,
-  optionKey,
-  parseJobArgv,
+  CHAINED_JOBS,
+  type ChainedJobName,
+  type CommonOptions,
+  custom,
+  defineOptions,
+  expectedButGot,
+  flag,
+  flagOf,
+  type OptionValues,
+  optionType,
+  path,
   type ResolvedInput,
+  registeredJob,
   usageError,
 } from '@obs-automation/core';
-import { z } from 'zod';
 import type { AutomationConfig } from './automation-config.js';
-import { CHAIN_JOB_NAMES, type ChainJobName } from './chain-jobs.js';
-import { type ChainPlan, planChain } from './chain-plan.js';
+import { CHAIN_JOB_NAMES } from './chain-jobs.js';
+import { planChain } from './chain-plan.js';
 
-export interface DailyOptions {
-  dryRun: boolean;
-  lockFile: string;
-  plan: ChainPlan;
-}
+/** `latency,dashboard`: chained jobs, at least one. */
+const jobListType = optionType<ChainedJobName[]>(
+  '<list>',
+  (value) => {
+    const names =
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== '')
+        : [];
+    const known = (name: string): name is ChainedJobName =>
+      (CHAIN_JOB_NAMES as readonly string[]).includes(name);
+    return names.length > 0 && names.every(known)
+      ? { value: names }
+      : expectedButGot(`a comma-separated list of ${CHAIN_JOB_NAMES.join(', ')}`, value);
+  },
+  { show: (names) => names.join(',') },
+);
 
-const jobList = z
-  .string()
-  .transform((text) =>
-    text
-      .split(',')
-      .map((name) => name.trim())
-      .filter((name) => name !== ''),
-  )
-  .pipe(
-    z.array(z.enum(CHAIN_JOB_NAMES as [ChainJobName, ...ChainJobName[]])).min(1, 'name at least one job'),
-  );
-
-export const dailyOptionSpecs: OptionSpec[] = [
-  {
-    flag: '--observability',
-    description: 'run the observability chain (kept so cron lines of the earlier tooling work)',
+export const DAILY_OPTIONS = defineOptions({
+  observability: flag('run the observability chain (kept so cron lines of the earlier tooling work)', {
     defaultLabel: 'none, required',
-    schema: z.boolean(),
-  },
-  {
-    flag: '--dry-run',
-    description: 'rehearse: latency gets --dry-run-alert, weekly --dry-run-webhook, dashboard --dry-run',
-    schema: z.boolean(),
-  },
-  {
-    flag: '--jobs',
-    value: '<list>',
-    description:
-      'comma-separated jobs to run, always in the order latency → weekly → dashboard; overrides enabled',
-    defaultValue: [...CHAIN_JOB_NAMES],
-    defaultLabel: CHAIN_JOB_NAMES.join(','),
-    schema: jobList,
-  },
-  {
-    flag: '--lock-file',
-    value: '<path>',
-    description: 'chain lock: a second chain while one runs is skipped',
-    defaultValue: 'ops/.daily.lock',
-    schema: z.string().min(1),
-  },
-];
+  }),
+  dryRun: flag(`rehearse: ${CHAINED_JOBS.map((job) => `${job.name} gets ${job.dryRunFlag}`).join(', ')}`),
+  jobs: custom(
+    jobListType,
+    `comma-separated jobs to run, always in the order ${CHAIN_JOB_NAMES.join(' → ')}; overrides enabled`,
+    { default: [...CHAIN_JOB_NAMES] },
+  ),
+  lockFile: path('chain lock: a second chain while one runs is skipped', {
+    default: registeredJob('daily').lockFile,
+  }),
+});
 
 /** Common flags every job of the chain inherits from the chain's command line. */
-const FORWARDED_FLAGS = ['--log-file', '--sequence-file', '--lock-stale-seconds'];
+const FORWARDED_FLAGS = ['logFile', 'sequenceFile', 'lockStaleSeconds'] as const;
 
-function forwardedFlags(definition: JobDefinition<DailyOptions, AutomationConfig>, argv: readonly string[]) {
-  const flags = parseJobArgv(definition as unknown as JobDefinition<unknown, unknown>, argv);
-  return FORWARDED_FLAGS.flatMap((flag) => {
-    const value = flags[optionKey(flag)];
-    return typeof value === 'string' ? [flag, value] : [];
-  });
+function forwardedFlags(common: CommonOptions): string[] {
+  return FORWARDED_FLAGS.filter((key) => common.explicit.has(key)).flatMap((key) => [
+    flagOf(key),
+    String(common[key]),
+  ]);
 }
 
-/**
- * Typed options and the validated plan. The chain's own common flags are read from the same argv
- * the harness has already parsed, with its parser (a job body does not see common options).
- */
+/** Typed options and the validated plan: every job's command line is resolved before any runs. */
 export async function finalizeDailyOptions(
-  definition: JobDefinition<DailyOptions, AutomationConfig>,
-  argv: readonly string[],
-  input: ResolvedInput<AutomationConfig>,
-): Promise<DailyOptions> {
-  const { values, config, configPath, root, explicit } = input;
-  if (values.observability !== true) {
-    throw usageError('--observability is required: obs-daily only runs the observability chain', {
-      flag: '--observability',
-    });
+  input: ResolvedInput<OptionValues<typeof DAILY_OPTIONS.declarations>, AutomationConfig>,
+) {
+  const { values, config, configPath, root, explicit, common } = input;
+  if (!values.observability) {
+    throw usageError(
+      '--observability is required: obs-daily only runs the observability chain. Usage: obs-daily --observability [options]',
+      { flag: '--observability' },
+    );
   }
-  const dryRun = values.dry_run === true;
   return {
-    dryRun,
-    lockFile: values.lock_file as string,
+    ...values,
     plan: await planChain({
       config,
       configPath,
-      jobs: values.jobs as ChainJobName[],
+      jobs: values.jobs,
       jobsExplicit: explicit.has('jobs'),
-      dryRun,
+      dryRun: values.dryRun,
       root,
-      forwarded: forwardedFlags(definition, argv),
+      forwarded: forwardedFlags(common),
     }),
   };
 }
+
+export type DailyOptions = Awaited<ReturnType<typeof finalizeDailyOptions>>;

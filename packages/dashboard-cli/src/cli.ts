@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { runJob, runMain } from '@obs-automation/core';
+import { runMain, runProgram } from '@obs-automation/core';
 import { dashboardJob } from './dashboard-job.js';
 
-await runMain((signal) => runJob(dashboardJob, process.argv.slice(2), { signal }));
+await runMain((signal) =>
+  runProgram({ job: 'dashboard', main: dashboardJob }, process.argv.slice(2), { signal }),
+);

@@ -1,41 +1,44 @@
-import type { JobConfigSpec } from '@obs-automation/core';
-import { optionKey } from '@obs-automation/core';
+import {
+  type JobConfigSpec,
+  jobConfigSchema,
+  optionConfigShape,
+  WORKSPACE_LAYOUT,
+} from '@obs-automation/core';
 import { z } from 'zod';
 import { DASHBOARD_OPTIONS } from './dashboard-options.js';
-import { DATASET_NAMES } from './dataset-names.js';
 
-const path = z.string().min(1);
-
-/** `paths:` of dashboard_export.yaml; each key is the snake_case name of a path flag. */
-const pathsSchema = z.strictObject({
-  output_dir: path.optional(),
-  manifest: path.optional(),
-  provenance: path.optional(),
-  heartbeat_file: path.optional(),
-  history_dir: path.optional(),
-  archive_manifest: path.optional(),
-  runs_root: path.optional(),
-  state_archive_root: path.optional(),
-  portfolio_telemetry: path.optional(),
-  latency_rollup: path.optional(),
-  lock_file: path.optional(),
-});
-
-const notesSchema = z.strictObject({
-  retention_days: z.number().int().min(1).nullable().optional(),
-  upload_command: z.string().min(1).nullable().optional(),
-});
+const { declarations } = DASHBOARD_OPTIONS;
 
 /**
  * configs/observability/dashboard_export.yaml: the earlier tooling's layout (`datasets`,
  * `paths.*`, `notes.retention_days`, `notes.upload_command`) plus any flag under its snake_case
- * name at the top level. Top-level flag keys are type-checked with the flag's own rules.
+ * name at the top level. Every value is checked with its flag's own rules.
  */
-const configSchema = z.strictObject({
-  datasets: z.array(z.enum(DATASET_NAMES)).min(1).optional(),
-  paths: pathsSchema.optional(),
-  notes: notesSchema.optional(),
-  ...Object.fromEntries(DASHBOARD_OPTIONS.map((spec) => [optionKey(spec.flag), z.unknown().optional()])),
+const configSchema = jobConfigSchema([DASHBOARD_OPTIONS], {
+  datasets: declarations.dataset.type.schema.optional(),
+  paths: z
+    .strictObject(
+      optionConfigShape(DASHBOARD_OPTIONS, [
+        'outputDir',
+        'manifest',
+        'provenance',
+        'heartbeatFile',
+        'historyDir',
+        'archiveManifest',
+        'runsRoot',
+        'stateArchiveRoot',
+        'portfolioTelemetry',
+        'latencyRollup',
+        'lockFile',
+      ]),
+    )
+    .optional(),
+  notes: z
+    .strictObject({
+      retention_days: declarations.historyRetentionDays.type.schema.nullish(),
+      upload_command: declarations.uploadCommand.type.schema.nullish(),
+    })
+    .optional(),
 });
 
 export type DashboardConfig = z.output<typeof configSchema>;
@@ -48,12 +51,14 @@ function configFlagDefaults(config: DashboardConfig): Record<string, unknown> {
     ...paths,
     history_retention_days: notes?.retention_days,
     upload_command: notes?.upload_command,
-    ...Object.fromEntries(Object.entries(flagKeys).filter(([, value]) => value !== undefined)),
+    ...Object.fromEntries(
+      Object.entries(flagKeys).filter(([, value]) => value !== undefined && value !== null),
+    ),
   };
 }
 
 export const DASHBOARD_CONFIG: JobConfigSpec<DashboardConfig> = {
-  defaultPath: 'configs/observability/dashboard_export.yaml',
+  defaultPath: WORKSPACE_LAYOUT.dashboardConfig,
   schema: configSchema,
   flagDefaults: configFlagDefaults,
 };

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { faultPoint, type JobContext, type JobOutcome } from '@obs-automation/core';
+import { faultPoint, type JobContext, type JobOutcome, registeredJob } from '@obs-automation/core';
 import { listHistoryBundles } from './bundle-history.js';
 import type { DashboardOptions } from './dashboard-options.js';
 import { buildDatasets } from './dataset-builders.js';
@@ -24,7 +24,8 @@ import { removeStaleTempFiles, StagedFiles } from './staged-files.js';
 import { runUploadCommand } from './upload-command.js';
 import { describeUploadFailure, uploadDiagnostics, uploadSummary } from './upload-report.js';
 
-export const DASHBOARD_BINARY = 'obs-dashboard';
+/** The binary provenance names as the manifest's writer. */
+const DASHBOARD_BINARY = registeredJob('dashboard').binary;
 
 function datasetSummaries(requested: readonly DatasetName[], rendered: readonly RenderedDataset[]) {
   return requested.map((name) => {

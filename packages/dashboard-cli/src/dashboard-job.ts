@@ -1,12 +1,15 @@
 import type { JobDefinition } from '@obs-automation/core';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './dashboard-config.js';
-import { DASHBOARD_BINARY, runDashboardExport } from './dashboard-export.js';
+import { runDashboardExport } from './dashboard-export.js';
 import { DASHBOARD_OPTIONS, type DashboardOptions, finalizeDashboardOptions } from './dashboard-options.js';
 
 /** obs-dashboard: dashboard datasets with a sequenced, checksummed manifest, history and upload hook. */
-export const dashboardJob: JobDefinition<DashboardOptions, DashboardConfig> = {
+export const dashboardJob: JobDefinition<
+  typeof DASHBOARD_OPTIONS.declarations,
+  DashboardOptions,
+  DashboardConfig
+> = {
   name: 'dashboard',
-  binary: DASHBOARD_BINARY,
   description:
     'Exports the dashboard datasets (ev_history, slippage, turnover, latency) with a sequenced, checksummed manifest, keeps an 8-week history and runs the upload hook.',
   examples: [

@@ -1,6 +1,7 @@
-import { loadYamlConfig } from '@obs-automation/core';
+import { loadYamlConfig, optionTypes } from '@obs-automation/core';
 import { z } from 'zod';
-import { envNameSchema } from './env-name.js';
+
+const envNameSchema = optionTypes.envName.schema;
 
 export const SEVERITIES = ['warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -1,5 +1,7 @@
+import { type JobConfigSpec, jobConfigSchema, optionTypes, WORKSPACE_LAYOUT } from '@obs-automation/core';
 import { z } from 'zod';
-import { envNameSchema } from './env-name.js';
+import { LATENCY_OPTIONS } from './latency-options.js';
+import { RECORD_OPTIONS } from './record-options.js';
 
 const statusClass = z.string().regex(/^[1-5]xx$/, 'must be a status code or a class like 2xx');
 const statusCode = z.number().int().min(100).max(599);
@@ -11,7 +13,7 @@ export const probeSourceSchema = z
     name: z.string().min(1),
     type: z.literal('http'),
     url: z.string().optional(),
-    url_env: envNameSchema.optional(),
+    url_env: optionTypes.envName.schema.optional(),
     method: z.enum(['GET', 'HEAD']).default('GET'),
     timeout_ms: z.number().int().min(1).max(600_000).default(5000),
     expect_status: z.union([statusMatcher, z.array(statusMatcher).min(1)]).default('2xx'),
@@ -26,44 +28,31 @@ export const probeSourceSchema = z
 
 export type ProbeSource = z.output<typeof probeSourceSchema>;
 
-const path = z.string().min(1);
-
 /**
- * configs/observability/latency.yaml: probe sources, the schedule, and defaults for the command's
- * flags under their snake_case names (`record` reads the same file for its shared flags).
+ * configs/observability/latency.yaml: probe sources, the schedule, and a default for every flag
+ * of the job and of `record` under its snake_case name.
  */
-export const latencyConfigSchema = z
-  .strictObject({
-    sources: z.array(probeSourceSchema).default([]),
-    schedule_minutes: z.number().int().min(1).default(15),
-    input: path.optional(),
-    rollup_output: path.optional(),
-    raw_retention_days: z.number().positive().optional(),
-    rollup_retention_days: z.number().positive().optional(),
-    max_raw_bytes: z.number().int().min(1).optional(),
-    archive_dir: path.optional(),
-    archive_manifest: path.optional(),
-    lock_file: path.optional(),
-    alert_config: path.optional(),
-    heartbeat_file: path.optional(),
-    window: z.string().optional(),
-    dry_run_alert: z.boolean().optional(),
-    alerts_dir: path.optional(),
-    rejects_file: path.optional(),
-    lock_wait_seconds: z.number().min(0).optional(),
-  })
-  .superRefine((config, context) => {
-    const seen = new Set<string>();
-    config.sources.forEach((source, index) => {
-      if (seen.has(source.name)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['sources', index, 'name'],
-          message: `duplicate source name "${source.name}"`,
-        });
-      }
-      seen.add(source.name);
-    });
+export const latencyConfigSchema = jobConfigSchema([LATENCY_OPTIONS, RECORD_OPTIONS], {
+  sources: z.array(probeSourceSchema).default([]),
+  schedule_minutes: z.number().int().min(1).default(15),
+}).superRefine((config, context) => {
+  const seen = new Set<string>();
+  config.sources.forEach((source, index) => {
+    if (seen.has(source.name)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['sources', index, 'name'],
+        message: `duplicate source name "${source.name}"`,
+      });
+    }
+    seen.add(source.name);
   });
+});
 
 export type LatencyConfig = z.output<typeof latencyConfigSchema>;
+
+/** latency.yaml, read by the job and by `record` alike. */
+export const LATENCY_CONFIG: JobConfigSpec<LatencyConfig> = {
+  defaultPath: WORKSPACE_LAYOUT.latencyConfig,
+  schema: latencyConfigSchema,
+};

@@ -1,27 +1,20 @@
 import type { JobDefinition } from '@obs-automation/core';
-import { type LatencyConfig, latencyConfigSchema } from './latency-config.js';
-import {
-  DEFAULT_CONFIG_PATH,
-  finalizeLatencyOptions,
-  LATENCY_OPTIONS,
-  type LatencyOptions,
-} from './latency-options.js';
+import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
+import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
 import { runLatency } from './latency-run.js';
 
 /** obs-latency: probe, rotate and archive raw samples, roll up per window, alert on SLO breach streaks. */
-export const latencyJob: JobDefinition<LatencyOptions, LatencyConfig> = {
+export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, LatencyOptions, LatencyConfig> = {
   name: 'latency',
-  binary: 'obs-latency',
   description:
-    'Samples signal latency, archives old raw samples, writes per-window p50/p95/p99 rollups and notifies on SLO breach streaks. ' +
-    'Subcommand: `obs-latency record --help` appends samples under the same lock.',
+    'Samples signal latency, archives old raw samples, writes per-window p50/p95/p99 rollups and notifies on SLO breach streaks.',
   examples: [
     'obs-latency --now 2026-07-06T00:15:00Z',
     'obs-latency --window 15m --dry-run-alert',
     'obs-latency record --source router_demo --latency-ms 412',
   ],
   options: LATENCY_OPTIONS,
-  config: { defaultPath: DEFAULT_CONFIG_PATH, schema: latencyConfigSchema },
+  config: LATENCY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeLatencyOptions,

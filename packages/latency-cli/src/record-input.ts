@@ -1,7 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { errorMessageOf, JobError, resolveAgainstRoot, usageError } from '@obs-automation/core';
+import {
+  type CommandContext,
+  configKeyOf,
+  errorMessageOf,
+  flagOf,
+  JobError,
+  usageError,
+} from '@obs-automation/core';
 import type { LatencySample } from './latency-sample.js';
-import { type RecordInvocation, SAMPLE_FLAGS } from './record-invocation.js';
+import { type RecordOptions, SAMPLE_DECLARATIONS } from './record-options.js';
 import { sampleFromInput } from './sample-input.js';
 import { type RejectedLine, readSampleLines } from './sample-lines.js';
 
@@ -12,45 +19,47 @@ export interface RecordInput {
   sourceLabel: string;
 }
 
+const SAMPLE_KEYS = Object.keys(SAMPLE_DECLARATIONS) as (keyof typeof SAMPLE_DECLARATIONS)[];
+
 /**
  * The samples to record: from --from-jsonl (a file or `-` for stdin; bad lines are rejected with
  * their numbers), or one from the sample flags (a bad value is a usage error naming the flag).
  */
-export async function collectRecordInput(invocation: RecordInvocation): Promise<RecordInput> {
-  const { flags, now, root } = invocation;
-  const fromJsonl = flags.from_jsonl as string | undefined;
-  const given = SAMPLE_FLAGS.filter((spec) => flags[spec.field] !== undefined);
-  if (fromJsonl !== undefined) {
+export async function collectRecordInput(
+  options: RecordOptions,
+  context: CommandContext,
+): Promise<RecordInput> {
+  const given = SAMPLE_KEYS.filter((key) => options[key] !== undefined);
+  const now = context.common.now;
+  if (options.fromJsonl !== undefined) {
     if (given.length > 0) {
-      throw usageError(`--from-jsonl cannot be combined with ${given.map((spec) => spec.flag).join(', ')}`, {
+      throw usageError(`--from-jsonl cannot be combined with ${given.map(flagOf).join(', ')}`, {
         flag: '--from-jsonl',
       });
     }
-    const path = fromJsonl === '-' ? null : resolveAgainstRoot(root, fromJsonl);
+    const path = options.fromJsonl === '-' ? null : context.resolvePath(options.fromJsonl);
     try {
       const lines = await readSampleLines(path === null ? process.stdin : createReadStream(path), now);
-      return { ...lines, sourceLabel: path === null ? 'stdin' : invocation.relativePath(path) };
+      return { ...lines, sourceLabel: path === null ? 'stdin' : context.relativePath(path) };
     } catch (error) {
       throw new JobError(
         'input_unreadable',
-        `--from-jsonl ${fromJsonl}: cannot read: ${errorMessageOf(error)}`,
-        {
-          file: fromJsonl,
-        },
+        `--from-jsonl ${options.fromJsonl}: cannot read: ${errorMessageOf(error)}`,
+        { file: options.fromJsonl },
       );
     }
   }
-  if (flags.source === undefined || flags.latency_ms === undefined) {
+  if (options.source === undefined || options.latencyMs === undefined) {
     throw usageError('give --source and --latency-ms for one sample, or --from-jsonl <file|-> for many', {
-      flag: flags.source === undefined ? '--source' : '--latency-ms',
+      flag: options.source === undefined ? '--source' : '--latency-ms',
     });
   }
   const parsed = sampleFromInput(
-    Object.fromEntries(given.map((spec) => [spec.field, flags[spec.field]])),
+    Object.fromEntries(given.map((key) => [configKeyOf(key), options[key]])),
     now,
   );
   if (!('sample' in parsed)) {
-    const flag = SAMPLE_FLAGS.find((spec) => spec.field === parsed.field)?.flag ?? parsed.field;
+    const flag = `--${parsed.field.replace(/_/g, '-')}`;
     throw usageError(`${flag}: ${parsed.error}`, { flag });
   }
   return { samples: [parsed.sample], rejected: [], sourceLabel: 'command line' };

@@ -1,22 +1,22 @@
-import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '@obs-automation/core';
+import { type Duration, MS_PER_DAY, parseDuration } from '@obs-automation/core';
 
 /** A rollup window length: `<n>m` or `<n>h` that divides a day, so windows align to UTC midnight. */
-export interface WindowSpec {
-  text: string;
-  ms: number;
-}
+export type WindowSpec = Duration;
 
-const WINDOW_TEXT = /^([1-9][0-9]*)(m|h)$/;
+/** What is wrong with a window length, or undefined when it divides a day. */
+export function windowProblem(window: Duration): string | undefined {
+  return window.ms > MS_PER_DAY || MS_PER_DAY % window.ms !== 0
+    ? `window ${window.text} must divide 24h evenly so that windows align to UTC midnight`
+    : undefined;
+}
 
 /** Returns the window for `1h`, `15m`, …; throws a RangeError naming the rule it breaks. */
 export function parseWindow(text: string): WindowSpec {
-  const match = WINDOW_TEXT.exec(text.trim());
-  if (!match) throw new RangeError(`"${text}" is not a window (use <n>m or <n>h, e.g. 15m or 1h)`);
-  const ms = Number(match[1]) * (match[2] === 'h' ? MS_PER_HOUR : MS_PER_MINUTE);
-  if (ms > MS_PER_DAY || MS_PER_DAY % ms !== 0) {
-    throw new RangeError(`window ${text} must divide 24h evenly so that windows align to UTC midnight`);
-  }
-  return { text: text.trim(), ms };
+  const window = parseDuration(text.trim());
+  if (!window) throw new RangeError(`"${text}" is not a window (use <n>m or <n>h, e.g. 15m or 1h)`);
+  const problem = windowProblem(window);
+  if (problem) throw new RangeError(problem);
+  return window;
 }
 
 /** Start (epoch ms) of the window holding `timestampMs`. */

@@ -1,5 +1,18 @@
 #!/usr/bin/env node
-import { runMain } from '@obs-automation/core';
-import { runVerifyCommand } from './verify-command.js';
+import { runMain, runProgram } from '@obs-automation/core';
+import { verifyJob } from './verify-job.js';
 
-await runMain((signal) => runVerifyCommand(process.argv.slice(2), signal));
+await runMain((signal) =>
+  runProgram(
+    {
+      job: 'verify',
+      main: verifyJob,
+      subcommands: {
+        bundle: async () => (await import('./bundle/bundle-job.js')).bundleJob,
+        'rebuild-log': async () => (await import('./rebuild/rebuild-log-job.js')).rebuildLogJob,
+      },
+    },
+    process.argv.slice(2),
+    { signal },
+  ),
+);

@@ -1,11 +1,8 @@
 export * from './bundle/index.js';
 export type { CheckFailure, CheckOutcome, CheckStatus } from './checks/check-outcome.js';
-export { DEFAULT_SECRET_ENVS, MIN_SIGNING_SECRET_CHARS } from './checks/secrets-check.js';
-export { createRebuildLogJob } from './rebuild/rebuild-log-job.js';
+export { MIN_SIGNING_SECRET_CHARS } from './checks/secrets-check.js';
+export { rebuildLogJob } from './rebuild/rebuild-log-job.js';
 export type { RebuildLogOptions } from './rebuild/rebuild-log-options.js';
 export { payloadChecksum } from './trace/weekly-payload-artefact.js';
-export { verifyInvocationOf } from './verify-argv.js';
-export { runVerifyCommand } from './verify-command.js';
-export { createVerifyJob } from './verify-job.js';
-export type { VerifyInvocation, VerifyOptions } from './verify-options.js';
-export * from './workspace-paths.js';
+export { verifyJob } from './verify-job.js';
+export type { VerifyOptions } from './verify-options.js';

@@ -15,12 +15,7 @@ import { SECRETS_CHECK, secretsCheck } from './checks/secrets-check.js';
 import { sequenceCheck } from './checks/sequence-check.js';
 import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
 import { snapshotRunLog } from './log/run-log-snapshot.js';
-import {
-  finalizeVerifyOptions,
-  type VerifyInvocation,
-  type VerifyOptions,
-  verifyOptionSpecs,
-} from './verify-options.js';
+import { finalizeVerifyOptions, VERIFY_OPTIONS, type VerifyOptions } from './verify-options.js';
 
 async function logChecks(options: VerifyOptions, context: JobContext) {
   const logPath = context.resolvePath(options.checkLog);
@@ -48,7 +43,7 @@ async function logChecks(options: VerifyOptions, context: JobContext) {
 
 async function runChecks(options: VerifyOptions, context: JobContext): Promise<CheckOutcome[]> {
   const { log, scan, checks } = await logChecks(options, context);
-  for (const heartbeat of options.heartbeats) {
+  for (const heartbeat of options.heartbeat) {
     context.checkpoint();
     checks.push(
       await heartbeatCheck(
@@ -63,7 +58,7 @@ async function runChecks(options: VerifyOptions, context: JobContext): Promise<C
   checks.push(
     await dashboardManifestCheck({
       manifest: options.dashboardManifest,
-      expectedDatasets: options.expectedDatasets,
+      expectedDatasets: options.expectedDataset,
       now: context.now,
       root: context.root,
     }),
@@ -83,7 +78,7 @@ async function runChecks(options: VerifyOptions, context: JobContext): Promise<C
   );
   checks.push(
     options.checkSecrets
-      ? secretsCheck(options.secrets, (name) => context.readSecret(name))
+      ? secretsCheck(options.secret, (name) => context.readSecret(name))
       : skippedCheck(SECRETS_CHECK, 'no --check-secrets given'),
   );
   return checks;
@@ -115,32 +110,25 @@ function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[]): Jo
   };
 }
 
-/**
- * The `obs-verify` default command. `invocation` carries what the command line holds beside the
- * job's own flags (see verify-argv.ts).
- */
-export function createVerifyJob(invocation: VerifyInvocation): JobDefinition<VerifyOptions> {
-  const definition: JobDefinition<VerifyOptions> = {
-    name: 'verify',
-    binary: 'obs-verify',
-    description: [
-      'Verifies the run log (schema, line size, sequence), the job heartbeats, the dashboard bundle',
-      'and, with --job-id <id>, one job or obs-daily chain end to end (entries, artefacts, checksums).',
-      'Here --job-id names the job to trace; the verification run gets its own id.',
-      'Subcommands: `obs-verify bundle --help`, `obs-verify rebuild-log --help`.',
-    ].join(' '),
-    examples: [
-      'obs-verify',
-      'obs-verify --job-id 20251006T000000Z-daily --require-job-entry',
-      'obs-verify --check-secrets --secret OBS_WEEKLY_WEBHOOK_URL --secret OBS_WEBHOOK_SECRET',
-      'obs-verify --since 2025-10-01T00:00:00Z --max-heartbeat-age-hours 2 --now 2025-10-06T12:00:00Z',
-    ],
-    options: verifyOptionSpecs,
-    lockFile: (options) => options.lockFile,
-    finalize: (input) => finalizeVerifyOptions(definition, invocation, input),
-    async run(options, context) {
-      return verificationOutcome(options, await runChecks(options, context));
-    },
-  };
-  return definition;
-}
+/** The `obs-verify` default command. */
+export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, VerifyOptions> = {
+  name: 'verify',
+  description: [
+    'Verifies the run log (schema, line size, sequence), the job heartbeats, the dashboard bundle',
+    'and, with --job-id <id>, one job or obs-daily chain end to end (entries, artefacts, checksums).',
+    'Here --job-id names the job to trace; the verification run gets its own id.',
+  ].join(' '),
+  examples: [
+    'obs-verify',
+    'obs-verify --job-id 20251006T000000Z-daily --require-job-entry',
+    'obs-verify --check-secrets --secret OBS_WEEKLY_WEBHOOK_URL --secret OBS_WEBHOOK_SECRET',
+    'obs-verify --since 2025-10-01T00:00:00Z --max-heartbeat-age-hours 2 --now 2025-10-06T12:00:00Z',
+  ],
+  options: VERIFY_OPTIONS,
+  lockFile: (options) => options.lockFile,
+  logFile: (options) => options.checkLog,
+  finalize: finalizeVerifyOptions,
+  async run(options, context) {
+    return verificationOutcome(options, await runChecks(options, context));
+  },
+};

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runJob, runMain } from '@obs-automation/core';
+import { runMain, runProgram } from '@obs-automation/core';
 import { weeklyJob } from './weekly-job.js';
 
-await runMain((signal) => runJob(weeklyJob, process.argv.slice(2), { signal }));
+await runMain((signal) => runProgram({ job: 'weekly', main: weeklyJob }, process.argv.slice(2), { signal }));

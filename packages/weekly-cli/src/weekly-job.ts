@@ -22,13 +22,11 @@ import { validatePayload } from './payload-validation.js';
 import { deliverReport, webhookTarget } from './report-delivery.js';
 import { selectWeek, weekWindow } from './week-window.js';
 import {
-  DEFAULT_CONFIG_PATH,
   finalizeWeeklyOptions,
+  WEEKLY_CONFIG,
   WEEKLY_OPTIONS,
   type WeeklyConfig,
   type WeeklyOptions,
-  weeklyConfigSchema,
-  weeklyFlagDefaults,
 } from './weekly-options.js';
 import type { WeeklyPayload } from './weekly-payload.js';
 
@@ -40,9 +38,8 @@ interface DeliveryFacts {
   reason?: 'already_delivered' | 'dry_run';
 }
 
-export const weeklyJob: JobDefinition<WeeklyOptions, WeeklyConfig> = {
+export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, WeeklyOptions, WeeklyConfig> = {
   name: 'weekly',
-  binary: 'obs-weekly',
   description:
     'Builds the weekly health report (runs, latency, portfolio, alerts), validates it against its JSON ' +
     'Schema and delivers it once per week to a signed webhook, keeping a 60-day history.',
@@ -52,11 +49,7 @@ export const weeklyJob: JobDefinition<WeeklyOptions, WeeklyConfig> = {
     'obs-weekly --week-start 2025-10-06 --force-send',
   ],
   options: WEEKLY_OPTIONS,
-  config: {
-    defaultPath: DEFAULT_CONFIG_PATH,
-    schema: weeklyConfigSchema,
-    flagDefaults: weeklyFlagDefaults,
-  },
+  config: WEEKLY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeWeeklyOptions,
@@ -69,8 +62,7 @@ type Report = (facts: DeliveryFacts, outcome: Omit<JobOutcome, 'summary' | 'atte
 const NOT_SENT: DeliveryFacts = { delivered: false, attempts: 0, webhookStatusCode: null };
 
 async function runWeekly(options: WeeklyOptions, context: JobContext): Promise<JobOutcome> {
-  const week =
-    'start' in options.week ? weekWindow(options.week.start) : selectWeek(context.now, options.week.choice);
+  const week = options.weekStart ? weekWindow(options.weekStart) : selectWeek(context.now, options.week);
   const { payload, diagnostics } = await buildWeeklyPayload(options, context, week);
   context.checkpoint();
   const body = canonicalJsonBytes(payload);
@@ -102,7 +94,7 @@ async function runWeekly(options: WeeklyOptions, context: JobContext): Promise<J
     });
   }
 
-  if (options.dryRun) {
+  if (options.dryRunWebhook) {
     const file = context.resolvePath(join(options.dryRunDir, `${context.jobId}.json`));
     await writeFileAtomic(file, `${JSON.stringify(payload, null, 2)}\n`);
     return report(

@@ -2,77 +2,55 @@
 // A minimal job on the real harness, for the core's process-level tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { JobError, runJob, runMain } from '../../dist/index.js';
+import {
+  count,
+  defineOptions,
+  flag,
+  JobError,
+  jobConfigSchema,
+  path,
+  runJob,
+  runMain,
+  text,
+} from '../../dist/index.js';
+
+const options = defineOptions({
+  sleepMs: count('how long the body runs', { value: '<ms>', default: 0 }),
+  failWith: text('throw a JobError with this code', { value: '<code>' }),
+  throw: flag('throw a plain Error'),
+  artefactCount: count('artefacts to list', { default: 1 }),
+  lockFile: path('job lock', { default: 'ops/.sample.lock' }),
+  heartbeatFile: path('heartbeat', { default: 'ops/sample_heartbeat.json' }),
+});
 
 const definition = {
   name: 'sample',
   binary: 'sample-job',
   description: 'exercises the job runner harness',
   examples: ['sample-job --sleep-ms 100'],
-  options: [
-    {
-      flag: '--sleep-ms',
-      value: '<ms>',
-      description: 'how long the body runs',
-      defaultValue: 0,
-      schema: z.coerce.number().int().min(0),
-    },
-    {
-      flag: '--fail-with',
-      value: '<code>',
-      description: 'throw a JobError with this code',
-      schema: z.string(),
-    },
-    { flag: '--throw', description: 'throw a plain Error', schema: z.boolean() },
-    {
-      flag: '--artefact-count',
-      value: '<n>',
-      description: 'artefacts to list',
-      defaultValue: 1,
-      schema: z.coerce.number().int().min(0),
-    },
-    {
-      flag: '--lock-file',
-      value: '<path>',
-      description: 'job lock',
-      defaultValue: 'ops/.sample.lock',
-      schema: z.string(),
-    },
-    {
-      flag: '--heartbeat-file',
-      value: '<path>',
-      description: 'heartbeat',
-      defaultValue: 'ops/sample_heartbeat.json',
-      schema: z.string(),
-    },
-  ],
+  options,
   config: {
     defaultPath: 'configs/sample.yaml',
-    schema: z.strictObject({
-      sleep_ms: z.number().int().min(0).optional(),
-      nested: z.strictObject({ flag: z.boolean() }).optional(),
-    }),
+    schema: jobConfigSchema([options], { nested: z.strictObject({ flag: z.boolean() }).optional() }),
   },
-  lockFile: (options) => options.lock_file,
-  heartbeatFile: (options) => options.heartbeat_file,
-  finalize: ({ values }) => values,
-  async run(options, context) {
-    const until = Date.now() + options.sleep_ms;
+  lockFile: (values) => values.lockFile,
+  heartbeatFile: (values) => values.heartbeatFile,
+  async run(values, context) {
+    const until = Date.now() + values.sleepMs;
     while (Date.now() < until) {
       context.checkpoint();
       await sleep(Math.min(20, until - Date.now()));
     }
     context.checkpoint();
-    if (options.fail_with)
-      throw new JobError(options.fail_with, `failed on purpose with ${options.fail_with}`);
-    if (options.throw) throw new Error('unexpected failure');
+    if (values.failWith) throw new JobError(values.failWith, `failed on purpose with ${values.failWith}`);
+    if (values.throw) throw new Error('unexpected failure');
     return {
       status: 'ok',
       artefacts: Array.from(
-        { length: options.artefact_count },
+        { length: values.artefactCount },
         (_, index) => `out/sample/artefact-${index}-${'x'.repeat(40)}.json`,
       ),
-      summary: { slept_ms: options.sleep_ms },
+      summary: { slept_ms: values.sleepMs },
       heartbeat: { custom: 'kept' },
     };
   },

@@ -1,11 +1,13 @@
 export { backoffSeconds, MAX_BACKOFF_SECONDS } from './backoff.js';
-export { deliverWebhook } from './deliver.js';
 export {
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_AFTER_SECONDS,
   DEFAULT_RETRY_WAIT_SECONDS,
   DEFAULT_TIMEOUT_SECONDS,
-} from './options.js';
+  DEFAULT_WEBHOOK_SECRET_ENV,
+} from './defaults.js';
+export { deliverWebhook } from './deliver.js';
+export { webhookDeliveryOptions } from './delivery-options.js';
 export {
   MAX_EXCERPT_BYTES,
   maskResponseExcerpt,

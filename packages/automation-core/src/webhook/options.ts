@@ -1,12 +1,13 @@
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_AFTER_SECONDS,
+  DEFAULT_RETRY_WAIT_SECONDS,
+  DEFAULT_TIMEOUT_SECONDS,
+} from './defaults.js';
 import { STANDARD_SECRET_PREFIX, standardWebhookKey } from './signing.js';
 import { realSleep } from './sleep.js';
 import type { Sleep, WebhookRequest } from './types.js';
 import { userAgent } from './user-agent.js';
-
-export const DEFAULT_TIMEOUT_SECONDS = 10;
-export const DEFAULT_MAX_RETRIES = 3;
-export const DEFAULT_RETRY_WAIT_SECONDS = 60;
-export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 3600;
 
 const SENSITIVE_HEADER = /auth|token|secret|key|cookie|signature/i;
 

@@ -1,82 +1,50 @@
-import type { JobContext, JobDefinition, JobOutcome, OptionSpec, ResolvedInput } from '@obs-automation/core';
-import { z } from 'zod';
+import {
+  count,
+  defineOptions,
+  type JobContext,
+  type JobDefinition,
+  type JobOutcome,
+  list,
+  type OptionValues,
+  optionTypes,
+  path,
+  registeredJob,
+  WORKSPACE_LAYOUT,
+} from '@obs-automation/core';
 import { DEFAULT_RETENTION_DAYS, verifyBundle } from './verify-bundle.js';
 
 export const BUNDLE_DATASETS = ['ev_history', 'slippage', 'turnover', 'latency'] as const;
 
-export interface BundleOptions {
-  manifest: string;
-  historyDir: string;
-  archiveManifest: string;
-  expectedDatasets: string[];
-  retentionDays: number;
-  lockFile: string;
-}
-
-const path = z.string().min(1, 'must not be empty');
-
-const BUNDLE_OPTIONS: OptionSpec[] = [
-  {
-    flag: '--manifest',
-    value: '<path>',
-    description: 'dashboard bundle manifest to verify',
-    defaultValue: 'out/dashboard/manifest.json',
-    schema: path,
-  },
-  {
-    flag: '--history-dir',
+export const BUNDLE_OPTIONS = defineOptions({
+  manifest: path('dashboard bundle manifest to verify', { default: WORKSPACE_LAYOUT.dashboardManifest }),
+  historyDir: path('history of bundles (<dir>/<job_id>/)', {
     value: '<dir>',
-    description: 'history of bundles (<dir>/<job_id>/)',
-    defaultValue: 'ops/dashboard_export_history',
-    schema: path,
-  },
-  {
-    flag: '--archive-manifest',
-    value: '<path>',
-    description: 'record of the history bundles deleted by retention',
-    defaultValue: 'ops/dashboard_export_archive_manifest.jsonl',
-    schema: path,
-  },
-  {
-    flag: '--expected-dataset',
-    value: '<name>',
-    description: `dataset the manifest must list, repeatable: ${BUNDLE_DATASETS.join(', ')} (default: none required)`,
-    schema: z.array(z.enum(BUNDLE_DATASETS)),
-    repeatable: true,
-  },
-  {
-    flag: '--retention-days',
+    default: WORKSPACE_LAYOUT.dashboardHistoryDir,
+  }),
+  archiveManifest: path('record of the history bundles deleted by retention', {
+    default: WORKSPACE_LAYOUT.dashboardArchiveManifest,
+  }),
+  expectedDataset: list(
+    optionTypes.choice(BUNDLE_DATASETS),
+    `dataset the manifest must list, repeatable: ${BUNDLE_DATASETS.join(', ')}`,
+    { defaultLabel: 'none required' },
+  ),
+  retentionDays: count('history bundles older than this must be recorded in the archive manifest', {
     value: '<days>',
-    description: 'history bundles older than this must be recorded in the archive manifest',
-    defaultValue: DEFAULT_RETENTION_DAYS,
-    schema: z.coerce.number().int().min(1),
-  },
-  {
-    flag: '--lock-file',
-    value: '<path>',
-    description: 'lock of verification runs',
-    defaultValue: 'ops/.verify.lock',
-    schema: path,
-  },
-];
+    default: DEFAULT_RETENTION_DAYS,
+    min: 1,
+  }),
+  lockFile: path('lock of verification runs', { default: registeredJob('verify').lockFile }),
+});
 
-function finalizeBundleOptions({ values }: ResolvedInput<unknown>): BundleOptions {
-  return {
-    manifest: values.manifest as string,
-    historyDir: values.history_dir as string,
-    archiveManifest: values.archive_manifest as string,
-    expectedDatasets: [...new Set((values.expected_dataset as string[] | undefined) ?? [])],
-    retentionDays: values.retention_days as number,
-    lockFile: values.lock_file as string,
-  };
-}
+export type BundleOptions = OptionValues<typeof BUNDLE_OPTIONS.declarations>;
 
 async function runBundleVerification(options: BundleOptions, context: JobContext): Promise<JobOutcome> {
   const report = await verifyBundle({
     manifestPath: options.manifest,
     historyDir: options.historyDir,
     archiveManifest: options.archiveManifest,
-    expectedDatasets: options.expectedDatasets,
+    expectedDatasets: [...new Set(options.expectedDataset)],
     retentionDays: options.retentionDays,
     now: context.now,
     root: context.root,
@@ -99,9 +67,8 @@ async function runBundleVerification(options: BundleOptions, context: JobContext
 }
 
 /** `obs-verify bundle`: verifies a dashboard bundle, prints the report, logs the run, exits 1 on any failure. */
-export const bundleJob: JobDefinition<BundleOptions> = {
+export const bundleJob: JobDefinition<typeof BUNDLE_OPTIONS.declarations> = {
   name: 'verify',
-  binary: 'obs-verify bundle',
   description:
     'Verifies a dashboard bundle: manifest schema, dataset checksums and row counts, expected datasets, sequence against history, retention and the archive manifest.',
   examples: [
@@ -110,6 +77,5 @@ export const bundleJob: JobDefinition<BundleOptions> = {
   ],
   options: BUNDLE_OPTIONS,
   lockFile: (options) => options.lockFile,
-  finalize: finalizeBundleOptions,
   run: runBundleVerification,
 };

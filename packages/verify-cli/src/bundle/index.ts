@@ -1,4 +1,4 @@
-export { type BundleOptions, bundleJob } from './bundle-job.js';
+export { BUNDLE_OPTIONS, type BundleOptions, bundleJob } from './bundle-job.js';
 export {
   type BundleCheck,
   type BundleFailure,

@@ -1,5 +1,5 @@
+import { WORKSPACE_LAYOUT } from '@obs-automation/core';
 import { verifyBundle } from '../bundle/index.js';
-import { DEFAULT_DASHBOARD_ARCHIVE_MANIFEST, DEFAULT_DASHBOARD_HISTORY } from '../workspace-paths.js';
 import type { CheckOutcome } from './check-outcome.js';
 
 export const DASHBOARD_MANIFEST_CHECK = 'dashboard_manifest';
@@ -18,8 +18,8 @@ export interface DashboardManifestCheckOptions {
 export async function dashboardManifestCheck(options: DashboardManifestCheckOptions): Promise<CheckOutcome> {
   const report = await verifyBundle({
     manifestPath: options.manifest,
-    historyDir: DEFAULT_DASHBOARD_HISTORY,
-    archiveManifest: DEFAULT_DASHBOARD_ARCHIVE_MANIFEST,
+    historyDir: WORKSPACE_LAYOUT.dashboardHistoryDir,
+    archiveManifest: WORKSPACE_LAYOUT.dashboardArchiveManifest,
     expectedDatasets: [...options.expectedDatasets],
     now: options.now,
     root: options.root,

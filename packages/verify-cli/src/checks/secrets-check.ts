@@ -3,7 +3,6 @@ import { CheckBuilder, type CheckOutcome } from './check-outcome.js';
 
 export const SECRETS_CHECK = 'secrets';
 
-export const DEFAULT_SECRET_ENVS = ['OBS_WEEKLY_WEBHOOK_URL', 'OBS_WEBHOOK_SECRET'];
 export const MIN_SIGNING_SECRET_CHARS = 32;
 const FINGERPRINT_HEX_CHARS = 12;
 

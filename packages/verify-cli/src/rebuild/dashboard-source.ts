@@ -2,11 +2,6 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveAgainstRoot } from '@obs-automation/core';
 import { forEachJsonLine, isRecord, readJsonFile } from '../trace/json-files.js';
-import {
-  DEFAULT_DASHBOARD_ARCHIVE_MANIFEST,
-  DEFAULT_DASHBOARD_HISTORY,
-  DEFAULT_DASHBOARD_MANIFEST,
-} from '../workspace-paths.js';
 import { timestampField } from './artefact-time.js';
 import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
 
@@ -54,32 +49,47 @@ async function historyManifests(historyDir: string): Promise<string[]> {
   }
 }
 
-/**
- * Dashboard exports from the current manifest, the bundles kept in the history folder, and the
- * bundles retention deleted (the archive manifest records their job and sequence).
- */
-export async function jobsFromDashboard(root: string, jobs: ReconstructedJobs): Promise<void> {
-  const manifests = [
-    resolveAgainstRoot(root, DEFAULT_DASHBOARD_MANIFEST),
-    ...(await historyManifests(resolveAgainstRoot(root, DEFAULT_DASHBOARD_HISTORY))),
-  ];
-  for (const manifest of manifests) await jobFromManifest(root, manifest, jobs);
-  const archive = DEFAULT_DASHBOARD_ARCHIVE_MANIFEST;
+/** The current bundle's manifest: the export that wrote it. */
+export function jobsFromDashboardManifest(
+  root: string,
+  path: string,
+  jobs: ReconstructedJobs,
+): Promise<void> {
+  return jobFromManifest(root, resolveAgainstRoot(root, path), jobs);
+}
+
+/** The bundles kept in the history folder: one export each. */
+export async function jobsFromDashboardHistory(
+  root: string,
+  path: string,
+  jobs: ReconstructedJobs,
+): Promise<void> {
+  for (const manifest of await historyManifests(resolveAgainstRoot(root, path))) {
+    await jobFromManifest(root, manifest, jobs);
+  }
+}
+
+/** The bundles retention deleted: the archive manifest records their job and sequence. */
+export async function jobsFromDashboardArchive(
+  root: string,
+  path: string,
+  jobs: ReconstructedJobs,
+): Promise<void> {
   await forEachJsonLine(
-    resolveAgainstRoot(root, archive),
+    resolveAgainstRoot(root, path),
     ({ line, value }) => {
       const jobId = typeof value.job_id === 'string' ? value.job_id : '';
       const parsed = parseJobId(jobId);
-      if (!parsed) return jobs.reject(`${archive}:${line}`, 'job_id is not a job id');
+      if (!parsed) return jobs.reject(`${path}:${line}`, 'job_id is not a job id');
       jobs.add({
         jobId,
         status: 'ok',
         at: parsed.startedAt,
         artefacts: [],
-        sources: [archive],
+        sources: [path],
         summary: { sequence: value.sequence ?? null, history_deleted_at: value.deleted_at ?? null },
       });
     },
-    (line, reason) => jobs.reject(`${archive}:${line}`, reason),
+    (line, reason) => jobs.reject(`${path}:${line}`, reason),
   );
 }

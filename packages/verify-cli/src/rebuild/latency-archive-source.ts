@@ -1,12 +1,14 @@
 import { resolveAgainstRoot } from '@obs-automation/core';
 import { forEachJsonLine } from '../trace/json-files.js';
-import { DEFAULT_LATENCY_ARCHIVE_MANIFEST } from '../workspace-paths.js';
 import { timestampField } from './artefact-time.js';
 import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
 
 /** Each archive manifest line is written by a latency run that archived raw samples. */
-export async function jobsFromLatencyArchive(root: string, jobs: ReconstructedJobs): Promise<void> {
-  const manifest = DEFAULT_LATENCY_ARCHIVE_MANIFEST;
+export async function jobsFromLatencyArchive(
+  root: string,
+  manifest: string,
+  jobs: ReconstructedJobs,
+): Promise<void> {
   await forEachJsonLine(
     resolveAgainstRoot(root, manifest),
     ({ line, value }) => {

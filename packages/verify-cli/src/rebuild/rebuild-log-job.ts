@@ -22,8 +22,8 @@ import { backUpLog, replaceLog } from './log-replacement.js';
 import { writeMergedLog } from './merged-log-writer.js';
 import {
   finalizeRebuildLogOptions,
+  REBUILD_LOG_OPTIONS,
   type RebuildLogOptions,
-  rebuildLogOptionSpecs,
 } from './rebuild-log-options.js';
 import { reconstructJobs } from './reconstruct-jobs.js';
 import { type ReconstructedJobs, reconstructedEntry } from './reconstructed-job.js';
@@ -190,30 +190,24 @@ function rebuildOutcome(
   };
 }
 
-/** `obs-verify rebuild-log`; `argv` is the subcommand's command line (see commonLogFiles). */
-export function createRebuildLogJob(argv: readonly string[]): JobDefinition<RebuildLogOptions> {
-  const definition: JobDefinition<RebuildLogOptions> = {
-    name: 'rebuild-log',
-    binary: 'obs-verify rebuild-log',
-    description: [
-      'Rebuilds a lost or corrupt run log: keeps every valid line, moves invalid ones to <log>.corrupt',
-      'with their line numbers, adds entries reconstructed from the artefacts for runs the log lacks',
-      '(heartbeats, dashboard manifest and history, latency archive manifest, weekly history manifest),',
-      'orders by time and numbers the sequence from 1.',
-    ].join(' '),
-    examples: [
-      'obs-verify rebuild-log',
-      'obs-verify rebuild-log --output /tmp/automation_runs.rebuilt',
-      'obs-verify rebuild-log --apply --log-file ops/automation_runs.log --sequence-file ops/automation_runs.sequence',
-    ],
-    options: rebuildLogOptionSpecs,
-    lockFile: (options) => options.lockFile,
-    finalize: (input) => finalizeRebuildLogOptions(definition, argv, input),
-    async run(options, context) {
-      return rebuildOutcome(options, await runRebuild(options, context), (path) =>
-        context.relativePath(path),
-      );
-    },
-  };
-  return definition;
-}
+/** `obs-verify rebuild-log`. */
+export const rebuildLogJob: JobDefinition<typeof REBUILD_LOG_OPTIONS.declarations, RebuildLogOptions> = {
+  name: 'rebuild-log',
+  description: [
+    'Rebuilds a lost or corrupt run log: keeps every valid line, moves invalid ones to <log>.corrupt',
+    'with their line numbers, adds entries reconstructed from the artefacts for runs the log lacks',
+    '(heartbeats, dashboard manifest and history, latency archive manifest, weekly history manifest),',
+    'orders by time and numbers the sequence from 1.',
+  ].join(' '),
+  examples: [
+    'obs-verify rebuild-log',
+    'obs-verify rebuild-log --output /tmp/automation_runs.rebuilt',
+    'obs-verify rebuild-log --apply --log-file ops/automation_runs.log --sequence-file ops/automation_runs.sequence',
+  ],
+  options: REBUILD_LOG_OPTIONS,
+  lockFile: (options) => options.lockFile,
+  finalize: finalizeRebuildLogOptions,
+  async run(options, context) {
+    return rebuildOutcome(options, await runRebuild(options, context), (path) => context.relativePath(path));
+  },
+};

@@ -1,6 +1,5 @@
 import { resolveAgainstRoot } from '@obs-automation/core';
 import { forEachJsonLine } from '../trace/json-files.js';
-import { DEFAULT_WEEKLY_HISTORY_MANIFEST } from '../workspace-paths.js';
 import { timestampField } from './artefact-time.js';
 import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
 
@@ -8,8 +7,11 @@ import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
  * Each delivery line of the weekly history manifest is written by a weekly run that delivered
  * its report. Deletion lines say nothing about how the deleting run ended and are passed over.
  */
-export async function jobsFromWeeklyHistory(root: string, jobs: ReconstructedJobs): Promise<void> {
-  const manifest = DEFAULT_WEEKLY_HISTORY_MANIFEST;
+export async function jobsFromWeeklyHistory(
+  root: string,
+  manifest: string,
+  jobs: ReconstructedJobs,
+): Promise<void> {
   await forEachJsonLine(
     resolveAgainstRoot(root, manifest),
     ({ line, value }) => {

@@ -1,13 +1,11 @@
 import { sep } from 'node:path';
-import { resolveAgainstRoot } from '@obs-automation/core';
-import { DEFAULT_DASHBOARD_ARCHIVE_MANIFEST, DEFAULT_WEEKLY_HISTORY_MANIFEST } from '../workspace-paths.js';
+import { JOB_REGISTRY, type RegisteredJob, resolveAgainstRoot } from '@obs-automation/core';
 import { forEachJsonLine } from './json-files.js';
 
-/** The manifests where retention records what it deletes, at their default locations. */
-export const DEFAULT_RETENTION_MANIFESTS = [
-  DEFAULT_WEEKLY_HISTORY_MANIFEST,
-  DEFAULT_DASHBOARD_ARCHIVE_MANIFEST,
-];
+/** The manifests where the jobs' retention records what it deletes, at their default locations. */
+export const DEFAULT_RETENTION_MANIFESTS: readonly string[] = (
+  JOB_REGISTRY as readonly RegisteredJob[]
+).flatMap((job) => job.deletionManifests);
 
 export interface DeletionRecord {
   /** absolute path of the deleted file or folder */

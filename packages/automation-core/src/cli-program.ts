@@ -1,0 +1,58 @@
+import { buildProgram, parseCommandLine } from './command-line/commander-program.js';
+import type { AnyCommandDefinition } from './job-definition.js';
+import { EXIT_USAGE } from './job-error.js';
+import { commandLineOf } from './job-invocation.js';
+import { type JobName, registeredJob } from './job-registry.js';
+import { type JobRunResult, type RunJobOptions, runCommandLine } from './job-runner.js';
+
+/** A binary: its job's command, and a loader for each subcommand the job registry lists for it. */
+export interface ProgramDefinition {
+  job: JobName;
+  main: AnyCommandDefinition;
+  /** loaded only when the command line names them, so the job's own start-up stays short */
+  subcommands?: Readonly<Record<string, () => Promise<AnyCommandDefinition>>>;
+}
+
+async function loadSubcommand(program: ProgramDefinition, name: string): Promise<AnyCommandDefinition> {
+  const load = program.subcommands?.[name];
+  if (!load) throw new Error(`${program.job}: the registry lists subcommand ${name}, the program has none`);
+  return load();
+}
+
+/** `obs-<job>: <error_code>: <message>` on stderr: the one line a person reads (stdout has the JSON). */
+function reportUsageError(binary: string, summary: Record<string, unknown>): void {
+  const diagnostics = (summary.diagnostics ?? {}) as { error_code?: unknown; error_message?: unknown };
+  const message = String(diagnostics.error_message ?? '').replace(/\s*\n\s*/g, ' ');
+  process.stderr.write(`${binary}: ${String(diagnostics.error_code)}: ${message}\n`);
+}
+
+/**
+ * Runs one invocation of a binary: the subcommand the first argument names (see the job
+ * registry), else the job itself, through one commander program with the same help, version,
+ * usage errors and exit codes for all of them.
+ */
+export async function runProgram(
+  program: ProgramDefinition,
+  argv: readonly string[],
+  runOptions: RunJobOptions = {},
+): Promise<JobRunResult> {
+  const registered = registeredJob(program.job);
+  const named = registered.subcommands.find((subcommand) => subcommand.name === argv[0]);
+  const definition = named ? await loadSubcommand(program, named.name) : program.main;
+  const commander = buildProgram(
+    commandLineOf(program.main, registered.binary),
+    registered.subcommands.map(({ name, summary }) => ({
+      name,
+      summary,
+      line: name === named?.name ? commandLineOf(definition, name, registered.binary) : null,
+    })),
+  );
+  const result = await runCommandLine(
+    definition,
+    () => parseCommandLine(commander, argv).flags,
+    argv,
+    runOptions,
+  );
+  if (result.exitCode === EXIT_USAGE) reportUsageError(registered.binary, result.summary);
+  return result;
+}
