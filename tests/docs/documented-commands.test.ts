@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cleanEnv, makeWorkspace, REPO_ROOT, runCli } from '../support/cli-process.js';
+import { JOB_REGISTRY, type JobName } from '../../packages/automation-core/src/job-registry.js';
+import { BIN, cleanEnv, makeWorkspace, REPO_ROOT, runCli } from '../support/cli-process.js';
 
 // Every obs-* command written in the docs and deploy examples must be one the CLIs accept as
 // written. Each is run with --config-dump, which resolves every flag and config exactly as a
@@ -88,7 +89,7 @@ describe('commands in the docs', () => {
   it.each(commands.map((command) => [`${command.document}: ${command.text}`, command] as const))(
     '%s',
     async (_name, command) => {
-      const binary = join(REPO_ROOT, 'packages', binaryPackage(command.binary), 'dist/bin/cli.js');
+      const binary = BIN[registeredName(command.binary)];
       const result = await runCli(binary, [...command.args, '--root', root, '--config-dump'], {
         env: cleanEnv({
           OBS_WEEKLY_WEBHOOK_URL: 'https://hooks.example.com/x',
@@ -102,15 +103,9 @@ describe('commands in the docs', () => {
   );
 });
 
-function binaryPackage(binary: string): string {
-  const packages: Record<string, string> = {
-    latency: 'latency-cli',
-    weekly: 'weekly-cli',
-    dashboard: 'dashboard-cli',
-    verify: 'verify-cli',
-    daily: 'daily-workflow',
-  };
-  const name = packages[binary];
-  if (!name) throw new Error(`unknown binary obs-${binary}`);
-  return name;
+/** The registry name of a documented `obs-<name>`. */
+function registeredName(name: string): JobName {
+  const job = JOB_REGISTRY.find((entry) => entry.binary === `obs-${name}`);
+  if (!job) throw new Error(`unknown binary obs-${name}`);
+  return job.name;
 }

@@ -3,17 +3,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { JOB_REGISTRY, type JobName } from '../../packages/automation-core/src/job-registry.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The built binaries, run as real processes. */
-export const BIN = {
-  latency: join(REPO_ROOT, 'packages/latency-cli/dist/bin/cli.js'),
-  weekly: join(REPO_ROOT, 'packages/weekly-cli/dist/bin/cli.js'),
-  dashboard: join(REPO_ROOT, 'packages/dashboard-cli/dist/bin/cli.js'),
-  verify: join(REPO_ROOT, 'packages/verify-cli/dist/bin/cli.js'),
-  daily: join(REPO_ROOT, 'packages/daily-workflow/dist/bin/cli.js'),
-} as const;
+/** The built binary of a package (the bundle its `bin` entry names). */
+export const binaryOf = (packageDir: string) => join(REPO_ROOT, 'packages', packageDir, 'dist/bin/cli.js');
+
+/** The built binaries of the job registry, run as real processes. */
+export const BIN = Object.fromEntries(JOB_REGISTRY.map((job) => [job.name, binaryOf(job.packageDir)])) as {
+  readonly [name in JobName]: string;
+};
 
 export interface CliResult {
   exitCode: number | null;

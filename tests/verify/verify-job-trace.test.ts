@@ -225,7 +225,8 @@ describe('obs-verify --job-id (job_trace)', () => {
     await writeTracedChain(root);
     const bad = await runVerify(root, ['--job-id', 'yesterday']);
     expect(bad.exitCode).toBe(2);
-    expect(bad.json().diagnostics.error_message).toContain('--job-id "yesterday"');
+    // The option kit's wording, the same for every flag: the flag, what it wants, what it got.
+    expect(bad.json().diagnostics.error_message).toMatch(/^--job-id: must be a job id .*, got "yesterday"$/);
     const alone = await runVerify(root, ['--require-job-entry']);
     expect(alone.exitCode).toBe(2);
     expect(alone.json().diagnostics.error_message).toContain('--require-job-entry needs --job-id');

@@ -3,7 +3,8 @@
 // and self-describing (every line names the generation, the last line closes it), so that a
 // reader can tell a complete file from a torn or mixed one. The crash tests kill it at random.
 // usage: atomic-write-loop.mjs <target> [generations]
-import { writeFileAtomic } from '../../dist/index.js';
+// The module itself, not the index: a kill must land in a write, not while the harness loads.
+import { writeFileAtomic } from '../../dist/atomic-file.js';
 
 const [target, generations = '1000000'] = process.argv.slice(2);
 if (!target) {
