@@ -1,9 +1,4 @@
-import {
-  CHAINED_JOBS,
-  type ChainedJobName,
-  type JobConfigSpec,
-  WORKSPACE_LAYOUT,
-} from '@obs-automation/core';
+import { CHAINED_JOBS, type ChainedJobName, type JobConfigSpec, registeredJob } from '@obs-automation/core';
 import { z } from 'zod';
 
 const flagName = z.string().regex(/^--[a-z0-9][a-z0-9-]*$/, 'must be a flag such as --job-name');
@@ -31,7 +26,7 @@ export const automationConfigSchema = z.strictObject(
 ) as unknown as z.ZodType<AutomationConfig>;
 
 export const AUTOMATION_CONFIG: JobConfigSpec<AutomationConfig> = {
-  defaultPath: WORKSPACE_LAYOUT.automationConfig,
+  defaultPath: registeredJob('daily').configFile,
   schema: automationConfigSchema,
   // Its keys are jobs, not the chain's flags.
   flagDefaults: () => ({}),

@@ -1,9 +1,4 @@
-import {
-  type JobConfigSpec,
-  jobConfigSchema,
-  optionConfigShape,
-  WORKSPACE_LAYOUT,
-} from '@obs-automation/core';
+import { type JobConfigSpec, jobConfigSchema, optionConfigShape, registeredJob } from '@obs-automation/core';
 import { z } from 'zod';
 import { DASHBOARD_OPTIONS } from './dashboard-options.js';
 
@@ -58,7 +53,7 @@ function configFlagDefaults(config: DashboardConfig): Record<string, unknown> {
 }
 
 export const DASHBOARD_CONFIG: JobConfigSpec<DashboardConfig> = {
-  defaultPath: WORKSPACE_LAYOUT.dashboardConfig,
+  defaultPath: registeredJob('dashboard').configFile,
   schema: configSchema,
   flagDefaults: configFlagDefaults,
 };

@@ -9,12 +9,15 @@ import {
   path,
   positive,
   type ResolvedInput,
+  registeredJob,
   resolveAgainstRoot,
   text,
   usageError,
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
 import { DATASET_NAMES } from './dataset-names.js';
+
+const DASHBOARD = registeredJob('dashboard');
 
 export const DASHBOARD_OPTIONS = defineOptions({
   dataset: list(
@@ -33,7 +36,7 @@ export const DASHBOARD_OPTIONS = defineOptions({
     default: WORKSPACE_LAYOUT.dashboardManifest,
   }),
   provenance: path('JSON object merged into the manifest provenance', { value: '<json file>' }),
-  heartbeatFile: path('heartbeat', { default: WORKSPACE_LAYOUT.dashboardHeartbeat }),
+  heartbeatFile: path('heartbeat', { default: DASHBOARD.heartbeatFile }),
   uploadCommand: text(
     'run through /bin/sh -c after the export (cwd = root; env OBS_DASHBOARD_DIR, OBS_DASHBOARD_MANIFEST, OBS_JOB_ID, OBS_SEQUENCE)',
     { value: '<command>' },
@@ -81,7 +84,7 @@ export const DASHBOARD_OPTIONS = defineOptions({
   turnoverLimit: count('last runs of index.csv in turnover', { default: 50, min: 1 }),
   latencyLimit: count('newest rollup windows in latency', { default: 168, min: 1 }),
   indent: count('JSON indentation of datasets and manifest (0 = compact)', { default: 2, max: 10 }),
-  lockFile: path('job lock', { default: WORKSPACE_LAYOUT.dashboardLock }),
+  lockFile: path('job lock', { default: DASHBOARD.lockFile }),
   dryRun: flag('export and verify the bundle, skip the upload (status dry_run)'),
 });
 

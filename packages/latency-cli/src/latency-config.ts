@@ -1,4 +1,4 @@
-import { type JobConfigSpec, jobConfigSchema, optionTypes, WORKSPACE_LAYOUT } from '@obs-automation/core';
+import { type JobConfigSpec, jobConfigSchema, optionTypes, registeredJob } from '@obs-automation/core';
 import { z } from 'zod';
 import { LATENCY_OPTIONS } from './latency-options.js';
 import { RECORD_OPTIONS } from './record-options.js';
@@ -53,6 +53,6 @@ export type LatencyConfig = z.output<typeof latencyConfigSchema>;
 
 /** latency.yaml, read by the job and by `record` alike. */
 export const LATENCY_CONFIG: JobConfigSpec<LatencyConfig> = {
-  defaultPath: WORKSPACE_LAYOUT.latencyConfig,
+  defaultPath: registeredJob('latency').configFile,
   schema: latencyConfigSchema,
 };

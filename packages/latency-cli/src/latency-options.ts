@@ -8,6 +8,7 @@ import {
   path,
   positive,
   type ResolvedInput,
+  registeredJob,
   usageError,
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
@@ -15,10 +16,12 @@ import { loadAlertConfig } from './alert-config.js';
 import type { LatencyConfig } from './latency-config.js';
 import { windowProblem } from './window-spec.js';
 
+const LATENCY = registeredJob('latency');
+
 /** Options `obs-latency` and `obs-latency record` share: both must agree on the files and the lock. */
 export const SHARED_DECLARATIONS = {
   input: path('raw latency samples', { value: '<csv>', default: WORKSPACE_LAYOUT.latencyRaw }),
-  lockFile: path('lock shared by the job and record', { default: WORKSPACE_LAYOUT.latencyLock }),
+  lockFile: path('lock shared by the job and record', { default: LATENCY.lockFile }),
   rejectsFile: path('rows that could not be read, with line and reason (appended)', {
     value: '<csv>',
     default: WORKSPACE_LAYOUT.latencyRejects,
@@ -53,7 +56,7 @@ export const LATENCY_OPTIONS = defineOptions({
   }),
   heartbeatFile: path('heartbeat with the alert state', {
     value: '<json>',
-    default: WORKSPACE_LAYOUT.latencyHeartbeat,
+    default: LATENCY.heartbeatFile,
   }),
   window: duration('rollup window, dividing 24h', { default: '1h', check: windowProblem }),
   dryRunAlert: flag('send nothing; write the alert payload to <alerts-dir>/<job_id>.json'),

@@ -27,6 +27,8 @@ export const PAYLOAD_SCHEMA_FILE = 'observability_weekly_report.schema.json';
 /** The latency job's default; a week window that reached it makes `latency_breach` critical. */
 export const DEFAULT_CRITICAL_STREAK = 3;
 
+const WEEKLY = registeredJob('weekly');
+
 /** `YYYY-MM-DD`, a Monday. */
 const weekStartType = optionType<Date>(
   '<YYYY-MM-DD>',
@@ -70,7 +72,7 @@ export const WEEKLY_OPTIONS = defineOptions({
     default: WORKSPACE_LAYOUT.healthChecks,
   }),
   weekStart: custom(weekStartType, 'report this week (a Monday) instead of the last complete week'),
-  ...webhookDeliveryOptions(registeredJob('weekly').webhook),
+  ...webhookDeliveryOptions(WEEKLY.webhook),
   outDir: path('history of delivered reports, their signatures and manifest.jsonl', {
     value: '<dir>',
     default: WORKSPACE_LAYOUT.weeklyHistoryDir,
@@ -88,8 +90,8 @@ export const WEEKLY_OPTIONS = defineOptions({
     value: '<dir>',
     default: WORKSPACE_LAYOUT.weeklyDryRunDir,
   }),
-  heartbeatFile: path('heartbeat of this job', { default: WORKSPACE_LAYOUT.weeklyHeartbeat }),
-  lockFile: path('job lock', { default: WORKSPACE_LAYOUT.weeklyLock }),
+  heartbeatFile: path('heartbeat of this job', { default: WEEKLY.heartbeatFile }),
+  lockFile: path('job lock', { default: WEEKLY.lockFile }),
   forceSend: flag('deliver even if this week was already delivered'),
 });
 
@@ -109,7 +111,7 @@ const weeklyConfigSchema = jobConfigSchema([WEEKLY_OPTIONS], {
 export type WeeklyConfig = z.output<typeof weeklyConfigSchema>;
 
 export const WEEKLY_CONFIG: JobConfigSpec<WeeklyConfig> = {
-  defaultPath: WORKSPACE_LAYOUT.weeklyConfig,
+  defaultPath: WEEKLY.configFile,
   schema: weeklyConfigSchema,
   flagDefaults: (config) => ({
     ...config,
