@@ -89,6 +89,26 @@ function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, path: string)
   });
 }
 
+/** Reports at `<list>.<index>.name` every item of a config list whose name an earlier item has. */
+export function requireUniqueNames(
+  items: readonly { name: string }[],
+  list: string,
+  what: string,
+  context: z.core.$RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    if (seen.has(item.name)) {
+      context.addIssue({
+        code: 'custom',
+        path: [list, index, 'name'],
+        message: `duplicate ${what} name "${item.name}"`,
+      });
+    }
+    seen.add(item.name);
+  });
+}
+
 /** Unknown keys are reported at the key itself, not at the object holding it. */
 function issueKeyPath(issue: z.core.$ZodIssue): PropertyKey[] {
   if (issue.code === 'unrecognized_keys' && issue.keys.length > 0)

@@ -1,4 +1,4 @@
-import { loadYamlConfig, optionTypes } from '@obs-automation/core';
+import { loadYamlConfig, optionTypes, requireUniqueNames } from '@obs-automation/core';
 import { z } from 'zod';
 
 const envNameSchema = optionTypes.envName.schema;
@@ -47,17 +47,7 @@ export const alertConfigSchema = z
         message: `must be ≥ warning_threshold (${config.warning_threshold})`,
       });
     }
-    const seen = new Set<string>();
-    config.webhooks.forEach((webhook, index) => {
-      if (seen.has(webhook.name)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['webhooks', index, 'name'],
-          message: `duplicate webhook name "${webhook.name}"`,
-        });
-      }
-      seen.add(webhook.name);
-    });
+    requireUniqueNames(config.webhooks, 'webhooks', 'webhook', context);
   });
 
 export type AlertConfig = z.output<typeof alertConfigSchema>;

@@ -1,4 +1,10 @@
-import { type JobConfigSpec, jobConfigSchema, optionTypes, registeredJob } from '@obs-automation/core';
+import {
+  type JobConfigSpec,
+  jobConfigSchema,
+  optionTypes,
+  registeredJob,
+  requireUniqueNames,
+} from '@obs-automation/core';
 import { z } from 'zod';
 import { LATENCY_OPTIONS } from './latency-options.js';
 import { RECORD_OPTIONS } from './record-options.js';
@@ -35,19 +41,7 @@ export type ProbeSource = z.output<typeof probeSourceSchema>;
 export const latencyConfigSchema = jobConfigSchema([LATENCY_OPTIONS, RECORD_OPTIONS], {
   sources: z.array(probeSourceSchema).default([]),
   schedule_minutes: z.number().int().min(1).default(15),
-}).superRefine((config, context) => {
-  const seen = new Set<string>();
-  config.sources.forEach((source, index) => {
-    if (seen.has(source.name)) {
-      context.addIssue({
-        code: 'custom',
-        path: ['sources', index, 'name'],
-        message: `duplicate source name "${source.name}"`,
-      });
-    }
-    seen.add(source.name);
-  });
-});
+}).superRefine((config, context) => requireUniqueNames(config.sources, 'sources', 'source', context));
 
 export type LatencyConfig = z.output<typeof latencyConfigSchema>;
 

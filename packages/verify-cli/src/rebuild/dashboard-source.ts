@@ -1,8 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveAgainstRoot } from '@obs-automation/core';
-import { forEachJsonLine, isRecord, readJsonFile } from '../trace/json-files.js';
+import { isRecord, readJsonFile } from '../trace/json-files.js';
 import { timestampField } from './artefact-time.js';
+import { jobsFromJsonLines } from './json-lines-source.js';
 import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
 
 /** A dashboard manifest is written by a finished export: its job, time, datasets and sequence. */
@@ -70,26 +71,13 @@ export async function jobsFromDashboardHistory(
 }
 
 /** The bundles retention deleted: the archive manifest records their job and sequence. */
-export async function jobsFromDashboardArchive(
-  root: string,
-  path: string,
-  jobs: ReconstructedJobs,
-): Promise<void> {
-  await forEachJsonLine(
-    resolveAgainstRoot(root, path),
-    ({ line, value }) => {
-      const jobId = typeof value.job_id === 'string' ? value.job_id : '';
-      const parsed = parseJobId(jobId);
-      if (!parsed) return jobs.reject(`${path}:${line}`, 'job_id is not a job id');
-      jobs.add({
-        jobId,
-        status: 'ok',
-        at: parsed.startedAt,
-        artefacts: [],
-        sources: [path],
-        summary: { sequence: value.sequence ?? null, history_deleted_at: value.deleted_at ?? null },
-      });
-    },
-    (line, reason) => jobs.reject(`${path}:${line}`, reason),
-  );
+export function jobsFromDashboardArchive(root: string, path: string, jobs: ReconstructedJobs): Promise<void> {
+  return jobsFromJsonLines(root, path, jobs, {
+    run: (value, startedAt) => ({
+      status: 'ok',
+      at: startedAt,
+      artefacts: [],
+      summary: { sequence: value.sequence ?? null, history_deleted_at: value.deleted_at ?? null },
+    }),
+  });
 }
