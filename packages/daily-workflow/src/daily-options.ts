@@ -19,24 +19,20 @@ import { CHAIN_JOB_NAMES } from './chain-jobs.js';
 import { planChain } from './chain-plan.js';
 
 /** `latency,dashboard`: chained jobs, at least one. */
-const jobListType = optionType<ChainedJobName[]>(
-  '<list>',
-  (value) => {
-    const names =
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((name) => name.trim())
-            .filter((name) => name !== '')
-        : [];
-    const known = (name: string): name is ChainedJobName =>
-      (CHAIN_JOB_NAMES as readonly string[]).includes(name);
-    return names.length > 0 && names.every(known)
-      ? { value: names }
-      : expectedButGot(`a comma-separated list of ${CHAIN_JOB_NAMES.join(', ')}`, value);
-  },
-  { show: (names) => names.join(',') },
-);
+const jobListType = optionType<ChainedJobName[]>('<list>', (value) => {
+  const names =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '')
+      : [];
+  const known = (name: string): name is ChainedJobName =>
+    (CHAIN_JOB_NAMES as readonly string[]).includes(name);
+  return names.length > 0 && names.every(known)
+    ? { value: names }
+    : expectedButGot(`a comma-separated list of ${CHAIN_JOB_NAMES.join(', ')}`, value);
+});
 
 export const DAILY_OPTIONS = defineOptions({
   observability: flag('run the observability chain (kept so cron lines of the earlier tooling work)', {
@@ -46,7 +42,7 @@ export const DAILY_OPTIONS = defineOptions({
   jobs: custom(
     jobListType,
     `comma-separated jobs to run, always in the order ${CHAIN_JOB_NAMES.join(' → ')}; overrides enabled`,
-    { default: [...CHAIN_JOB_NAMES] },
+    { default: [...CHAIN_JOB_NAMES], defaultLabel: CHAIN_JOB_NAMES.join(',') },
   ),
   lockFile: path('chain lock: a second chain while one runs is skipped', {
     default: registeredJob('daily').lockFile,

@@ -1,4 +1,10 @@
-import { loadYamlConfig, optionTypes, requireUniqueNames } from '@obs-automation/core';
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_RETRY_WAIT_SECONDS,
+  loadYamlConfig,
+  optionTypes,
+  requireUniqueNames,
+} from '@obs-automation/core';
 import { z } from 'zod';
 
 const envNameSchema = optionTypes.envName.schema;
@@ -35,8 +41,9 @@ export const alertConfigSchema = z
     critical_threshold: z.number().int().min(1).default(3),
     failure_rate_threshold: z.number().min(0).max(1).default(0.01),
     repeat_interval_minutes: z.number().positive().default(240),
-    backoff_seconds: z.number().min(0).default(60),
-    max_retries: z.number().int().min(0).default(3),
+    /** the webhook retry wait, as the webhook client's --retry-wait-seconds */
+    backoff_seconds: z.number().min(0).default(DEFAULT_RETRY_WAIT_SECONDS),
+    max_retries: z.number().int().min(0).default(DEFAULT_MAX_RETRIES),
     webhooks: z.array(webhookSchema).default([]),
   })
   .superRefine((config, context) => {
