@@ -226,9 +226,9 @@ export const jobId = kind(jobIdType);
 export function duration<
   const S extends Omit<OptionSettings<Duration>, 'default'> & { default?: string } = Record<never, never>,
 >(description: string, settings?: S & Omit<OptionSettings<Duration>, 'default'>): Declared<Duration, S> {
-  const text = settings?.default;
-  const defaultDuration = text === undefined ? undefined : parseDuration(text);
-  if (defaultDuration === null) throw new RangeError(`${description}: default ${text} is not a duration`);
+  const written = settings?.default;
+  const defaultDuration = written === undefined ? undefined : parseDuration(written);
+  if (defaultDuration === null) throw new RangeError(`${description}: default ${written} is not a duration`);
   return declareOption(durationType, description, { ...settings, default: defaultDuration }) as Declared<
     Duration,
     S
