@@ -1,8 +1,8 @@
 import { jobSlug, type OptionSpec, type ResolvedInput, usageError } from '@obs-automation/core';
 import { z } from 'zod';
-import { type AlertConfig, loadAlertConfig } from './alert-config.js';
+import { type AlertConfig, loadAlertConfig } from './alerts/alert-config.js';
 import type { LatencyConfig, ProbeSource } from './latency-config.js';
-import { parseWindow, type WindowSpec } from './window-spec.js';
+import { parseWindow, type WindowSpec } from './rollup/window-spec.js';
 
 export const DEFAULT_CONFIG_PATH = 'configs/observability/latency.yaml';
 

@@ -9,11 +9,12 @@ import {
   tryAcquireLock,
   writeFileAtomic,
 } from '@obs-automation/core';
+import { appendSamplesToRaw } from '@obs-automation/latency-store';
 import { CommanderError } from 'commander';
-import { appendSamplesToRaw } from './raw-append.js';
-import { collectRecordInput, type RecordInput } from './record-input.js';
+import { readingOwnFile } from './input-unreadable.js';
+import { RejectsWriter } from './raw/rejects-file.js';
+import { collectRecordInput, type RecordInput } from './record/record-input.js';
 import { type RecordInvocation, resolveRecordInvocation } from './record-invocation.js';
-import { RejectsWriter } from './rejects-file.js';
 
 const JOB_NAME = 'latency-record';
 const MAX_REJECTS_SHOWN = 20;
@@ -37,7 +38,9 @@ async function writeUnderLock(
     );
   }
   try {
-    await appendSamplesToRaw(invocation.rawPath, input.samples);
+    await readingOwnFile(
+      appendSamplesToRaw({ path: invocation.rawPath, label: relativePath(invocation.rawPath) }, input.samples),
+    );
     if (input.samples.length > 0) artefacts.push(relativePath(invocation.rawPath));
     const rejects = new RejectsWriter(
       invocation.rejectsPath,

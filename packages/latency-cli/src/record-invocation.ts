@@ -18,7 +18,7 @@ import {
   LOCK_FILE_OPTION,
   REJECTS_FILE_OPTION,
 } from './latency-options.js';
-import type { SampleField } from './sample-input.js';
+import type { SampleField } from './record/sample-input.js';
 
 const LOCK_WAIT_OPTION: OptionSpec = {
   flag: '--lock-wait-seconds',
