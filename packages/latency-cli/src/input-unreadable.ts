@@ -9,7 +9,8 @@ export async function readingOwnFile<T>(reading: Promise<T>): Promise<T> {
   try {
     return await reading;
   } catch (error) {
-    if (error instanceof LatencyFileError) throw new JobError('input_unreadable', error.message, error.details);
+    if (error instanceof LatencyFileError)
+      throw new JobError('input_unreadable', error.message, error.details);
     throw error;
   }
 }

@@ -30,7 +30,9 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
     }
   }
   await Promise.all(
-    [paths.input.path, journalPathFor(paths.input.path), paths.rollup.path, paths.archiveTempTarget].map(removeStaleTemps),
+    [paths.input.path, journalPathFor(paths.input.path), paths.rollup.path, paths.archiveTempTarget].map(
+      removeStaleTemps,
+    ),
   );
   context.checkpoint();
 

@@ -39,7 +39,10 @@ async function writeUnderLock(
   }
   try {
     await readingOwnFile(
-      appendSamplesToRaw({ path: invocation.rawPath, label: relativePath(invocation.rawPath) }, input.samples),
+      appendSamplesToRaw(
+        { path: invocation.rawPath, label: relativePath(invocation.rawPath) },
+        input.samples,
+      ),
     );
     if (input.samples.length > 0) artefacts.push(relativePath(invocation.rawPath));
     const rejects = new RejectsWriter(

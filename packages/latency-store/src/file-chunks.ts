@@ -22,7 +22,10 @@ export function cannotRead(file: LatencyFile, error: unknown): LatencyFileError 
   return new LatencyFileError({ file: file.label }, `cannot read: ${errorMessageOf(error)}`);
 }
 
-async function* tapped(source: AsyncIterable<Buffer>, onBytes: (chunk: Buffer) => void): AsyncIterable<Buffer> {
+async function* tapped(
+  source: AsyncIterable<Buffer>,
+  onBytes: (chunk: Buffer) => void,
+): AsyncIterable<Buffer> {
   for await (const chunk of source) {
     onBytes(chunk);
     yield chunk;
@@ -33,7 +36,10 @@ async function* tapped(source: AsyncIterable<Buffer>, onBytes: (chunk: Buffer) =
  * Opens a file for reading in 1 MiB chunks; null when it does not exist. Other failures to
  * open it are a LatencyFileError naming the file; read errors surface from the iteration.
  */
-export async function openChunks(file: LatencyFile, options: ChunkOptions = {}): Promise<AsyncIterable<Buffer> | null> {
+export async function openChunks(
+  file: LatencyFile,
+  options: ChunkOptions = {},
+): Promise<AsyncIterable<Buffer> | null> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file.path, 'r');

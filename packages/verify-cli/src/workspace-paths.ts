@@ -7,5 +7,4 @@ export const DEFAULT_HEARTBEATS = [
 export const DEFAULT_DASHBOARD_MANIFEST = 'out/dashboard/manifest.json';
 export const DEFAULT_DASHBOARD_HISTORY = 'ops/dashboard_export_history';
 export const DEFAULT_DASHBOARD_ARCHIVE_MANIFEST = 'ops/dashboard_export_archive_manifest.jsonl';
-export const DEFAULT_LATENCY_ARCHIVE_MANIFEST = 'ops/signal_latency_archive/manifest.jsonl';
 export const DEFAULT_WEEKLY_HISTORY_MANIFEST = 'ops/weekly_report_history/manifest.jsonl';

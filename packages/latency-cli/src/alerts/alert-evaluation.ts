@@ -1,6 +1,6 @@
 import { isoSeconds } from '@obs-automation/core';
-import type { AlertConfig, Severity } from './alert-config.js';
 import type { RollupRow } from '@obs-automation/latency-store';
+import type { AlertConfig, Severity } from './alert-config.js';
 
 export type AlertId = 'latency_breach' | 'latency_data_stale';
 

@@ -1,4 +1,6 @@
+import type { RollupRow } from '@obs-automation/latency-store';
 import { describe, expect, it } from 'vitest';
+import { applyBreachStreaks } from '../rollup/breach.js';
 import { type AlertConfig, alertConfigSchema } from './alert-config.js';
 import { evaluateAlert } from './alert-evaluation.js';
 import {
@@ -9,8 +11,6 @@ import {
   MAX_PENDING_PER_WEBHOOK,
   transitionAlert,
 } from './alert-state.js';
-import type { RollupRow } from '@obs-automation/latency-store';
-import { applyBreachStreaks } from '../rollup/breach.js';
 
 const HOUR = 3_600_000;
 const WINDOW = { ms: HOUR, text: '1h' };

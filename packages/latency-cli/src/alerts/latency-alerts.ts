@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type JobContext, type LogAlert, writeFileAtomic } from '@obs-automation/core';
 import type { RollupRow } from '@obs-automation/latency-store';
+import type { LatencyOptions } from '../latency-options.js';
 import { type DeliveryReport, deliverPending } from './alert-delivery.js';
 import { type AlertCondition, evaluateAlert } from './alert-evaluation.js';
 import { genericPayload } from './alert-payloads.js';
@@ -14,7 +15,6 @@ import {
   parseAlertState,
   transitionAlert,
 } from './alert-state.js';
-import type { LatencyOptions } from '../latency-options.js';
 
 export interface AlertStepResult {
   condition: AlertCondition;

@@ -46,10 +46,14 @@ export async function addArchivedSamples(
     if (!overlaps(entry, starts, windows.windowMs)) continue;
     const archived: ArchivedSample[] = [];
     try {
-      await readArchiveSamples({ path: resolveAgainstRoot(root, entry.path), label: entry.path }, entry.sha256, {
-        wants: (timestampMs) => windows.has(timestampMs),
-        onSample: ({ timestampMs, latencyMs, failed }) => archived.push({ timestampMs, latencyMs, failed }),
-      });
+      await readArchiveSamples(
+        { path: resolveAgainstRoot(root, entry.path), label: entry.path },
+        entry.sha256,
+        {
+          wants: (timestampMs) => windows.has(timestampMs),
+          onSample: ({ timestampMs, latencyMs, failed }) => archived.push({ timestampMs, latencyMs, failed }),
+        },
+      );
     } catch (error) {
       result.issues.push(
         `archive ${entry.path} (manifest line ${entry.line}) could not be read back: ${(error as Error).message}`,

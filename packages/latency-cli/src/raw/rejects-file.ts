@@ -1,5 +1,5 @@
-import { appendBytes } from './append-bytes.js';
 import { csvBytesField, csvField, csvLine } from '@obs-automation/latency-store';
+import { appendBytes } from './append-bytes.js';
 
 /**
  * Columns of the rejects file: the first three name the row (its line in `source_file`, why it

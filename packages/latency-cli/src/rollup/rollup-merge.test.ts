@@ -10,8 +10,8 @@ function row(hour: number, p95: number, span = 1): RollupRow {
     startMs: hour * HOUR,
     endMs: (hour + span) * HOUR,
     count: 4,
-    failureCount: 1,
-    failureRate: 0.25,
+    failureCount: 0,
+    failureRate: 0,
     p50Ms: 1.5,
     p95Ms: p95,
     p99Ms: p95,
@@ -30,7 +30,7 @@ describe('mergeRollup', () => {
       [true, 2],
     ]);
     expect(formatRollup(rows).split('\n')[2]).toBe(
-      '1970-01-01T01:00:00Z,1970-01-01T02:00:00Z,4,1,0.25,1.5,6000,6000,6000,true,1',
+      '1970-01-01T01:00:00Z,1970-01-01T02:00:00Z,4,0,0,1.5,6000,6000,6000,true,1',
     );
   });
 

@@ -1,9 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JobError } from '@obs-automation/core';
+import type { JobError } from '@obs-automation/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ArchiveManifestEntry, appendArchiveManifestEntry, readArchiveManifest } from './archive-manifest.js';
+import {
+  type ArchiveManifestEntry,
+  appendArchiveManifestEntry,
+  readArchiveManifest,
+} from './archive-manifest.js';
 
 const entry: ArchiveManifestEntry = {
   job_id: '20260706T003000Z-latency',

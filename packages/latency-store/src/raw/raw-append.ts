@@ -10,7 +10,10 @@ const WRITTEN_LAYOUT = layoutFromHeader([...WRITTEN_HEADER]) as RawLayout;
  * Appends samples to the raw file in one fsync'ed write, in the column order of the file's own
  * header; a new (or blank) file gets the written header. The caller holds the latency lock.
  */
-export async function appendSamplesToRaw(file: LatencyFile, samples: readonly LatencySample[]): Promise<void> {
+export async function appendSamplesToRaw(
+  file: LatencyFile,
+  samples: readonly LatencySample[],
+): Promise<void> {
   if (samples.length === 0) return;
   const header = await readRawHeader(file);
   if (header.kind === 'layout') {

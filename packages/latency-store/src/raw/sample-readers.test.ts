@@ -6,7 +6,12 @@ import { sha256Hex } from '@obs-automation/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LatencyFile, LatencyFileError } from '../latency-file.js';
 import type { LatencySample } from './latency-sample.js';
-import { type RejectedRow, readArchiveSamples, readLatencySamples, type SampleVisitor } from './sample-readers.js';
+import {
+  type RejectedRow,
+  readArchiveSamples,
+  readLatencySamples,
+  type SampleVisitor,
+} from './sample-readers.js';
 
 describe('sample readers', () => {
   let dir: string;
@@ -29,7 +34,13 @@ describe('sample readers', () => {
       onReject: (row) => rejected.push(row),
     };
     const summary = () => ({
-      samples: samples.map(([line, sample]) => [line, sample.source, sample.latencyMs, sample.failed, sample.detail]),
+      samples: samples.map(([line, sample]) => [
+        line,
+        sample.source,
+        sample.latencyMs,
+        sample.failed,
+        sample.detail,
+      ]),
       rejected: rejected.map((row) => [row.line, row.raw.toString()]),
     });
     return { visitor, summary };
@@ -46,7 +57,11 @@ describe('sample readers', () => {
   it('streams the samples of a raw file, with rejected rows and line numbers', async () => {
     await writeFile(file('raw.csv').path, csv);
     const { visitor, summary } = collector();
-    expect(await readLatencySamples(file('raw.csv'), visitor)).toEqual({ samples: 2, rejected: 1, format: 'samples' });
+    expect(await readLatencySamples(file('raw.csv'), visitor)).toEqual({
+      samples: 2,
+      rejected: 1,
+      format: 'samples',
+    });
     expect(summary()).toEqual(expected);
     expect(await readLatencySamples(file('missing.csv'), visitor)).toBeNull();
   });
@@ -72,13 +87,19 @@ describe('sample readers', () => {
 
   it.each([
     ['a missing archive', null, 'listed in the manifest but missing'],
-    ['an altered archive', gzipSync(`${csv}2026-07-06T00:02:00Z,c,1,,success,\n`), 'differs from the manifest'],
+    [
+      'an altered archive',
+      gzipSync(`${csv}2026-07-06T00:02:00Z,c,1,,success,\n`),
+      'differs from the manifest',
+    ],
     ['a file that is not gzip', Buffer.from(csv), 'cannot read'],
   ])('refuses %s, naming it', async (_name, content, problem) => {
     if (content) await writeFile(file('archive.csv.gz').path, content);
-    const error = await readArchiveSamples(file('archive.csv.gz'), sha256Hex(gzipSync(csv)), collector().visitor).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await readArchiveSamples(
+      file('archive.csv.gz'),
+      sha256Hex(gzipSync(csv)),
+      collector().visitor,
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LatencyFileError);
     expect((error as LatencyFileError).code).toBe('invalid_input');
     expect((error as LatencyFileError).message).toContain('ops/archive.csv.gz');

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { sha256Hex } from '@obs-automation/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LatencyFile, LatencyFileError } from '../latency-file.js';
-import { formatRollup, type RollupRow, readRollupFile, scanRollupFile, type StoredRollupRow } from './rollup-file.js';
+import {
+  formatRollup,
+  type RollupRow,
+  readRollupFile,
+  type StoredRollupRow,
+  scanRollupFile,
+} from './rollup-file.js';
 
 const HOUR = 3_600_000;
 const HEADER =
@@ -41,10 +47,15 @@ describe('rollup file', () => {
     const rows = [row(0, 100), row(1, 6000)];
     const text = formatRollup(rows);
     expect(text.split('\n')[0]).toBe(HEADER);
-    expect(text.split('\n')[2]).toBe('1970-01-01T01:00:00Z,1970-01-01T02:00:00Z,4,1,0.25,1.5,6000,6000,6000,true,1');
+    expect(text.split('\n')[2]).toBe(
+      '1970-01-01T01:00:00Z,1970-01-01T02:00:00Z,4,1,0.25,1.5,6000,6000,6000,true,1',
+    );
     await writeFile(file.path, text);
     const seen: StoredRollupRow[] = [];
-    expect(await scanRollupFile(file, (stored) => seen.push(stored))).toEqual({ rows: 2, sha256: sha256Hex(text) });
+    expect(await scanRollupFile(file, (stored) => seen.push(stored))).toEqual({
+      rows: 2,
+      sha256: sha256Hex(text),
+    });
     expect(seen).toEqual(rows);
   });
 
@@ -53,7 +64,7 @@ describe('rollup file', () => {
     expect(await readRollupFile(file)).toEqual([]);
   });
 
-  it("loads a rollup without breach columns, a BOM, CRLF and zone-less or offset timestamps", async () => {
+  it('loads a rollup without breach columns, a BOM, CRLF and zone-less or offset timestamps', async () => {
     await writeFile(
       file.path,
       '\uFEFFhour_utc,window_end_utc,count,failure_count,failure_rate,p50_ms,p95_ms,p99_ms,max_ms\r\n2024-01-01T00:00:00,2024-01-01T02:00:00+01:00,10,1,0.1,120,180,220,300\r\n',
@@ -84,11 +95,23 @@ describe('rollup file', () => {
     ['p95_ms', good.replace(',1,2,3,', ',1,,3,'), 'p95_ms is empty'],
     ['max_ms', good.replace(',3,4,', ',3,-4,'), 'max_ms "-4" is not a number ≥ 0'],
     ['failure_rate', good.replace(',0.25,', ',8.3,'), 'failure_rate "8.3" is not a number between 0 and 1'],
-    ['hour_utc', good.replace('2024-01-01T00:00:00Z', '2024-01-01 10h'), 'hour_utc "2024-01-01 10h" is not an ISO-8601 timestamp'],
-    ['window_end_utc', good.replace('2024-01-01T01:00:00Z', '2023-12-31T23:00:00Z'), 'window_end_utc is not after hour_utc'],
+    [
+      'hour_utc',
+      good.replace('2024-01-01T00:00:00Z', '2024-01-01 10h'),
+      'hour_utc "2024-01-01 10h" is not an ISO-8601 timestamp',
+    ],
+    [
+      'window_end_utc',
+      good.replace('2024-01-01T01:00:00Z', '2023-12-31T23:00:00Z'),
+      'window_end_utc is not after hour_utc',
+    ],
     ['breach_flag', good.replace(',false,', ',maybe,'), 'breach_flag "maybe" is not true or false'],
     ['breach_streak', good.replace(/,0$/, ',-1'), 'breach_streak "-1" is not a whole number ≥ 0'],
-    [undefined, '2024-01-01T00:00:00Z,2024-01-01T01:00:00Z,3', 'expected 11 columns as in the header, found 3'],
+    [
+      undefined,
+      '2024-01-01T00:00:00Z,2024-01-01T01:00:00Z,3',
+      'expected 11 columns as in the header, found 3',
+    ],
   ])('names the file, line and column %s of a bad row', async (column, bad, problem) => {
     await writeFile(file.path, `${HEADER}\n${good}\n${bad}\n`);
     const error = await readRollupFile(file).catch((caught: unknown) => caught);

@@ -63,7 +63,8 @@ class RowReader {
   timestamp(column: Column): number {
     const index = this.positions[column];
     const value = this.row.timestampMs(index);
-    if (Number.isNaN(value)) throw this.fail(column, `${column} ${this.row.quoted(index)} is not an ISO-8601 timestamp`);
+    if (Number.isNaN(value))
+      throw this.fail(column, `${column} ${this.row.quoted(index)} is not an ISO-8601 timestamp`);
     return value;
   }
 
@@ -72,8 +73,17 @@ class RowReader {
     const index = this.positions[column];
     if (this.row.isBlank(index)) throw this.fail(column, `${column} is empty`);
     const value = this.row.decimal(index);
-    const expected = rule.integer ? 'a whole number ≥ 0' : rule.atMost === undefined ? 'a number ≥ 0' : `a number between 0 and ${rule.atMost}`;
-    if (Number.isNaN(value) || value < 0 || (rule.integer && !Number.isInteger(value)) || value > (rule.atMost ?? Number.POSITIVE_INFINITY)) {
+    const expected = rule.integer
+      ? 'a whole number ≥ 0'
+      : rule.atMost === undefined
+        ? 'a number ≥ 0'
+        : `a number between 0 and ${rule.atMost}`;
+    if (
+      Number.isNaN(value) ||
+      value < 0 ||
+      (rule.integer && !Number.isInteger(value)) ||
+      value > (rule.atMost ?? Number.POSITIVE_INFINITY)
+    ) {
       throw this.fail(column, `${column} ${this.row.quoted(index)} is not ${expected}`);
     }
     return value;
@@ -115,7 +125,9 @@ function storedRow(reader: RowReader): StoredRollupRow {
 
 function positionsOf(file: LatencyFile, header: CsvRow): { positions: Positions; width: number } {
   if (header.problem) throw new LatencyFileError({ file: file.label, line: 1 }, `header: ${header.problem}`);
-  const names = Array.from({ length: header.fieldCount }, (_, index) => header.text(index).trim().toLowerCase());
+  const names = Array.from({ length: header.fieldCount }, (_, index) =>
+    header.text(index).trim().toLowerCase(),
+  );
   const missing = REQUIRED_COLUMNS.filter((name) => !names.includes(name));
   if (missing.length > 0) {
     throw new LatencyFileError({ file: file.label, line: 1 }, `rollup header lacks ${missing.join(', ')}`);
@@ -152,7 +164,10 @@ export async function scanRollupFile(
     const reader = new RowReader(file, row, columns.positions);
     if (row.problem) throw reader.fail(undefined, row.problem);
     if (row.fieldCount !== columns.width) {
-      throw reader.fail(undefined, `expected ${columns.width} columns as in the header, found ${row.fieldCount}`);
+      throw reader.fail(
+        undefined,
+        `expected ${columns.width} columns as in the header, found ${row.fieldCount}`,
+      );
     }
     rows += 1;
     onRow(storedRow(reader));
@@ -164,7 +179,8 @@ export async function scanRollupFile(
     if (error instanceof LatencyFileError) throw error;
     throw cannotRead(file, error);
   }
-  if (!columns) throw new LatencyFileError({ file: file.label, line: 1 }, 'empty file: expected the rollup header');
+  if (!columns)
+    throw new LatencyFileError({ file: file.label, line: 1 }, 'empty file: expected the rollup header');
   return { rows, sha256: hash.digest('hex') };
 }
 

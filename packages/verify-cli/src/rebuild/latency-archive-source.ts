@@ -1,26 +1,24 @@
-import { resolveAgainstRoot } from '@obs-automation/core';
-import { forEachJsonLine } from '../trace/json-files.js';
-import { DEFAULT_LATENCY_ARCHIVE_MANIFEST } from '../workspace-paths.js';
-import { timestampField } from './artefact-time.js';
+import { parseTimestamp, resolveAgainstRoot, WORKSPACE_LAYOUT } from '@obs-automation/core';
+import { readArchiveManifest } from '@obs-automation/latency-store';
 import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
 
 /** Each archive manifest line is written by a latency run that archived raw samples. */
 export async function jobsFromLatencyArchive(root: string, jobs: ReconstructedJobs): Promise<void> {
-  const manifest = DEFAULT_LATENCY_ARCHIVE_MANIFEST;
-  await forEachJsonLine(
-    resolveAgainstRoot(root, manifest),
-    ({ line, value }) => {
-      const jobId = typeof value.job_id === 'string' ? value.job_id : '';
-      const parsed = parseJobId(jobId);
-      if (!parsed) return jobs.reject(`${manifest}:${line}`, 'job_id is not a job id');
-      jobs.add({
-        jobId,
-        status: 'ok',
-        at: timestampField(value, ['rotated_at']) ?? parsed.startedAt,
-        artefacts: [...(typeof value.path === 'string' ? [value.path] : []), manifest],
-        sources: [manifest],
-      });
-    },
-    (line, reason) => jobs.reject(`${manifest}:${line}`, reason),
-  );
+  const manifest = WORKSPACE_LAYOUT.latencyArchiveManifest;
+  const read = await readArchiveManifest({ path: resolveAgainstRoot(root, manifest), label: manifest });
+  for (const issue of read.issues) jobs.reject(`${manifest}:${issue.line}`, issue.message);
+  for (const entry of read.entries) {
+    const parsed = parseJobId(entry.job_id);
+    if (!parsed) {
+      jobs.reject(`${manifest}:${entry.line}`, 'job_id is not a job id');
+      continue;
+    }
+    jobs.add({
+      jobId: entry.job_id,
+      status: 'ok',
+      at: parseTimestamp(entry.rotated_at) ?? parsed.startedAt,
+      artefacts: [entry.path, manifest],
+      sources: [manifest],
+    });
+  }
 }

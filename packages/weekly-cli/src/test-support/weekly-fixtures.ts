@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LATENCY_ROLLUP_COLUMNS } from '@obs-automation/core';
+import { LATENCY_ROLLUP_COLUMNS } from '@obs-automation/latency-store';
 
 /** Writers for the inputs of obs-weekly, shared by the unit and end-to-end tests. */
 
