@@ -5,11 +5,11 @@ import { readArchiveManifest } from '@obs-automation/latency-store';
 import { replaceRawFile } from '../raw/raw-replace.js';
 
 /**
- * Written after the archive is in place and before its manifest line is appended; removed once
- * the raw file is replaced. If a run dies in between, the next run reads it and either finishes
- * the rotation (the manifest lists the archive: the raw file must lose the archived rows) or
- * undoes it (the manifest does not: the archive is an orphan whose rows are still in the raw
- * file). Either way no row is lost and none is left in both places.
+ * Written before the archive is renamed into place; removed once the raw file is replaced. If a
+ * run dies in between, the next run reads it and either finishes the rotation (the manifest lists
+ * the archive: the raw file must lose the archived rows) or undoes it (the manifest does not: the
+ * archive, if it got written, is an orphan whose rows are still in the raw file). Either way no
+ * row is lost and none is left in both places.
  */
 export interface RotationJournal {
   job_id: string;

@@ -3,7 +3,8 @@ import { appendBytes } from './append-bytes.js';
 
 /**
  * Columns of the rejects file: the first three name the row (its line in `source_file`, why it
- * was rejected, its original bytes, unchanged); `rejected_at` tells runs apart.
+ * was rejected, its original bytes, unchanged — only the first kilobyte of a line longer than the
+ * tokenizer's record limit); `rejected_at` tells runs apart.
  */
 export const REJECTS_HEADER = 'line,reason,raw,source_file,rejected_at';
 
