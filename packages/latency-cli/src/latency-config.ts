@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envNameSchema } from './env-name.js';
+import { requireUniqueNames } from './unique-names.js';
 
 const statusClass = z.string().regex(/^[1-5]xx$/, 'must be a status code or a class like 2xx');
 const statusCode = z.number().int().min(100).max(599);
@@ -52,18 +53,6 @@ export const latencyConfigSchema = z
     rejects_file: path.optional(),
     lock_wait_seconds: z.number().min(0).optional(),
   })
-  .superRefine((config, context) => {
-    const seen = new Set<string>();
-    config.sources.forEach((source, index) => {
-      if (seen.has(source.name)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['sources', index, 'name'],
-          message: `duplicate source name "${source.name}"`,
-        });
-      }
-      seen.add(source.name);
-    });
-  });
+  .superRefine((config, context) => requireUniqueNames(config.sources, 'sources', 'source', context));
 
 export type LatencyConfig = z.output<typeof latencyConfigSchema>;

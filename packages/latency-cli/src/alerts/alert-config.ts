@@ -1,6 +1,7 @@
 import { loadYamlConfig } from '@obs-automation/core';
 import { z } from 'zod';
 import { envNameSchema } from '../env-name.js';
+import { requireUniqueNames } from '../unique-names.js';
 
 export const SEVERITIES = ['warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -46,17 +47,7 @@ export const alertConfigSchema = z
         message: `must be ≥ warning_threshold (${config.warning_threshold})`,
       });
     }
-    const seen = new Set<string>();
-    config.webhooks.forEach((webhook, index) => {
-      if (seen.has(webhook.name)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['webhooks', index, 'name'],
-          message: `duplicate webhook name "${webhook.name}"`,
-        });
-      }
-      seen.add(webhook.name);
-    });
+    requireUniqueNames(config.webhooks, 'webhooks', 'webhook', context);
   });
 
 export type AlertConfig = z.output<typeof alertConfigSchema>;

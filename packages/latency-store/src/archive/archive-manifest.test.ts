@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobError } from '@obs-automation/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '../test-support/temp-dir.js';
 import {
   type ArchiveManifestEntry,
   appendArchiveManifestEntry,
@@ -21,14 +21,10 @@ const entry: ArchiveManifestEntry = {
 };
 
 describe('archive manifest', () => {
-  let dir: string;
+  const dir = useTempDir('archive-manifest-');
   let manifest: { path: string; label: string };
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'archive-manifest-'));
-    manifest = { path: join(dir, 'manifest.jsonl'), label: 'ops/manifest.jsonl' };
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    manifest = { path: join(dir(), 'manifest.jsonl'), label: 'ops/manifest.jsonl' };
   });
 
   it('reads back what it appends', async () => {

@@ -1,10 +1,4 @@
-const SPACE = 0x20;
-const TAB = 0x09;
-const ZERO = 0x30;
-const NINE = 0x39;
-const DOT = 0x2e;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
+import { DOT, MINUS, NINE, PLUS, skipBlanks, trimBlanksEnd, ZERO } from './ascii-bytes.js';
 
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // Below 2^53 a digit string is an exact integer and 10^k (k ≤ 22) an exact power, so one
@@ -12,20 +6,14 @@ const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const MAX_EXACT_MANTISSA = 2 ** 53;
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-function isBlank(byte: number | undefined): boolean {
-  return byte === SPACE || byte === TAB;
-}
-
 /**
  * Parses a plain decimal number (optional sign, digits, optional fraction, optional exponent;
  * surrounding blanks allowed) from bytes. Returns NaN for anything else — empty text, `NaN`,
  * `Infinity`, hex, trailing garbage — and for values that overflow to infinity.
  */
 export function parseDecimal(bytes: Uint8Array, start: number, end: number): number {
-  let from = start;
-  let to = end;
-  while (from < to && isBlank(bytes[from])) from += 1;
-  while (to > from && isBlank(bytes[to - 1])) to -= 1;
+  const from = skipBlanks(bytes, start, end);
+  const to = trimBlanksEnd(bytes, from, end);
   if (from === to) return Number.NaN;
   let index = from;
   let negative = false;

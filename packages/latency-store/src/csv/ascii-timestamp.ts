@@ -1,10 +1,4 @@
-const ZERO = 0x30;
-const SPACE = 0x20;
-const TAB = 0x09;
-const DASH = 0x2d;
-const COLON = 0x3a;
-const DOT = 0x2e;
-const PLUS = 0x2b;
+import { COLON, DOT, MINUS, PLUS, SPACE, skipBlanks, trimBlanksEnd, ZERO } from './ascii-bytes.js';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
@@ -47,10 +41,6 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146097 + dayOfEra - 719468;
 }
 
-function isBlank(byte: number | undefined): boolean {
-  return byte === SPACE || byte === TAB;
-}
-
 /**
  * Parses an ISO-8601 timestamp from bytes into epoch milliseconds: `YYYY-MM-DD`, optionally
  * `THH:MM[:SS[.fraction]]` (`T`, `t` or a space), optionally `Z` or `±HH[:]MM`. A timestamp
@@ -59,14 +49,12 @@ function isBlank(byte: number | undefined): boolean {
  * timestamp.
  */
 export function parseTimestampMs(bytes: Uint8Array, start: number, end: number): number {
-  let index = start;
-  let to = end;
-  while (index < to && isBlank(bytes[index])) index += 1;
-  while (to > index && isBlank(bytes[to - 1])) to -= 1;
+  let index = skipBlanks(bytes, start, end);
+  const to = trimBlanksEnd(bytes, index, end);
   const year = digits(bytes, index, 4, to);
-  if (year < 0 || bytes[index + 4] !== DASH) return Number.NaN;
+  if (year < 0 || bytes[index + 4] !== MINUS) return Number.NaN;
   const month = digits(bytes, index + 5, 2, to);
-  if (month < 1 || month > 12 || bytes[index + 7] !== DASH) return Number.NaN;
+  if (month < 1 || month > 12 || bytes[index + 7] !== MINUS) return Number.NaN;
   const day = digits(bytes, index + 8, 2, to);
   if (day < 1 || day > daysInMonth(year, month)) return Number.NaN;
   index += 10;
@@ -104,7 +92,7 @@ export function parseTimestampMs(bytes: Uint8Array, start: number, end: number):
 
   const zone = bytes[index] as number;
   if ((zone === 0x5a || zone === 0x7a) && index + 1 === to) return ms;
-  if (zone !== PLUS && zone !== DASH) return Number.NaN;
+  if (zone !== PLUS && zone !== MINUS) return Number.NaN;
   const offsetHours = digits(bytes, index + 1, 2, to);
   const colon = bytes[index + 3] === COLON ? 1 : 0;
   const offsetMinutes = digits(bytes, index + 3 + colon, 2, to);

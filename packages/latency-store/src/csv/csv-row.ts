@@ -1,3 +1,4 @@
+import { skipBlanks, trimBlanksEnd } from './ascii-bytes.js';
 import { parseDecimal } from './ascii-decimal.js';
 import { parseTimestampMs } from './ascii-timestamp.js';
 
@@ -103,23 +104,15 @@ export class CsvRow {
 
   /** True when the field is empty or only blanks. */
   isBlank(index: number): boolean {
-    const bytes = this.fields;
     const end = this.ends[index] as number;
-    for (let position = this.starts[index] as number; position < end; position += 1) {
-      const byte = bytes[position];
-      if (byte !== 0x20 && byte !== 0x09) return false;
-    }
-    return true;
+    return skipBlanks(this.fields, this.starts[index] as number, end) === end;
   }
 
   /** True when the trimmed field equals one of `words` (given in lower case), ignoring ASCII case. */
   equalsAnyIgnoringCase(index: number, words: readonly string[]): boolean {
     const bytes = this.fields;
-    let start = this.starts[index] as number;
-    let end = this.ends[index] as number;
-    while (start < end && (bytes[start] === 0x20 || bytes[start] === 0x09)) start += 1;
-    while (end > start && (bytes[end - 1] === 0x20 || bytes[end - 1] === 0x09)) end -= 1;
-    const length = end - start;
+    const start = skipBlanks(bytes, this.starts[index] as number, this.ends[index] as number);
+    const length = trimBlanksEnd(bytes, start, this.ends[index] as number) - start;
     for (const word of words) {
       if (word.length !== length) continue;
       let same = true;

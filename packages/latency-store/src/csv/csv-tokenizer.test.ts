@@ -31,6 +31,18 @@ function tokenize(chunks: (string | Buffer)[], options: CsvTokenizerOptions = {}
   return seen;
 }
 
+/** The bytes cut into chunks at the given points (taken modulo the length). */
+function cutAt(bytes: Buffer, cuts: readonly number[]): Buffer[] {
+  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let previous = 0;
+  for (const point of [...points, bytes.length]) {
+    chunks.push(bytes.subarray(previous, point));
+    previous = point;
+  }
+  return chunks;
+}
+
 describe('CsvTokenizer', () => {
   it('splits plain records and numbers their lines', () => {
     expect(tokenize(['a,b,c\n1,2,3\n'])).toEqual([
@@ -115,14 +127,9 @@ describe('CsvTokenizer', () => {
         fc.integer({ min: 1, max: 24 }),
         (lines, cuts, maxRecordBytes) => {
           const bytes = Buffer.from(lines.join('\n'), 'utf8');
-          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
-          const chunks: Buffer[] = [];
-          let previous = 0;
-          for (const point of [...points, bytes.length]) {
-            chunks.push(bytes.subarray(previous, point));
-            previous = point;
-          }
-          expect(tokenize(chunks, { maxRecordBytes })).toEqual(tokenize([bytes], { maxRecordBytes }));
+          expect(tokenize(cutAt(bytes, cuts), { maxRecordBytes })).toEqual(
+            tokenize([bytes], { maxRecordBytes }),
+          );
         },
       ),
       { numRuns: 300 },
@@ -140,15 +147,8 @@ describe('CsvTokenizer', () => {
           const text =
             records.map((record) => csvLine(record)).join(crlf ? '\r\n' : '\n') + (crlf ? '\r\n' : '\n');
           const bytes = Buffer.from(text, 'utf8');
-          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
-          const chunks: Buffer[] = [];
-          let previous = 0;
-          for (const point of [...points, bytes.length]) {
-            chunks.push(bytes.subarray(previous, point));
-            previous = point;
-          }
           const whole = tokenize([bytes]);
-          expect(tokenize(chunks)).toEqual(whole);
+          expect(tokenize(cutAt(bytes, cuts))).toEqual(whole);
           expect(whole.map((row) => row.fields)).toEqual(records);
         },
       ),

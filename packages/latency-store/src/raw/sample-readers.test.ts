@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sha256Hex } from '@obs-automation/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type LatencyFile, LatencyFileError } from '../latency-file.js';
+import { useTempDir } from '../test-support/temp-dir.js';
 import type { LatencySample } from './latency-sample.js';
 import {
   type RejectedRow,
@@ -14,15 +14,9 @@ import {
 } from './sample-readers.js';
 
 describe('sample readers', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'latency-readers-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('latency-readers-');
 
-  const file = (name: string): LatencyFile => ({ path: join(dir, name), label: `ops/${name}` });
+  const file = (name: string): LatencyFile => ({ path: join(dir(), name), label: `ops/${name}` });
   const csv =
     'timestamp_utc,source,latency_ms,ingest_latency_ms,status,detail\n2026-07-06T00:00:00Z,a,10,,success,\nbad,a,1,,success,\n2026-07-06T00:01:00Z,b,20,,error,"x,y"\n';
 

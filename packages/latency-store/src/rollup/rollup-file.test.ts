@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '@obs-automation/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type LatencyFile, LatencyFileError } from '../latency-file.js';
+import { useTempDir } from '../test-support/temp-dir.js';
 import {
   formatRollup,
   type RollupRow,
@@ -33,14 +33,10 @@ function row(hour: number, p95: number): RollupRow {
 }
 
 describe('rollup file', () => {
-  let dir: string;
+  const dir = useTempDir('rollup-');
   let file: LatencyFile;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rollup-'));
-    file = { path: join(dir, 'rollup.csv'), label: 'ops/signal_latency_rollup.csv' };
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    file = { path: join(dir(), 'rollup.csv'), label: 'ops/signal_latency_rollup.csv' };
   });
 
   it('writes the exact header and reads its own output back, hashing the bytes', async () => {
