@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { isoSeconds } from '@obs-automation/core';
 import type { CsvRow } from '../csv/csv-row.js';
 import { CsvTokenizer } from '../csv/csv-tokenizer.js';
 import { cannotRead, openChunks } from '../file-chunks.js';
@@ -46,6 +45,22 @@ const REQUIRED_COLUMNS = LATENCY_ROLLUP_COLUMNS.slice(0, 9);
 type Column = (typeof LATENCY_ROLLUP_COLUMNS)[number];
 type Positions = Record<Column, number>;
 
+/** What a numeric column may hold. */
+interface NumberRule {
+  integer: boolean;
+  max: number;
+  expected: string;
+}
+
+const WHOLE: NumberRule = { integer: true, max: Number.POSITIVE_INFINITY, expected: 'a whole number ≥ 0' };
+const RATE: NumberRule = { integer: false, max: 1, expected: 'a number between 0 and 1' };
+const MILLISECONDS: NumberRule = {
+  integer: false,
+  max: Number.POSITIVE_INFINITY,
+  expected: 'a number ≥ 0',
+};
+
+/** Reads the values of the tokenizer's current row (the tokenizer reuses one row object for all). */
 class RowReader {
   constructor(
     private readonly file: LatencyFile,
@@ -68,25 +83,12 @@ class RowReader {
     return value;
   }
 
-  /** A non-negative number; with `integer`, a whole one; with `atMost`, no larger. */
-  number(column: Column, rule: { integer?: boolean; atMost?: number } = {}): number {
+  number(column: Column, rule: NumberRule): number {
     const index = this.positions[column];
-    if (this.row.isBlank(index)) throw this.fail(column, `${column} is empty`);
     const value = this.row.decimal(index);
-    const expected = rule.integer
-      ? 'a whole number ≥ 0'
-      : rule.atMost === undefined
-        ? 'a number ≥ 0'
-        : `a number between 0 and ${rule.atMost}`;
-    if (
-      Number.isNaN(value) ||
-      value < 0 ||
-      (rule.integer && !Number.isInteger(value)) ||
-      value > (rule.atMost ?? Number.POSITIVE_INFINITY)
-    ) {
-      throw this.fail(column, `${column} ${this.row.quoted(index)} is not ${expected}`);
-    }
-    return value;
+    if (value >= 0 && value <= rule.max && (!rule.integer || Number.isInteger(value))) return value;
+    if (this.row.isBlank(index)) throw this.fail(column, `${column} is empty`);
+    throw this.fail(column, `${column} ${this.row.quoted(index)} is not ${rule.expected}`);
   }
 
   breachFlag(): boolean | null {
@@ -100,27 +102,27 @@ class RowReader {
   breachStreak(): number | null {
     const index = this.positions.breach_streak;
     if (index < 0 || this.row.isBlank(index)) return null;
-    return this.number('breach_streak', { integer: true });
+    return this.number('breach_streak', WHOLE);
   }
-}
 
-function storedRow(reader: RowReader): StoredRollupRow {
-  const startMs = reader.timestamp('hour_utc');
-  const endMs = reader.timestamp('window_end_utc');
-  if (endMs <= startMs) throw reader.fail('window_end_utc', 'window_end_utc is not after hour_utc');
-  return {
-    startMs,
-    endMs,
-    count: reader.number('count', { integer: true }),
-    failureCount: reader.number('failure_count', { integer: true }),
-    failureRate: reader.number('failure_rate', { atMost: 1 }),
-    p50Ms: reader.number('p50_ms'),
-    p95Ms: reader.number('p95_ms'),
-    p99Ms: reader.number('p99_ms'),
-    maxMs: reader.number('max_ms'),
-    breachFlag: reader.breachFlag(),
-    breachStreak: reader.breachStreak(),
-  };
+  stored(): StoredRollupRow {
+    const startMs = this.timestamp('hour_utc');
+    const endMs = this.timestamp('window_end_utc');
+    if (endMs <= startMs) throw this.fail('window_end_utc', 'window_end_utc is not after hour_utc');
+    return {
+      startMs,
+      endMs,
+      count: this.number('count', WHOLE),
+      failureCount: this.number('failure_count', WHOLE),
+      failureRate: this.number('failure_rate', RATE),
+      p50Ms: this.number('p50_ms', MILLISECONDS),
+      p95Ms: this.number('p95_ms', MILLISECONDS),
+      p99Ms: this.number('p99_ms', MILLISECONDS),
+      maxMs: this.number('max_ms', MILLISECONDS),
+      breachFlag: this.breachFlag(),
+      breachStreak: this.breachStreak(),
+    };
+  }
 }
 
 function positionsOf(file: LatencyFile, header: CsvRow): { positions: Positions; width: number } {
@@ -153,24 +155,23 @@ export async function scanRollupFile(
   const hash = createHash('sha256');
   const chunks = await openChunks(file, { onStoredBytes: (chunk) => hash.update(chunk) });
   if (!chunks) return null;
-  let columns: { positions: Positions; width: number } | null = null;
+  let width = -1;
+  let reader: RowReader | null = null;
   let rows = 0;
   const tokenizer = new CsvTokenizer((row) => {
-    if (!columns) {
-      columns = positionsOf(file, row);
+    if (!reader) {
+      const header = positionsOf(file, row);
+      width = header.width;
+      reader = new RowReader(file, row, header.positions);
       return;
     }
     if (row.isBlankRecord()) return;
-    const reader = new RowReader(file, row, columns.positions);
     if (row.problem) throw reader.fail(undefined, row.problem);
-    if (row.fieldCount !== columns.width) {
-      throw reader.fail(
-        undefined,
-        `expected ${columns.width} columns as in the header, found ${row.fieldCount}`,
-      );
+    if (row.fieldCount !== width) {
+      throw reader.fail(undefined, `expected ${width} columns as in the header, found ${row.fieldCount}`);
     }
     rows += 1;
-    onRow(storedRow(reader));
+    onRow(reader.stored());
   });
   try {
     for await (const chunk of chunks) tokenizer.push(chunk);
@@ -179,7 +180,7 @@ export async function scanRollupFile(
     if (error instanceof LatencyFileError) throw error;
     throw cannotRead(file, error);
   }
-  if (!columns)
+  if (!reader)
     throw new LatencyFileError({ file: file.label, line: 1 }, 'empty file: expected the rollup header');
   return { rows, sha256: hash.digest('hex') };
 }
@@ -191,11 +192,14 @@ export async function readRollupFile(file: LatencyFile): Promise<StoredRollupRow
   return rows;
 }
 
+/** `YYYY-MM-DDThh:mm:ssZ`; windows start on whole minutes, so nothing is cut. */
+const isoSecondsOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
 /** The rollup CSV; every value is a number, a boolean or a timestamp, so none needs quoting. */
 export function formatRollup(rows: readonly RollupRow[]): string {
   let text = `${LATENCY_ROLLUP_COLUMNS.join(',')}\n`;
   for (const row of rows) {
-    text += `${isoSeconds(new Date(row.startMs))},${isoSeconds(new Date(row.endMs))},${row.count},${row.failureCount},${row.failureRate},${row.p50Ms},${row.p95Ms},${row.p99Ms},${row.maxMs},${row.breachFlag},${row.breachStreak}\n`;
+    text += `${isoSecondsOf(row.startMs)},${isoSecondsOf(row.endMs)},${row.count},${row.failureCount},${row.failureRate},${row.p50Ms},${row.p95Ms},${row.p99Ms},${row.maxMs},${row.breachFlag},${row.breachStreak}\n`;
   }
   return text;
 }
