@@ -25,7 +25,6 @@ export * from './job-invocation.js';
 export * from './job-registry.js';
 export * from './job-runner.js';
 export * from './job-summary.js';
-export * from './latency-rollup-columns.js';
 export * from './log-line-limit.js';
 export * from './log-tail.js';
 export * from './percentile.js';

@@ -1,8 +1,6 @@
 import { invalidInput } from './input-errors.js';
 
 const NULL_TOKENS = new Set(['', 'nan', 'none', 'null', 'na', 'n/a']);
-const TRUE_TOKENS = new Set(['true', '1', 'yes', 'y', 't']);
-const FALSE_TOKENS = new Set(['false', '0', 'no', 'n', 'f']);
 /** How much of a bad cell a message quotes: enough to find it, never a whole 10 MB line. */
 const QUOTED_CHARACTERS = 60;
 
@@ -23,10 +21,6 @@ export class CsvColumns {
       const key = name.trim();
       if (!this.positions.has(key)) this.positions.set(key, index);
     });
-  }
-
-  has(column: string): boolean {
-    return this.positions.has(column);
   }
 
   requireColumns(columns: readonly string[]): void {
@@ -85,15 +79,6 @@ export class CsvColumns {
     if (value !== null && (value < 0 || value > 1))
       throw this.invalidCell(column, line, this.cell(cells, column), 'between 0 and 1');
     return value;
-  }
-
-  boolean(cells: readonly string[], column: string, line: number): boolean | null {
-    const value = this.text(cells, column);
-    if (value === null) return null;
-    const lower = value.toLowerCase();
-    if (TRUE_TOKENS.has(lower)) return true;
-    if (FALSE_TOKENS.has(lower)) return false;
-    throw this.invalidCell(column, line, value, 'true or false');
   }
 
   private cell(cells: readonly string[], column: string): string {

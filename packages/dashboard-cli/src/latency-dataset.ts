@@ -1,55 +1,42 @@
-import { createHash } from 'node:crypto';
-import { LATENCY_ROLLUP_COLUMNS, parseTimestamp } from '@obs-automation/core';
-import { CsvColumns } from './csv-columns.js';
-import { type CsvRecord, streamCsvRecords } from './csv-source.js';
+import { type StoredRollupRow, scanRollupFile } from '@obs-automation/latency-store';
 import type { DatasetContent } from './dataset-content.js';
+import { missingInput } from './input-errors.js';
 import { displayPath } from './input-files.js';
 
 export interface LatencyRow {
   window_start: string;
   window_end: string;
-  count: number | null;
-  failure_count: number | null;
-  failure_rate: number | null;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-  max_ms: number | null;
+  count: number;
+  failure_count: number;
+  failure_rate: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  /** null for a rollup written before the breach columns existed */
   breach_flag: boolean | null;
   breach_streak: number | null;
 }
 
-interface Dated {
-  startMs: number;
-  record: CsvRecord;
-}
-
-function timestampCell(columns: CsvColumns, record: CsvRecord, column: string): Date {
-  const text = columns.text(record.cells, column);
-  const parsed = text === null ? null : parseTimestamp(text);
-  if (!parsed) throw columns.invalidCell(column, record.line, text ?? '', 'an ISO-8601 timestamp');
-  return parsed;
-}
-
-function toRow(columns: CsvColumns, { startMs, record }: Dated): LatencyRow {
-  const { cells, line } = record;
+function toRow(row: StoredRollupRow): LatencyRow {
   return {
-    window_start: new Date(startMs).toISOString(),
-    window_end: timestampCell(columns, record, 'window_end_utc').toISOString(),
-    count: columns.count(cells, 'count', line),
-    failure_count: columns.count(cells, 'failure_count', line),
-    failure_rate: columns.fraction(cells, 'failure_rate', line),
-    p50_ms: columns.nonNegative(cells, 'p50_ms', line),
-    p95_ms: columns.nonNegative(cells, 'p95_ms', line),
-    p99_ms: columns.nonNegative(cells, 'p99_ms', line),
-    max_ms: columns.nonNegative(cells, 'max_ms', line),
-    breach_flag: columns.boolean(cells, 'breach_flag', line),
-    breach_streak: columns.count(cells, 'breach_streak', line),
+    window_start: new Date(row.startMs).toISOString(),
+    window_end: new Date(row.endMs).toISOString(),
+    count: row.count,
+    failure_count: row.failureCount,
+    failure_rate: row.failureRate,
+    p50_ms: row.p50Ms,
+    p95_ms: row.p95Ms,
+    p99_ms: row.p99Ms,
+    max_ms: row.maxMs,
+    breach_flag: row.breachFlag,
+    breach_streak: row.breachStreak,
   };
 }
 
-const newestFirst = (left: Dated, right: Dated) =>
-  right.startMs - left.startMs || right.record.line - left.record.line;
+/** Newest window first; of two rows for one window, the later in the file. */
+const newestFirst = (left: [StoredRollupRow, number], right: [StoredRollupRow, number]) =>
+  right[0].startMs - left[0].startMs || right[1] - left[1];
 
 /**
  * latency: the newest `limit` rollup windows, newest first. The rollup is streamed (and hashed
@@ -58,26 +45,20 @@ const newestFirst = (left: Dated, right: Dated) =>
  */
 export async function buildLatency(rollupPath: string, root: string, limit: number): Promise<DatasetContent> {
   const shown = displayPath(root, rollupPath);
-  const hash = createHash('sha256');
-  let columns: CsvColumns | null = null;
-  let newest: Dated[] = [];
-  for await (const record of streamCsvRecords(rollupPath, shown, 'latency rollup', (chunk) =>
-    hash.update(chunk),
-  )) {
-    if (!columns) {
-      columns = new CsvColumns(record.cells, shown, 'latency rollup');
-      columns.requireColumns(LATENCY_ROLLUP_COLUMNS);
-      continue;
-    }
-    newest.push({ startMs: timestampCell(columns, record, 'hour_utc').getTime(), record });
+  let newest: [StoredRollupRow, number][] = [];
+  let order = 0;
+  const scan = await scanRollupFile({ path: rollupPath, label: shown }, (row) => {
+    newest.push([row, order++]);
     if (newest.length >= limit * 2) newest = newest.sort(newestFirst).slice(0, limit);
-  }
-  const kept = newest.sort(newestFirst).slice(0, limit);
+  });
+  if (!scan) throw missingInput(`latency rollup ${shown} does not exist`, shown);
   return {
     dataset: 'latency',
-    // streamCsvRecords has yielded the header line, or thrown for an empty file
-    rows: kept.map((item) => toRow(columns as CsvColumns, item)),
-    inputs: [{ path: shown, sha256: hash.digest('hex') }],
+    rows: newest
+      .sort(newestFirst)
+      .slice(0, limit)
+      .map(([row]) => toRow(row)),
+    inputs: [{ path: shown, sha256: scan.sha256 }],
     sources: [shown],
   };
 }

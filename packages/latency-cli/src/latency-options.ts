@@ -12,9 +12,9 @@ import {
   usageError,
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
-import { loadAlertConfig } from './alert-config.js';
+import { loadAlertConfig } from './alerts/alert-config.js';
 import type { LatencyConfig } from './latency-config.js';
-import { windowProblem } from './window-spec.js';
+import { windowProblem } from './rollup/window-spec.js';
 
 const LATENCY = registeredJob('latency');
 

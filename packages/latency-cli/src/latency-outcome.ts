@@ -1,7 +1,7 @@
 import { isoSeconds, type JobContext, type JobOutcome, MS_PER_MINUTE } from '@obs-automation/core';
-import type { AlertStepResult } from './latency-alerts.js';
+import type { AlertStepResult } from './alerts/latency-alerts.js';
 import type { LatencyOptions } from './latency-options.js';
-import type { RawAnalysis } from './raw-analysis.js';
+import type { RawAnalysis } from './raw/raw-analysis.js';
 import type { RunNotes } from './run-notes.js';
 
 export interface RunResults {

@@ -1,27 +1,32 @@
 import { join } from 'node:path';
 import type { JobContext } from '@obs-automation/core';
+import type { LatencyFile } from '@obs-automation/latency-store';
 import type { LatencyOptions } from './latency-options.js';
 
-/** Absolute paths of every file one run reads or writes. */
+/** Every file one run reads or writes: absolute paths, and root-relative labels for messages. */
 export interface LatencyPaths {
-  input: string;
-  rollup: string;
+  input: LatencyFile;
+  rollup: LatencyFile;
   archiveDir: string;
-  manifest: string;
-  rejects: string;
+  manifest: LatencyFile;
+  rejects: LatencyFile;
   heartbeat: string;
   /** archives are written beside this placeholder, then renamed into YYYY/MM/ */
   archiveTempTarget: string;
 }
 
 export function resolveLatencyPaths(options: LatencyOptions, context: JobContext): LatencyPaths {
+  const file = (path: string): LatencyFile => ({
+    path: context.resolvePath(path),
+    label: context.relativePath(path),
+  });
   const archiveDir = context.resolvePath(options.archiveDir);
   return {
-    input: context.resolvePath(options.input),
-    rollup: context.resolvePath(options.rollupOutput),
+    input: file(options.input),
+    rollup: file(options.rollupOutput),
     archiveDir,
-    manifest: context.resolvePath(options.archiveManifest),
-    rejects: context.resolvePath(options.rejectsFile),
+    manifest: file(options.archiveManifest),
+    rejects: file(options.rejectsFile),
     heartbeat: context.resolvePath(options.heartbeatFile),
     archiveTempTarget: join(archiveDir, 'archive.csv.gz'),
   };

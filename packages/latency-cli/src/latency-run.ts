@@ -1,13 +1,14 @@
 import type { JobContext, JobOutcome } from '@obs-automation/core';
-import { MAX_PENDING_PER_WEBHOOK, type PendingDelivery } from './alert-state.js';
-import { probeSources } from './http-probe.js';
-import { runAlertStep } from './latency-alerts.js';
+import { appendSamplesToRaw } from '@obs-automation/latency-store';
+import { MAX_PENDING_PER_WEBHOOK, type PendingDelivery } from './alerts/alert-state.js';
+import { runAlertStep } from './alerts/latency-alerts.js';
+import { journalPathFor, recoverRotation, removeStaleTemps } from './archive/rotation-journal.js';
+import { readingOwnFile } from './input-unreadable.js';
 import type { LatencyOptions } from './latency-options.js';
 import { latencyOutcome } from './latency-outcome.js';
 import { resolveLatencyPaths } from './latency-paths.js';
-import { analyseRawSamples, fileSize } from './raw-analysis.js';
-import { appendSamplesToRaw } from './raw-append.js';
-import { journalPathFor, recoverRotation, removeStaleTemps } from './rotation-journal.js';
+import { probeSources } from './probes/http-probe.js';
+import { analyseRawSamples, fileSize } from './raw/raw-analysis.js';
 import { RunNotes } from './run-notes.js';
 
 /**
@@ -19,7 +20,7 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
   const paths = resolveLatencyPaths(options, context);
   const notes = new RunNotes();
 
-  const recovery = await recoverRotation(paths.input);
+  const recovery = await recoverRotation(paths.input.path);
   if (recovery) {
     notes.diagnostics.rotation_recovery = recovery;
     if (recovery.action === 'raw_temp_missing' || recovery.action === 'raw_changed') {
@@ -29,7 +30,9 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
     }
   }
   await Promise.all(
-    [paths.input, journalPathFor(paths.input), paths.rollup, paths.archiveTempTarget].map(removeStaleTemps),
+    [paths.input.path, journalPathFor(paths.input.path), paths.rollup.path, paths.archiveTempTarget].map(
+      removeStaleTemps,
+    ),
   );
   context.checkpoint();
 
@@ -42,9 +45,9 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
       readSecret: (name) => context.readSecret(name),
       signal: context.signal,
     });
-    await appendSamplesToRaw(paths.input, samples);
+    await readingOwnFile(appendSamplesToRaw(paths.input, samples));
     samplesWritten = samples.length;
-    notes.artefacts.add(context.relativePath(paths.input));
+    notes.artefacts.add(paths.input.label);
   }
   context.checkpoint();
 

@@ -8,11 +8,12 @@ import {
   makeJobId,
   tryAcquireLock,
 } from '@obs-automation/core';
+import { appendSamplesToRaw } from '@obs-automation/latency-store';
+import { readingOwnFile } from './input-unreadable.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
-import { appendSamplesToRaw } from './raw-append.js';
-import { collectRecordInput, type RecordInput } from './record-input.js';
+import { RejectsWriter } from './raw/rejects-file.js';
+import { collectRecordInput, type RecordInput } from './record/record-input.js';
 import { RECORD_OPTIONS, type RecordOptions } from './record-options.js';
-import { RejectsWriter } from './rejects-file.js';
 
 const MAX_REJECTS_SHOWN = 20;
 
@@ -38,7 +39,9 @@ async function writeUnderLock(
     );
   }
   try {
-    await appendSamplesToRaw(rawPath, input.samples);
+    await readingOwnFile(
+      appendSamplesToRaw({ path: rawPath, label: context.relativePath(rawPath) }, input.samples),
+    );
     if (input.samples.length > 0) artefacts.push(context.relativePath(rawPath));
     const rejects = new RejectsWriter(rejectsPath, input.sourceLabel, context.common.now.toISOString());
     for (const rejected of input.rejected) rejects.add(rejected.line, rejected.reason, rejected.raw);

@@ -12,10 +12,6 @@ export class CsvRow {
     private readonly cells: readonly string[],
   ) {}
 
-  has(column: string): boolean {
-    return this.columns.has(column);
-  }
-
   text(column: string): string | null {
     const index = this.columns.get(column);
     if (index === undefined) return null;
@@ -54,23 +50,6 @@ export class CsvRow {
     return value;
   }
 
-  /** A rate between 0 and 1. */
-  fraction(column: string): number | null {
-    const value = this.number(column);
-    if (value !== null && (value < 0 || value > 1))
-      throw this.invalid(column, `${quoted(this.text(column) ?? '')} is not between 0 and 1`);
-    return value;
-  }
-
-  boolean(column: string): boolean | null {
-    const value = this.text(column);
-    if (value === null) return null;
-    const lowered = value.toLowerCase();
-    if (['true', '1', 'yes'].includes(lowered)) return true;
-    if (['false', '0', 'no'].includes(lowered)) return false;
-    throw this.invalid(column, `${quoted(value)} is not a boolean`);
-  }
-
   /** ISO-8601 (a timestamp without a zone is UTC). */
   timestamp(column: string): Date | null {
     const value = this.text(column);
@@ -90,13 +69,6 @@ export interface CsvReadOptions {
   file: string;
   /** columns that must be present in the header */
   required?: readonly string[];
-  /**
-   * Called for a row whose cell count differs from the header's, which is then skipped; without
-   * it such a row is invalid input.
-   */
-  onInconsistentRow?: (line: number) => void;
-  /** an empty file is a file without rows (its writer has not written the header yet), not invalid */
-  emptyHasNoRows?: boolean;
 }
 
 /**
@@ -120,10 +92,6 @@ export async function* readCsvRows(source: Readable, options: CsvReadOptions): A
         continue;
       }
       if (record.length !== width) {
-        if (options.onInconsistentRow) {
-          options.onInconsistentRow(info.lines);
-          continue;
-        }
         throw invalidInput(
           { file: options.file, line: info.lines },
           `expected ${width} columns as in the header, found ${record.length}`,
@@ -143,8 +111,7 @@ export async function* readCsvRows(source: Readable, options: CsvReadOptions): A
     source.unpipe(parser);
     source.destroy();
   }
-  if (!columns && !options.emptyHasNoRows)
-    throw invalidInput({ file: options.file, line: 1 }, 'empty file: expected a header line');
+  if (!columns) throw invalidInput({ file: options.file, line: 1 }, 'empty file: expected a header line');
 }
 
 function headerColumns(header: readonly string[], options: CsvReadOptions): Map<string, number> {

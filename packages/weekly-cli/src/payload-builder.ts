@@ -1,16 +1,14 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobContext } from '@obs-automation/core';
-import { DIAGNOSTIC_LINES_SHOWN, missingInput } from './input-errors.js';
-import { type InputFile, inputFile, openInputStream, type PathResolver } from './input-file.js';
-import { archivesOverlapping, readArchiveSamples, type UnusableArchive } from './latency-archives.js';
+import { missingInput } from './input-errors.js';
+import { type InputFile, inputFile, type PathResolver } from './input-file.js';
 import { readRollupWindowsInWeek } from './latency-rollup.js';
-import { type LatencySample, readWeekSamples, type SkippedRows } from './latency-samples.js';
 import { readPortfolioSection } from './portfolio-summary.js';
 import { NO_DAILY_ACTIVITY, readDailyActivity } from './run-daily.js';
 import { type IndexedRun, readRunsInWeek } from './runs-index.js';
-import { mergeSampleFiles } from './sample-merge.js';
 import { readOptionalSection, readPendingAlerts } from './side-inputs.js';
+import { readWeekSamples } from './week-samples.js';
 import type { WeekWindow } from './week-window.js';
 import { weeklyAlerts } from './weekly-alerts.js';
 import { longestBreachStreak, weeklyLatency } from './weekly-latency.js';
@@ -57,7 +55,7 @@ export async function buildWeeklyPayload(
   const portfolio = await readPortfolioSection(files.portfolio_summary);
   const windows = await readRollupWindowsInWeek(files.latency_rollup, week);
   context.checkpoint();
-  const samples = await readSamples(context, week, files, sources, diagnostics);
+  const samples = await readWeekSamples(context, week, files, sources, diagnostics);
   context.checkpoint();
   const pendingAlerts = await readPendingAlerts(files.latency_heartbeat);
   if (pendingAlerts !== null) sources.latency_heartbeat = files.latency_heartbeat.relative;
@@ -161,45 +159,4 @@ async function dailyActivityOf(run: IndexedRun, options: WeeklyOptions, paths: P
     if (activity) return activity;
   }
   return NO_DAILY_ACTIVITY;
-}
-
-async function readSamples(
-  paths: PathResolver,
-  week: WeekWindow,
-  files: { latency_raw: InputFile; archive_manifest: InputFile },
-  sources: Record<string, string>,
-  diagnostics: Record<string, unknown>,
-): Promise<LatencySample[]> {
-  const perFile: LatencySample[][] = [];
-  const skipped: SkippedRows[] = [];
-  const rawSource = await openInputStream(files.latency_raw);
-  if (rawSource) {
-    sources.latency_raw = files.latency_raw.relative;
-    const raw = await readWeekSamples(rawSource, files.latency_raw.relative, week);
-    perFile.push(raw.samples);
-    skipped.push(raw.skipped);
-  }
-  const { entries: archives, issues } = await archivesOverlapping(files.archive_manifest, week);
-  if (archives.length > 0) sources.archive_manifest = files.archive_manifest.relative;
-  if (issues.length > 0) {
-    diagnostics.archive_manifest_issues = {
-      file: files.archive_manifest.relative,
-      count: issues.length,
-      lines: issues.slice(0, DIAGNOSTIC_LINES_SHOWN),
-    };
-  }
-  const unusable: UnusableArchive[] = [];
-  for (const archive of archives) {
-    const read = await readArchiveSamples(inputFile(paths, archive.path), archive.sha256, week);
-    if ('reason' in read) {
-      unusable.push(read);
-      continue;
-    }
-    perFile.push(read.samples);
-    skipped.push(read.skipped);
-  }
-  const unusableRows = skipped.filter((entry) => entry.count > 0);
-  if (unusableRows.length > 0) diagnostics.latency_rows_skipped = unusableRows;
-  if (unusable.length > 0) diagnostics.latency_archives_unusable = unusable;
-  return mergeSampleFiles(perFile);
 }

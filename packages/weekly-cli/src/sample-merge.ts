@@ -1,14 +1,14 @@
-import type { LatencySample } from './latency-samples.js';
+import type { WeekSample } from './week-samples.js';
 
 /**
  * Merges the samples found in the raw file and the archives. A crash during rotation can leave
  * the same row in two files, so a row seen in several files counts as often as in the file that
  * holds it most often (identical rows within one file are distinct samples).
  */
-export function mergeSampleFiles(files: readonly (readonly LatencySample[])[]): LatencySample[] {
-  const merged = new Map<string, { sample: LatencySample; count: number }>();
+export function mergeSampleFiles(files: readonly (readonly WeekSample[])[]): WeekSample[] {
+  const merged = new Map<string, { sample: WeekSample; count: number }>();
   for (const samples of files) {
-    const inFile = new Map<string, { sample: LatencySample; count: number }>();
+    const inFile = new Map<string, { sample: WeekSample; count: number }>();
     for (const sample of samples) {
       const seen = inFile.get(sample.identity);
       if (seen) seen.count++;
@@ -19,7 +19,7 @@ export function mergeSampleFiles(files: readonly (readonly LatencySample[])[]): 
       if (!known || known.count < entry.count) merged.set(identity, entry);
     }
   }
-  const result: LatencySample[] = [];
+  const result: WeekSample[] = [];
   for (const { sample, count } of merged.values()) {
     for (let copy = 0; copy < count; copy++) result.push(sample);
   }

@@ -1,6 +1,6 @@
 import { percentile, roundMs } from '@obs-automation/core';
 import type { RollupWindow } from './latency-rollup.js';
-import type { LatencySample } from './latency-samples.js';
+import type { WeekSample } from './week-samples.js';
 
 export type LatencyMethod = 'exact' | 'rollup';
 
@@ -37,7 +37,7 @@ export const MAX_BREACHES_LISTED = 20;
  */
 export function weeklyLatency(
   windows: readonly RollupWindow[],
-  samples: readonly LatencySample[],
+  samples: readonly WeekSample[],
   pendingAlerts: number | null,
 ): LatencySection {
   const breached = windows.filter((window) => window.breach_flag);
@@ -52,7 +52,7 @@ export function weeklyLatency(
 
 type Figures = Pick<LatencySection, 'p50_ms' | 'p95_ms' | 'p99_ms' | 'max_ms' | 'samples' | 'method'>;
 
-function samplesCoverWindows(windows: readonly RollupWindow[], samples: readonly LatencySample[]): boolean {
+function samplesCoverWindows(windows: readonly RollupWindow[], samples: readonly WeekSample[]): boolean {
   const times = samples.map((sample) => sample.at).sort((a, b) => a - b);
   return windows.every(
     (window) =>
@@ -60,7 +60,7 @@ function samplesCoverWindows(windows: readonly RollupWindow[], samples: readonly
   );
 }
 
-function exactFigures(samples: readonly LatencySample[]): Figures {
+function exactFigures(samples: readonly WeekSample[]): Figures {
   const values = samples.map((sample) => sample.latencyMs).sort((a, b) => a - b);
   const at = (p: number) => (values.length === 0 ? null : roundMs(percentile(values, p)));
   return {
@@ -78,7 +78,6 @@ function rollupFigures(windows: readonly RollupWindow[]): Figures {
   let weighted = 0;
   let weight = 0;
   for (const window of counted) {
-    if (window.p50_ms === null) continue;
     weighted += window.p50_ms * window.count;
     weight += window.count;
   }
@@ -98,7 +97,7 @@ export function longestBreachStreak(windows: readonly RollupWindow[]): number {
 
 function worstBreaches(breached: readonly RollupWindow[]): LatencyBreach[] {
   return [...breached]
-    .sort((a, b) => (b.p95_ms ?? -1) - (a.p95_ms ?? -1) || a.start.getTime() - b.start.getTime())
+    .sort((a, b) => b.p95_ms - a.p95_ms || a.start.getTime() - b.start.getTime())
     .slice(0, MAX_BREACHES_LISTED)
     .map((window) => ({
       hour_utc: window.hour_utc,
@@ -109,12 +108,8 @@ function worstBreaches(breached: readonly RollupWindow[]): LatencyBreach[] {
     }));
 }
 
-function largest(values: readonly (number | null)[]): number | null {
-  let result: number | null = null;
-  for (const value of values) {
-    if (value !== null && (result === null || value > result)) result = value;
-  }
-  return result;
+function largest(values: readonly number[]): number | null {
+  return values.length === 0 ? null : Math.max(...values);
 }
 
 /** Index of the first element ≥ target in an ascending array. */

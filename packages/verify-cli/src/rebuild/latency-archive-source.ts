@@ -1,18 +1,27 @@
-import { timestampField } from './artefact-time.js';
-import { jobsFromJsonLines } from './json-lines-source.js';
-import type { ReconstructedJobs } from './reconstructed-job.js';
+import { parseTimestamp, resolveAgainstRoot } from '@obs-automation/core';
+import { readArchiveManifest } from '@obs-automation/latency-store';
+import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
 
 /** Each archive manifest line is written by a latency run that archived raw samples. */
-export function jobsFromLatencyArchive(
+export async function jobsFromLatencyArchive(
   root: string,
   manifest: string,
   jobs: ReconstructedJobs,
 ): Promise<void> {
-  return jobsFromJsonLines(root, manifest, jobs, {
-    run: (value, startedAt) => ({
+  const read = await readArchiveManifest({ path: resolveAgainstRoot(root, manifest), label: manifest });
+  for (const issue of read.issues) jobs.reject(`${manifest}:${issue.line}`, issue.message);
+  for (const entry of read.entries) {
+    const parsed = parseJobId(entry.job_id);
+    if (!parsed) {
+      jobs.reject(`${manifest}:${entry.line}`, 'job_id is not a job id');
+      continue;
+    }
+    jobs.add({
+      jobId: entry.job_id,
       status: 'ok',
-      at: timestampField(value, ['rotated_at']) ?? startedAt,
-      artefacts: [...(typeof value.path === 'string' ? [value.path] : []), manifest],
-    }),
-  });
+      at: parseTimestamp(entry.rotated_at) ?? parsed.startedAt,
+      artefacts: [entry.path, manifest],
+      sources: [manifest],
+    });
+  }
 }

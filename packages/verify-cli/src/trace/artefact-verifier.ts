@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { verifyChecksumManifest } from './checksum-manifest-artefact.js';
 import { datasetRecordsOf, verifyDatasetManifest } from './dataset-manifest-artefact.js';
 import { readJsonFile } from './json-files.js';
+import { verifyLatencyArchiveManifest } from './latency-archive-artefact.js';
 import type { TraceContext } from './trace-context.js';
 import { hasPayloadChecksum, verifyWeeklyPayload } from './weekly-payload-artefact.js';
 
@@ -32,8 +33,8 @@ async function verifyJsonArtefact(context: TraceContext, path: string, ownerJobI
 /**
  * Checks one artefact a log entry lists: it exists, and whatever checksum is on record for it is
  * re-hashed — datasets through their manifest (a history bundle folder through the manifest
- * inside), files recorded in a JSON-lines manifest for this job, a weekly payload through its own
- * checksum and signature.
+ * inside), archives through the latency archive manifest, files recorded in a JSON-lines manifest
+ * for this job, a weekly payload through its own checksum and signature.
  */
 export async function verifyArtefact(
   context: TraceContext,
@@ -52,6 +53,9 @@ export async function verifyArtefact(
     if ((await kindOf(manifest)) === 'file') await verifyJsonArtefact(context, manifest, ownerJobId);
     return;
   }
-  if (path.endsWith('.jsonl')) await verifyChecksumManifest(context, path, ownerJobId);
-  else if (path.endsWith('.json')) await verifyJsonArtefact(context, path, ownerJobId);
+  if (path.endsWith('.jsonl')) {
+    // A latency run's only JSON-lines artefact is its archive manifest, a format of its own.
+    if (ownerJobId.endsWith('latency')) await verifyLatencyArchiveManifest(context, path, ownerJobId);
+    else await verifyChecksumManifest(context, path, ownerJobId);
+  } else if (path.endsWith('.json')) await verifyJsonArtefact(context, path, ownerJobId);
 }

@@ -8,14 +8,14 @@ interface RecordedFile {
 }
 
 /**
- * A line of a JSON-lines manifest that records a file this job wrote with its checksum: the
- * latency archive manifest (`sha256`) and the weekly history manifest (`checksum_sha256`).
- * Deletion records are passed over: those files are gone on purpose.
+ * A line of a JSON-lines manifest that records a file this job wrote with its checksum
+ * (`checksum_sha256`, the weekly history manifest). Deletion records are passed over: those
+ * files are gone on purpose.
  */
 function recordedFileOf(value: Record<string, unknown>, ownerJobId: string): RecordedFile | null {
   if (value.job_id !== ownerJobId || typeof value.path !== 'string') return null;
   if (value.event === 'deleted' || typeof value.deleted_at === 'string') return null;
-  const checksum = typeof value.sha256 === 'string' ? value.sha256 : value.checksum_sha256;
+  const checksum = value.checksum_sha256;
   return typeof checksum === 'string' ? { path: value.path, checksum } : null;
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LATENCY_ROLLUP_COLUMNS } from '@obs-automation/core';
+import { type ArchiveManifestEntry, LATENCY_ROLLUP_COLUMNS } from '@obs-automation/latency-store';
 
 /** Writers for the inputs of obs-weekly, shared by the unit and end-to-end tests. */
 
@@ -97,17 +97,6 @@ export function rawCsv(samples: readonly SampleFixture[]): string {
 
 export function writeRawSamples(root: string, samples: readonly SampleFixture[]): Promise<string> {
   return writeText(root, 'ops/signal_latency.csv', rawCsv(samples));
-}
-
-export interface ArchiveManifestEntry {
-  job_id: string;
-  path: string;
-  sha256: string;
-  row_count: number;
-  first_ts: string;
-  last_ts: string;
-  reason: 'retention' | 'size';
-  rotated_at: string;
 }
 
 /** Writes a gzip archive of samples as the latency job does and returns its manifest entry. */

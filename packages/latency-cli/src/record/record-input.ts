@@ -1,0 +1,66 @@
+import { createReadStream } from 'node:fs';
+import {
+  type CommandContext,
+  configKeyOf,
+  errorMessageOf,
+  flagOf,
+  JobError,
+  usageError,
+} from '@obs-automation/core';
+import type { LatencySample } from '@obs-automation/latency-store';
+import { type RecordOptions, SAMPLE_DECLARATIONS } from '../record-options.js';
+import { sampleFromInput } from './sample-input.js';
+import { type RejectedLine, readSampleLines } from './sample-lines.js';
+
+export interface RecordInput {
+  samples: LatencySample[];
+  rejected: RejectedLine[];
+  /** where the samples came from, for the rejects file */
+  sourceLabel: string;
+}
+
+const SAMPLE_KEYS = Object.keys(SAMPLE_DECLARATIONS) as (keyof typeof SAMPLE_DECLARATIONS)[];
+
+/**
+ * The samples to record: from --from-jsonl (a file or `-` for stdin; bad lines are rejected with
+ * their numbers), or one from the sample flags (a bad value is a usage error naming the flag).
+ */
+export async function collectRecordInput(
+  options: RecordOptions,
+  context: CommandContext,
+): Promise<RecordInput> {
+  const given = SAMPLE_KEYS.filter((key) => options[key] !== undefined);
+  const now = context.common.now;
+  if (options.fromJsonl !== undefined) {
+    if (given.length > 0) {
+      throw usageError(`--from-jsonl cannot be combined with ${given.map(flagOf).join(', ')}`, {
+        flag: '--from-jsonl',
+      });
+    }
+    const path = options.fromJsonl === '-' ? null : context.resolvePath(options.fromJsonl);
+    try {
+      const lines = await readSampleLines(path === null ? process.stdin : createReadStream(path), now);
+      return { ...lines, sourceLabel: path === null ? 'stdin' : context.relativePath(path) };
+    } catch (error) {
+      throw new JobError(
+        'input_unreadable',
+        `--from-jsonl ${options.fromJsonl}: cannot read: ${errorMessageOf(error)}`,
+        { file: options.fromJsonl },
+      );
+    }
+  }
+  if (options.source === undefined || options.latencyMs === undefined) {
+    throw usageError('give --source and --latency-ms for one sample, or --from-jsonl <file|-> for many', {
+      flag: options.source === undefined ? '--source' : '--latency-ms',
+    });
+  }
+  const parsed = sampleFromInput(
+    Object.fromEntries(given.map((key) => [configKeyOf(key), options[key]])),
+    now,
+  );
+  if (!('sample' in parsed)) {
+    const flag = `--${parsed.field.replace(/_/g, '-')}`;
+    throw usageError(`${flag}: ${parsed.error}`, { flag });
+  }
+  return { samples: [parsed.sample], rejected: [], sourceLabel: 'command line' };
+}

@@ -1,0 +1,33 @@
+export {
+  type ArchiveManifest,
+  type ArchiveManifestEntry,
+  appendArchiveManifestEntry,
+  type ManifestRecord,
+  readArchiveManifest,
+} from './archive/archive-manifest.js';
+export { newArchivePath } from './archive/archive-path.js';
+export { parseDecimalText } from './csv/ascii-decimal.js';
+export { parseTimestampText } from './csv/ascii-timestamp.js';
+export { csvBytesField, csvField, csvLine } from './csv/csv-format.js';
+export { openChunks } from './file-chunks.js';
+export { type LatencyFile, LatencyFileError } from './latency-file.js';
+export { isFailureStatus, type LatencySample } from './raw/latency-sample.js';
+export { appendSamplesToRaw } from './raw/raw-append.js';
+export type { RawLayout } from './raw/raw-layout.js';
+export { scanRawCsv } from './raw/raw-scan.js';
+export {
+  type RejectedRow,
+  readArchiveSamples,
+  readLatencySamples,
+  type SampleVisitor,
+} from './raw/sample-readers.js';
+export { LATENCY_ROLLUP_COLUMNS } from './rollup/rollup-columns.js';
+export {
+  formatRollup,
+  type RollupFigures,
+  type RollupRow,
+  readRollupFile,
+  type StoredRollupRow,
+  scanRollupFile,
+} from './rollup/rollup-file.js';
+export { TempFileWriter } from './temp-file-writer.js';
