@@ -30,5 +30,6 @@ export * from './run-log-entry.js';
 export * from './schema-compiler.js';
 export * from './schema-validator.js';
 export * from './sequence-file.js';
+export * from './timestamp-format.js';
 export * from './webhook/index.js';
 export * from './workspace-layout.js';
