@@ -90,11 +90,17 @@ describe('roundTo', () => {
 
   it('is idempotent and moves a value by at most half a unit of the last place', () => {
     fc.assert(
-      fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.integer({ min: 0, max: 8 }), (value, decimals) => {
-        const rounded = roundTo(value, decimals);
-        expect(roundTo(rounded, decimals)).toBe(rounded);
-        expect(Math.abs(rounded - value)).toBeLessThanOrEqual(0.5 * 10 ** -decimals * (1 + 1e-9) + Math.abs(value) * 1e-15);
-      }),
+      fc.property(
+        fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+        fc.integer({ min: 0, max: 8 }),
+        (value, decimals) => {
+          const rounded = roundTo(value, decimals);
+          expect(roundTo(rounded, decimals)).toBe(rounded);
+          expect(Math.abs(rounded - value)).toBeLessThanOrEqual(
+            0.5 * 10 ** -decimals * (1 + 1e-9) + Math.abs(value) * 1e-15,
+          );
+        },
+      ),
       { numRuns: 3000 },
     );
   });
