@@ -2,9 +2,14 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { formatIssuePath, JobError, parseTimestamp } from '@obs-automation/core';
+import {
+  formatIssuePath,
+  type InputFile,
+  JobError,
+  openInputStream,
+  parseTimestamp,
+} from '@obs-automation/core';
 import { z } from 'zod';
-import { type InputFile, openInputStream } from './input-file.js';
 import { type LatencySample, readWeekSamples, type SkippedRows } from './latency-samples.js';
 import type { WeekWindow } from './week-window.js';
 

@@ -1,7 +1,12 @@
-import { isoSeconds, MS_PER_HOUR } from '@obs-automation/core';
-import { type CsvRow, readCsvRows } from './csv-records.js';
-import { missingInput } from './input-errors.js';
-import { type InputFile, openInputStream } from './input-file.js';
+import {
+  type CsvRow,
+  type InputFile,
+  isoSeconds,
+  MS_PER_HOUR,
+  missingInput,
+  openInputStream,
+  readCsvRows,
+} from '@obs-automation/core';
 import { contains, type WeekWindow } from './week-window.js';
 
 /** One row of `ops/signal_latency_rollup.csv`. */

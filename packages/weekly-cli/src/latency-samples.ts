@@ -1,7 +1,11 @@
 import type { Readable } from 'node:stream';
-import { JobError } from '@obs-automation/core';
-import { type CsvRow, readCsvRows } from './csv-records.js';
-import { DIAGNOSTIC_LINES_SHOWN, invalidInput } from './input-errors.js';
+import {
+  type CsvRow,
+  DIAGNOSTIC_LINES_SHOWN,
+  invalidInput,
+  JobError,
+  readCsvRows,
+} from '@obs-automation/core';
 import type { WeekWindow } from './week-window.js';
 
 /** One latency sample of the week, with the identity used to recognise the same row in two files. */

@@ -1,16 +1,22 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobContext } from '@obs-automation/core';
-import { DIAGNOSTIC_LINES_SHOWN, missingInput } from './input-errors.js';
-import { type InputFile, inputFile, openInputStream, type PathResolver } from './input-file.js';
+import {
+  DIAGNOSTIC_LINES_SHOWN,
+  type InputFile,
+  inputFile,
+  type JobContext,
+  missingInput,
+  openInputStream,
+  type PathResolver,
+  readRunDaily,
+} from '@obs-automation/core';
 import { archivesOverlapping, readArchiveSamples, type UnusableArchive } from './latency-archives.js';
 import { readRollupWindowsInWeek } from './latency-rollup.js';
 import { type LatencySample, readWeekSamples, type SkippedRows } from './latency-samples.js';
 import { readPortfolioSection } from './portfolio-summary.js';
-import { NO_DAILY_ACTIVITY, readDailyActivity } from './run-daily.js';
-import { type IndexedRun, readRunsInWeek } from './runs-index.js';
 import { mergeSampleFiles } from './sample-merge.js';
 import { readOptionalSection, readPendingAlerts } from './side-inputs.js';
+import { dailyActivity, readRunsInWeek } from './week-runs.js';
 import type { WeekWindow } from './week-window.js';
 import { weeklyAlerts } from './weekly-alerts.js';
 import { longestBreachStreak, weeklyLatency } from './weekly-latency.js';
@@ -142,25 +148,12 @@ async function readRuns(
   week: WeekWindow,
   index: InputFile,
 ): Promise<WeeklyRun[]> {
-  const indexed = await readRunsInWeek(index, week);
   const runs: WeeklyRun[] = [];
-  for (const run of indexed) {
-    runs.push(weeklyRun(run, await dailyActivityOf(run, options, paths)));
+  for (const run of await readRunsInWeek(index, week)) {
+    const daily = await readRunDaily(run, options.runsRoot, paths);
+    runs.push(weeklyRun(run, dailyActivity(daily?.days ?? null)));
   }
   return runs;
-}
-
-/** `run_dir/daily.csv` when the index names a folder that has one, else `<runs-root>/<run_id>/daily.csv`. */
-async function dailyActivityOf(run: IndexedRun, options: WeeklyOptions, paths: PathResolver) {
-  const candidates = [
-    ...(run.run_dir === null ? [] : [join(run.run_dir, 'daily.csv')]),
-    join(options.runsRoot, run.run_id, 'daily.csv'),
-  ];
-  for (const candidate of candidates) {
-    const activity = await readDailyActivity(inputFile(paths, candidate));
-    if (activity) return activity;
-  }
-  return NO_DAILY_ACTIVITY;
 }
 
 async function readSamples(

@@ -1,7 +1,7 @@
+import { type IndexedRun, isoSeconds } from '@obs-automation/core';
 import { CHECKSUM_FIELD, payloadChecksum } from './payload-checksum.js';
 import type { PortfolioSection } from './portfolio-summary.js';
-import type { DailyActivity } from './run-daily.js';
-import type { IndexedRun } from './runs-index.js';
+import type { DailyActivity } from './week-runs.js';
 import type { PayloadAlert } from './weekly-alerts.js';
 import type { LatencySection } from './weekly-latency.js';
 
@@ -46,7 +46,7 @@ export function weeklyRun(run: IndexedRun, daily: DailyActivity): WeeklyRun {
     run_id: run.run_id,
     symbol: run.symbol,
     mode: run.mode,
-    timestamp: run.timestamp,
+    timestamp: isoSeconds(run.at),
     start_ts: daily.start_ts,
     end_ts: daily.end_ts,
     trades: run.trades,
