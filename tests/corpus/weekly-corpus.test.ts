@@ -83,10 +83,13 @@ const runsIndexCases: CorpusCase[] = [
     { [INDEX]: appendedRows('r4,,20251009_101500,USDJPY') },
     namesFileAndLine(INDEX, 5),
   ),
-  invalidInput(
-    'runs index: NaN trades',
+  accepted(
+    'runs index: NaN trades is an unknown value',
     { [INDEX]: replaced(',12,7,', ',NaN,7,') },
-    namesFileAndLine(INDEX, 2),
+    { runs_included: 2 },
+    async (finished) => {
+      finished.expect((await payloadOf(finished)).runs[1]).toMatchObject({ trades: null, wins: 7 });
+    },
   ),
   invalidInput(
     'runs index: negative trades',
@@ -228,11 +231,7 @@ const rollupCases: CorpusCase[] = [
     { [ROLLUP]: appendedRows('2025-10-09T10:00:00Z,2025-10-09T11:00:00Z,3') },
     namesFileAndLine(ROLLUP, 4),
   ),
-  invalidInput(
-    'latency rollup: NaN p95',
-    { [ROLLUP]: replaced(',150,195,', ',150,NaN,') },
-    namesFileAndLine(ROLLUP, 2),
-  ),
+  accepted('latency rollup: NaN p95 is an unknown value', { [ROLLUP]: replaced(',150,195,', ',150,NaN,') }),
   invalidInput(
     'latency rollup: negative count',
     { [ROLLUP]: replaced('2025-10-07T11:00:00Z,2,', '2025-10-07T11:00:00Z,-2,') },

@@ -104,6 +104,8 @@ describe('parseCompactStamp', () => {
     expect(parseCompactStamp(name, { inFileName: true })?.toISOString()).toBe('2025-09-23T12:57:17.000Z');
     expect(parseCompactStamp('20250924_121343.json', { inFileName: true })).not.toBeNull();
     expect(parseCompactStamp('20250924_121343x.json', { inFileName: true })).toBeNull();
+    expect(parseCompactStamp('20250924_1213439.json', { inFileName: true })).toBeNull();
+    expect(parseCompactStamp('x20250924_121343.json', { inFileName: true })).toBeNull();
   });
 });
 

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
-import { LATENCY_ROLLUP_COLUMNS, parseTimestamp } from '@obs-automation/core';
-import { CsvColumns } from './csv-columns.js';
-import { type CsvRecord, streamCsvRecords } from './csv-source.js';
+import {
+  type CsvRow,
+  LATENCY_ROLLUP_COLUMNS,
+  missingInput,
+  openInputStream,
+  readCsvRows,
+} from '@obs-automation/core';
 import type { DatasetContent } from './dataset-content.js';
 import { displayPath } from './input-files.js';
 
@@ -21,35 +25,31 @@ export interface LatencyRow {
 
 interface Dated {
   startMs: number;
-  record: CsvRecord;
+  row: CsvRow;
 }
 
-function timestampCell(columns: CsvColumns, record: CsvRecord, column: string): Date {
-  const text = columns.text(record.cells, column);
-  const parsed = text === null ? null : parseTimestamp(text);
-  if (!parsed) throw columns.invalidCell(column, record.line, text ?? '', 'an ISO-8601 timestamp');
-  return parsed;
+function timestampCell(row: CsvRow, column: string): Date {
+  return row.required(column, row.timestamp(column));
 }
 
-function toRow(columns: CsvColumns, { startMs, record }: Dated): LatencyRow {
-  const { cells, line } = record;
+function toRow({ startMs, row }: Dated): LatencyRow {
   return {
     window_start: new Date(startMs).toISOString(),
-    window_end: timestampCell(columns, record, 'window_end_utc').toISOString(),
-    count: columns.count(cells, 'count', line),
-    failure_count: columns.count(cells, 'failure_count', line),
-    failure_rate: columns.fraction(cells, 'failure_rate', line),
-    p50_ms: columns.nonNegative(cells, 'p50_ms', line),
-    p95_ms: columns.nonNegative(cells, 'p95_ms', line),
-    p99_ms: columns.nonNegative(cells, 'p99_ms', line),
-    max_ms: columns.nonNegative(cells, 'max_ms', line),
-    breach_flag: columns.boolean(cells, 'breach_flag', line),
-    breach_streak: columns.count(cells, 'breach_streak', line),
+    window_end: timestampCell(row, 'window_end_utc').toISOString(),
+    count: row.count('count'),
+    failure_count: row.count('failure_count'),
+    failure_rate: row.fraction('failure_rate'),
+    p50_ms: row.nonNegative('p50_ms'),
+    p95_ms: row.nonNegative('p95_ms'),
+    p99_ms: row.nonNegative('p99_ms'),
+    max_ms: row.nonNegative('max_ms'),
+    breach_flag: row.boolean('breach_flag'),
+    breach_streak: row.count('breach_streak'),
   };
 }
 
 const newestFirst = (left: Dated, right: Dated) =>
-  right.startMs - left.startMs || right.record.line - left.record.line;
+  right.startMs - left.startMs || right.row.line - left.row.line;
 
 /**
  * latency: the newest `limit` rollup windows, newest first. The rollup is streamed (and hashed
@@ -59,24 +59,22 @@ const newestFirst = (left: Dated, right: Dated) =>
 export async function buildLatency(rollupPath: string, root: string, limit: number): Promise<DatasetContent> {
   const shown = displayPath(root, rollupPath);
   const hash = createHash('sha256');
-  let columns: CsvColumns | null = null;
+  const source = await openInputStream({ path: rollupPath, relative: shown });
+  if (!source) throw missingInput([shown]);
   let newest: Dated[] = [];
-  for await (const record of streamCsvRecords(rollupPath, shown, 'latency rollup', (chunk) =>
-    hash.update(chunk),
-  )) {
-    if (!columns) {
-      columns = new CsvColumns(record.cells, shown, 'latency rollup');
-      columns.requireColumns(LATENCY_ROLLUP_COLUMNS);
-      continue;
-    }
-    newest.push({ startMs: timestampCell(columns, record, 'hour_utc').getTime(), record });
+  const rows = readCsvRows(source, {
+    file: shown,
+    required: LATENCY_ROLLUP_COLUMNS,
+    onBytes: (chunk) => hash.update(chunk),
+  });
+  for await (const row of rows) {
+    newest.push({ startMs: timestampCell(row, 'hour_utc').getTime(), row });
     if (newest.length >= limit * 2) newest = newest.sort(newestFirst).slice(0, limit);
   }
   const kept = newest.sort(newestFirst).slice(0, limit);
   return {
     dataset: 'latency',
-    // streamCsvRecords has yielded the header line, or thrown for an empty file
-    rows: kept.map((item) => toRow(columns as CsvColumns, item)),
+    rows: kept.map(toRow),
     inputs: [{ path: shown, sha256: hash.digest('hex') }],
     sources: [shown],
   };
