@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { errorMessageOf, JobError, LATENCY_ROLLUP_COLUMNS } from '@obs-automation/core';
+import { errorMessageOf, isoSeconds, JobError, LATENCY_ROLLUP_COLUMNS } from '@obs-automation/core';
 import { parseDecimalText } from './ascii-decimal.js';
 import { parseTimestampText } from './ascii-timestamp.js';
 import { applyBreachStreaks, type BreachRule } from './breach.js';
@@ -149,13 +149,11 @@ function overlapsAny(row: RollupRow, sorted: readonly RollupRow[]): boolean {
   return candidate !== undefined && rowsOverlap(row, candidate);
 }
 
-const isoSecondsOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
-
 /** The rollup CSV; every value is a number, a boolean or a timestamp, so none needs quoting. */
 export function formatRollup(rows: readonly RollupRow[]): string {
   let text = `${LATENCY_ROLLUP_COLUMNS.join(',')}\n`;
   for (const row of rows) {
-    text += `${isoSecondsOf(row.startMs)},${isoSecondsOf(row.endMs)},${row.count},${row.failureCount},${row.failureRate},${row.p50Ms},${row.p95Ms},${row.p99Ms},${row.maxMs},${row.breachFlag},${row.breachStreak}\n`;
+    text += `${isoSeconds(row.startMs)},${isoSeconds(row.endMs)},${row.count},${row.failureCount},${row.failureRate},${row.p50Ms},${row.p95Ms},${row.p99Ms},${row.maxMs},${row.breachFlag},${row.breachStreak}\n`;
   }
   return text;
 }
