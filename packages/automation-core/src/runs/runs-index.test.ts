@@ -40,7 +40,7 @@ describe('readRunsIndex', () => {
   it('reads every run in file order, typed, with no-value cells as null', async () => {
     await writeIndex(
       'run_id,run_dir,timestamp,symbol,mode,equity,trades,wins,total_pips,sharpe,max_drawdown,win_rate,pnl_per_trade\n' +
-        'a,runs/a,20251008_101500,USDJPY,conservative,100000,12,7,33.5,1.4,-9.5,0.583333,2.791667\n' +
+        'a,runs/a,20251008_101500,EURUSD,bridge,250000,8,5,-4.25,0.7,-12,0.625,-0.53125\n' +
         'b,,2025-10-09T08:00:00,,,,NaN,,,None,,,\n',
     );
     const [a, b] = await runsOf();
@@ -48,16 +48,16 @@ describe('readRunsIndex', () => {
       run_id: 'a',
       run_dir: 'runs/a',
       at: new Date('2025-10-08T10:15:00Z'),
-      symbol: 'USDJPY',
-      mode: 'conservative',
-      equity: 100000,
-      trades: 12,
-      wins: 7,
-      total_pips: 33.5,
-      sharpe: 1.4,
-      max_drawdown: -9.5,
-      win_rate: 0.583333,
-      pnl_per_trade: 2.791667,
+      symbol: 'EURUSD',
+      mode: 'bridge',
+      equity: 250000,
+      trades: 8,
+      wins: 5,
+      total_pips: -4.25,
+      sharpe: 0.7,
+      max_drawdown: -12,
+      win_rate: 0.625,
+      pnl_per_trade: -0.53125,
     });
     expect(b).toMatchObject({
       run_id: 'b',
