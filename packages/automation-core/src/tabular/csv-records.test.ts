@@ -7,7 +7,7 @@ import { streamOf } from './csv-test-input.js';
 
 async function recordsOf(text: string | Buffer, chunkBytes?: number): Promise<CsvRecord[]> {
   const records: CsvRecord[] = [];
-  for await (const record of csvRecords(streamOf(text, chunkBytes), 'in.csv')) records.push(record);
+  for await (const batch of csvRecords(streamOf(text, chunkBytes), 'in.csv')) records.push(...batch);
   return records;
 }
 

@@ -28,20 +28,22 @@ export async function* readCsvRows(source: Readable, options: CsvReadOptions): A
   const { file } = options;
   let columns: Map<string, number> | undefined;
   let width = 0;
-  for await (const { line, cells } of csvRecords(source, file, options.onBytes)) {
-    if (!columns) {
-      columns = headerColumns(cells, options);
-      width = cells.length;
-      continue;
-    }
-    if (cells.length !== width) {
-      if (options.onInconsistentRow) {
-        options.onInconsistentRow(line);
+  for await (const batch of csvRecords(source, file, options.onBytes)) {
+    for (const { line, cells } of batch) {
+      if (!columns) {
+        columns = headerColumns(cells, options);
+        width = cells.length;
         continue;
       }
-      throw invalidInput({ file, line }, `expected ${width} columns as in the header, found ${cells.length}`);
+      if (cells.length !== width) {
+        if (options.onInconsistentRow) {
+          options.onInconsistentRow(line);
+          continue;
+        }
+        throw invalidInput({ file, line }, `expected ${width} columns as in the header, found ${cells.length}`);
+      }
+      yield new CsvRow(file, line, columns, cells);
     }
-    yield new CsvRow(file, line, columns, cells);
   }
   if (!columns && !options.emptyHasNoRows)
     throw invalidInput({ file, line: 1 }, 'empty file: expected a header line');
