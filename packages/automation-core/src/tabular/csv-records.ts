@@ -53,10 +53,7 @@ export async function* csvRecords(
       const special = complete.search(NEEDS_PARSER);
       const plainEnd = special === -1 ? complete.length : complete.lastIndexOf('\n', special) + 1;
       const batch: CsvRecord[] = [];
-      for (const record of splitPlainLines(complete, plainEnd, linesRead)) {
-        linesRead = record.line;
-        if (record.cells) batch.push(record as CsvRecord);
-      }
+      linesRead = splitPlainLines(complete, plainEnd, linesRead, batch);
       if (batch.length > 0) yield batch;
       if (special !== -1) {
         const rest = remainingText(complete.slice(plainEnd) + carried, next.done, chunks, decoder, onBytes);
@@ -72,23 +69,22 @@ export async function* csvRecords(
   }
 }
 
-/** The lines of `text` up to `end`, split on commas; a blank line has no cells but is counted. */
-function* splitPlainLines(
-  text: string,
-  end: number,
-  linesBefore: number,
-): Generator<{ line: number; cells?: string[] }> {
+/**
+ * Splits the lines of `text` up to `end` on commas into `records`, skipping blank lines;
+ * returns the number of the last line read.
+ */
+function splitPlainLines(text: string, end: number, linesBefore: number, records: CsvRecord[]): number {
   let line = linesBefore;
   let start = 0;
   while (start < end) {
     const newline = text.indexOf('\n', start);
     const stop = newline === -1 || newline >= end ? end : newline;
-    const content =
-      text.charCodeAt(stop - 1) === 0x0d ? text.slice(start, stop - 1) : text.slice(start, stop);
+    const contentEnd = text.charCodeAt(stop - 1) === 0x0d ? stop - 1 : stop;
     line += 1;
-    yield content === '' ? { line } : { line, cells: content.split(',') };
+    if (contentEnd > start) records.push({ line, cells: text.slice(start, contentEnd).split(',') });
     start = stop + 1;
   }
+  return line;
 }
 
 /** The text not yet read: what is in hand, then the rest of the stream. */

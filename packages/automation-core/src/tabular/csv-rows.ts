@@ -40,7 +40,10 @@ export async function* readCsvRows(source: Readable, options: CsvReadOptions): A
           options.onInconsistentRow(line);
           continue;
         }
-        throw invalidInput({ file, line }, `expected ${width} columns as in the header, found ${cells.length}`);
+        throw invalidInput(
+          { file, line },
+          `expected ${width} columns as in the header, found ${cells.length}`,
+        );
       }
       yield new CsvRow(file, line, columns, cells);
     }
