@@ -19,7 +19,7 @@ export interface RunDaily {
   days: DailyRow[];
 }
 
-export const DAILY_REQUIRED_COLUMNS = ['date', 'fills', 'pnl_pips'] as const;
+const DAILY_REQUIRED_COLUMNS = ['date', 'fills', 'pnl_pips'] as const;
 
 /**
  * Where a run's daily.csv may be, in order: under the index's `run_dir` (root-relative, as the

@@ -22,7 +22,7 @@ export interface IndexedRun {
   pnl_per_trade: number | null;
 }
 
-export const RUNS_INDEX_REQUIRED_COLUMNS = ['run_id', 'timestamp'] as const;
+const RUNS_INDEX_REQUIRED_COLUMNS = ['run_id', 'timestamp'] as const;
 
 /**
  * Streams the runs of `runs/index.csv` in file order; every job reading runs reads them here,

@@ -2,8 +2,8 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JobError } from '../job-error.js';
+import { streamOf } from '../test-support/csv-stream.js';
 import { type CsvRecord, csvRecords } from './csv-records.js';
-import { streamOf } from './csv-test-input.js';
 
 async function recordsOf(text: string | Buffer, chunkBytes?: number): Promise<CsvRecord[]> {
   const records: CsvRecord[] = [];

@@ -6,10 +6,10 @@ import type { JobError } from '../job-error.js';
  * Cells that mean "no value", compared case-insensitively after trimming: empty, and what
  * Python and pandas write for a missing number (`None`, `nan`, `NA`, `N/A`, `null`).
  */
-export const NULL_CELLS: ReadonlySet<string> = new Set(['', 'nan', 'none', 'null', 'na', 'n/a']);
+const NULL_CELLS: ReadonlySet<string> = new Set(['', 'nan', 'none', 'null', 'na', 'n/a']);
 /** Boolean words, compared case-insensitively (Python writes `True`/`False`). */
-export const TRUE_WORDS: ReadonlySet<string> = new Set(['true', 't', 'yes', 'y', '1']);
-export const FALSE_WORDS: ReadonlySet<string> = new Set(['false', 'f', 'no', 'n', '0']);
+const TRUE_WORDS: ReadonlySet<string> = new Set(['true', 't', 'yes', 'y', '1']);
+const FALSE_WORDS: ReadonlySet<string> = new Set(['false', 'f', 'no', 'n', '0']);
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JobError } from '../job-error.js';
+import { streamOf } from '../test-support/csv-stream.js';
 import type { CsvRow } from './csv-row.js';
 import { type CsvReadOptions, readCsvRows } from './csv-rows.js';
-import { streamOf } from './csv-test-input.js';
 
 const FILE = 'runs/index.csv';
 
