@@ -83,10 +83,13 @@ const runsIndexCases: CorpusCase[] = [
     { [INDEX]: appendedRows('r4,,20251009_101500,USDJPY') },
     namesFileAndLine(INDEX, 5),
   ),
-  invalidInput(
-    'runs index: NaN trades',
+  accepted(
+    'runs index: NaN trades is an unknown value',
     { [INDEX]: replaced(',12,7,', ',NaN,7,') },
-    namesFileAndLine(INDEX, 2),
+    { runs_included: 2 },
+    async (finished) => {
+      finished.expect((await payloadOf(finished)).runs[1]).toMatchObject({ trades: null, wins: 7 });
+    },
   ),
   invalidInput(
     'runs index: negative trades',

@@ -169,7 +169,10 @@ describe('obs-dashboard export', () => {
     expect(summary.status).toBe('error');
     expect(summary.diagnostics).toMatchObject({
       error_code: 'missing_input',
-      dataset_errors: { latency: { error_code: 'missing_input', path: 'ops/signal_latency_rollup.csv' } },
+      missing: ['ops/signal_latency_rollup.csv'],
+      dataset_errors: {
+        latency: { error_code: 'missing_input', missing: ['ops/signal_latency_rollup.csv'] },
+      },
     });
     expect(summary.diagnostics.error_message).toContain('ops/signal_latency_rollup.csv');
     expect(summary.datasets.find((item: JsonDocument) => item.name === 'latency')).toMatchObject({

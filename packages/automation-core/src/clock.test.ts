@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoSeconds, parseTimestamp, resolveNow } from './clock.js';
+import { parseCompactStamp, parseStampOrTimestamp, parseTimestamp, resolveNow } from './clock.js';
 import { JobError } from './job-error.js';
 
 const iso = (text: string) => parseTimestamp(text)?.toISOString() ?? null;
@@ -86,8 +86,40 @@ describe('resolveNow', () => {
   });
 });
 
-describe('isoSeconds', () => {
-  it('drops the milliseconds', () => {
-    expect(isoSeconds(new Date('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02T03:04:05Z');
+describe('parseCompactStamp', () => {
+  it('reads YYYYMMDD_HHMMSS as UTC', () => {
+    expect(parseCompactStamp('20250924_121343')?.toISOString()).toBe('2025-09-24T12:13:43.000Z');
+  });
+
+  it.each(['20250231_000000', '20250924_241343', '20250924_1213', '2025092_121343', '20250924T121343Z'])(
+    '%j is not a stamp',
+    (text) => {
+      expect(parseCompactStamp(text)).toBeNull();
+    },
+  );
+
+  it('accepts a following `_…` or `.…` only in a file name', () => {
+    const name = '20250923_125717_USDJPY_conservative_20250923_215717.json';
+    expect(parseCompactStamp(name)).toBeNull();
+    expect(parseCompactStamp(name, { inFileName: true })?.toISOString()).toBe('2025-09-23T12:57:17.000Z');
+    expect(parseCompactStamp('20250924_121343.json', { inFileName: true })).not.toBeNull();
+    expect(parseCompactStamp('20250924_121343x.json', { inFileName: true })).toBeNull();
+    expect(parseCompactStamp('20250924_1213439.json', { inFileName: true })).toBeNull();
+    expect(parseCompactStamp('x20250924_121343.json', { inFileName: true })).toBeNull();
+  });
+});
+
+describe('parseStampOrTimestamp', () => {
+  it.each([
+    ['20251008_101500', '2025-10-08T10:15:00.000Z'],
+    [' 20251008_101500 ', '2025-10-08T10:15:00.000Z'],
+    ['2025-10-08T10:15:00', '2025-10-08T10:15:00.000Z'],
+    ['2025-10-08T19:15:00+09:00', '2025-10-08T10:15:00.000Z'],
+  ])('%j → %s', (text, expected) => {
+    expect(parseStampOrTimestamp(text)?.toISOString()).toBe(expected);
+  });
+
+  it.each(['8 Oct 2025', '20251008_101500_x', '20251332_000000', ''])('%j is neither', (text) => {
+    expect(parseStampOrTimestamp(text)).toBeNull();
   });
 });

@@ -48,6 +48,30 @@ export function parseTimestamp(text: string): Date | null {
   return new Date(at.getTime() - offset * 60_000);
 }
 
+// `YYYYMMDD_HHMMSS`, the stamp the earlier tooling writes in run ids, the runs index and file names.
+const COMPACT_STAMP = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})/;
+const STAMP_LENGTH = 15;
+
+/**
+ * The UTC time of a `YYYYMMDD_HHMMSS` stamp, or null when the text is not one or names a time
+ * that does not exist. With `inFileName`, the stamp may open a longer name and be followed by
+ * `_…` or `.…` (`20250924_121343.json`, `20250923_125717_USDJPY_….json`).
+ */
+export function parseCompactStamp(text: string, options: { inFileName?: boolean } = {}): Date | null {
+  const match = COMPACT_STAMP.exec(text);
+  if (!match) return null;
+  const next = text.charAt(STAMP_LENGTH);
+  if (next !== '' && !(options.inFileName && (next === '_' || next === '.'))) return null;
+  const [, year, month, day, hour, minute, second] = match;
+  return parseTimestamp(`${year}-${month}-${day}T${hour}:${minute}:${second}Z`);
+}
+
+/** A `YYYYMMDD_HHMMSS` stamp or an ISO-8601 timestamp (zone-less = UTC); null otherwise. */
+export function parseStampOrTimestamp(text: string): Date | null {
+  const trimmed = text.trim();
+  return parseCompactStamp(trimmed) ?? parseTimestamp(trimmed);
+}
+
 /** The run's clock: `--now` (or `OBS_NOW`) when given, else the system time. */
 export function resolveNow(flagValue: string | undefined, env: NodeJS.ProcessEnv = process.env): Date {
   const text = flagValue ?? env.OBS_NOW;
@@ -58,10 +82,6 @@ export function resolveNow(flagValue: string | undefined, env: NodeJS.ProcessEnv
     throw usageError(`${source} "${text}" is not an ISO-8601 timestamp`, { flag: source });
   }
   return parsed;
-}
-
-export function isoSeconds(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export const MS_PER_MINUTE = 60_000;

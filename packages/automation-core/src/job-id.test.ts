@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JobError } from './job-error.js';
-import { compactUtcStamp, JOB_ID_PATTERN, jobSlug, makeJobId, validateJobId } from './job-id.js';
+import { JOB_ID_PATTERN, jobSlug, makeJobId, validateJobId } from './job-id.js';
+import { compactUtcStamp } from './timestamp-format.js';
 
 const AT = new Date('2026-03-04T05:06:07.890Z');
 

@@ -1,4 +1,5 @@
 import { usageError } from './job-error.js';
+import { compactUtcStamp } from './timestamp-format.js';
 
 export const JOB_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9_-]+$/;
 
@@ -10,13 +11,6 @@ export function jobSlug(jobName: string): string {
   if (slug === '')
     throw usageError(`--job-name "${jobName}" gives an empty job id slug`, { flag: '--job-name' });
   return slug;
-}
-
-export function compactUtcStamp(at: Date): string {
-  return at
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replace(/[-:]/g, '');
 }
 
 export function makeJobId(jobName: string, at: Date): string {

@@ -1,5 +1,5 @@
+import { invalidInput } from '@obs-automation/core';
 import type { DatasetContent } from './dataset-content.js';
-import { invalidInput } from './input-errors.js';
 import { finiteOrNull } from './json-values.js';
 import { latestPerSeries, type StateExport, type StateExportScan } from './state-exports.js';
 import { DEFAULT_CONFIDENCE, winRateLcb, winRateMean } from './win-rate.js';
@@ -22,9 +22,7 @@ function confidenceOf(item: StateExport): number {
   const conf = item.evGlobal.conf;
   if (conf === undefined || conf === null) return DEFAULT_CONFIDENCE;
   if (typeof conf !== 'number' || !Number.isFinite(conf)) {
-    throw invalidInput(`state export ${item.sourcePath}: ev_global.conf is not a number`, item.sourcePath, {
-      key: 'ev_global.conf',
-    });
+    throw invalidInput({ file: item.sourcePath, key: 'ev_global.conf' }, 'expected a number');
   }
   return conf;
 }

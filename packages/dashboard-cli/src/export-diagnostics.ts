@@ -6,8 +6,10 @@ const MAX_LISTED = 20;
 
 /**
  * The run's diagnostics before publication: the failed datasets (the first one's code is the
- * run's `error_code`, every failure is in the message), state exports skipped, per-dataset notes,
- * and problems with the previous manifest or history bundles that the run worked around.
+ * run's `error_code`, every failure is in the message, every missing input in `missing` as in
+ * every job, and each dataset's own error in `dataset_errors`), state exports skipped,
+ * per-dataset notes, and problems with the previous manifest or history bundles that the run
+ * worked around.
  */
 export function exportDiagnostics(
   built: BuiltDatasets,
@@ -23,6 +25,10 @@ export function exportDiagnostics(
     diagnostics.error_message = built.failures
       .map(({ dataset, error }) => `${dataset}: ${error.message}`)
       .join('; ');
+    const missing = built.failures.flatMap(({ error }) =>
+      error.code === 'missing_input' ? ((error.details.missing as string[] | undefined) ?? []) : [],
+    );
+    if (missing.length > 0) diagnostics.missing = [...new Set(missing)];
     diagnostics.dataset_errors = Object.fromEntries(
       built.failures.map(({ dataset, error }) => [
         dataset,

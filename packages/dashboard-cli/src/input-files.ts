@@ -1,10 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
-import { errorMessageOf, JobError } from '@obs-automation/core';
-import { invalidInput, missingInput } from './input-errors.js';
+import {
+  invalidInput,
+  isMissingFile,
+  missingInput,
+  type PathResolver,
+  resolveAgainstRoot,
+  shortened,
+  unreadableInput,
+} from '@obs-automation/core';
 
 /** An input file a dataset was built from, named as it appears in manifests and messages. */
-export interface InputFile {
+export interface HashedInput {
   path: string;
   sha256: string;
 }
@@ -16,45 +23,34 @@ export function displayPath(root: string, absolute: string): string {
   return inside.split(sep).join('/');
 }
 
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+/** Paths resolved against the workspace root and shown as displayPath shows them. */
+export function workspacePaths(root: string): PathResolver {
+  return {
+    resolvePath: (path) => resolveAgainstRoot(root, path),
+    relativePath: (path) => displayPath(root, resolveAgainstRoot(root, path)),
+  };
 }
 
 /** Reads a whole input file; a missing file is `missing_input`, any other failure `invalid_input`. */
-export async function readInputFile(absolute: string, shown: string, what: string): Promise<Buffer> {
+export async function readInputFile(absolute: string, shown: string): Promise<Buffer> {
   try {
     return await readFile(absolute);
   } catch (error) {
-    if (isMissing(error)) throw missingInput(`${what} ${shown} does not exist`, shown);
-    throw invalidInput(`cannot read ${what} ${shown}: ${errorMessageOf(error)}`, shown);
-  }
-}
-
-/** Like readInputFile, but a missing file is reported as null (optional inputs). */
-export async function readOptionalInputFile(
-  absolute: string,
-  shown: string,
-  what: string,
-): Promise<Buffer | null> {
-  try {
-    return await readInputFile(absolute, shown, what);
-  } catch (error) {
-    if (error instanceof JobError && error.code === 'missing_input') return null;
-    throw error;
+    if (isMissingFile(error)) throw missingInput([shown]);
+    throw unreadableInput(shown, error);
   }
 }
 
 /** Requires an input folder to exist; returns nothing, throws missing_input / invalid_input. */
-export async function requireInputDirectory(absolute: string, shown: string, what: string): Promise<void> {
+export async function requireInputDirectory(absolute: string, shown: string): Promise<void> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(absolute)).isDirectory();
   } catch (error) {
-    if (isMissing(error)) throw missingInput(`${what} ${shown} does not exist`, shown);
-    throw invalidInput(`cannot read ${what} ${shown}: ${errorMessageOf(error)}`, shown);
+    if (isMissingFile(error)) throw missingInput([shown]);
+    throw unreadableInput(shown, error);
   }
-  if (!isDirectory) throw invalidInput(`${what} ${shown} is not a folder`, shown);
+  if (!isDirectory) throw invalidInput({ file: shown }, 'is not a folder');
 }
 
 /**
@@ -62,34 +58,26 @@ export async function requireInputDirectory(absolute: string, shown: string, wha
  * ended early (an empty or truncated file). An unexpected token comes without a position; the
  * parser's message quotes the text around it instead.
  */
-function syntaxErrorLine(text: string, message: string): number | null {
+function syntaxErrorLine(text: string, message: string): number | undefined {
   const position = /at position (\d+)/.exec(message)?.[1];
   const offset =
     position !== undefined
       ? Number(position)
       : message.startsWith('Unexpected end of JSON input')
         ? text.trimEnd().length
-        : null;
-  return offset === null ? null : text.slice(0, offset).split('\n').length;
+        : undefined;
+  return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
 }
 
-/** A parser message's first line, cut short: it may quote the offending text. */
-function firstLineOf(message: string): string {
-  const line = message.split('\n')[0] ?? message;
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-}
-
-export function parseJsonInput(bytes: Buffer, shown: string, what: string): unknown {
+export function parseJsonInput(bytes: Buffer, shown: string): unknown {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = errorMessageOf(error);
-    const line = syntaxErrorLine(text, message);
+    const message = (error as Error).message;
     throw invalidInput(
-      `${what} ${shown}${line === null ? '' : `:${line}`} is not valid JSON: ${firstLineOf(message)}`,
-      shown,
-      line === null ? {} : { line },
+      { file: shown, line: syntaxErrorLine(text, message) },
+      `not valid JSON: ${shortened(message)}`,
     );
   }
 }

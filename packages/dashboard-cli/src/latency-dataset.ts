@@ -1,6 +1,6 @@
+import { missingInput } from '@obs-automation/core';
 import { type StoredRollupRow, scanRollupFile } from '@obs-automation/latency-store';
 import type { DatasetContent } from './dataset-content.js';
-import { missingInput } from './input-errors.js';
 import { displayPath } from './input-files.js';
 
 export interface LatencyRow {
@@ -51,7 +51,7 @@ export async function buildLatency(rollupPath: string, root: string, limit: numb
     newest.push([row, order++]);
     if (newest.length >= limit * 2) newest = newest.sort(newestFirst).slice(0, limit);
   });
-  if (!scan) throw missingInput(`latency rollup ${shown} does not exist`, shown);
+  if (!scan) throw missingInput([shown], `latency rollup ${shown} does not exist`);
   return {
     dataset: 'latency',
     rows: newest

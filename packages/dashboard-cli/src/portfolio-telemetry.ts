@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { parseTimestamp, sha256Hex } from '@obs-automation/core';
-import { invalidInput } from './input-errors.js';
-import { displayPath, type InputFile, parseJsonInput, readInputFile } from './input-files.js';
+import { invalidInput, parseTimestamp, sha256Hex } from '@obs-automation/core';
+import { displayPath, type HashedInput, parseJsonInput, readInputFile } from './input-files.js';
 import { isJsonObject } from './json-values.js';
 
 /** One strategy of the router telemetry's `execution_health`. */
@@ -16,7 +15,7 @@ export interface ExecutionRow {
 
 export interface PortfolioTelemetry {
   rows: ExecutionRow[];
-  input: InputFile;
+  input: HashedInput;
 }
 
 /** Each execution figure with the values it can take (slippage may be negative: price improvement). */
@@ -38,11 +37,8 @@ function numericField(
   if (typeof value === 'number' && Number.isFinite(value) && value >= field.min && value <= field.max)
     return value;
   throw invalidInput(
-    `portfolio telemetry ${shown}: execution_health.${strategy}.${field.key} is not ${field.expected}`,
-    shown,
-    {
-      key: `execution_health.${strategy}.${field.key}`,
-    },
+    { file: shown, key: `execution_health.${strategy}.${field.key}` },
+    `expected ${field.expected}`,
   );
 }
 
@@ -51,9 +47,7 @@ async function asOfOf(document: Record<string, unknown>, absolute: string, shown
   if (generatedAt === undefined || generatedAt === null) return (await stat(absolute)).mtime.toISOString();
   const parsed = typeof generatedAt === 'string' ? parseTimestamp(generatedAt) : null;
   if (!parsed) {
-    throw invalidInput(`portfolio telemetry ${shown}: generated_at is not an ISO-8601 timestamp`, shown, {
-      key: 'generated_at',
-    });
+    throw invalidInput({ file: shown, key: 'generated_at' }, 'expected an ISO-8601 timestamp');
   }
   return parsed.toISOString();
 }
@@ -65,25 +59,17 @@ async function asOfOf(document: Record<string, unknown>, absolute: string, shown
  */
 export async function readPortfolioTelemetry(absolute: string, root: string): Promise<PortfolioTelemetry> {
   const shown = displayPath(root, absolute);
-  const bytes = await readInputFile(absolute, shown, 'portfolio telemetry');
-  const document = parseJsonInput(bytes, shown, 'portfolio telemetry');
-  if (!isJsonObject(document)) throw invalidInput(`portfolio telemetry ${shown} is not a JSON object`, shown);
+  const bytes = await readInputFile(absolute, shown);
+  const document = parseJsonInput(bytes, shown);
+  if (!isJsonObject(document)) throw invalidInput({ file: shown }, 'the document is not a JSON object');
   const health = document.execution_health ?? {};
   if (!isJsonObject(health)) {
-    throw invalidInput(`portfolio telemetry ${shown}: execution_health is not an object`, shown, {
-      key: 'execution_health',
-    });
+    throw invalidInput({ file: shown, key: 'execution_health' }, 'expected an object');
   }
   const asOf = await asOfOf(document, absolute, shown);
   const rows = Object.entries(health).map(([strategy, entry]): ExecutionRow => {
     if (!isJsonObject(entry)) {
-      throw invalidInput(
-        `portfolio telemetry ${shown}: execution_health.${strategy} is not an object`,
-        shown,
-        {
-          key: `execution_health.${strategy}`,
-        },
-      );
+      throw invalidInput({ file: shown, key: `execution_health.${strategy}` }, 'expected an object');
     }
     const [slippage_bps, reject_rate, fill_count, window_days] = NUMERIC_FIELDS.map((field) =>
       numericField(entry, field, shown, strategy),

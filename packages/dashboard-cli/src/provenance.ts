@@ -1,5 +1,4 @@
-import type { JobContext } from '@obs-automation/core';
-import { invalidInput } from './input-errors.js';
+import { invalidInput, type JobContext } from '@obs-automation/core';
 import { displayPath, parseJsonInput, readInputFile } from './input-files.js';
 import { isJsonObject } from './json-values.js';
 import type { ManifestProvenance } from './manifest.js';
@@ -12,15 +11,11 @@ const STRING_KEYS = ['command', 'commit_sha'] as const;
  */
 export async function readProvenanceFile(absolute: string, root: string): Promise<Record<string, unknown>> {
   const shown = displayPath(root, absolute);
-  const value = parseJsonInput(
-    await readInputFile(absolute, shown, 'provenance file'),
-    shown,
-    'provenance file',
-  );
-  if (!isJsonObject(value)) throw invalidInput(`provenance file ${shown} is not a JSON object`, shown);
+  const value = parseJsonInput(await readInputFile(absolute, shown), shown);
+  if (!isJsonObject(value)) throw invalidInput({ file: shown }, 'the document is not a JSON object');
   for (const key of STRING_KEYS) {
     if (key in value && (typeof value[key] !== 'string' || value[key] === '')) {
-      throw invalidInput(`provenance file ${shown}: ${key} must be a non-empty string`, shown, { key });
+      throw invalidInput({ file: shown, key }, 'expected a non-empty string');
     }
   }
   const inputs = value.inputs;
@@ -28,13 +23,11 @@ export async function readProvenanceFile(absolute: string, root: string): Promis
     inputs !== undefined &&
     !(Array.isArray(inputs) && inputs.every((item) => typeof item === 'string' && item !== ''))
   ) {
-    throw invalidInput(`provenance file ${shown}: inputs must be a list of paths`, shown, { key: 'inputs' });
+    throw invalidInput({ file: shown, key: 'inputs' }, 'expected a list of paths');
   }
   const environment = value.environment;
   if (environment !== undefined && typeof environment !== 'string' && !isJsonObject(environment)) {
-    throw invalidInput(`provenance file ${shown}: environment must be a string or an object`, shown, {
-      key: 'environment',
-    });
+    throw invalidInput({ file: shown, key: 'environment' }, 'expected a string or an object');
   }
   return value;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnyTimestamp, parseCompactUtcStamp } from './compact-timestamp.js';
 import { stateExportTimestamp } from './state-export-timestamp.js';
 
 describe('stateExportTimestamp', () => {
@@ -37,19 +36,5 @@ describe('stateExportTimestamp', () => {
     expect(stateExportTimestamp('override.json', {})).toBeNull();
     expect(stateExportTimestamp('override.json', { meta: { last_timestamp: 'yesterday' } })).toBeNull();
     expect(stateExportTimestamp('override.json', { meta: 'x' })).toBeNull();
-  });
-});
-
-describe('compact stamps', () => {
-  it('needs the stamp to end the text or be followed by _ or .', () => {
-    expect(parseCompactUtcStamp('20250924_121343')?.toISOString()).toBe('2025-09-24T12:13:43.000Z');
-    expect(parseCompactUtcStamp('20250924_1213439.json')).toBeNull();
-    expect(parseCompactUtcStamp('x20250924_121343.json')).toBeNull();
-  });
-
-  it('parseAnyTimestamp reads compact and ISO forms', () => {
-    expect(parseAnyTimestamp(' 20261014_000945 ')?.toISOString()).toBe('2026-10-14T00:09:45.000Z');
-    expect(parseAnyTimestamp('2026-10-14 00:09:45')?.toISOString()).toBe('2026-10-14T00:09:45.000Z');
-    expect(parseAnyTimestamp('run 7')).toBeNull();
   });
 });

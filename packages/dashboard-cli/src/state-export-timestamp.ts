@@ -1,5 +1,4 @@
-import { parseTimestamp } from '@obs-automation/core';
-import { parseCompactUtcStamp } from './compact-timestamp.js';
+import { parseCompactStamp, parseTimestamp } from '@obs-automation/core';
 
 /**
  * When a state export was taken: the `YYYYMMDD_HHMMSS` prefix of its file name (UTC; the second
@@ -7,7 +6,7 @@ import { parseCompactUtcStamp } from './compact-timestamp.js';
  * `meta.last_timestamp` (a timestamp without a zone is UTC). Null when neither is usable.
  */
 export function stateExportTimestamp(fileName: string, document: Record<string, unknown>): Date | null {
-  const fromName = parseCompactUtcStamp(fileName);
+  const fromName = parseCompactStamp(fileName, { inFileName: true });
   if (fromName) return fromName;
   const meta = document.meta;
   if (meta && typeof meta === 'object' && !Array.isArray(meta)) {

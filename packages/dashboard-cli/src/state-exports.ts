@@ -1,9 +1,8 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessageOf, sha256Hex } from '@obs-automation/core';
+import { invalidInput, missingInput, sha256Hex, unreadableInput } from '@obs-automation/core';
 import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
-import { invalidInput, missingInput } from './input-errors.js';
 import { displayPath, parseJsonInput, readInputFile, requireInputDirectory } from './input-files.js';
 import { isJsonObject } from './json-values.js';
 import { stateExportTimestamp } from './state-export-timestamp.js';
@@ -45,8 +44,7 @@ async function listEntries(folder: string, wantFolders: boolean, root: string): 
   try {
     entries = await readdir(folder, { withFileTypes: true });
   } catch (error) {
-    const shown = displayPath(root, folder);
-    throw invalidInput(`cannot list state archive folder ${shown}: ${errorMessageOf(error)}`, shown);
+    throw unreadableInput(displayPath(root, folder), error);
   }
   const names: string[] = [];
   for (const entry of entries) {
@@ -76,8 +74,8 @@ async function classify(
   fileName: string,
 ): Promise<Classified> {
   const shown = displayPath(root, absolute);
-  const bytes = await readInputFile(absolute, shown, 'state export');
-  const document = parseJsonInput(bytes, shown, 'state export');
+  const bytes = await readInputFile(absolute, shown);
+  const document = parseJsonInput(bytes, shown);
   if (!isJsonObject(document) || !isJsonObject(document.ev_global)) {
     return { kind: 'skipped', value: { path: shown, reason: 'no ev_global object' } };
   }
@@ -92,9 +90,7 @@ async function classify(
     const value = document.ev_global[field];
     // alpha and beta are the counts of a Beta distribution: a negative one is no distribution.
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw invalidInput(`state export ${shown}: ev_global.${field} is not a number ≥ 0`, shown, {
-        key: `ev_global.${field}`,
-      });
+      throw invalidInput({ file: shown, key: `ev_global.${field}` }, 'expected a number ≥ 0');
     }
   }
   return {
@@ -124,7 +120,7 @@ export async function scanStateExports(
   keepPerSeries: number,
 ): Promise<StateExportScan> {
   const shownRoot = displayPath(root, archiveRoot);
-  await requireInputDirectory(archiveRoot, shownRoot, 'state archive');
+  await requireInputDirectory(archiveRoot, shownRoot);
   const series: StateExport[][] = [];
   const skipped: SkippedStateFile[] = [];
   let seriesFound = 0;
@@ -155,8 +151,8 @@ export async function scanStateExports(
     .map(([name, value]) => `--${name} ${value}`);
   if (seriesFound === 0 && filterText.length > 0) {
     throw missingInput(
+      [shownRoot],
       `no state export folder under ${shownRoot} matches ${filterText.join(' ')}`,
-      shownRoot,
     );
   }
   return { series, skipped };

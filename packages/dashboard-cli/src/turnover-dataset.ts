@@ -1,15 +1,21 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { resolveAgainstRoot, sha256Hex } from '@obs-automation/core';
+import {
+  type IndexedRun,
+  type InputFile,
+  inputFile,
+  type RunDaily,
+  readRunDaily,
+  readRunsIndex,
+} from '@obs-automation/core';
 import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
-import { parseCsvBytes } from './csv-source.js';
 import { type DailyStats, dailyStats } from './daily-stats.js';
 import type { DatasetContent } from './dataset-content.js';
-import { displayPath, type InputFile, readOptionalInputFile } from './input-files.js';
-import { type RunIndexRow, readLatestRuns } from './runs-index.js';
+import { workspacePaths } from './input-files.js';
 
 export type TurnoverRow = {
   run_id: string;
-  timestamp: string | null;
+  timestamp: string;
   symbol: string | null;
   mode: string | null;
   trades: number | null;
@@ -31,32 +37,31 @@ const NO_DAILY: { [K in keyof DailyStats]: null } = {
 const MAX_LISTED_RUNS = 20;
 
 /**
- * Where a run's daily.csv may be: under its `run_dir` from the index (relative to the workspace
- * root, as the earlier tooling wrote it), then `<runs-root>/<run_id>/`.
+ * The last `limit` runs of the index, in file order. Every row is read and checked (as every
+ * job reading the index does), keeping only a window of recent runs, and the file is hashed in
+ * the same pass.
  */
-function dailyCandidates(run: RunIndexRow, runsRoot: string, root: string): string[] {
-  const candidates: string[] = [];
-  if (run.runDir !== null) candidates.push(join(resolveAgainstRoot(root, run.runDir), 'daily.csv'));
-  if (!/[\\/]/.test(run.runId) && run.runId !== '..' && run.runId !== '.')
-    candidates.push(join(runsRoot, run.runId, 'daily.csv'));
-  return [...new Set(candidates)];
+async function latestRuns(index: InputFile, limit: number): Promise<{ runs: IndexedRun[]; sha256: string }> {
+  const hash = createHash('sha256');
+  let recent: IndexedRun[] = [];
+  for await (const run of readRunsIndex(index, { onBytes: (chunk) => hash.update(chunk) })) {
+    recent.push(run);
+    if (recent.length >= limit * 2) recent = recent.slice(-limit);
+  }
+  return { runs: recent.slice(-limit), sha256: hash.digest('hex') };
 }
 
-async function readDaily(
-  run: RunIndexRow,
-  runsRoot: string,
-  root: string,
-): Promise<{ stats: DailyStats; input: InputFile } | null> {
-  for (const candidate of dailyCandidates(run, runsRoot, root)) {
-    const shown = displayPath(root, candidate);
-    const bytes = await readOptionalInputFile(candidate, shown, 'daily.csv');
-    if (bytes === null) continue;
-    return {
-      stats: dailyStats(parseCsvBytes(bytes, shown, 'daily.csv'), shown, run.equity),
-      input: { path: shown, sha256: sha256Hex(bytes) },
-    };
-  }
-  return null;
+function turnoverRow(run: IndexedRun, daily: RunDaily | null): TurnoverRow {
+  return {
+    run_id: run.run_id,
+    timestamp: run.at.toISOString(),
+    symbol: run.symbol,
+    mode: run.mode,
+    trades: run.trades,
+    wins: run.wins,
+    win_rate: run.win_rate,
+    ...(daily ? dailyStats(daily.days, run.equity) : NO_DAILY),
+  };
 }
 
 /**
@@ -65,27 +70,21 @@ async function readDaily(
  * daily figures.
  */
 export async function buildTurnover(runsRoot: string, root: string, limit: number): Promise<DatasetContent> {
-  const indexPath = join(runsRoot, 'index.csv');
-  const { runs, input } = await readLatestRuns(indexPath, root, limit);
-  const dailies = await mapWithConcurrency(runs, READ_CONCURRENCY, (run) => readDaily(run, runsRoot, root));
-  const withoutDaily = runs.filter((_, index) => dailies[index] === null).map((run) => run.runId);
-  const rows = runs.map(
-    (run, index): TurnoverRow => ({
-      run_id: run.runId,
-      timestamp: run.timestamp,
-      symbol: run.symbol,
-      mode: run.mode,
-      trades: run.trades,
-      wins: run.wins,
-      win_rate: run.winRate,
-      ...(dailies[index]?.stats ?? NO_DAILY),
-    }),
+  const paths = workspacePaths(root);
+  const indexFile = inputFile(paths, join(runsRoot, 'index.csv'));
+  const { runs, sha256 } = await latestRuns(indexFile, limit);
+  const dailies = await mapWithConcurrency(runs, READ_CONCURRENCY, (run) =>
+    readRunDaily(run, runsRoot, paths),
   );
+  const withoutDaily = runs.filter((_, index) => dailies[index] === null).map((run) => run.run_id);
   return {
     dataset: 'turnover',
-    rows,
-    inputs: [input, ...dailies.flatMap((daily) => (daily ? [daily.input] : []))],
-    sources: [displayPath(root, indexPath), displayPath(root, runsRoot)],
+    rows: runs.map((run, index) => turnoverRow(run, dailies[index] ?? null)),
+    inputs: [
+      { path: indexFile.relative, sha256 },
+      ...dailies.flatMap((daily) => (daily ? [{ path: daily.file.relative, sha256: daily.sha256 }] : [])),
+    ],
+    sources: [indexFile.relative, paths.relativePath(runsRoot)],
     ...(withoutDaily.length > 0
       ? {
           diagnostics: {

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import {
   appendLines,
   faultPoint,
+  isMissingFile,
   MS_PER_DAY,
   sha256File,
   sha256Hex,
+  unreadableInput,
   writeFileAtomic,
 } from '@obs-automation/core';
-import { isMissingFile, unreadableInput } from './input-errors.js';
 
 /**
  * `ops/weekly_report_history/`: `<week_start>.json` (the exact body delivered),

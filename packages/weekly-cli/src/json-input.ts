@@ -1,8 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { formatIssuePath } from '@obs-automation/core';
+import {
+  formatIssuePath,
+  type InputFile,
+  invalidInput,
+  isMissingFile,
+  shortened,
+  unreadableInput,
+} from '@obs-automation/core';
 import type { z } from 'zod';
-import { invalidInput, isMissingFile, shortened, unreadableInput } from './input-errors.js';
-import type { InputFile } from './input-file.js';
 
 /** Reads a JSON input; null when the file does not exist. A syntax error names the line. */
 export async function readJsonInput(file: InputFile): Promise<unknown | null> {

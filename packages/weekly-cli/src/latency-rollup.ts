@@ -1,7 +1,5 @@
-import { isoSeconds } from '@obs-automation/core';
+import { type InputFile, isoSeconds, missingInput } from '@obs-automation/core';
 import { type StoredRollupRow, scanRollupFile } from '@obs-automation/latency-store';
-import { missingInput } from './input-errors.js';
-import type { InputFile } from './input-file.js';
 import { asLatencyFile } from './week-samples.js';
 import { contains, type WeekWindow } from './week-window.js';
 

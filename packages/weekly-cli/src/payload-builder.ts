@@ -1,13 +1,17 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobContext } from '@obs-automation/core';
-import { missingInput } from './input-errors.js';
-import { type InputFile, inputFile, type PathResolver } from './input-file.js';
+import {
+  type InputFile,
+  inputFile,
+  type JobContext,
+  missingInput,
+  type PathResolver,
+  readRunDaily,
+} from '@obs-automation/core';
 import { readRollupWindowsInWeek } from './latency-rollup.js';
 import { readPortfolioSection } from './portfolio-summary.js';
-import { NO_DAILY_ACTIVITY, readDailyActivity } from './run-daily.js';
-import { type IndexedRun, readRunsInWeek } from './runs-index.js';
 import { readOptionalSection, readPendingAlerts } from './side-inputs.js';
+import { dailyActivity, readRunsInWeek } from './week-runs.js';
 import { readWeekSamples } from './week-samples.js';
 import type { WeekWindow } from './week-window.js';
 import { weeklyAlerts } from './weekly-alerts.js';
@@ -140,23 +144,10 @@ async function readRuns(
   week: WeekWindow,
   index: InputFile,
 ): Promise<WeeklyRun[]> {
-  const indexed = await readRunsInWeek(index, week);
   const runs: WeeklyRun[] = [];
-  for (const run of indexed) {
-    runs.push(weeklyRun(run, await dailyActivityOf(run, options, paths)));
+  for (const run of await readRunsInWeek(index, week)) {
+    const daily = await readRunDaily(run, options.runsRoot, paths);
+    runs.push(weeklyRun(run, dailyActivity(daily?.days ?? null)));
   }
   return runs;
-}
-
-/** `run_dir/daily.csv` when the index names a folder that has one, else `<runs-root>/<run_id>/daily.csv`. */
-async function dailyActivityOf(run: IndexedRun, options: WeeklyOptions, paths: PathResolver) {
-  const candidates = [
-    ...(run.run_dir === null ? [] : [join(run.run_dir, 'daily.csv')]),
-    join(options.runsRoot, run.run_id, 'daily.csv'),
-  ];
-  for (const candidate of candidates) {
-    const activity = await readDailyActivity(inputFile(paths, candidate));
-    if (activity) return activity;
-  }
-  return NO_DAILY_ACTIVITY;
 }

@@ -1,8 +1,6 @@
-import { parseTimestamp } from '@obs-automation/core';
+import { type InputFile, invalidInput, missingInput, parseTimestamp, quoted } from '@obs-automation/core';
 import { z } from 'zod';
 import { type EquityCurveSummary, type EquityPoint, summariseEquityCurve } from './equity-curve.js';
-import { invalidInput, missingInput, quoted } from './input-errors.js';
-import type { InputFile } from './input-file.js';
 import { parseShape, readJsonInput } from './json-input.js';
 
 export type BudgetStatus = 'normal' | 'warning' | 'breach';

@@ -1,3 +1,4 @@
+import { DIAGNOSTIC_LINES_SHOWN, type InputFile, inputFile, type PathResolver } from '@obs-automation/core';
 import {
   type LatencyFile,
   LatencyFileError,
@@ -9,8 +10,6 @@ import {
   readLatencySamples,
   type SampleVisitor,
 } from '@obs-automation/latency-store';
-import { DIAGNOSTIC_LINES_SHOWN } from './input-errors.js';
-import { type InputFile, inputFile, type PathResolver } from './input-file.js';
 import { mergeSampleFiles } from './sample-merge.js';
 import type { WeekWindow } from './week-window.js';
 

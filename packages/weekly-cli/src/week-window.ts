@@ -1,4 +1,4 @@
-import { MS_PER_DAY } from '@obs-automation/core';
+import { isoDate, MS_PER_DAY } from '@obs-automation/core';
 
 export type WeekChoice = 'previous' | 'current';
 
@@ -51,10 +51,6 @@ export function parseWeekStart(text: string): { ok: true; start: Date } | { ok: 
     return { ok: false, problem: `${text} is a ${weekday}, not a Monday` };
   }
   return { ok: true, start };
-}
-
-export function isoDate(at: Date): string {
-  return at.toISOString().slice(0, 10);
 }
 
 export function contains(week: WeekWindow, at: Date): boolean {

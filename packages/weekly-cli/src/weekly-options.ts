@@ -5,6 +5,7 @@ import {
   defineOptions,
   expectedButGot,
   flag,
+  isoDate,
   type JobConfigSpec,
   jobConfigSchema,
   loadYamlConfig,
@@ -18,7 +19,7 @@ import {
   webhookDeliveryOptions,
 } from '@obs-automation/core';
 import { z } from 'zod';
-import { isoDate, parseWeekStart } from './week-window.js';
+import { parseWeekStart } from './week-window.js';
 
 export const SECTIONS = ['runs', 'latency', 'portfolio', 'benchmarks', 'health'] as const;
 export type Section = (typeof SECTIONS)[number];

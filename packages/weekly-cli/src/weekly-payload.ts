@@ -1,28 +1,26 @@
+import { type IndexedRun, isoSeconds } from '@obs-automation/core';
 import { CHECKSUM_FIELD, payloadChecksum } from './payload-checksum.js';
 import type { PortfolioSection } from './portfolio-summary.js';
-import type { DailyActivity } from './run-daily.js';
-import type { IndexedRun } from './runs-index.js';
+import type { DailyActivity } from './week-runs.js';
 import type { PayloadAlert } from './weekly-alerts.js';
 import type { LatencySection } from './weekly-latency.js';
 
 export const PAYLOAD_SCHEMA_VERSION = '1.1.0';
 
-export interface WeeklyRun {
-  run_id: string;
-  symbol: string | null;
-  mode: string | null;
-  timestamp: string;
-  start_ts: string | null;
-  end_ts: string | null;
-  trades: number | null;
-  wins: number | null;
-  total_pips: number | null;
-  win_rate: number | null;
-  sharpe: number | null;
-  max_drawdown: number | null;
-  pnl_per_trade: number | null;
-  turnover_per_day: number | null;
-}
+/** A run as the payload reports it: the index's figures, its time to the second, and its days. */
+export type WeeklyRun = Pick<
+  IndexedRun,
+  | 'run_id'
+  | 'symbol'
+  | 'mode'
+  | 'trades'
+  | 'wins'
+  | 'total_pips'
+  | 'win_rate'
+  | 'sharpe'
+  | 'max_drawdown'
+  | 'pnl_per_trade'
+> & { timestamp: string } & DailyActivity;
 
 export interface WeeklyPayload {
   schema_version: typeof PAYLOAD_SCHEMA_VERSION;
@@ -46,7 +44,7 @@ export function weeklyRun(run: IndexedRun, daily: DailyActivity): WeeklyRun {
     run_id: run.run_id,
     symbol: run.symbol,
     mode: run.mode,
-    timestamp: run.timestamp,
+    timestamp: isoSeconds(run.at),
     start_ts: daily.start_ts,
     end_ts: daily.end_ts,
     trades: run.trades,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { isoSeconds } from '@obs-automation/core';
 import { type ArchiveManifestEntry, LATENCY_ROLLUP_COLUMNS } from '@obs-automation/latency-store';
 
 /** Writers for the inputs of obs-weekly, shared by the unit and end-to-end tests. */
@@ -58,7 +59,7 @@ export function rollupCsv(windows: readonly RollupFixture[]): string {
     LATENCY_ROLLUP_COLUMNS,
     windows.map((window) => ({
       hour_utc: window.hour,
-      window_end_utc: new Date(Date.parse(window.hour) + 3_600_000).toISOString().replace('.000Z', 'Z'),
+      window_end_utc: isoSeconds(Date.parse(window.hour) + 3_600_000),
       count: window.count,
       failure_count: 0,
       failure_rate: window.failureRate ?? 0,

@@ -1,4 +1,10 @@
-import { JobError } from '@obs-automation/core';
+import { JobError } from './job-error.js';
+
+/**
+ * The two ways a job's input can fail, shared by every job so that operators and scripts see
+ * one shape: `missing_input` lists the missing paths in `diagnostics.missing`; `invalid_input`
+ * names the file and, where known, the line and the column (CSV) or key (JSON).
+ */
 
 /** How many offending lines a diagnostic lists (with the total count beside them). */
 export const DIAGNOSTIC_LINES_SHOWN = 10;
@@ -21,33 +27,48 @@ export function shortened(message: string, maxCharacters = 200): string {
   return line.length > maxCharacters ? `${line.slice(0, maxCharacters)}…` : line;
 }
 
-/** `missing_input`: required inputs that do not exist; `diagnostics.missing` lists them. */
-export function missingInput(paths: readonly string[]): JobError {
+/**
+ * `missing_input`: required inputs that do not exist. `diagnostics.missing` lists their
+ * root-relative paths; `message` replaces the default one when the reason is more specific.
+ */
+export function missingInput(paths: readonly string[], message?: string): JobError {
   const list = paths.join(', ');
-  return new JobError('missing_input', `required input${paths.length === 1 ? '' : 's'} missing: ${list}`, {
-    missing: [...paths],
-  });
+  return new JobError(
+    'missing_input',
+    message ?? `required input${paths.length === 1 ? '' : 's'} missing: ${list}`,
+    { missing: [...paths] },
+  );
 }
 
 export interface InputLocation {
   /** root-relative path of the input */
   file: string;
   line?: number;
-  /** a column name or a key path inside a JSON document */
+  /** a CSV column name */
+  column?: string;
+  /** a key path inside a JSON document */
   key?: string;
 }
 
-/** `invalid_input`: a malformed input, named by file and line or key. */
-export function invalidInput(location: InputLocation, problem: string): JobError {
+/** `invalid_input`: a malformed input, named by file and line, column or key. */
+export function invalidInput(
+  location: InputLocation,
+  problem: string,
+  extra: Record<string, unknown> = {},
+): JobError {
+  const { file, line, column, key } = location;
   const where = [
-    location.file,
-    location.line === undefined ? '' : `:${location.line}`,
-    location.key === undefined ? '' : ` (${location.key})`,
+    file,
+    line === undefined ? '' : `:${line}`,
+    column === undefined ? '' : `, column ${column}`,
+    key === undefined ? '' : ` (${key})`,
   ].join('');
   return new JobError('invalid_input', `${where}: ${problem}`, {
-    file: location.file,
-    ...(location.line !== undefined && { line: location.line }),
-    ...(location.key !== undefined && { key: location.key }),
+    file,
+    ...(line !== undefined && { line }),
+    ...(column !== undefined && { column }),
+    ...(key !== undefined && { key }),
+    ...extra,
   });
 }
 
