@@ -1,9 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendLines, commitTempFile, tempPathFor, writeFileAtomic } from './atomic-file.js';
+import { appendLines, commitTempFile, writeFileAtomic } from './atomic-file.js';
 import { sha256File, sha256Hex } from './checksum.js';
+import { JobError } from './job-error.js';
+import { tempPathFor } from './temp-files.js';
 
 let dir: string;
 
@@ -32,8 +35,20 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual(['target']);
   });
 
-  it('puts the temporary file beside the target, so the rename never crosses file systems', () => {
-    expect(tempPathFor('/ws/ops/x.json')).toMatch(/^\/ws\/ops\/\.x\.json\.tmp-\d+-[0-9a-f]{8}$/);
+  it('names the target and its folder when a folder on the way is a file, never the temporary file', async () => {
+    await writeFile(join(dir, 'blocked'), 'a file where a folder is expected');
+    const error = await writeFileAtomic(join(dir, 'blocked/out/x.json'), '{}').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JobError);
+    expect(error).toMatchObject({ code: 'output_not_writable', details: { folder: join(dir, 'blocked/out') } });
+    expect((error as JobError).message).not.toContain('.tmp-');
+  });
+
+  it('replaces a link at the target instead of writing through it', async () => {
+    await writeFile(join(dir, 'elsewhere.json'), 'untouched');
+    await symlink(join(dir, 'elsewhere.json'), join(dir, 'heartbeat.json'));
+    await writeFileAtomic(join(dir, 'heartbeat.json'), 'new');
+    expect(await readFile(join(dir, 'elsewhere.json'), 'utf8')).toBe('untouched');
+    expect(await readFile(join(dir, 'heartbeat.json'), 'utf8')).toBe('new');
   });
 });
 
@@ -63,6 +78,22 @@ describe('appendLines', () => {
     await writeFile(target, '{"a":1}\n{"a":');
     await appendLines(target, ['{"a":2}']);
     expect(await readFile(target, 'utf8')).toBe('{"a":1}\n{"a":\n{"a":2}\n');
+  });
+
+  it('refuses a symbolic link at the target and leaves the file it points to unchanged', async () => {
+    await writeFile(join(dir, 'elsewhere'), 'untouched\n');
+    await symlink(join(dir, 'elsewhere'), join(dir, 'automation_runs.log'));
+    const error = await appendLines(join(dir, 'automation_runs.log'), ['{}']).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'output_not_writable', details: { reason: 'symlink' } });
+    expect((error as JobError).message).toContain('is a symbolic link; appends never follow links');
+    expect(await readFile(join(dir, 'elsewhere'), 'utf8')).toBe('untouched\n');
+  });
+
+  it('refuses a FIFO at the target at once instead of writing into it', async () => {
+    execFileSync('mkfifo', [join(dir, 'manifest.jsonl')]);
+    const error = await appendLines(join(dir, 'manifest.jsonl'), ['{}']).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'output_not_writable', details: { reason: 'not_regular' } });
+    expect((error as JobError).message).toContain('is a FIFO, not a regular file');
   });
 });
 

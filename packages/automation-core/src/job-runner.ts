@@ -5,7 +5,8 @@ import { diagnosticsLogger } from './diagnostics-logger.js';
 import { DEFAULT_LOCK_STALE_SECONDS, type HeldLock, tryAcquireLock } from './file-lock.js';
 import { buildHeartbeat, type HeartbeatRead, readHeartbeat, writeHeartbeat } from './heartbeat.js';
 import type { JobContext, JobDefinition, JobOutcome } from './job-definition.js';
-import { EXIT_FAILED, errorMessageOf, exitCodeForStatus, JobError, type JobStatus } from './job-error.js';
+import { parseTimestamp } from './clock.js';
+import { EXIT_FAILED, errorMessageOf, exitCodeForOutcome, JobError, type JobStatus } from './job-error.js';
 import { makeJobId } from './job-id.js';
 import { type JobInvocation, parseJobArgv, resolveParsedInvocation, resolveRoot } from './job-invocation.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
@@ -17,6 +18,7 @@ import {
   logContextOf,
 } from './run-context.js';
 import { appendRunLog } from './run-log.js';
+import { secretEnvValues } from './secret-masking.js';
 import type { LogAlert, RunLogContext, RunLogEntry } from './run-log-entry.js';
 
 export interface RunJobOptions {
@@ -34,8 +36,13 @@ export interface JobRunResult {
   summary: Record<string, unknown>;
 }
 
-/** How long a body may take to reach a safe point after an interruption before the run is closed anyway. */
-export const INTERRUPT_GRACE_MS = 5000;
+/**
+ * How long a body may take to reach a safe point after an interruption before the run is closed
+ * anyway; with the recording after it, well inside the process's SHUTDOWN_DEADLINE_MS.
+ */
+export const INTERRUPT_GRACE_MS = 3000;
+/** A job run by obs-daily closes sooner, so the chain still records it inside its own grace. */
+export const CHILD_INTERRUPT_GRACE_MS = 2000;
 
 const RUN_STATUSES: ReadonlySet<string> = new Set(['ok', 'warning', 'error', 'dry_run']);
 
@@ -59,6 +66,17 @@ function errorOutcome(code: string, message: string, details: Record<string, unk
 }
 
 /**
+ * The run's clock for a failure before options were resolved: `--now` (taken from argv when the
+ * command line itself failed to parse) or OBS_NOW when readable, else the system time.
+ */
+function clockOfFailedInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Date {
+  const index = argv.lastIndexOf('--now');
+  const inline = argv.findLast((arg) => arg.startsWith('--now='));
+  const text = (index >= 0 ? argv[index + 1] : inline?.slice('--now='.length)) ?? env.OBS_NOW;
+  return (text ? parseTimestamp(text) : null) ?? new Date();
+}
+
+/**
  * A failure before the job could run (bad flag, bad config, a fault in the job's own option
  * handling): nothing is logged and no lock is taken, but the caller still gets one summary, also
  * in `--json-out` when that flag was readable.
@@ -69,13 +87,14 @@ async function preRunFailure(
   flags: Record<string, unknown> | undefined,
   env: NodeJS.ProcessEnv,
   startedMs: number,
+  now: Date,
 ): Promise<JobRunResult> {
   const known = error instanceof JobError;
   if (!known) diagnosticsLogger().error({ err: error }, 'job failed before it could start');
   const exitCode = known ? error.exitCode : EXIT_FAILED;
   let summary = orderedSummary({
     status: 'error',
-    job_id: makeJobId(definition.name, new Date()),
+    job_id: makeJobId(definition.name, now),
     job_name: definition.name,
     duration_ms: Math.round(performance.now() - startedMs),
     artefacts: [],
@@ -117,7 +136,7 @@ export async function runJob<O, C>(
     invocation = await resolveParsedInvocation(definition, flags, env);
   } catch (error) {
     if (error instanceof CommanderError) throw error;
-    return preRunFailure(anyDefinition, error, flags, env, startedMs);
+    return preRunFailure(anyDefinition, error, flags, env, startedMs, clockOfFailedInvocation(argv, env));
   }
   if (invocation.common.configDump) return { exitCode: 0, summary: invocation.dump };
   return executeJob(definition, invocation, runOptions, startedMs, argv);
@@ -218,7 +237,8 @@ async function executeJob<O, C>(
   }
   summary.duration_ms = Math.round(performance.now() - startedMs);
   if (common.jsonOut) summary = await writeJsonOut(workspace.abs(common.jsonOut), common.jsonOut, summary);
-  return { exitCode: exitCodeForStatus(summary.status as JobStatus), summary };
+  const diagnostics = summary.diagnostics as Record<string, unknown> | undefined;
+  return { exitCode: exitCodeForOutcome(summary.status as JobStatus, diagnostics?.error_code), summary };
 }
 
 interface LockedRun<O> {
@@ -247,13 +267,15 @@ async function runLocked<O, C>(
   const heartbeatFile = definition.heartbeatFile
     ? workspace.abs(definition.heartbeatFile(options))
     : undefined;
-  const previous: HeartbeatRead = heartbeatFile ? await readHeartbeat(heartbeatFile) : { kind: 'missing' };
+  const previous: HeartbeatRead = heartbeatFile
+    ? await readHeartbeat(heartbeatFile, workspace.rel(heartbeatFile))
+    : { kind: 'missing' };
   const context = jobContext(run, signal, previous);
   let outcome = await runBody(
     definition,
     options,
     context,
-    runOptions.interruptGraceMs ?? INTERRUPT_GRACE_MS,
+    runOptions.interruptGraceMs ?? (runOptions.parentJobId ? CHILD_INTERRUPT_GRACE_MS : INTERRUPT_GRACE_MS),
   );
   if (previous.kind === 'corrupt' && heartbeatFile) {
     outcome = withHeartbeatCorruption(
@@ -289,7 +311,7 @@ function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: Heartbe
     now: common.now,
     startedAt: common.now,
     root: common.root,
-    command: describeCommand(run.argv),
+    command: describeCommand(run.argv, { secretValues: secretEnvValues(run.env) }),
     commitSha: run.logContext.commit_sha,
     environment: run.logContext.environment,
     scheduler: run.logContext.scheduler as JobContext['scheduler'],
@@ -466,7 +488,7 @@ async function recordRun<O>(record: RunRecord<O>): Promise<Record<string, unknow
     summary.status = 'error';
     summary.diagnostics = recordFailure(
       diagnostics,
-      'log_write_failed',
+      error instanceof JobError ? error.code : 'log_write_failed',
       error instanceof JobError ? error.message : `cannot write the run log: ${errorMessageOf(error)}`,
     );
   }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // A minimal job on the real harness, for the core's process-level tests.
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { JobError, runJob, runMain } from '../../dist/index.js';
+import { JobError, parseJsonBounded, readBoundedFile, runJob, runMain } from '../../dist/index.js';
 
 const definition = {
   name: 'sample',
@@ -31,6 +32,25 @@ const definition = {
       defaultValue: 1,
       schema: z.coerce.number().int().min(0),
     },
+    {
+      flag: '--read-unguarded',
+      value: '<path>',
+      description: 'read a file with a plain readFile, as a read site without the core primitives does',
+      schema: z.string(),
+    },
+    {
+      flag: '--read-input',
+      value: '<path>',
+      description: 'read a JSON input through readBoundedFile and parseJsonBounded',
+      schema: z.string(),
+    },
+    {
+      flag: '--note',
+      value: '<text>',
+      description: 'free text recorded in the command line (for masking tests)',
+      schema: z.string(),
+    },
+    { flag: '--show-command', description: "put the run context's command in the summary", schema: z.boolean() },
     {
       flag: '--lock-file',
       value: '<path>',
@@ -63,6 +83,14 @@ const definition = {
       await sleep(Math.min(20, until - Date.now()));
     }
     context.checkpoint();
+    if (options.read_unguarded) await readFile(context.resolvePath(options.read_unguarded));
+    if (options.read_input) {
+      const bytes = await readBoundedFile(context.resolvePath(options.read_input), {
+        kind: 'json_input',
+        shown: options.read_input,
+      });
+      if (bytes) parseJsonBounded(bytes, { what: 'input', file: options.read_input });
+    }
     if (options.fail_with)
       throw new JobError(options.fail_with, `failed on purpose with ${options.fail_with}`);
     if (options.throw) throw new Error('unexpected failure');
@@ -72,7 +100,7 @@ const definition = {
         { length: options.artefact_count },
         (_, index) => `out/sample/artefact-${index}-${'x'.repeat(40)}.json`,
       ),
-      summary: { slept_ms: options.sleep_ms },
+      summary: { slept_ms: options.sleep_ms, ...(options.show_command ? { command: context.command } : {}) },
       heartbeat: { custom: 'kept' },
     };
   },

@@ -6,14 +6,6 @@ export {
   DEFAULT_RETRY_WAIT_SECONDS,
   DEFAULT_TIMEOUT_SECONDS,
 } from './options.js';
-export {
-  MAX_EXCERPT_BYTES,
-  maskResponseExcerpt,
-  maskSecrets,
-  maskSensitive,
-  maskUrl,
-  truncateUtf8,
-} from './response-masking.js';
 export { parseRetryAfter } from './retry-after.js';
 export { obsSignature, signWebhook, standardWebhookKey, standardWebhookSignature } from './signing.js';
 export type {
