@@ -37,9 +37,14 @@ describe('writeFileAtomic', () => {
 
   it('names the target and its folder when a folder on the way is a file, never the temporary file', async () => {
     await writeFile(join(dir, 'blocked'), 'a file where a folder is expected');
-    const error = await writeFileAtomic(join(dir, 'blocked/out/x.json'), '{}').catch((caught: unknown) => caught);
+    const error = await writeFileAtomic(join(dir, 'blocked/out/x.json'), '{}').catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(JobError);
-    expect(error).toMatchObject({ code: 'output_not_writable', details: { folder: join(dir, 'blocked/out') } });
+    expect(error).toMatchObject({
+      code: 'output_not_writable',
+      details: { folder: join(dir, 'blocked/out') },
+    });
     expect((error as JobError).message).not.toContain('.tmp-');
   });
 
@@ -83,7 +88,9 @@ describe('appendLines', () => {
   it('refuses a symbolic link at the target and leaves the file it points to unchanged', async () => {
     await writeFile(join(dir, 'elsewhere'), 'untouched\n');
     await symlink(join(dir, 'elsewhere'), join(dir, 'automation_runs.log'));
-    const error = await appendLines(join(dir, 'automation_runs.log'), ['{}']).catch((caught: unknown) => caught);
+    const error = await appendLines(join(dir, 'automation_runs.log'), ['{}']).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'output_not_writable', details: { reason: 'symlink' } });
     expect((error as JobError).message).toContain('is a symbolic link; appends never follow links');
     expect(await readFile(join(dir, 'elsewhere'), 'utf8')).toBe('untouched\n');

@@ -73,20 +73,28 @@ async function openForAppend(target: string): Promise<FileHandle> {
     handle = await open(target, APPEND_FLAGS, 0o666);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
-      throw new JobError('output_not_writable', `cannot append to ${target}: it is a symbolic link; appends never follow links`, {
-        file: target,
-        reason: 'symlink',
-      });
+      throw new JobError(
+        'output_not_writable',
+        `cannot append to ${target}: it is a symbolic link; appends never follow links`,
+        {
+          file: target,
+          reason: 'symlink',
+        },
+      );
     }
     throw error;
   }
   const stats = await handle.stat();
   if (!stats.isFile()) {
     await handle.close();
-    throw new JobError('output_not_writable', `cannot append to ${target}: it is a ${describeFileType(stats)}, not a regular file`, {
-      file: target,
-      reason: 'not_regular',
-    });
+    throw new JobError(
+      'output_not_writable',
+      `cannot append to ${target}: it is a ${describeFileType(stats)}, not a regular file`,
+      {
+        file: target,
+        reason: 'not_regular',
+      },
+    );
   }
   return handle;
 }

@@ -62,9 +62,9 @@ describe('readBoundedFile', () => {
 
   it('refuses a folder and a socket', async () => {
     await mkdir(join(dir, 'folder'));
-    expect((await refusalOf(readBoundedFile(join(dir, 'folder'), { kind: 'config' }))).details.file_type).toBe(
-      'folder',
-    );
+    expect(
+      (await refusalOf(readBoundedFile(join(dir, 'folder'), { kind: 'config' }))).details.file_type,
+    ).toBe('folder');
     const server: Server = createServer();
     await new Promise<void>((resolve) => server.listen(join(dir, 'socket'), resolve));
     try {
@@ -77,10 +77,14 @@ describe('readBoundedFile', () => {
 
   it("refuses a file over the kind's cap before reading it", async () => {
     await writeFile(join(dir, 'big.json'), 'x'.repeat(100));
-    const error = await refusalOf(readBoundedFile(join(dir, 'big.json'), { kind: 'json_input', maxBytes: 99 }));
+    const error = await refusalOf(
+      readBoundedFile(join(dir, 'big.json'), { kind: 'json_input', maxBytes: 99 }),
+    );
     expect(error.message).toContain('is 100 bytes, over the 99-byte cap for a json input');
     expect(error.details).toMatchObject({ reason: 'too_large', max_bytes: 99, size: 100 });
-    expect(await readBoundedFile(join(dir, 'big.json'), { kind: 'json_input', maxBytes: 100 })).toHaveLength(100);
+    expect(await readBoundedFile(join(dir, 'big.json'), { kind: 'json_input', maxBytes: 100 })).toHaveLength(
+      100,
+    );
   });
 
   it('refuses a link where the kind never has one, and follows it where it may', async () => {
@@ -90,12 +94,17 @@ describe('readBoundedFile', () => {
     const error = await refusalOf(readBoundedFile(join(dir, 'linked.yaml'), { kind: 'heartbeat' }));
     expect(error.details.reason).toBe('symlink');
     expect(error.message).toContain('is a symbolic link');
-    expect((await refusalOf(readBoundedFile(join(dir, 'linked.yaml'), { kind: 'config', followSymlinks: false }))).details.reason).toBe('symlink');
+    expect(
+      (await refusalOf(readBoundedFile(join(dir, 'linked.yaml'), { kind: 'config', followSymlinks: false })))
+        .details.reason,
+    ).toBe('symlink');
   });
 
   it('escapes the shown name in messages', async () => {
     makeFifo(join(dir, 'p'));
-    const error = await refusalOf(readBoundedFile(join(dir, 'p'), { kind: 'json_input', shown: 'a\nb\u202e' }));
+    const error = await refusalOf(
+      readBoundedFile(join(dir, 'p'), { kind: 'json_input', shown: 'a\nb\u202e' }),
+    );
     expect(error.message).toContain('a\\nb\\u202e');
   });
 });
@@ -107,8 +116,8 @@ describe('openInputStream', () => {
     expect(await text(stream as NonNullable<typeof stream>)).toBe('1\n2\n');
     expect(await openInputStream(join(dir, 'missing.csv'), { kind: 'csv_input' })).toBeNull();
     makeFifo(join(dir, 'pipe.csv'));
-    expect((await refusalOf(openInputStream(join(dir, 'pipe.csv'), { kind: 'csv_input' }))).details.file_type).toBe(
-      'FIFO',
-    );
+    expect(
+      (await refusalOf(openInputStream(join(dir, 'pipe.csv'), { kind: 'csv_input' }))).details.file_type,
+    ).toBe('FIFO');
   });
 });

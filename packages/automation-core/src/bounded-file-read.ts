@@ -64,9 +64,13 @@ function isMissing(error: unknown): boolean {
 async function openFailure(path: string, error: unknown, options: RegularFileOptions): Promise<JobError> {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   if (code === 'ELOOP' && !followsSymlinks(options)) {
-    return refusal(options, 'is a symbolic link; the jobs write this file themselves and never follow a link there', {
-      reason: 'symlink',
-    });
+    return refusal(
+      options,
+      'is a symbolic link; the jobs write this file themselves and never follow a link there',
+      {
+        reason: 'symlink',
+      },
+    );
   }
   const stats = await lstat(path).catch(() => null);
   if (stats && !stats.isFile() && !stats.isSymbolicLink()) {
@@ -82,9 +86,13 @@ async function openFailure(path: string, error: unknown, options: RegularFileOpt
  * anything but a regular file, or a file over the kind's cap, is refused with a JobError naming
  * the file and why. Returns null when the file does not exist.
  */
-export async function openRegularFile(path: string, options: RegularFileOptions): Promise<OpenedRegularFile | null> {
+export async function openRegularFile(
+  path: string,
+  options: RegularFileOptions,
+): Promise<OpenedRegularFile | null> {
   const rule = FILE_READ_RULES[options.kind];
-  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (followsSymlinks(options) ? 0 : constants.O_NOFOLLOW);
+  const flags =
+    constants.O_RDONLY | constants.O_NONBLOCK | (followsSymlinks(options) ? 0 : constants.O_NOFOLLOW);
   let handle: FileHandle;
   try {
     handle = await open(path, flags);
@@ -110,7 +118,11 @@ export async function openRegularFile(path: string, options: RegularFileOptions)
 function tooLarge(options: RegularFileOptions, maxBytes: number, size: number | null): JobError {
   const cap = `the ${maxBytes}-byte cap for a ${options.kind.replaceAll('_', ' ')}`;
   const problem = size === null ? `grew past ${cap} while it was read` : `is ${size} bytes, over ${cap}`;
-  return refusal(options, problem, { reason: 'too_large', max_bytes: maxBytes, ...(size === null ? {} : { size }) });
+  return refusal(options, problem, {
+    reason: 'too_large',
+    max_bytes: maxBytes,
+    ...(size === null ? {} : { size }),
+  });
 }
 
 /**

@@ -18,7 +18,9 @@ describe('parseJsonBounded', () => {
   it('parses JSON up to the nesting cap, ignoring a byte-order mark', () => {
     const deepest = `${'['.repeat(MAX_JSON_DEPTH)}1${']'.repeat(MAX_JSON_DEPTH)}`;
     expect(parseJsonBounded(deepest, OPTIONS)).toBeInstanceOf(Array);
-    expect(parseJsonBounded(Buffer.from('\uFEFF{"a":[1,{"b":null}]}'), OPTIONS)).toEqual({ a: [1, { b: null }] });
+    expect(parseJsonBounded(Buffer.from('\uFEFF{"a":[1,{"b":null}]}'), OPTIONS)).toEqual({
+      a: [1, { b: null }],
+    });
   });
 
   it('refuses a field nested 5,000 deep before parsing, naming the file, line and column', () => {
@@ -46,12 +48,15 @@ describe('parseJsonBounded', () => {
     const error = refusal(() => parseJsonBounded(text, { what: 'input', file: 'in.json' }));
     expect(error.code).toBe('invalid_input');
     expect(error.message).toBe(`input in.json:${line}:${column} is not valid JSON: ${problem}`);
-    for (const word of ['root:x', 'secretvalue', 'trailing-secret']) expect(error.message).not.toContain(word);
+    for (const word of ['root:x', 'secretvalue', 'trailing-secret'])
+      expect(error.message).not.toContain(word);
   });
 
   it('numbers lines of a JSON-lines file from the line given', () => {
-    const error = refusal(() => parseJsonBounded('{"a":}', { what: 'manifest line', file: 'm.jsonl', line: 41 }));
-    expect(error.message).toBe("manifest line m.jsonl:41:6 is not valid JSON: unexpected character");
+    const error = refusal(() =>
+      parseJsonBounded('{"a":}', { what: 'manifest line', file: 'm.jsonl', line: 41 }),
+    );
+    expect(error.message).toBe('manifest line m.jsonl:41:6 is not valid JSON: unexpected character');
   });
 });
 

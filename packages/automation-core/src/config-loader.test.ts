@@ -144,7 +144,11 @@ describe('loadYamlConfig', () => {
   });
 
   it('never quotes the file in parser messages', async () => {
-    for (const text of ['include: *secret_alias_name\n', 'a: b: c\nsecret_token: "x" "y"\n', '- a\nsecret_key: c\n']) {
+    for (const text of [
+      'include: *secret_alias_name\n',
+      'a: b: c\nsecret_token: "x" "y"\n',
+      '- a\nsecret_key: c\n',
+    ]) {
       const error = await failure(load(await writeConfig(text)));
       expect(error.code).toBe('invalid_config');
       expect(error.message).not.toMatch(/secret/);
@@ -156,7 +160,9 @@ describe('loadYamlConfig', () => {
     execFileSync('mkfifo', [join(root, 'configs/weekly.yaml')]);
     const error = await failure(load('configs/weekly.yaml'));
     expect(error.code).toBe('invalid_config');
-    expect(error.message).toBe(`--config ${join(root, 'configs/weekly.yaml')}: is a FIFO, not a regular file`);
+    expect(error.message).toBe(
+      `--config ${join(root, 'configs/weekly.yaml')}: is a FIFO, not a regular file`,
+    );
     expect((await failure(load('/dev/zero'))).message).toContain('is a character device');
   });
 

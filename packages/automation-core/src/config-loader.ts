@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './bounded-json.js';
 import { readBoundedText } from './bounded-file-read.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './bounded-json.js';
 import { commonJsExports } from './commonjs-import.js';
 import { configError, JobError } from './job-error.js';
 import { escapeUntrusted } from './message-text.js';
@@ -46,7 +46,12 @@ export async function loadYamlConfig<S extends z.ZodType>(
   const absolute = resolveAgainstRoot(options.root, path);
   let text: string | null;
   try {
-    text = await readBoundedText(absolute, { kind: 'config', shown: absolute, what: options.flag, code: 'invalid_config' });
+    text = await readBoundedText(absolute, {
+      kind: 'config',
+      shown: absolute,
+      what: options.flag,
+      code: 'invalid_config',
+    });
   } catch (error) {
     if (!(error instanceof JobError)) throw error;
     throw configError(`${options.flag} ${absolute}: ${String(error.details.problem ?? error.message)}`, {
@@ -54,10 +59,15 @@ export async function loadYamlConfig<S extends z.ZodType>(
     });
   }
   if (text === null) {
-    if (!options.explicit) return { path: absolute, exists: false, config: parseConfig(schema, {}, absolute) };
+    if (!options.explicit)
+      return { path: absolute, exists: false, config: parseConfig(schema, {}, absolute) };
     throw configError(`${options.flag} ${absolute}: cannot read (ENOENT)`, { config_path: absolute });
   }
-  return { path: absolute, exists: true, config: parseConfig(schema, await parseYaml(text, absolute, options.root), absolute) };
+  return {
+    path: absolute,
+    exists: true,
+    config: parseConfig(schema, await parseYaml(text, absolute, options.root), absolute),
+  };
 }
 
 /** Aliases a document may expand: far above any real config, far below a billion laughs. */

@@ -53,7 +53,9 @@ describe('resolveContainedPath', () => {
       relative: 'out/dashboard/latency.json',
       exists: true,
     });
-    expect((await resolveContainedPath(root, join(root, 'out/dashboard/latency.json'), OPTIONS)).exists).toBe(true);
+    expect((await resolveContainedPath(root, join(root, 'out/dashboard/latency.json'), OPTIONS)).exists).toBe(
+      true,
+    );
   });
 
   it.each(['../sentinel.txt', '../../../../etc/passwd', '/etc/passwd'])(
@@ -63,7 +65,9 @@ describe('resolveContainedPath', () => {
       const error = await refusal(candidate);
       expect(error.code).toBe('invalid_input');
       expect(error.details).toMatchObject({ reason: 'outside_root', file: 'out/dashboard/manifest.json' });
-      expect(error.message).toMatch(/^dataset path "\.\.\/[^"]*" named in "out\/dashboard\/manifest.json" is outside the workspace root$/);
+      expect(error.message).toMatch(
+        /^dataset path "\.\.\/[^"]*" named in "out\/dashboard\/manifest.json" is outside the workspace root$/,
+      );
       expect((await stat(sentinel)).atimeMs).toBe(atimeBefore);
     },
   );
@@ -71,8 +75,12 @@ describe('resolveContainedPath', () => {
   it('refuses a link inside the root that leads outside, also for a folder above a file still to be written', async () => {
     await symlink(sentinel, join(root, 'out/dashboard/linked.json'));
     await symlink(base, join(root, 'out/escape'));
-    expect((await refusal('out/dashboard/linked.json')).message).toContain('leads outside the workspace root through a symbolic link');
-    expect((await refusal('out/escape/new-file.json', { mayBeMissing: true })).details.reason).toBe('outside_root');
+    expect((await refusal('out/dashboard/linked.json')).message).toContain(
+      'leads outside the workspace root through a symbolic link',
+    );
+    expect((await refusal('out/escape/new-file.json', { mayBeMissing: true })).details.reason).toBe(
+      'outside_root',
+    );
     expect((await refusal('out/escape/sentinel.txt')).details.reason).toBe('outside_root');
     await expectSentinelUntouched();
   });
@@ -86,10 +94,14 @@ describe('resolveContainedPath', () => {
 
   it('accepts only what the source may name: patterns, folder prefixes and exact paths', async () => {
     const allowed = [/^out\/dashboard\/[a-z_]+\.json$/, 'ops/history/', 'configs/exact.yaml'];
-    expect((await resolveContainedPath(root, 'out/dashboard/latency.json', { ...OPTIONS, allowed })).exists).toBe(true);
+    expect(
+      (await resolveContainedPath(root, 'out/dashboard/latency.json', { ...OPTIONS, allowed })).exists,
+    ).toBe(true);
     await mkdir(join(root, 'ops/history'), { recursive: true });
     await writeFile(join(root, 'ops/history/a.json'), '{}');
-    expect((await resolveContainedPath(root, 'ops/history/a.json', { ...OPTIONS, allowed })).exists).toBe(true);
+    expect((await resolveContainedPath(root, 'ops/history/a.json', { ...OPTIONS, allowed })).exists).toBe(
+      true,
+    );
     const error = await refusal('out/dashboard/../../ops/automation_runs.sequence', { allowed });
     expect(error.details.reason).toBe('not_allowed');
     expect(error.message).toBe(
@@ -101,14 +113,20 @@ describe('resolveContainedPath', () => {
     execFileSync('mkfifo', [join(root, 'out/dashboard/pipe.json')]);
     expect((await refusal('out/dashboard/pipe.json')).message).toContain('is a FIFO, not a regular file');
     expect((await refusal('out/dashboard')).message).toContain('is a folder, not a regular file');
-    expect((await resolveContainedPath(root, 'out/dashboard', { ...OPTIONS, type: 'folder' })).exists).toBe(true);
+    expect((await resolveContainedPath(root, 'out/dashboard', { ...OPTIONS, type: 'folder' })).exists).toBe(
+      true,
+    );
     expect((await refusal('out/dashboard/missing.json')).details.reason).toBe('missing');
-    expect(await resolveContainedPath(root, 'out/new/missing.json', { ...OPTIONS, mayBeMissing: true })).toMatchObject({
+    expect(
+      await resolveContainedPath(root, 'out/new/missing.json', { ...OPTIONS, mayBeMissing: true }),
+    ).toMatchObject({
       relative: 'out/new/missing.json',
       exists: false,
     });
     await symlink(join(root, 'nowhere'), join(root, 'out/dashboard/dangling.json'));
-    expect((await refusal('out/dashboard/dangling.json', { mayBeMissing: true })).message).toContain('leads nowhere');
+    expect((await refusal('out/dashboard/dangling.json', { mayBeMissing: true })).message).toContain(
+      'leads nowhere',
+    );
   });
 
   it('contains paths in a base folder when one is given', async () => {
@@ -135,11 +153,14 @@ describe('readContainedFile', () => {
     const read = await readContainedFile(root, 'out/dashboard/latency.json', { ...OPTIONS, kind: 'dataset' });
     expect(read.bytes?.toString()).toBe('{"rows":[]}');
     await symlink(sentinel, join(root, 'out/dashboard/linked.json'));
-    const error = await readContainedFile(root, 'out/dashboard/linked.json', { ...OPTIONS, kind: 'dataset' }).catch(
-      (caught: unknown) => caught as JobError,
-    );
+    const error = await readContainedFile(root, 'out/dashboard/linked.json', {
+      ...OPTIONS,
+      kind: 'dataset',
+    }).catch((caught: unknown) => caught as JobError);
     expect(error).toBeInstanceOf(JobError);
-    expect(JSON.stringify((error as JobError).details) + (error as JobError).message).not.toContain('sentinel:');
+    expect(JSON.stringify((error as JobError).details) + (error as JobError).message).not.toContain(
+      'sentinel:',
+    );
     await expectSentinelUntouched();
   });
 });

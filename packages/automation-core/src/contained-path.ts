@@ -128,13 +128,21 @@ export async function resolveContainedPath(
   let realBase: string;
   let realRoot: string;
   try {
-    [real, realBase, realRoot] = await Promise.all([resolveReal(lexical), realpath(basePath), realpath(rootPath)]);
+    [real, realBase, realRoot] = await Promise.all([
+      resolveReal(lexical),
+      realpath(basePath),
+      realpath(rootPath),
+    ]);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return refuse('unreadable', shown, `cannot be resolved (${code})`);
   }
   if (!isInside(realRoot, realBase) || !isInside(realBase, real.real)) {
-    return refuse('outside_root', shown, `leads outside ${options.base ? 'its folder' : 'the workspace root'} through a symbolic link`);
+    return refuse(
+      'outside_root',
+      shown,
+      `leads outside ${options.base ? 'its folder' : 'the workspace root'} through a symbolic link`,
+    );
   }
   if (!real.exists) {
     if (options.mayBeMissing) return { absolute: real.real, relative: shown, exists: false };

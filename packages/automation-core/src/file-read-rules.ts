@@ -38,7 +38,11 @@ const MIB = 1024 * KIB;
 export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
   heartbeat: { maxBytes: 4 * MIB, followSymlinks: false, description: 'ops/*_heartbeat.json' },
   sequence_file: { maxBytes: 64 * KIB, followSymlinks: false, description: 'ops/automation_runs.sequence' },
-  lock_owner: { maxBytes: 4 * KIB, followSymlinks: false, description: 'the owner record inside a lock folder' },
+  lock_owner: {
+    maxBytes: 4 * KIB,
+    followSymlinks: false,
+    description: 'the owner record inside a lock folder',
+  },
   config: { maxBytes: 1 * MIB, followSymlinks: true, description: 'configs/*.yaml' },
   rotation_journal: {
     maxBytes: 1 * MIB,

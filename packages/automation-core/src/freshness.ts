@@ -49,7 +49,11 @@ export function judgeFreshness(input: FreshnessInput): FreshnessJudgement {
 }
 
 /** True when `at` lies ahead of `now` by more than the allowed skew. */
-export function isBeyondClockSkew(at: Date, now: Date, skewSeconds: number = DEFAULT_CLOCK_SKEW_SECONDS): boolean {
+export function isBeyondClockSkew(
+  at: Date,
+  now: Date,
+  skewSeconds: number = DEFAULT_CLOCK_SKEW_SECONDS,
+): boolean {
   return at.getTime() - now.getTime() > skewSeconds * 1000;
 }
 
@@ -62,9 +66,12 @@ export function clockSkewSeconds(env: NodeJS.ProcessEnv = process.env): number {
   if (text === undefined || text === '') return DEFAULT_CLOCK_SKEW_SECONDS;
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0) {
-    throw configError(`${CLOCK_SKEW_ENV} ${quoteUntrusted(text, 40)} is not a non-negative number of seconds`, {
-      env_var: CLOCK_SKEW_ENV,
-    });
+    throw configError(
+      `${CLOCK_SKEW_ENV} ${quoteUntrusted(text, 40)} is not a non-negative number of seconds`,
+      {
+        env_var: CLOCK_SKEW_ENV,
+      },
+    );
   }
   return value;
 }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,12 +45,24 @@ describe('readHeartbeat', () => {
     });
     await writeFile(join(dir, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
     const quoted = await readHeartbeat(join(dir, 'passwd'));
-    expect(quoted).toEqual({ kind: 'corrupt', reason: 'is not valid JSON: unexpected character at line 1, column 1' });
+    expect(quoted).toEqual({
+      kind: 'corrupt',
+      reason: 'is not valid JSON: unexpected character at line 1, column 1',
+    });
     await symlink(join(dir, 'passwd'), join(dir, 'linked.json'));
-    expect(await readHeartbeat(join(dir, 'linked.json'))).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('symbolic link') });
+    expect(await readHeartbeat(join(dir, 'linked.json'))).toMatchObject({
+      kind: 'corrupt',
+      reason: expect.stringContaining('symbolic link'),
+    });
     execFileSync('mkfifo', [join(dir, 'fifo.json')]);
-    expect(await readHeartbeat(join(dir, 'fifo.json'))).toEqual({ kind: 'corrupt', reason: 'is a FIFO, not a regular file' });
-    expect(await readHeartbeat('/dev/zero')).toEqual({ kind: 'corrupt', reason: 'is a character device, not a regular file' });
+    expect(await readHeartbeat(join(dir, 'fifo.json'))).toEqual({
+      kind: 'corrupt',
+      reason: 'is a FIFO, not a regular file',
+    });
+    expect(await readHeartbeat('/dev/zero')).toEqual({
+      kind: 'corrupt',
+      reason: 'is a character device, not a regular file',
+    });
   });
 
   it.skipIf(!existsSync(REFERENCE_OPS))('reads the earlier tooling’s heartbeats', async () => {

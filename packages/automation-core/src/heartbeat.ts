@@ -1,6 +1,6 @@
 import { writeFileAtomic } from './atomic-file.js';
-import { parseJsonBounded } from './bounded-json.js';
 import { readBoundedFile } from './bounded-file-read.js';
+import { parseJsonBounded } from './bounded-json.js';
 import type { JobOutcome } from './job-definition.js';
 import { JobError } from './job-error.js';
 

@@ -414,11 +414,19 @@ describe('runJob', () => {
         command = context.command;
         return ok(context);
       }),
-      ['--root', root, '--now', NOW, '--heartbeat-file', 'ops/curl -u admin:S3cr3tPass x-upload-token-value-1.json'],
+      [
+        '--root',
+        root,
+        '--now',
+        NOW,
+        '--heartbeat-file',
+        'ops/curl -u admin:S3cr3tPass x-upload-token-value-1.json',
+      ],
       { env: { OBS_COMMIT_SHA: 'sha', UPLOAD_TOKEN: 'x-upload-token-value-1' } },
     );
     expect(command).toContain('--root');
-    for (const secret of ['S3cr3tPass', 'admin:', 'x-upload-token-value-1']) expect(command).not.toContain(secret);
+    for (const secret of ['S3cr3tPass', 'admin:', 'x-upload-token-value-1'])
+      expect(command).not.toContain(secret);
   });
 
   it('a configuration error found by the body (a bad webhook URL in the environment) is exit 2', async () => {
@@ -427,13 +435,21 @@ describe('runJob', () => {
         throw new JobError('invalid_config', 'OBS_WEEKLY_WEBHOOK_URL: webhook URL is not a valid URL');
       }),
     );
-    expect(result).toMatchObject({ exitCode: 2, summary: { status: 'error', diagnostics: { error_code: 'invalid_config' } } });
-    expect(await logEntries()).toMatchObject([{ status: 'error', diagnostics: { error_code: 'invalid_config' } }]);
+    expect(result).toMatchObject({
+      exitCode: 2,
+      summary: { status: 'error', diagnostics: { error_code: 'invalid_config' } },
+    });
+    expect(await logEntries()).toMatchObject([
+      { status: 'error', diagnostics: { error_code: 'invalid_config' } },
+    ]);
   });
 
   it('a heartbeat nested 5,000 deep is heartbeat_corrupt, rewritten from this run, and the next run is clean', async () => {
     await mkdir(join(root, 'ops'));
-    await writeFile(join(root, 'ops/probe_heartbeat.json'), `{"job_id":"x","state":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    await writeFile(
+      join(root, 'ops/probe_heartbeat.json'),
+      `{"job_id":"x","state":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    );
     const first = await run(probe(ok));
     expect(first).toMatchObject({
       exitCode: 0,

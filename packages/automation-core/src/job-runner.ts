@@ -1,11 +1,11 @@
 import { relative } from 'node:path';
 import { CommanderError } from 'commander';
+import { parseTimestamp } from './clock.js';
 import { resolveAgainstRoot } from './config-loader.js';
 import { diagnosticsLogger } from './diagnostics-logger.js';
 import { DEFAULT_LOCK_STALE_SECONDS, type HeldLock, tryAcquireLock } from './file-lock.js';
 import { buildHeartbeat, type HeartbeatRead, readHeartbeat, writeHeartbeat } from './heartbeat.js';
 import type { JobContext, JobDefinition, JobOutcome } from './job-definition.js';
-import { parseTimestamp } from './clock.js';
 import { EXIT_FAILED, errorMessageOf, exitCodeForOutcome, JobError, type JobStatus } from './job-error.js';
 import { makeJobId } from './job-id.js';
 import { type JobInvocation, parseJobArgv, resolveParsedInvocation, resolveRoot } from './job-invocation.js';
@@ -18,8 +18,8 @@ import {
   logContextOf,
 } from './run-context.js';
 import { appendRunLog } from './run-log.js';
-import { secretEnvValues } from './secret-masking.js';
 import type { LogAlert, RunLogContext, RunLogEntry } from './run-log-entry.js';
+import { secretEnvValues } from './secret-masking.js';
 
 export interface RunJobOptions {
   /** set when obs-daily runs the job in its chain */

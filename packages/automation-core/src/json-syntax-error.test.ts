@@ -23,7 +23,11 @@ describe('findJsonSyntaxProblem', () => {
 
   it('finds a problem exactly when JSON.parse fails, on damaged documents', () => {
     const damaged = fc
-      .tuple(fc.json(), fc.nat(), fc.constantFrom('', '"', '{', '}', '[', ']', ',', ':', '\\', '\u0001', 'x', '01', '-', ' '))
+      .tuple(
+        fc.json(),
+        fc.nat(),
+        fc.constantFrom('', '"', '{', '}', '[', ']', ',', ':', '\\', '\u0001', 'x', '01', '-', ' '),
+      )
       .map(([text, at, insert]) => {
         const position = text.length === 0 ? 0 : at % (text.length + 1);
         return text.slice(0, position) + insert + text.slice(position + (insert === ' ' ? 1 : 0));

@@ -27,13 +27,15 @@ function scanString(text: string, start: number): number | JsonSyntaxProblem {
     if (code === 0x22) return index + 1;
     if (code < 0x20) return { position: index, problem: 'control character in a string' };
     if (code === 0x5c) {
-      const escape = text[index + 1];
-      if (escape === 'u') {
-        if (!HEX4.test(text.slice(index + 2, index + 6))) return { position: index, problem: 'invalid \\u escape' };
+      const escaped = text[index + 1];
+      if (escaped === 'u') {
+        if (!HEX4.test(text.slice(index + 2, index + 6)))
+          return { position: index, problem: 'invalid \\u escape' };
         index += 6;
         continue;
       }
-      if (escape === undefined || !'"\\/bfnrt'.includes(escape)) return { position: index, problem: 'invalid escape' };
+      if (escaped === undefined || !'"\\/bfnrt'.includes(escaped))
+        return { position: index, problem: 'invalid escape' };
       index += 2;
       continue;
     }
@@ -65,7 +67,10 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
     while (index < text.length && isWhitespace(text.charCodeAt(index))) index += 1;
     if (index >= text.length) {
       if (expect === 'done') return null;
-      return { position: text.length, problem: text.trim() === '' ? 'no JSON value' : 'unexpected end of input' };
+      return {
+        position: text.length,
+        problem: text.trim() === '' ? 'no JSON value' : 'unexpected end of input',
+      };
     }
     const char = text[index] as string;
     switch (expect) {
@@ -131,7 +136,11 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
 export function lineAndColumn(text: string, position: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < position; index = text.indexOf('\n', index + 1)) {
+  for (
+    let index = text.indexOf('\n');
+    index !== -1 && index < position;
+    index = text.indexOf('\n', index + 1)
+  ) {
     line += 1;
     lineStart = index + 1;
   }

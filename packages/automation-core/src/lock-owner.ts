@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseJsonBounded } from './bounded-json.js';
 import { readBoundedFile } from './bounded-file-read.js';
+import { parseJsonBounded } from './bounded-json.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from './freshness.js';
 import { isProcessAlive, thisHost } from './process-identity.js';
 

@@ -32,7 +32,11 @@ function parseSequenced(line: Buffer): LastSequencedEntry | null {
  */
 export async function lastSequencedEntry(logPath: string): Promise<LastSequencedEntry | null> {
   // The log is only ever appended to in place: a link or a FIFO there is refused, not followed.
-  const opened = await openRegularFile(logPath, { kind: 'run_log', shown: logPath, code: 'log_write_failed' });
+  const opened = await openRegularFile(logPath, {
+    kind: 'run_log',
+    shown: logPath,
+    code: 'log_write_failed',
+  });
   if (!opened) return null;
   const { handle } = opened;
   try {

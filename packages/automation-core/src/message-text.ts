@@ -3,7 +3,8 @@ export const MAX_QUOTED_CHARS = 120;
 
 // Beyond what JSON.stringify escapes: DEL and C1 controls, bidirectional overrides and invisible
 // separators, which can make a terminal or a log viewer show something other than the bytes.
-const INVISIBLE_OR_CONTROL = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const INVISIBLE_OR_CONTROL =
+  /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 function escapeChar(char: string): string {
   return `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, '0')}`;

@@ -58,7 +58,10 @@ function isSecretFlag(flag: string): boolean {
  * masked with maskCommand (an `--upload-command "curl -u user:pass …"` keeps no credential),
  * including the `secretValues` of the environment wherever they appear.
  */
-export function describeCommand(argv: readonly string[], options: { secretValues?: readonly string[] } = {}): string {
+export function describeCommand(
+  argv: readonly string[],
+  options: { secretValues?: readonly string[] } = {},
+): string {
   const parts: string[] = [];
   const mask = (text: string) => maskCommand(text, options);
   for (let index = 0; index < argv.length; index += 1) {

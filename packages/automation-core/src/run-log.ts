@@ -39,7 +39,8 @@ interface NextSequence {
  * may repeat, the run fails with `sequence_exhausted` until the log is renumbered.
  */
 function refuseExhausted(state: SequenceFileState, logValue: number, options: AppendRunLogOptions): void {
-  const fileValue = state.kind === 'corrupt' ? state.outOfRange : state.kind === 'ok' ? state.value : undefined;
+  const fileValue =
+    state.kind === 'corrupt' ? state.outOfRange : state.kind === 'ok' ? state.value : undefined;
   const [where, value] =
     fileValue !== undefined && fileValue >= Number.MAX_SAFE_INTEGER
       ? [`sequence file ${options.sequenceFile}`, fileValue]
@@ -159,7 +160,10 @@ export async function appendRunLog(
       return { sequence, truncated: fitted.truncated, sequenceGap: gap };
     });
   } catch (error) {
-    if (error instanceof JobError && (error.code === 'log_write_failed' || error.code === 'sequence_exhausted'))
+    if (
+      error instanceof JobError &&
+      (error.code === 'log_write_failed' || error.code === 'sequence_exhausted')
+    )
       throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new JobError('log_write_failed', `cannot write run log ${options.logFile}: ${reason}`, {

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   maskCommand,
@@ -99,14 +98,15 @@ describe('maskCommand', () => {
   });
 
   it('keeps the names of variables and files that hold secrets, and ordinary paths', () => {
-    const command = '--webhook-secret-env OBS_WEBHOOK_SECRET --token-file /run/secrets/t out/dashboard/20260401T120000Z-dashboard';
+    const command =
+      '--webhook-secret-env OBS_WEBHOOK_SECRET --token-file /run/secrets/t out/dashboard/20260401T120000Z-dashboard';
     expect(maskCommand(command)).toBe(command);
   });
 
   it('masks the values given as secrets wherever they appear', () => {
-    expect(maskCommand('upload --note s3cr3t-value-9 and s3cr3t-value-9', { secretValues: ['s3cr3t-value-9'] })).toBe(
-      'upload --note *** and ***',
-    );
+    expect(
+      maskCommand('upload --note s3cr3t-value-9 and s3cr3t-value-9', { secretValues: ['s3cr3t-value-9'] }),
+    ).toBe('upload --note *** and ***');
   });
 });
 
@@ -116,7 +116,8 @@ describe('maskOutputTail', () => {
     const tail = maskOutputTail(output, { maxBytes: 200 });
     expect(Buffer.byteLength(tail)).toBeLessThanOrEqual(200);
     expect(tail.endsWith('contact ***')).toBe(true);
-    for (const secret of ['X-Amz-Signature', 'tok_9f8e7d6c5b4a39281706', 'ops@example.com']) expect(tail).not.toContain(secret);
+    for (const secret of ['X-Amz-Signature', 'tok_9f8e7d6c5b4a39281706', 'ops@example.com'])
+      expect(tail).not.toContain(secret);
   });
 
   it('masks a secret before the cut, so no part of it survives at the start of the tail', () => {

@@ -31,7 +31,8 @@ const SECRET_FLAG_VALUE = new RegExp(
   'gi',
 );
 /** `Authorization: <value>` and similar headers inside a command, up to the end of the header's word. */
-const SECRET_HEADER = /\b((?:Proxy-)?Authorization|Cookie|X-[A-Za-z-]*(?:Token|Key|Secret|Auth)[A-Za-z-]*)(\s*:\s*)(?!\*\*\*|(?:Bearer|Basic|Token|Digest)\s)[^\s'"]+/gi;
+const SECRET_HEADER =
+  /\b((?:Proxy-)?Authorization|Cookie|X-[A-Za-z-]*(?:Token|Key|Secret|Auth)[A-Za-z-]*)(\s*:\s*)(?!\*\*\*|(?:Bearer|Basic|Token|Digest)\s)[^\s'"]+/gi;
 const URL_IN_TEXT = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s'"]+/g;
 /** Environment variable names whose values are treated as secrets wherever they appear. */
 const SECRET_ENV_NAME =
@@ -121,7 +122,10 @@ export interface MaskOptions {
  */
 export function maskCommand(text: string, options: MaskOptions = {}): string {
   return maskUrlsIn(maskSecrets(text, options.secretValues ?? []))
-    .replace(SECRET_FLAG_VALUE, (_match, lead, flag, separator) => `${lead}${flag}${separator.includes('=') ? '=' : ' '}${MASK}`)
+    .replace(
+      SECRET_FLAG_VALUE,
+      (_match, lead, flag, separator) => `${lead}${flag}${separator.includes('=') ? '=' : ' '}${MASK}`,
+    )
     .replace(AUTH_SCHEME, (_match, scheme) => `${scheme} ${MASK}`)
     .replace(SECRET_HEADER, (_match, name, separator) => `${name}${separator}${MASK}`)
     .replace(CREDENTIAL_PAIR, (_match, key, separator) => `${key}${separator}${MASK}`)
@@ -133,10 +137,7 @@ export function maskCommand(text: string, options: MaskOptions = {}): string {
  * plus what the webhook client masks in responses (tokens, e-mail addresses, phone numbers).
  * Masking runs on the whole text before the tail is cut.
  */
-export function maskOutputTail(
-  text: string,
-  options: MaskOptions & { maxBytes?: number } = {},
-): string {
+export function maskOutputTail(text: string, options: MaskOptions & { maxBytes?: number } = {}): string {
   return tailUtf8(maskSensitive(maskCommand(text, options)), options.maxBytes ?? MAX_OUTPUT_TAIL_BYTES);
 }
 

@@ -1,6 +1,6 @@
 import { writeFileAtomic } from './atomic-file.js';
-import { parseJsonBounded } from './bounded-json.js';
 import { readBoundedFile } from './bounded-file-read.js';
+import { parseJsonBounded } from './bounded-json.js';
 import { JobError } from './job-error.js';
 
 export type SequenceFileState =
@@ -18,7 +18,11 @@ export type SequenceFileState =
 export async function readSequenceFile(path: string): Promise<SequenceFileState> {
   let parsed: { value?: unknown } | null;
   try {
-    const bytes = await readBoundedFile(path, { kind: 'sequence_file', shown: path, code: 'sequence_corrupt' });
+    const bytes = await readBoundedFile(path, {
+      kind: 'sequence_file',
+      shown: path,
+      code: 'sequence_corrupt',
+    });
     if (bytes === null) return { kind: 'missing' };
     parsed = parseJsonBounded(bytes, { what: 'sequence file', file: path, code: 'sequence_corrupt' }) as {
       value?: unknown;

@@ -35,8 +35,16 @@ describe('temporary file names', () => {
     expect(hostTag('web-01.prod')).toBe('web-01.prod');
     expect(hostTag('we b/01')).toBe('we_b_01');
     expect(hostTag('h'.repeat(100))).toHaveLength(40);
-    expect(parseTempFileName('.a.tmp-b.csv.tmp-1234-0123abcd')).toEqual({ target: 'a.tmp-b.csv', host: null, pid: 1234 });
-    expect(parseTempFileName('.x.json.tmp-node-7-12-0123abcd')).toEqual({ target: 'x.json', host: 'node-7', pid: 12 });
+    expect(parseTempFileName('.a.tmp-b.csv.tmp-1234-0123abcd')).toEqual({
+      target: 'a.tmp-b.csv',
+      host: null,
+      pid: 1234,
+    });
+    expect(parseTempFileName('.x.json.tmp-node-7-12-0123abcd')).toEqual({
+      target: 'x.json',
+      host: 'node-7',
+      pid: 12,
+    });
     expect(parseTempFileName('x.json')).toBeNull();
   });
 });
@@ -53,7 +61,9 @@ describe('sweepAbandonedTempFiles', () => {
     };
     for (const name of Object.values(names)) await writeFile(join(dir, name), 'partial');
     expect(await sweepAbandonedTempFiles(dir)).toEqual([names.ownDead]);
-    expect((await readdir(dir)).sort()).toEqual([names.foreign, names.legacy, names.ownLive, names.unrelated].sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      [names.foreign, names.legacy, names.ownLive, names.unrelated].sort(),
+    );
   });
 
   it("removes any host's file not written to for an hour", async () => {
@@ -71,6 +81,8 @@ describe('sweepAbandonedTempFiles', () => {
     const dead = deadPid();
     await writeFile(join(dir, `.a.json.tmp-${hostTag()}-${dead}-00000001`), 'x');
     await writeFile(join(dir, `.b.json.tmp-${hostTag()}-${dead}-00000002`), 'x');
-    expect(await sweepAbandonedTempFiles(dir, { target: 'b.json' })).toEqual([`.b.json.tmp-${hostTag()}-${dead}-00000002`]);
+    expect(await sweepAbandonedTempFiles(dir, { target: 'b.json' })).toEqual([
+      `.b.json.tmp-${hostTag()}-${dead}-00000002`,
+    ]);
   });
 });

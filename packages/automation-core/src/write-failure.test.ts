@@ -7,14 +7,17 @@ const failure = (code: string) =>
   Object.assign(new Error(`${code}: open '/ws/out/dashboard/.latency.json.tmp-h-1-0123abcd'`), { code });
 
 describe('writeFailure', () => {
-  it.each(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR'])('%s → output_not_writable naming the folder', (code) => {
-    const mapped = writeFailure(failure(code), TARGET) as JobError;
-    expect(mapped).toBeInstanceOf(JobError);
-    expect(mapped.code).toBe('output_not_writable');
-    expect(mapped.message).toContain(TARGET);
-    expect(mapped.message).not.toContain('.tmp-');
-    expect(mapped.details).toEqual({ folder: '/ws/out/dashboard', file: TARGET, errno: code });
-  });
+  it.each(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR'])(
+    '%s → output_not_writable naming the folder',
+    (code) => {
+      const mapped = writeFailure(failure(code), TARGET) as JobError;
+      expect(mapped).toBeInstanceOf(JobError);
+      expect(mapped.code).toBe('output_not_writable');
+      expect(mapped.message).toContain(TARGET);
+      expect(mapped.message).not.toContain('.tmp-');
+      expect(mapped.details).toEqual({ folder: '/ws/out/dashboard', file: TARGET, errno: code });
+    },
+  );
 
   it.each(['ENOSPC', 'EDQUOT', 'EFBIG'])('%s → disk_full naming the folder', (code) => {
     const mapped = writeFailure(failure(code), TARGET) as JobError;

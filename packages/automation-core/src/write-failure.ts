@@ -24,29 +24,13 @@ export function writeFailure(error: unknown, target: string): unknown {
   const errno = (error as NodeJS.ErrnoException)?.code;
   if (errno === undefined) return error;
   const folder = dirname(target);
-  if (errno === 'EISDIR') {
-    return new JobError('output_not_writable', `cannot write ${target}: it is a folder (EISDIR)`, {
-      folder,
-      file: target,
-      errno,
-    });
-  }
+  const failed = (code: string, problem: string) =>
+    new JobError(code, `cannot write ${target}: ${problem} (${errno})`, { folder, file: target, errno });
+  if (errno === 'EISDIR') return failed('output_not_writable', 'it is a folder');
   const notWritable = NOT_WRITABLE[errno];
-  if (notWritable) {
-    return new JobError('output_not_writable', `cannot write ${target}: folder ${folder} ${notWritable} (${errno})`, {
-      folder,
-      file: target,
-      errno,
-    });
-  }
+  if (notWritable) return failed('output_not_writable', `folder ${folder} ${notWritable}`);
   const full = FULL[errno];
-  if (full) {
-    return new JobError('disk_full', `cannot write ${target}: the disk holding folder ${folder} ${full} (${errno})`, {
-      folder,
-      file: target,
-      errno,
-    });
-  }
+  if (full) return failed('disk_full', `the disk holding folder ${folder} ${full}`);
   return error;
 }
 

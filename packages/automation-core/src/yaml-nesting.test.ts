@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Lexer } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { Lexer } from 'yaml';
 import { yamlNestingExceeds } from './yaml-nesting.js';
 
 const REFERENCE_CONFIGS = fileURLToPath(
@@ -16,7 +16,9 @@ describe('yamlNestingExceeds', () => {
     expect(exceeds(`a: ${'['.repeat(20)}${']'.repeat(20)}`, 30)).toBe(false);
     expect(exceeds(`a: ${'['.repeat(40)}${']'.repeat(40)}`, 30)).toBe(true);
     expect(exceeds(`${'- '.repeat(40)}x`, 30)).toBe(true);
-    expect(exceeds(Array.from({ length: 20 }, (_, level) => `${' '.repeat(level)}k:`).join('\n'), 30)).toBe(true);
+    expect(exceeds(Array.from({ length: 20 }, (_, level) => `${' '.repeat(level)}k:`).join('\n'), 30)).toBe(
+      true,
+    );
   });
 
   it('does not count brackets inside quoted scalars or comments, and cannot be fooled by them', () => {
@@ -25,10 +27,13 @@ describe('yamlNestingExceeds', () => {
     expect(exceeds(`a: [a"b, ${'[ "]", '.repeat(40)}]`, 30)).toBe(true);
   });
 
-  it.skipIf(!existsSync(REFERENCE_CONFIGS))('passes the earlier tooling’s configs with room to spare', async () => {
-    for (const name of await readdir(REFERENCE_CONFIGS)) {
-      if (!name.endsWith('.yaml') && !name.endsWith('.yml')) continue;
-      expect(exceeds(await readFile(join(REFERENCE_CONFIGS, name), 'utf8'), 64), name).toBe(false);
-    }
-  });
+  it.skipIf(!existsSync(REFERENCE_CONFIGS))(
+    'passes the earlier tooling’s configs with room to spare',
+    async () => {
+      for (const name of await readdir(REFERENCE_CONFIGS)) {
+        if (!name.endsWith('.yaml') && !name.endsWith('.yml')) continue;
+        expect(exceeds(await readFile(join(REFERENCE_CONFIGS, name), 'utf8'), 64), name).toBe(false);
+      }
+    },
+  );
 });

@@ -50,7 +50,11 @@ const definition = {
       description: 'free text recorded in the command line (for masking tests)',
       schema: z.string(),
     },
-    { flag: '--show-command', description: "put the run context's command in the summary", schema: z.boolean() },
+    {
+      flag: '--show-command',
+      description: "put the run context's command in the summary",
+      schema: z.boolean(),
+    },
     {
       flag: '--lock-file',
       value: '<path>',
