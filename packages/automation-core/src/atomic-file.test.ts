@@ -112,4 +112,14 @@ describe('checksums', () => {
     expect(await sha256File(target)).toBe(sha256Hex(bytes));
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
+
+  it('sha256File refuses a FIFO, a device and a link instead of reading them, and keeps ENOENT for a missing file', async () => {
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    await expect(sha256File(join(dir, 'pipe'))).rejects.toMatchObject({ details: { file_type: 'FIFO' } });
+    await expect(sha256File('/dev/zero')).rejects.toMatchObject({ details: { file_type: 'character device' } });
+    await writeFile(join(dir, 'real'), 'x');
+    await symlink(join(dir, 'real'), join(dir, 'link'));
+    await expect(sha256File(join(dir, 'link'))).rejects.toMatchObject({ details: { reason: 'symlink' } });
+    await expect(sha256File(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });

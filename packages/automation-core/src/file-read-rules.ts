@@ -22,7 +22,8 @@ export type FileKind =
   | 'jsonl_manifest'
   | 'csv_input'
   | 'raw_samples'
-  | 'archive';
+  | 'archive'
+  | 'artefact';
 
 export interface FileReadRule {
   /** the most a whole-file read takes; null for files only ever streamed (lines are capped by their readers) */
@@ -79,4 +80,9 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
   },
   raw_samples: { maxBytes: null, followSymlinks: false, description: 'ops/signal_latency.csv' },
   archive: { maxBytes: null, followSymlinks: false, description: 'ops/signal_latency_archive/**/*.csv.gz' },
+  artefact: {
+    maxBytes: null,
+    followSymlinks: false,
+    description: 'any file a job wrote, hashed against the checksum on record',
+  },
 };
