@@ -116,7 +116,9 @@ describe('checksums', () => {
   it('sha256File refuses a FIFO, a device and a link instead of reading them, and keeps ENOENT for a missing file', async () => {
     execFileSync('mkfifo', [join(dir, 'pipe')]);
     await expect(sha256File(join(dir, 'pipe'))).rejects.toMatchObject({ details: { file_type: 'FIFO' } });
-    await expect(sha256File('/dev/zero')).rejects.toMatchObject({ details: { file_type: 'character device' } });
+    await expect(sha256File('/dev/zero')).rejects.toMatchObject({
+      details: { file_type: 'character device' },
+    });
     await writeFile(join(dir, 'real'), 'x');
     await symlink(join(dir, 'real'), join(dir, 'link'));
     await expect(sha256File(join(dir, 'link'))).rejects.toMatchObject({ details: { reason: 'symlink' } });

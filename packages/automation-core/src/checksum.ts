@@ -13,7 +13,10 @@ export function sha256Hex(data: string | Uint8Array): string {
 export async function sha256File(path: string, options: Partial<RegularFileOptions> = {}): Promise<string> {
   const opened = await openRegularFile(path, { kind: 'artefact', shown: path, ...options });
   if (!opened) {
-    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT', path });
+    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), {
+      code: 'ENOENT',
+      path,
+    });
   }
   const hash = createHash('sha256');
   for await (const chunk of opened.handle.createReadStream()) hash.update(chunk as Buffer);

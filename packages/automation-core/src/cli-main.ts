@@ -65,5 +65,5 @@ export async function runMain(run: (signal: AbortSignal) => Promise<JobRunResult
       exitCode = 1;
     }
   }
-  exitProcess(exitCode, interruptedBy);
+  return exitProcess(exitCode, interruptedBy);
 }

@@ -37,14 +37,31 @@ export function endBySignal(signal: NodeJS.Signals, reason: string): never {
 }
 
 /**
- * Exits with `exitCode`, unless the run was interrupted and a file system request is still
- * pending: then the process ends by the signal (see endBySignal) instead of hanging in exit.
+ * Exits with `exitCode`, unless the run was interrupted and a file system request stays pending:
+ * then the process ends by the signal (see endBySignal) instead of hanging in exit.
  */
-export function exitProcess(exitCode: number, interruptedBy: NodeJS.Signals | null): never {
-  if (interruptedBy && hasPendingFileSystemWork()) {
+export async function exitProcess(exitCode: number, interruptedBy: NodeJS.Signals | null): Promise<never> {
+  if (interruptedBy && !(await fileSystemWorkDrains())) {
     endBySignal(interruptedBy, 'a file system request is still pending after the interruption');
   }
   process.exit(exitCode);
+}
+
+/** How long requests that are merely finishing get before a pending one counts as stuck. */
+const DRAIN_WAIT_MS = 250;
+
+/**
+ * Waits up to DRAIN_WAIT_MS for pending file system requests to complete. A request whose
+ * callback is running right now still counts as pending, so the check starts on a later turn
+ * of the event loop; a stuck request never completes.
+ */
+async function fileSystemWorkDrains(): Promise<boolean> {
+  const deadline = Date.now() + DRAIN_WAIT_MS;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (!hasPendingFileSystemWork()) return true;
+    if (Date.now() >= deadline) return false;
+  }
 }
 
 /**
