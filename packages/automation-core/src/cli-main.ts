@@ -17,10 +17,9 @@ export async function runMain(run: (signal: AbortSignal) => Promise<JobRunResult
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
     interruptedBy = name;
-    const interruption = new JobError('interrupted', `received ${name}; stopped at the next safe point`, {
-      signal: name,
-    });
-    controller.abort(interruption);
+    controller.abort(
+      new JobError('interrupted', `received ${name}; stopped at the next safe point`, { signal: name }),
+    );
     armShutdownDeadline(name, () =>
       printed
         ? null
