@@ -46,6 +46,12 @@ describe('writeFileAtomic', () => {
       details: { folder: join(dir, 'blocked/out') },
     });
     expect((error as JobError).message).not.toContain('.tmp-');
+    // The file is the folder itself: mkdir finds it in the way (EEXIST).
+    const direct = await writeFileAtomic(join(dir, 'blocked/x.json'), '{}').catch(
+      (caught: unknown) => caught,
+    );
+    expect(direct).toMatchObject({ code: 'output_not_writable', details: { folder: join(dir, 'blocked') } });
+    expect((direct as JobError).message).toContain(join(dir, 'blocked/x.json'));
   });
 
   it('replaces a link at the target instead of writing through it', async () => {

@@ -7,7 +7,7 @@ const failure = (code: string) =>
   Object.assign(new Error(`${code}: open '/ws/out/dashboard/.latency.json.tmp-h-1-0123abcd'`), { code });
 
 describe('writeFailure', () => {
-  it.each(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR'])(
+  it.each(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR'])(
     '%s → output_not_writable naming the folder',
     (code) => {
       const mapped = writeFailure(failure(code), TARGET) as JobError;

@@ -6,6 +6,8 @@ const NOT_WRITABLE: Readonly<Record<string, string>> = {
   EPERM: 'is not writable (operation not permitted)',
   EROFS: 'is on a read-only file system',
   ENOTDIR: 'cannot be used: part of its path is not a folder',
+  // mkdir of a folder where a file of that name already stands
+  EEXIST: 'cannot be used: part of its path is not a folder',
 };
 const FULL: Readonly<Record<string, string>> = {
   ENOSPC: 'has no space left',
