@@ -42,7 +42,7 @@ describe('atomic writes', () => {
     expect(await readFile(target, 'utf8')).toBe(before);
     // Only the complete temporary file is left beside it, never in its place.
     expect((await readdir(join(workspace.root, 'out'))).sort()).toEqual([
-      expect.stringMatching(/^\.data\.txt\.tmp-\d+-[0-9a-f]{8}$/),
+      expect.stringMatching(/^\.data\.txt\.tmp-[A-Za-z0-9._-]+-\d+-[0-9a-f]{8}$/),
       'data.txt',
     ]);
   });

@@ -114,26 +114,38 @@ describe('failures are reported, never swallowed', () => {
     ]);
   });
 
-  it('a corrupt heartbeat → warning heartbeat_corrupt, rewritten from the run, exit 0', async () => {
-    await mkdir(join(workspace.root, 'ops'));
-    const heartbeatFile = join(workspace.root, 'ops/sample_heartbeat.json');
-    await writeFile(heartbeatFile, '\u0000\u0000{"job_id": "2025');
-    const result = await sample('--now', '2026-01-01T00:00:00Z');
-    expect(result.exitCode).toBe(0);
-    expect(result.json()).toMatchObject({
-      status: 'warning',
-      diagnostics: {
-        error_code: 'heartbeat_corrupt',
-        error_message: expect.stringContaining('ops/sample_heartbeat.json'),
-      },
-    });
-    expect(JSON.parse(await readFile(heartbeatFile, 'utf8'))).toMatchObject({
-      job_id: '20260101T000000Z-sample',
-      status: 'warning',
-      custom: 'kept',
-    });
-    expect((await sample()).json()).toMatchObject({ status: 'ok' });
-  });
+  it.each([
+    ['torn', '\u0000\u0000{"job_id": "2025', 'is not valid JSON'],
+    [
+      'nested 5,000 deep',
+      `{"job_id":"x","custom":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      'nests deeper than 64 levels',
+    ],
+  ])(
+    'a %s heartbeat → warning heartbeat_corrupt, rewritten from the run, exit 0; the next run is clean',
+    async (_kind, content, problem) => {
+      await mkdir(join(workspace.root, 'ops'));
+      const heartbeatFile = join(workspace.root, 'ops/sample_heartbeat.json');
+      await writeFile(heartbeatFile, content);
+      const result = await sample('--now', '2026-01-01T00:00:00Z');
+      expect(result.exitCode).toBe(0);
+      expect(result.json()).toMatchObject({
+        status: 'warning',
+        diagnostics: {
+          error_code: 'heartbeat_corrupt',
+          error_message: expect.stringMatching(
+            new RegExp(`^heartbeat ops/sample_heartbeat.json is corrupt \\(${problem}`),
+          ),
+        },
+      });
+      expect(JSON.parse(await readFile(heartbeatFile, 'utf8'))).toMatchObject({
+        job_id: '20260101T000000Z-sample',
+        status: 'warning',
+        custom: 'kept',
+      });
+      expect((await sample()).json()).toMatchObject({ status: 'ok', diagnostics: {} });
+    },
+  );
 
   it('an unexpected error in the body → internal_error with its message, the stack on stderr only', async () => {
     const result = await sample('--throw');

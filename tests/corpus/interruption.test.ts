@@ -12,8 +12,8 @@ import type { JsonDocument } from './support/corpus-case.js';
 import { DAILY, DASHBOARD, type JobUnderTest, LATENCY, WEEKLY } from './support/jobs-under-test.js';
 
 const SECRET = 'interruption-signing-secret-0123456789ab';
-/** The harness gives a body 5 s to reach a safe point; the run must end well within twice that. */
-const STOP_WITHIN_MS = 8000;
+/** The harness gives a body 3 s to reach a safe point; SIGTERM must end any job within 5 s. */
+const STOP_WITHIN_MS = 5000;
 
 /** Answers every request by never answering. */
 let hanging: WebhookTestServer;

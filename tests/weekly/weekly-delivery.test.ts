@@ -36,6 +36,23 @@ const webhookEnv = () => ({ OBS_WEEKLY_WEBHOOK_URL: server.url, OBS_WEBHOOK_SECR
 const deliver = (args: string[] = [], env: NodeJS.ProcessEnv = webhookEnv()) => runWeekly(root, args, env);
 
 describe('obs-weekly delivery', () => {
+  it.each(['not a url', 'ftp://hooks.example/weekly', 'https://'])(
+    'a malformed webhook URL in the environment (%j) is invalid_config, exit 2, without its value',
+    async (url) => {
+      const result = await deliver([], { OBS_WEEKLY_WEBHOOK_URL: url, OBS_WEBHOOK_SECRET: SECRET });
+      expect(result.exitCode).toBe(2);
+      expect(result.json()).toMatchObject({
+        status: 'error',
+        diagnostics: {
+          error_code: 'invalid_config',
+          error_message: expect.stringContaining('OBS_WEEKLY_WEBHOOK_URL'),
+        },
+      });
+      expect(result.stdout).not.toContain('hooks.example');
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
   it('posts the signed canonical payload once and keeps it, its signature and a manifest line', async () => {
     const result = await deliver();
     expect(result.exitCode).toBe(0);

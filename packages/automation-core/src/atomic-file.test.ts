@@ -1,9 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendLines, commitTempFile, tempPathFor, writeFileAtomic } from './atomic-file.js';
+import { appendLines, commitTempFile, writeFileAtomic } from './atomic-file.js';
 import { sha256File, sha256Hex } from './checksum.js';
+import { JobError } from './job-error.js';
+import { tempPathFor } from './temp-files.js';
 
 let dir: string;
 
@@ -32,8 +35,31 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual(['target']);
   });
 
-  it('puts the temporary file beside the target, so the rename never crosses file systems', () => {
-    expect(tempPathFor('/ws/ops/x.json')).toMatch(/^\/ws\/ops\/\.x\.json\.tmp-\d+-[0-9a-f]{8}$/);
+  it('names the target and its folder when a folder on the way is a file, never the temporary file', async () => {
+    await writeFile(join(dir, 'blocked'), 'a file where a folder is expected');
+    const error = await writeFileAtomic(join(dir, 'blocked/out/x.json'), '{}').catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(JobError);
+    expect(error).toMatchObject({
+      code: 'output_not_writable',
+      details: { folder: join(dir, 'blocked/out') },
+    });
+    expect((error as JobError).message).not.toContain('.tmp-');
+    // The file is the folder itself: mkdir finds it in the way (EEXIST).
+    const direct = await writeFileAtomic(join(dir, 'blocked/x.json'), '{}').catch(
+      (caught: unknown) => caught,
+    );
+    expect(direct).toMatchObject({ code: 'output_not_writable', details: { folder: join(dir, 'blocked') } });
+    expect((direct as JobError).message).toContain(join(dir, 'blocked/x.json'));
+  });
+
+  it('replaces a link at the target instead of writing through it', async () => {
+    await writeFile(join(dir, 'elsewhere.json'), 'untouched');
+    await symlink(join(dir, 'elsewhere.json'), join(dir, 'heartbeat.json'));
+    await writeFileAtomic(join(dir, 'heartbeat.json'), 'new');
+    expect(await readFile(join(dir, 'elsewhere.json'), 'utf8')).toBe('untouched');
+    expect(await readFile(join(dir, 'heartbeat.json'), 'utf8')).toBe('new');
   });
 });
 
@@ -64,6 +90,24 @@ describe('appendLines', () => {
     await appendLines(target, ['{"a":2}']);
     expect(await readFile(target, 'utf8')).toBe('{"a":1}\n{"a":\n{"a":2}\n');
   });
+
+  it('refuses a symbolic link at the target and leaves the file it points to unchanged', async () => {
+    await writeFile(join(dir, 'elsewhere'), 'untouched\n');
+    await symlink(join(dir, 'elsewhere'), join(dir, 'automation_runs.log'));
+    const error = await appendLines(join(dir, 'automation_runs.log'), ['{}']).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: 'output_not_writable', details: { reason: 'symlink' } });
+    expect((error as JobError).message).toContain('is a symbolic link; appends never follow links');
+    expect(await readFile(join(dir, 'elsewhere'), 'utf8')).toBe('untouched\n');
+  });
+
+  it('refuses a FIFO at the target at once instead of writing into it', async () => {
+    execFileSync('mkfifo', [join(dir, 'manifest.jsonl')]);
+    const error = await appendLines(join(dir, 'manifest.jsonl'), ['{}']).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'output_not_writable', details: { reason: 'not_regular' } });
+    expect((error as JobError).message).toContain('is a FIFO, not a regular file');
+  });
 });
 
 describe('checksums', () => {
@@ -73,5 +117,17 @@ describe('checksums', () => {
     await writeFile(target, bytes);
     expect(await sha256File(target)).toBe(sha256Hex(bytes));
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('sha256File refuses a FIFO, a device and a link instead of reading them, and keeps ENOENT for a missing file', async () => {
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    await expect(sha256File(join(dir, 'pipe'))).rejects.toMatchObject({ details: { file_type: 'FIFO' } });
+    await expect(sha256File('/dev/zero')).rejects.toMatchObject({
+      details: { file_type: 'character device' },
+    });
+    await writeFile(join(dir, 'real'), 'x');
+    await symlink(join(dir, 'real'), join(dir, 'link'));
+    await expect(sha256File(join(dir, 'link'))).rejects.toMatchObject({ details: { reason: 'symlink' } });
+    await expect(sha256File(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,39 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { describeFileType } from './bounded-file-read.js';
 import { faultPoint } from './fault-injection.js';
-
-export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-const TEMP_FILE_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;
-
-/**
- * Removes the temporary files in `dir` left by writers that were killed between their write and
- * their rename (their process is gone); a live writer's temporary file is left alone.
- */
-async function removeAbandonedTempFiles(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(TEMP_FILE_NAME.exec(name)?.[1]);
-    if (pid > 0 && pid !== process.pid && !isProcessAlive(pid)) await rm(join(dir, name), { force: true });
-  }
-}
+import { JobError } from './job-error.js';
+import { sweepAbandonedTempFiles, tempPathFor } from './temp-files.js';
+import { mappingWriteFailure } from './write-failure.js';
 
 async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
@@ -47,27 +19,31 @@ async function fsyncDirectory(dir: string): Promise<void> {
 /**
  * Replaces `target` so that a crash at any instant leaves either the old or the new file: the
  * data goes to a temporary file in the same folder, is fsync'ed, renamed over the target, and
- * the folder is fsync'ed so the rename itself survives a power cut.
+ * the folder is fsync'ed so the rename itself survives a power cut. A link at the target is
+ * replaced, never followed. Failures are mapped by writeFailure (`output_not_writable`,
+ * `disk_full`).
  */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  await removeAbandonedTempFiles(dirname(target));
-  const temp = tempPathFor(target);
-  try {
-    const handle = await open(temp, 'w');
+  await mappingWriteFailure(target, async () => {
+    await mkdir(dirname(target), { recursive: true });
+    await sweepAbandonedTempFiles(dirname(target));
+    const temp = tempPathFor(target);
     try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      faultPoint('atomic:before-rename');
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
     }
-    faultPoint('atomic:before-rename');
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await fsyncDirectory(dirname(target));
+    await fsyncDirectory(dirname(target));
+  });
 }
 
 /**
@@ -75,46 +51,90 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
  * with the same guarantees as writeFileAtomic.
  */
 export async function commitTempFile(temp: string, target: string): Promise<void> {
-  const handle = await open(temp, 'r');
+  await mappingWriteFailure(target, async () => {
+    const handle = await open(temp, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+    await fsyncDirectory(dirname(target));
+  });
+}
+
+// Append to a regular file only: never through a link (O_NOFOLLOW), never blocking on a FIFO.
+const APPEND_FLAGS =
+  constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+async function openForAppend(target: string): Promise<FileHandle> {
+  let handle: FileHandle;
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    handle = await open(target, APPEND_FLAGS, 0o666);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new JobError(
+        'output_not_writable',
+        `cannot append to ${target}: it is a symbolic link; appends never follow links`,
+        {
+          file: target,
+          reason: 'symlink',
+        },
+      );
+    }
+    throw error;
   }
-  await rename(temp, target);
-  await fsyncDirectory(dirname(target));
+  const stats = await handle.stat();
+  if (!stats.isFile()) {
+    await handle.close();
+    throw new JobError(
+      'output_not_writable',
+      `cannot append to ${target}: it is a ${describeFileType(stats)}, not a regular file`,
+      {
+        file: target,
+        reason: 'not_regular',
+      },
+    );
+  }
+  return handle;
 }
 
 /**
  * Appends whole lines with one write call and fsyncs them. Callers that share the file across
- * processes hold a lock around this (see appendLinesLocked).
+ * processes hold a lock around this (see withLock). A link or anything but a regular
+ * file at the target is refused (`output_not_writable`); write failures are mapped by
+ * writeFailure.
  */
 export async function appendLines(target: string, lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
-  await mkdir(dirname(target), { recursive: true });
-  const handle = await open(target, 'a+');
-  try {
-    const { size } = await handle.stat();
-    let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      // A torn last line (hand edit, full disk) must not swallow the first new line.
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
-    const data = Buffer.from(`${prefix}${lines.join('\n')}\n`);
+  await mappingWriteFailure(target, async () => {
+    await mkdir(dirname(target), { recursive: true });
+    const handle = await openForAppend(target);
     try {
-      const { bytesWritten } = await handle.write(data);
-      if (bytesWritten !== data.length) {
-        throw new Error(`wrote ${bytesWritten} of ${data.length} bytes to ${target} (disk full?)`);
+      const { size } = await handle.stat();
+      let prefix = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        // A torn last line (hand edit, full disk) must not swallow the first new line.
+        if (last[0] !== 0x0a) prefix = '\n';
       }
-      await handle.sync();
-    } catch (error) {
-      // A partial line must not stay behind: the file goes back to what it was.
-      await handle.truncate(size).catch(() => undefined);
-      throw error;
+      const data = Buffer.from(`${prefix}${lines.join('\n')}\n`);
+      try {
+        const { bytesWritten } = await handle.write(data);
+        if (bytesWritten !== data.length) {
+          throw Object.assign(new Error(`wrote ${bytesWritten} of ${data.length} bytes to ${target}`), {
+            code: 'ENOSPC',
+          });
+        }
+        await handle.sync();
+      } catch (error) {
+        // A partial line must not stay behind: the file goes back to what it was.
+        await handle.truncate(size).catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await handle.close();
     }
-  } finally {
-    await handle.close();
-  }
+  });
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -111,6 +112,58 @@ describe('loadYamlConfig', () => {
     expect(error.code).toBe('invalid_config');
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain(`--alert-config ${join(root, 'configs/missing.yaml')}`);
+  });
+
+  it('refuses an alias bomb (billion laughs) as invalid_config naming the file', async () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [index, name] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries()) {
+      const previous = String.fromCharCode(97 + index);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+    }
+    const error = await failure(load(await writeConfig(`${levels.join('\n')}\n`)));
+    expect(error.code).toBe('invalid_config');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      `${join(root, 'configs/weekly.yaml')}: invalid YAML: its aliases expand more than 100 times (a resource-exhaustion pattern)`,
+    );
+  });
+
+  it('refuses nesting deeper than 64 levels in every style, again and again in one process', async () => {
+    const deep = [
+      `include: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+      `${'- '.repeat(10_000)}x\n`,
+      `a: ${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}\n`,
+      `${Array.from({ length: 80 }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')} 1\n`,
+    ];
+    // A second deep document in one process is what used to abort Node inside the yaml package.
+    for (const text of [...deep, ...deep]) {
+      const error = await failure(load(await writeConfig(text)));
+      expect(error.code).toBe('invalid_config');
+      expect(error.message).toMatch(/invalid YAML: nests deeper than 64 levels$/);
+    }
+  });
+
+  it('never quotes the file in parser messages', async () => {
+    for (const text of [
+      'include: *secret_alias_name\n',
+      'a: b: c\nsecret_token: "x" "y"\n',
+      '- a\nsecret_key: c\n',
+    ]) {
+      const error = await failure(load(await writeConfig(text)));
+      expect(error.code).toBe('invalid_config');
+      expect(error.message).not.toMatch(/secret/);
+    }
+  });
+
+  it('refuses a FIFO or a device as the config at once, naming the flag and the file', async () => {
+    await mkdir(join(root, 'configs'), { recursive: true });
+    execFileSync('mkfifo', [join(root, 'configs/weekly.yaml')]);
+    const error = await failure(load('configs/weekly.yaml'));
+    expect(error.code).toBe('invalid_config');
+    expect(error.message).toBe(
+      `--config ${join(root, 'configs/weekly.yaml')}: is a FIFO, not a regular file`,
+    );
+    expect((await failure(load('/dev/zero'))).message).toContain('is a character device');
   });
 
   it('a default path that does not exist means the built-in defaults', async () => {

@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import { readBoundedText } from './bounded-file-read.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './bounded-json.js';
 import { commonJsExports } from './commonjs-import.js';
-import { configError } from './job-error.js';
+import { configError, JobError } from './job-error.js';
+import { escapeUntrusted } from './message-text.js';
+import { yamlNestingExceeds } from './yaml-nesting.js';
 
 /** Replaces `{ROOT}` in every string of a parsed config with the workspace root. */
 export function expandRootPlaceholders<T>(value: T, root: string): T {
@@ -20,8 +23,9 @@ export function resolveAgainstRoot(root: string, path: string): string {
   return isAbsolute(path) ? path : resolve(root, path);
 }
 
+/** A key path for messages; keys come from the file, so they are escaped and capped. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(top level)' : path.map((part) => String(part)).join('.');
+  return path.length === 0 ? '(top level)' : escapeUntrusted(path.map((part) => String(part)).join('.'), 200);
 }
 
 export interface LoadedConfig<T> {
@@ -40,38 +44,89 @@ export async function loadYamlConfig<S extends z.ZodType>(
   options: { root: string; explicit: boolean; flag: string },
 ): Promise<LoadedConfig<z.output<S>>> {
   const absolute = resolveAgainstRoot(options.root, path);
-  let text: string;
+  let text: string | null;
   try {
-    text = await readFile(absolute, 'utf8');
+    text = await readBoundedText(absolute, {
+      kind: 'config',
+      shown: absolute,
+      what: options.flag,
+      code: 'invalid_config',
+    });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !options.explicit) {
-      return { path: absolute, exists: false, config: parseConfig(schema, {}, absolute) };
-    }
-    throw configError(`${options.flag} ${absolute}: cannot read (${code ?? (error as Error).message})`, {
+    if (!(error instanceof JobError)) throw error;
+    throw configError(`${options.flag} ${absolute}: ${String(error.details.problem ?? error.message)}`, {
       config_path: absolute,
     });
   }
-  // yaml is loaded on first use: a run without a config file never pays for it.
-  const { parseDocument } = commonJsExports(await import('yaml'));
-  const document = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    const line = first?.linePos?.[0]?.line;
-    throw configError(
-      `${absolute}${line ? `:${line}` : ''}: invalid YAML: ${first?.message.split('\n')[0]}`,
-      {
-        config_path: absolute,
-        line: line ?? null,
-      },
-    );
+  if (text === null) {
+    if (!options.explicit)
+      return { path: absolute, exists: false, config: parseConfig(schema, {}, absolute) };
+    throw configError(`${options.flag} ${absolute}: cannot read (ENOENT)`, { config_path: absolute });
   }
-  const raw = document.toJS() ?? {};
   return {
     path: absolute,
     exists: true,
-    config: parseConfig(schema, expandRootPlaceholders(raw, options.root), absolute),
+    config: parseConfig(schema, await parseYaml(text, absolute, options.root), absolute),
   };
+}
+
+/** Aliases a document may expand: far above any real config, far below a billion laughs. */
+export const MAX_YAML_ALIAS_COUNT = 100;
+/**
+ * The bound yaml-nesting.ts puts on a config before the yaml package composes it: loose enough
+ * for any config within MAX_JSON_DEPTH levels (checked exactly afterwards), far below the
+ * depth that can abort the process.
+ */
+const YAML_NESTING_BOUND = 4 * MAX_JSON_DEPTH + 8;
+
+/**
+ * A parser message without what follows its description: the yaml package appends the
+ * offending token or alias name, which is file content and never goes into a message.
+ */
+function yamlProblem(message: string): string {
+  const first = (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  return first.replace(/:\s.*$/, '');
+}
+
+/**
+ * YAML text → plain value with `{ROOT}` expanded. Syntax errors, alias bombs (more than
+ * MAX_YAML_ALIAS_COUNT expansions) and nesting deeper than MAX_JSON_DEPTH are `invalid_config`
+ * naming the file (and the line when the parser knows it), never quoting its content.
+ */
+async function parseYaml(text: string, absolute: string, root: string): Promise<unknown> {
+  // yaml is loaded on first use: a run without a config file never pays for it.
+  const { Lexer, parseDocument } = commonJsExports(await import('yaml'));
+  if (yamlNestingExceeds(text, new Lexer(), YAML_NESTING_BOUND)) {
+    throw configError(`${absolute}: invalid YAML: nests deeper than ${MAX_JSON_DEPTH} levels`, {
+      config_path: absolute,
+    });
+  }
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const first = document.errors[0];
+  if (first) {
+    const line = first.linePos?.[0]?.line;
+    const problem = first.code === 'RESOURCE_EXHAUSTION' ? 'nests too deeply' : yamlProblem(first.message);
+    throw configError(`${absolute}${line ? `:${line}` : ''}: invalid YAML: ${problem}`, {
+      config_path: absolute,
+      line: line ?? null,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    const problem =
+      error instanceof ReferenceError && /alias count/i.test(error.message)
+        ? `its aliases expand more than ${MAX_YAML_ALIAS_COUNT} times (a resource-exhaustion pattern)`
+        : yamlProblem(error instanceof Error ? error.message : String(error));
+    throw configError(`${absolute}: invalid YAML: ${problem}`, { config_path: absolute });
+  }
+  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
+    throw configError(`${absolute}: invalid YAML: nests deeper than ${MAX_JSON_DEPTH} levels`, {
+      config_path: absolute,
+    });
+  }
+  return expandRootPlaceholders(raw, root);
 }
 
 function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, path: string): z.output<S> {
@@ -79,12 +134,12 @@ function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, path: string)
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const keyPath = issue ? formatIssuePath(issueKeyPath(issue)) : '(top level)';
-  throw configError(`${path}: key ${keyPath}: ${issue?.message ?? 'invalid'}`, {
+  throw configError(`${path}: key ${keyPath}: ${escapeUntrusted(issue?.message ?? 'invalid', 200)}`, {
     config_path: path,
     key: keyPath,
     issues: result.error.issues.slice(0, 10).map((item) => ({
       key: formatIssuePath(issueKeyPath(item)),
-      message: item.message,
+      message: escapeUntrusted(item.message, 200),
     })),
   });
 }

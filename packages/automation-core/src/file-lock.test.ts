@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tryAcquireLock, withLock } from './file-lock.js';
+import { releaseHeldLocksSync, tryAcquireLock, withLock } from './file-lock.js';
+import { LOCK_OWNER_FILE } from './lock-owner.js';
+import { thisHost } from './process-identity.js';
 
 let dir: string;
 let lockPath: string;
@@ -65,6 +68,60 @@ describe('tryAcquireLock', () => {
     await expect(tryAcquireLock(join(file, '.job.lock'))).rejects.toMatchObject({
       code: expect.stringMatching(/^E(EXIST|NOTDIR)$/),
     });
+  });
+});
+
+describe('lock owners and locks dated in the future', () => {
+  const inTwoHours = () => new Date(Date.now() + 2 * 3600 * 1000);
+
+  /** A lock folder left by someone else, its mtime two hours ahead (a skewed clock, or touch -d). */
+  async function futureLock(owner: Record<string, unknown> | null): Promise<void> {
+    await mkdir(lockPath, { recursive: true });
+    if (owner) await writeFile(join(lockPath, LOCK_OWNER_FILE), JSON.stringify(owner));
+    await utimes(lockPath, inTwoHours(), inTwoHours());
+  }
+
+  it("records the holder's pid and host inside the lock, and removes both on release", async () => {
+    const lock = await tryAcquireLock(lockPath);
+    expect(JSON.parse(await readFile(join(lockPath, LOCK_OWNER_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: thisHost(),
+    });
+    await lock?.release();
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it('takes over at once a future-dated lock whose owner on this host is gone', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    await futureLock({ pid: dead, host: thisHost(), acquired_at: inTwoHours().toISOString() });
+    const lock = await tryAcquireLock(lockPath);
+    expect(lock).not.toBeNull();
+    await lock?.release();
+  });
+
+  it('leaves a future-dated lock alone while its owner lives or someone refreshed it lately', async () => {
+    await futureLock({ pid: process.ppid, host: thisHost(), acquired_at: 'x' });
+    expect(await tryAcquireLock(lockPath)).toBeNull();
+    await rm(lockPath, { recursive: true });
+    await futureLock({ pid: 1, host: 'another-host', acquired_at: 'x' });
+    expect(await tryAcquireLock(lockPath)).toBeNull();
+  });
+
+  it('takes over a future-dated lock of another host, or without an owner, once its change time is stale', async () => {
+    await futureLock(null);
+    expect(await tryAcquireLock(lockPath, { staleSeconds: 2 })).toBeNull();
+    // The change time is set by the file system at the last refresh and cannot be dated ahead.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const lock = await tryAcquireLock(lockPath, { staleSeconds: 2 });
+    expect(lock).not.toBeNull();
+    await lock?.release();
+  }, 10_000);
+
+  it('releaseHeldLocksSync removes every lock this process holds', async () => {
+    const lock = await tryAcquireLock(lockPath);
+    releaseHeldLocksSync();
+    expect(existsSync(lockPath)).toBe(false);
+    await lock?.release();
   });
 });
 

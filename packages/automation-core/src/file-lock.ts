@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commonJsExports } from './commonjs-import.js';
 import { JobError } from './job-error.js';
+import { isAbandonedFutureLock, lockFileSystem, removeLockFolder } from './lock-owner.js';
 
 export const DEFAULT_LOCK_STALE_SECONDS = 600;
 
@@ -30,9 +31,29 @@ function isLockBusy(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === 'ELOCKED';
 }
 
+/** Locks this process holds, for a shutdown that cannot wait for their normal release. */
+const heldLocks = new Set<string>();
+
 /**
- * Takes a mkdir-based lock at exactly `lockPath` (works on NFS). A lock whose holder stopped
- * refreshing it for `staleSeconds` is taken over. Returns null when the lock is held by a live
+ * Removes every lock this process holds, synchronously: for a process that must end at once
+ * (a stuck read after SIGTERM) and cannot run the asynchronous releases.
+ */
+export function releaseHeldLocksSync(): void {
+  for (const path of heldLocks) {
+    try {
+      lockFileSystem.rmdirSync(path);
+    } catch {
+      // already gone or taken over: nothing of ours to remove
+    }
+  }
+  heldLocks.clear();
+}
+
+/**
+ * Takes a mkdir-based lock at exactly `lockPath` (works on NFS), recording the holder's pid and
+ * host inside it (lock-owner.ts). A lock whose holder stopped refreshing it for `staleSeconds`
+ * is taken over; so is a lock dated in the future once its owner is known to be gone or its
+ * change time shows no refresh for `staleSeconds`. Returns null when the lock is held by a live
  * run and `waitMs` is 0.
  */
 export async function tryAcquireLock(lockPath: string, options: LockOptions = {}): Promise<HeldLock | null> {
@@ -46,6 +67,7 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
   const lockOptions = {
     lockfilePath: lockPath,
     realpath: false,
+    fs: lockFileSystem,
     stale: staleMs,
     update: Math.max(1000, Math.floor(staleMs / 4)),
     retries: 0,
@@ -69,6 +91,7 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
     } catch (error) {
       const remaining = deadline - performance.now();
       if (!isLockBusy(error)) throw error;
+      if ((await isAbandonedFutureLock(lockPath, staleMs)) && (await removeLockFolder(lockPath))) continue;
       if (remaining <= 0) return null;
       // Jitter keeps waiting processes from retrying in lockstep.
       await sleep(Math.min(remaining, pause * (0.5 + Math.random())));
@@ -76,6 +99,7 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
     }
   }
   const latencyMs = Math.round(performance.now() - started);
+  heldLocks.add(lockPath);
   let released = false;
   return {
     path: lockPath,
@@ -84,6 +108,7 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
     async release() {
       if (released) return;
       released = true;
+      heldLocks.delete(lockPath);
       if (controller.signal.aborted) return;
       await release().catch(() => undefined);
     },

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,35 @@ describe('readHeartbeat', () => {
     expect(await readHeartbeat(join(dir, 'folder.json'))).toMatchObject({ kind: 'corrupt' });
     await writeHeartbeat(path, { job_id: 'x' });
     expect(await readHeartbeat(path)).toEqual({ kind: 'ok', data: { job_id: 'x' } });
+  });
+
+  it('is corrupt, never a crash, for deep nesting, links, FIFOs and devices, and never quotes the file', async () => {
+    const path = join(dir, 'hb.json');
+    await writeFile(path, `{"job_id": "x", "state": ${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(await readHeartbeat(path, 'ops/hb.json')).toEqual({
+      kind: 'corrupt',
+      reason: 'nests deeper than 64 levels at line 1, column 89',
+    });
+    await writeFile(join(dir, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    const quoted = await readHeartbeat(join(dir, 'passwd'));
+    expect(quoted).toEqual({
+      kind: 'corrupt',
+      reason: 'is not valid JSON: unexpected character at line 1, column 1',
+    });
+    await symlink(join(dir, 'passwd'), join(dir, 'linked.json'));
+    expect(await readHeartbeat(join(dir, 'linked.json'))).toMatchObject({
+      kind: 'corrupt',
+      reason: expect.stringContaining('symbolic link'),
+    });
+    execFileSync('mkfifo', [join(dir, 'fifo.json')]);
+    expect(await readHeartbeat(join(dir, 'fifo.json'))).toEqual({
+      kind: 'corrupt',
+      reason: 'is a FIFO, not a regular file',
+    });
+    expect(await readHeartbeat('/dev/zero')).toEqual({
+      kind: 'corrupt',
+      reason: 'is a character device, not a regular file',
+    });
   });
 
   it.skipIf(!existsSync(REFERENCE_OPS))('reads the earlier tooling’s heartbeats', async () => {

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.js';
+import { readBoundedFile } from './bounded-file-read.js';
+import { parseJsonBounded } from './bounded-json.js';
 import type { JobOutcome } from './job-definition.js';
+import { JobError } from './job-error.js';
 
 export type HeartbeatRead =
   | { kind: 'missing' }
@@ -13,21 +15,22 @@ export interface HeartbeatFailure {
   at: string;
 }
 
-export async function readHeartbeat(path: string): Promise<HeartbeatRead> {
-  let text: string;
+/**
+ * Reads a heartbeat without trusting it: never through a link, never a FIFO or device, at most
+ * the heartbeat cap, nested at most MAX_JSON_DEPTH deep. Anything else is `corrupt` with a
+ * reason that names the problem and its position, never the file's content.
+ */
+export async function readHeartbeat(path: string, shown: string = path): Promise<HeartbeatRead> {
   try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'corrupt', reason: (error as Error).message };
-  }
-  try {
-    const data = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    const bytes = await readBoundedFile(path, { kind: 'heartbeat', shown, code: 'heartbeat_corrupt' });
+    if (bytes === null) return { kind: 'missing' };
+    const data = parseJsonBounded(bytes, { what: 'heartbeat', file: shown, code: 'heartbeat_corrupt' });
     if (data && typeof data === 'object' && !Array.isArray(data))
       return { kind: 'ok', data: data as Record<string, unknown> };
     return { kind: 'corrupt', reason: 'not a JSON object' };
   } catch (error) {
-    return { kind: 'corrupt', reason: (error as Error).message };
+    if (!(error instanceof JobError)) throw error;
+    return { kind: 'corrupt', reason: String(error.details.problem ?? error.message) };
   }
 }
 

@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { isMissingFile, unreadableInput } from './input-errors.js';
+import { openInputStream } from './bounded-file-read.js';
+import type { FileKind } from './file-read-rules.js';
 import type { JobContext } from './job-definition.js';
 
 /** An input named both ways: absolute for reading, root-relative for messages and diagnostics. */
@@ -18,13 +18,10 @@ export function inputFile(paths: PathResolver, path: string): InputFile {
   return { path: paths.resolvePath(path), relative: paths.relativePath(path) };
 }
 
-/** Opens an input for streaming; null when it does not exist, `invalid_input` when it cannot be read. */
-export async function openInputStream(file: InputFile): Promise<Readable | null> {
-  try {
-    const handle = await open(file.path, 'r');
-    return handle.createReadStream();
-  } catch (error) {
-    if (isMissingFile(error)) return null;
-    throw unreadableInput(file.relative, error);
-  }
+/**
+ * Opens an input for streaming, without blocking and only if it is a regular file (see
+ * openInputStream); null when it does not exist.
+ */
+export function openInputFile(file: InputFile, kind: FileKind = 'csv_input'): Promise<Readable | null> {
+  return openInputStream(file.path, { kind, shown: file.relative });
 }

@@ -4,6 +4,9 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+/** Codes of a bad flag or configuration: exit 2 wherever they are found. */
+const USAGE_CODES: ReadonlySet<unknown> = new Set(['invalid_config', 'invalid_usage']);
+
 /**
  * A failure the job understands. `code` is the spec's error code; `exitCode` is 2 for invalid
  * usage or configuration and 1 otherwise.
@@ -18,8 +21,7 @@ export class JobError extends Error {
     this.name = 'JobError';
     this.code = code;
     this.details = details;
-    this.exitCode =
-      exitCode ?? (code === 'invalid_config' || code === 'invalid_usage' ? EXIT_USAGE : EXIT_FAILED);
+    this.exitCode = exitCode ?? (USAGE_CODES.has(code) ? EXIT_USAGE : EXIT_FAILED);
   }
 }
 
@@ -33,6 +35,15 @@ export function configError(message: string, details: Record<string, unknown> = 
 
 export function exitCodeForStatus(status: JobStatus): number {
   return status === 'error' ? EXIT_FAILED : EXIT_OK;
+}
+
+/**
+ * A run's exit code: 2 when it failed on a bad flag or configuration, wherever that was found
+ * (a webhook URL in the environment is only read by the job body), 1 for any other error.
+ */
+export function exitCodeForOutcome(status: JobStatus, errorCode: unknown): number {
+  if (status === 'error' && USAGE_CODES.has(errorCode)) return EXIT_USAGE;
+  return exitCodeForStatus(status);
 }
 
 /** A readable message for anything thrown, including values that are not Errors. */

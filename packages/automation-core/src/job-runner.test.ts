@@ -391,6 +391,66 @@ describe('runJob', () => {
     expect(text).not.toContain('hunter2');
     expect(JSON.parse(text)).toMatchObject({ parent_job_id: '20260506T070809Z-daily' });
   });
+
+  it("masks credentials and secret variables' values in the recorded command", async () => {
+    let command = '';
+    await runJob(
+      probe((context) => {
+        command = context.command;
+        return ok(context);
+      }),
+      [
+        '--root',
+        root,
+        '--now',
+        NOW,
+        '--heartbeat-file',
+        'ops/curl -u admin:S3cr3tPass x-upload-token-value-1.json',
+      ],
+      { env: { OBS_COMMIT_SHA: 'sha', UPLOAD_TOKEN: 'x-upload-token-value-1' } },
+    );
+    expect(command).toContain('--root');
+    for (const secret of ['S3cr3tPass', 'admin:', 'x-upload-token-value-1'])
+      expect(command).not.toContain(secret);
+  });
+
+  it('a configuration error found by the body (a bad webhook URL in the environment) is exit 2', async () => {
+    const result = await run(
+      probe(() => {
+        throw new JobError('invalid_config', 'OBS_WEEKLY_WEBHOOK_URL: webhook URL is not a valid URL');
+      }),
+    );
+    expect(result).toMatchObject({
+      exitCode: 2,
+      summary: { status: 'error', diagnostics: { error_code: 'invalid_config' } },
+    });
+    expect(await logEntries()).toMatchObject([
+      { status: 'error', diagnostics: { error_code: 'invalid_config' } },
+    ]);
+  });
+
+  it('a heartbeat nested 5,000 deep is heartbeat_corrupt, rewritten from this run, and the next run is clean', async () => {
+    await mkdir(join(root, 'ops'));
+    await writeFile(
+      join(root, 'ops/probe_heartbeat.json'),
+      `{"job_id":"x","state":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    );
+    const first = await run(probe(ok));
+    expect(first).toMatchObject({
+      exitCode: 0,
+      summary: {
+        status: 'warning',
+        diagnostics: {
+          error_code: 'heartbeat_corrupt',
+          error_message:
+            'heartbeat ops/probe_heartbeat.json is corrupt (nests deeper than 64 levels at line 1, column 86); rewritten from this run',
+        },
+      },
+    });
+    expect(await heartbeat()).toMatchObject({ job_id: JOB_ID, status: 'warning' });
+    const second = await run(probe(ok), ['--job-id', '20260506T071500Z-probe']);
+    expect(second.summary).toMatchObject({ status: 'ok', diagnostics: {} });
+  });
 });
 
 describe('runJob before the job starts', () => {
@@ -415,6 +475,13 @@ describe('runJob before the job starts', () => {
       flag.replace(/^--/, ''),
     );
     expect(existsSync(join(root, 'ops'))).toBe(false);
+  });
+
+  it('names the failed run by --now (or OBS_NOW) when it can be read, not by the system clock', async () => {
+    const byFlag = await runJob(probe(ok), ['--root', root, '--now', NOW, '--bogus'], { env: {} });
+    expect(byFlag.summary.job_id).toBe(JOB_ID);
+    const byEnv = await runJob(probe(ok), ['--root', root, '--bogus'], { env: { OBS_NOW: NOW } });
+    expect(byEnv.summary.job_id).toBe(JOB_ID);
   });
 
   it('writes --json-out on a usage error too', async () => {

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { CommanderError } from 'commander';
+import { parseTimestamp } from './clock.js';
 import { resolveRoot } from './command-line/common-options.js';
 import type { OptionDeclarations } from './command-line/option-declaration.js';
 import { resolveAgainstRoot } from './config-loader.js';
@@ -15,7 +16,7 @@ import {
   type JobDefinition,
   type JobOutcome,
 } from './job-definition.js';
-import { EXIT_FAILED, errorMessageOf, exitCodeForStatus, JobError, type JobStatus } from './job-error.js';
+import { EXIT_FAILED, errorMessageOf, exitCodeForOutcome, JobError, type JobStatus } from './job-error.js';
 import { makeJobId } from './job-id.js';
 import { type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
@@ -28,6 +29,7 @@ import {
 } from './run-context.js';
 import { appendRunLog } from './run-log.js';
 import type { LogAlert, RunLogContext, RunLogEntry } from './run-log-entry.js';
+import { secretEnvValues } from './secret-masking.js';
 
 export interface RunJobOptions {
   /** set when obs-daily runs the job in its chain */
@@ -44,8 +46,13 @@ export interface JobRunResult {
   summary: Record<string, unknown>;
 }
 
-/** How long a body may take to reach a safe point after an interruption before the run is closed anyway. */
-export const INTERRUPT_GRACE_MS = 5000;
+/**
+ * How long a body may take to reach a safe point after an interruption before the run is closed
+ * anyway; with the recording after it, well inside the process's SHUTDOWN_DEADLINE_MS.
+ */
+export const INTERRUPT_GRACE_MS = 3000;
+/** A job run by obs-daily closes sooner, so the chain still records it inside its own grace. */
+export const CHILD_INTERRUPT_GRACE_MS = 2000;
 
 const RUN_STATUSES: ReadonlySet<string> = new Set(['ok', 'warning', 'error', 'dry_run']);
 
@@ -88,6 +95,17 @@ function failureSummary(name: string, error: unknown, now: Date, startedMs: numb
 }
 
 /**
+ * The run's clock for a failure before options were resolved: `--now` (taken from argv when the
+ * command line itself failed to parse) or OBS_NOW when readable, else the system time.
+ */
+function clockOfFailedInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Date {
+  const index = argv.lastIndexOf('--now');
+  const inline = argv.findLast((arg) => arg.startsWith('--now='));
+  const text = (index >= 0 ? argv[index + 1] : inline?.slice('--now='.length)) ?? env.OBS_NOW;
+  return (text ? parseTimestamp(text) : null) ?? new Date();
+}
+
+/**
  * A failure before the job could run (bad flag, bad config, a fault in the job's own option
  * handling): nothing is logged and no lock is taken, but the caller still gets one summary, also
  * in `--json-out` when that flag was readable.
@@ -98,8 +116,9 @@ async function preRunFailure(
   flags: Record<string, unknown> | undefined,
   env: NodeJS.ProcessEnv,
   startedMs: number,
+  now: Date,
 ): Promise<JobRunResult> {
-  const failure = failureSummary(definition.name, error, new Date(), startedMs);
+  const failure = failureSummary(definition.name, error, now, startedMs);
   const jsonOut = typeof flags?.jsonOut === 'string' ? flags.jsonOut : undefined;
   if (jsonOut === undefined) return failure;
   let root = process.cwd();
@@ -149,7 +168,7 @@ export async function runCommandLine(
     invocation = await resolveInvocation(definition, flags, env);
   } catch (error) {
     if (error instanceof CommanderError) throw error;
-    return preRunFailure(definition, error, flags, env, startedMs);
+    return preRunFailure(definition, error, flags, env, startedMs, clockOfFailedInvocation(argv, env));
   }
   if (!isJobDefinition(definition)) return executeCommand(definition, invocation, runOptions, startedMs);
   if (invocation.common.configDump) {
@@ -281,7 +300,8 @@ async function executeJob(
   }
   summary.duration_ms = Math.round(performance.now() - startedMs);
   if (common.jsonOut) summary = await writeJsonOut(workspace.abs(common.jsonOut), common.jsonOut, summary);
-  return { exitCode: exitCodeForStatus(summary.status as JobStatus), summary };
+  const diagnostics = summary.diagnostics as Record<string, unknown> | undefined;
+  return { exitCode: exitCodeForOutcome(summary.status as JobStatus, diagnostics?.error_code), summary };
 }
 
 interface LockedRun<O> {
@@ -310,13 +330,15 @@ async function runLocked(
   const heartbeatFile = definition.heartbeatFile
     ? workspace.abs(definition.heartbeatFile(options))
     : undefined;
-  const previous: HeartbeatRead = heartbeatFile ? await readHeartbeat(heartbeatFile) : { kind: 'missing' };
+  const previous: HeartbeatRead = heartbeatFile
+    ? await readHeartbeat(heartbeatFile, workspace.rel(heartbeatFile))
+    : { kind: 'missing' };
   const context = jobContext(run, signal, previous);
   let outcome = await runBody(
     definition,
     options,
     context,
-    runOptions.interruptGraceMs ?? INTERRUPT_GRACE_MS,
+    runOptions.interruptGraceMs ?? (runOptions.parentJobId ? CHILD_INTERRUPT_GRACE_MS : INTERRUPT_GRACE_MS),
   );
   if (previous.kind === 'corrupt' && heartbeatFile) {
     outcome = withHeartbeatCorruption(
@@ -352,7 +374,7 @@ function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: Heartbe
     now: common.now,
     startedAt: common.now,
     root: common.root,
-    command: describeCommand(run.argv),
+    command: describeCommand(run.argv, { secretValues: secretEnvValues(run.env) }),
     commitSha: run.logContext.commit_sha,
     environment: run.logContext.environment,
     scheduler: run.logContext.scheduler as JobContext['scheduler'],
@@ -531,7 +553,7 @@ async function recordRun<O>(record: RunRecord<O>): Promise<Record<string, unknow
     summary.status = 'error';
     summary.diagnostics = recordFailure(
       diagnostics,
-      'log_write_failed',
+      error instanceof JobError ? error.code : 'log_write_failed',
       error instanceof JobError ? error.message : `cannot write the run log: ${errorMessageOf(error)}`,
     );
   }

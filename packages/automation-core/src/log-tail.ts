@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
+import { openRegularFile } from './bounded-file-read.js';
 
 export interface LastSequencedEntry {
+  /** a whole number ≥ 0; it may lie past Number.MAX_SAFE_INTEGER (the caller refuses to go on from there) */
   sequence: number;
   jobId: string | null;
 }
@@ -13,7 +14,7 @@ function parseSequenced(line: Buffer): LastSequencedEntry | null {
   if (line.length === 0) return null;
   try {
     const entry = JSON.parse(line.toString('utf8')) as { sequence?: unknown; job_id?: unknown } | null;
-    if (!Number.isSafeInteger(entry?.sequence)) return null;
+    if (!Number.isInteger(entry?.sequence) || (entry?.sequence as number) < 0) return null;
     return {
       sequence: entry?.sequence as number,
       jobId: typeof entry?.job_id === 'string' ? entry.job_id : null,
@@ -26,18 +27,20 @@ function parseSequenced(line: Buffer): LastSequencedEntry | null {
 /**
  * Finds the last entry carrying a sequence by reading the log backwards in chunks, so the cost
  * does not grow with the log and memory stays flat. Unparseable lines (a torn tail, a hand edit)
- * are passed over.
+ * are passed over. Throws a JobError (`log_write_failed`) for a log that is a link or not a
+ * regular file.
  */
 export async function lastSequencedEntry(logPath: string): Promise<LastSequencedEntry | null> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  // The log is only ever appended to in place: a link or a FIFO there is refused, not followed.
+  const opened = await openRegularFile(logPath, {
+    kind: 'run_log',
+    shown: logPath,
+    code: 'log_write_failed',
+  });
+  if (!opened) return null;
+  const { handle } = opened;
   try {
-    handle = await open(logPath, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    let position = (await handle.stat()).size;
+    let position = opened.size;
     // The start of a line whose beginning lies in the chunk before the one just read.
     let carry = Buffer.alloc(0);
     // Set while passing over an overlong line: its bytes are dropped until its start is found.

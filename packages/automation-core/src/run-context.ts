@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { RunLogContext } from './run-log-entry.js';
-import { maskUrl } from './webhook/response-masking.js';
+import { maskCommand } from './secret-masking.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -42,7 +42,6 @@ export function detectEnvironment(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 const SECRET_FLAG = /(secret|token|password|passwd|credential|key)/i;
-const URL_IN_TEXT = /\bhttps?:\/\/\S+/gi;
 
 /** Shell-quotes an argument when it would otherwise read as several. */
 function quoted(arg: string): string {
@@ -55,11 +54,16 @@ function isSecretFlag(flag: string): boolean {
 }
 
 /**
- * The command line as a string: the values of secret-looking flags masked, URLs shown as
- * scheme://host/… (their paths, queries and credentials often carry secrets).
+ * The command line as a string: the values of secret-looking flags masked, and every argument
+ * masked with maskCommand (an `--upload-command "curl -u user:pass …"` keeps no credential),
+ * including the `secretValues` of the environment wherever they appear.
  */
-export function describeCommand(argv: readonly string[]): string {
+export function describeCommand(
+  argv: readonly string[],
+  options: { secretValues?: readonly string[] } = {},
+): string {
   const parts: string[] = [];
+  const mask = (text: string) => maskCommand(text, options);
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] as string;
     const separator = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -69,7 +73,7 @@ export function describeCommand(argv: readonly string[]): string {
     else if (isSecretFlag(flag) && next !== undefined && !next.startsWith('--')) {
       parts.push(flag, '***');
       index += 1;
-    } else parts.push(quoted(arg.replace(URL_IN_TEXT, (url) => maskUrl(url))));
+    } else parts.push(quoted(mask(arg)));
   }
   return parts.join(' ');
 }

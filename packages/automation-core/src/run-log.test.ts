@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,6 +159,34 @@ describe('appendRunLog', () => {
       expect((await append()).sequence).toBe(53);
     },
   );
+
+  it('refuses to go past Number.MAX_SAFE_INTEGER: sequence_exhausted, nothing logged', async () => {
+    await append();
+    const before = await readFile(logFile, 'utf8');
+    for (const value of ['9007199254740991', '9007199254740993', '1e300']) {
+      await writeFile(sequenceFile, `{"value": ${value}, "updated_at": "2026-01-01T00:00:00Z"}`);
+      const error = await append().catch((caught: unknown) => caught);
+      expect(error, value).toMatchObject({ code: 'sequence_exhausted' });
+      expect((error as JobError).message).toContain('rebuild-log');
+    }
+    expect(await readFile(logFile, 'utf8')).toBe(before);
+  });
+
+  it('refuses to number on from a log line holding a sequence past the safe range', async () => {
+    await writeFile(logFile, `${JSON.stringify({ job_id: '20260101T000000Z-x', sequence: 2 ** 53 + 2 })}\n`);
+    await expect(append()).rejects.toMatchObject({ code: 'sequence_exhausted' });
+  });
+
+  it('refuses a run log that is a symbolic link: log_write_failed saying so, its target untouched', async () => {
+    const elsewhere = join(root, 'elsewhere.txt');
+    await writeFile(elsewhere, 'untouched\n');
+    await symlink(elsewhere, logFile);
+    const error = await append().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'log_write_failed' });
+    expect((error as JobError).message).toContain(`run log ${logFile} is a symbolic link`);
+    expect(await readFile(elsewhere, 'utf8')).toBe('untouched\n');
+    expect(existsSync(sequenceFile)).toBe(false);
+  });
 
   it('appends after a torn last line without merging into it', async () => {
     await append();

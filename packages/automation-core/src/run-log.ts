@@ -34,6 +34,25 @@ interface NextSequence {
   gap: Record<string, unknown> | null;
 }
 
+/**
+ * Past Number.MAX_SAFE_INTEGER, numbers can no longer be told apart: rather than issue one that
+ * may repeat, the run fails with `sequence_exhausted` until the log is renumbered.
+ */
+function refuseExhausted(state: SequenceFileState, logValue: number, options: AppendRunLogOptions): void {
+  const fileValue =
+    state.kind === 'corrupt' ? state.outOfRange : state.kind === 'ok' ? state.value : undefined;
+  const [where, value] =
+    fileValue !== undefined && fileValue >= Number.MAX_SAFE_INTEGER
+      ? [`sequence file ${options.sequenceFile}`, fileValue]
+      : [`run log ${options.logFile}`, logValue];
+  if (value < Number.MAX_SAFE_INTEGER) return;
+  throw new JobError(
+    'sequence_exhausted',
+    `${where} holds sequence ${value}, at or past ${Number.MAX_SAFE_INTEGER}, the last number that can be issued without repeating one; nothing was logged: renumber the log with obs-verify rebuild-log --apply`,
+    { log_file: options.logFile, sequence_file: options.sequenceFile, sequence: value },
+  );
+}
+
 function decideNextSequence(
   state: SequenceFileState,
   last: Awaited<ReturnType<typeof lastSequencedEntry>>,
@@ -85,7 +104,8 @@ async function validateEntry(entry: RunLogEntry): Promise<void> {
  * Appends one entry with the next sequence number. Under one exclusive lock: read the sequence
  * file and the log's last sequence, append (fsync), then replace the sequence file. When the two
  * disagree a `sequence_gap` warning entry is written first and numbering continues from the larger,
- * so no number is ever issued twice.
+ * so no number is ever issued twice. A sequence at or past Number.MAX_SAFE_INTEGER in either
+ * is `sequence_exhausted`; every other failure is `log_write_failed`.
  */
 export async function appendRunLog(
   entry: UnsequencedEntry,
@@ -98,6 +118,7 @@ export async function appendRunLog(
         readSequenceFile(options.sequenceFile),
         lastSequencedEntry(options.logFile),
       ]);
+      refuseExhausted(state, last?.sequence ?? 0, options);
       const { base, gap } = decideNextSequence(state, last);
       const loggedAt = now().toISOString();
       const lines: string[] = [];
@@ -139,7 +160,11 @@ export async function appendRunLog(
       return { sequence, truncated: fitted.truncated, sequenceGap: gap };
     });
   } catch (error) {
-    if (error instanceof JobError && error.code === 'log_write_failed') throw error;
+    if (
+      error instanceof JobError &&
+      (error.code === 'log_write_failed' || error.code === 'sequence_exhausted')
+    )
+      throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new JobError('log_write_failed', `cannot write run log ${options.logFile}: ${reason}`, {
       log_file: options.logFile,

@@ -1,3 +1,4 @@
+import { maskOutputTail } from '@obs-automation/core';
 import type { UploadResult } from './upload-command.js';
 
 export type UploadSkipReason = 'dry_run' | 'no_command' | 'export_failed';
@@ -22,8 +23,8 @@ export function uploadDiagnostics(result: UploadResult): Record<string, unknown>
     timed_out: result.last.timedOut,
     upload_signal: result.last.signal,
     upload_attempts: result.attempts,
-    upload_stdout_tail: result.last.stdoutTail,
-    upload_stderr_tail: result.last.stderrTail,
+    upload_stdout_tail: maskOutputTail(result.last.stdoutTail),
+    upload_stderr_tail: maskOutputTail(result.last.stderrTail),
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { type InputFile, inputFile, openInputStream, type PathResolver } from '../input-file.js';
+import { type InputFile, inputFile, openInputFile, type PathResolver } from '../input-file.js';
 import { readCsvRows } from '../tabular/csv-rows.js';
 import type { IndexedRun } from './runs-index.js';
 
@@ -44,7 +44,7 @@ export async function readRunDaily(
 ): Promise<RunDaily | null> {
   for (const candidate of dailyCandidates(run, runsRoot)) {
     const file = inputFile(paths, candidate);
-    const source = await openInputStream(file);
+    const source = await openInputFile(file);
     if (!source) continue;
     const hash = createHash('sha256');
     const days: DailyRow[] = [];

@@ -1,6 +1,6 @@
 import { parseStampOrTimestamp } from '../clock.js';
 import { missingInput } from '../input-errors.js';
-import { type InputFile, openInputStream } from '../input-file.js';
+import { type InputFile, openInputFile } from '../input-file.js';
 import type { CsvRow } from '../tabular/csv-row.js';
 import { readCsvRows } from '../tabular/csv-rows.js';
 
@@ -33,7 +33,7 @@ export async function* readRunsIndex(
   index: InputFile,
   options: { onBytes?: (chunk: Buffer) => void } = {},
 ): AsyncGenerator<IndexedRun> {
-  const source = await openInputStream(index);
+  const source = await openInputFile(index);
   if (!source) throw missingInput([index.relative]);
   const rows = readCsvRows(source, {
     file: index.relative,

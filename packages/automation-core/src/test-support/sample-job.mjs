@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // A minimal job on the real harness, for the core's process-level tests.
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import {
@@ -8,7 +9,9 @@ import {
   flag,
   JobError,
   jobConfigSchema,
+  parseJsonBounded,
   path,
+  readBoundedFile,
   runJob,
   runMain,
   text,
@@ -19,6 +22,12 @@ const options = defineOptions({
   failWith: text('throw a JobError with this code', { value: '<code>' }),
   throw: flag('throw a plain Error'),
   artefactCount: count('artefacts to list', { default: 1 }),
+  readUnguarded: text('read a file with a plain readFile, as a read site without the core primitives does', {
+    value: '<path>',
+  }),
+  readInput: text('read a JSON input through readBoundedFile and parseJsonBounded', { value: '<path>' }),
+  note: text('free text recorded in the command line (for masking tests)', { value: '<text>' }),
+  showCommand: flag("put the run context's command in the summary"),
   lockFile: path('job lock', { default: 'ops/.sample.lock' }),
   heartbeatFile: path('heartbeat', { default: 'ops/sample_heartbeat.json' }),
 });
@@ -42,6 +51,14 @@ const definition = {
       await sleep(Math.min(20, until - Date.now()));
     }
     context.checkpoint();
+    if (values.readUnguarded) await readFile(context.resolvePath(values.readUnguarded));
+    if (values.readInput) {
+      const bytes = await readBoundedFile(context.resolvePath(values.readInput), {
+        kind: 'json_input',
+        shown: values.readInput,
+      });
+      if (bytes) parseJsonBounded(bytes, { what: 'input', file: values.readInput });
+    }
     if (values.failWith) throw new JobError(values.failWith, `failed on purpose with ${values.failWith}`);
     if (values.throw) throw new Error('unexpected failure');
     return {
@@ -50,7 +67,7 @@ const definition = {
         { length: values.artefactCount },
         (_, index) => `out/sample/artefact-${index}-${'x'.repeat(40)}.json`,
       ),
-      summary: { slept_ms: values.sleepMs },
+      summary: { slept_ms: values.sleepMs, ...(values.showCommand ? { command: context.command } : {}) },
       heartbeat: { custom: 'kept' },
     };
   },

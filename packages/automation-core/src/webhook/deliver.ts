@@ -1,9 +1,9 @@
 import { canonicalJsonBytes } from '../canonical-json.js';
 import { sha256Hex } from '../checksum.js';
+import { maskResponseExcerpt, maskSecrets, maskUrl } from '../secret-masking.js';
 import { type AttemptOutcome, sendAttempt } from './attempt.js';
 import { backoffSeconds } from './backoff.js';
 import { type DeliveryOptions, resolveOptions } from './options.js';
-import { maskResponseExcerpt, maskSecrets, maskUrl } from './response-masking.js';
 import { parseRetryAfter } from './retry-after.js';
 import { signatureHeaders, signWebhook } from './signing.js';
 import { sleepUnlessAborted } from './sleep.js';

@@ -8,14 +8,6 @@ export {
 } from './defaults.js';
 export { deliverWebhook } from './deliver.js';
 export { webhookDeliveryOptions } from './delivery-options.js';
-export {
-  MAX_EXCERPT_BYTES,
-  maskResponseExcerpt,
-  maskSecrets,
-  maskSensitive,
-  maskUrl,
-  truncateUtf8,
-} from './response-masking.js';
 export { parseRetryAfter } from './retry-after.js';
 export { obsSignature, signWebhook, standardWebhookKey, standardWebhookSignature } from './signing.js';
 export type {

@@ -1,0 +1,187 @@
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, lstat, open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { FILE_READ_RULES, type FileKind } from './file-read-rules.js';
+import { JobError } from './job-error.js';
+import { escapeUntrusted } from './message-text.js';
+
+export interface RegularFileOptions {
+  /** which rule of FILE_READ_RULES applies: its size cap and whether a link is followed */
+  kind: FileKind;
+  /** how messages name the file, e.g. its root-relative path (default: the path as given) */
+  shown?: string;
+  /** what the file is, for messages (default: the kind, e.g. `heartbeat`) */
+  what?: string;
+  /** the error code of a refused file (default `invalid_input`) */
+  code?: string;
+  /** a tighter cap than the kind's */
+  maxBytes?: number;
+  /** overrides the kind's rule: false for a path already resolved by resolveContainedPath */
+  followSymlinks?: boolean;
+}
+
+export interface OpenedRegularFile {
+  handle: FileHandle;
+  size: number;
+}
+
+const READ_CHUNK_BYTES = 64 * 1024;
+const MAX_SHOWN_PATH_CHARS = 300;
+
+/** `FIFO`, `character device`, … for messages about a file that is not a regular file. */
+export function describeFileType(stats: Stats): string {
+  if (stats.isFile()) return 'regular file';
+  if (stats.isDirectory()) return 'folder';
+  if (stats.isFIFO()) return 'FIFO';
+  if (stats.isCharacterDevice()) return 'character device';
+  if (stats.isBlockDevice()) return 'block device';
+  if (stats.isSocket()) return 'socket';
+  if (stats.isSymbolicLink()) return 'symbolic link';
+  return 'special file';
+}
+
+function refusal(options: RegularFileOptions, problem: string, details: Record<string, unknown>): JobError {
+  const what = options.what ?? options.kind.replaceAll('_', ' ');
+  // The name may come from a workspace file: escaped, so it cannot forge a line or hide characters.
+  const shown = escapeUntrusted(options.shown ?? '(unnamed file)', MAX_SHOWN_PATH_CHARS);
+  return new JobError(options.code ?? 'invalid_input', `${what} ${shown} ${problem}`, {
+    file: shown,
+    problem,
+    ...details,
+  });
+}
+
+function followsSymlinks(options: RegularFileOptions): boolean {
+  return options.followSymlinks ?? FILE_READ_RULES[options.kind].followSymlinks;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Why opening failed, in words: the file's type when that is the reason (a socket cannot be opened). */
+async function openFailure(path: string, error: unknown, options: RegularFileOptions): Promise<JobError> {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  if (code === 'ELOOP' && !followsSymlinks(options)) {
+    return refusal(
+      options,
+      'is a symbolic link; the jobs write this file themselves and never follow a link there',
+      {
+        reason: 'symlink',
+      },
+    );
+  }
+  const stats = await lstat(path).catch(() => null);
+  if (stats && !stats.isFile() && !stats.isSymbolicLink()) {
+    const type = describeFileType(stats);
+    return refusal(options, `is a ${type}, not a regular file`, { reason: 'not_regular', file_type: type });
+  }
+  return refusal(options, `cannot be read (${code})`, { reason: 'unreadable', errno: code });
+}
+
+/**
+ * Opens a file for reading without ever blocking: O_NONBLOCK (a FIFO opens at once instead of
+ * waiting for a writer), O_NOFOLLOW unless the kind allows links, then fstat on the descriptor:
+ * anything but a regular file, or a file over the kind's cap, is refused with a JobError naming
+ * the file and why. Returns null when the file does not exist.
+ */
+export async function openRegularFile(
+  path: string,
+  options: RegularFileOptions,
+): Promise<OpenedRegularFile | null> {
+  const rule = FILE_READ_RULES[options.kind];
+  const flags =
+    constants.O_RDONLY | constants.O_NONBLOCK | (followsSymlinks(options) ? 0 : constants.O_NOFOLLOW);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, flags);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw await openFailure(path, error, options);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      const type = describeFileType(stats);
+      throw refusal(options, `is a ${type}, not a regular file`, { reason: 'not_regular', file_type: type });
+    }
+    const maxBytes = options.maxBytes ?? rule.maxBytes;
+    if (maxBytes !== null && stats.size > maxBytes) throw tooLarge(options, maxBytes, stats.size);
+    return { handle, size: stats.size };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+function tooLarge(options: RegularFileOptions, maxBytes: number, size: number | null): JobError {
+  const cap = `the ${maxBytes}-byte cap for a ${options.kind.replaceAll('_', ' ')}`;
+  const problem = size === null ? `grew past ${cap} while it was read` : `is ${size} bytes, over ${cap}`;
+  return refusal(options, problem, {
+    reason: 'too_large',
+    max_bytes: maxBytes,
+    ...(size === null ? {} : { size }),
+  });
+}
+
+/**
+ * Reads a whole file under its kind's cap (see openRegularFile). A file that grows past the cap
+ * while it is read is refused too. Returns null when the file does not exist.
+ */
+export async function readBoundedFile(path: string, options: RegularFileOptions): Promise<Buffer | null> {
+  const opened = await openRegularFile(path, options);
+  if (!opened) return null;
+  const maxBytes = options.maxBytes ?? FILE_READ_RULES[options.kind].maxBytes;
+  if (maxBytes === null) {
+    await opened.handle.close();
+    throw new Error(`${options.kind} files are streamed, never read whole: use openInputStream`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
+      const { bytesRead } = await opened.handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(options, maxBytes, null);
+    }
+  } catch (error) {
+    if (error instanceof JobError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw refusal(options, `cannot be read (${code})`, { reason: 'unreadable', errno: code });
+  } finally {
+    await opened.handle.close();
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** readBoundedFile as UTF-8 text, a leading byte-order mark removed. */
+export async function readBoundedText(path: string, options: RegularFileOptions): Promise<string | null> {
+  const bytes = await readBoundedFile(path, options);
+  return bytes === null ? null : bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+export interface InputStreamOptions extends RegularFileOptions {
+  start?: number;
+  end?: number;
+  highWaterMark?: number;
+}
+
+/**
+ * A stream over a regular file, opened as openRegularFile opens it (never blocking, links as
+ * the kind allows, the kind's cap checked against the size); the descriptor closes with the
+ * stream. Returns null when the file does not exist.
+ */
+export async function openInputStream(path: string, options: InputStreamOptions): Promise<Readable | null> {
+  const opened = await openRegularFile(path, options);
+  if (!opened) return null;
+  return opened.handle.createReadStream({
+    autoClose: true,
+    ...(options.start === undefined ? {} : { start: options.start }),
+    ...(options.end === undefined ? {} : { end: options.end }),
+    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
+  });
+}

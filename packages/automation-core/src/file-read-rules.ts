@@ -1,0 +1,88 @@
+/**
+ * What the jobs read from a workspace, by kind: the most a whole-file read may take, and whether
+ * the file may be a symbolic link. One table, mirrored in docs/runbook.md ("Security and trust").
+ *
+ * Links are followed where an operator may legitimately place one (configs mounted from a
+ * Kubernetes ConfigMap are links; inputs produced by other systems are often linked into the
+ * workspace). Files the jobs write themselves, replacing them atomically, are never links: a
+ * link there was put by someone else and is refused.
+ */
+export type FileKind =
+  | 'heartbeat'
+  | 'sequence_file'
+  | 'lock_owner'
+  | 'config'
+  | 'rotation_journal'
+  | 'manifest'
+  | 'history_record'
+  | 'signature'
+  | 'json_input'
+  | 'dataset'
+  | 'run_log'
+  | 'jsonl_manifest'
+  | 'csv_input'
+  | 'raw_samples'
+  | 'archive'
+  | 'artefact';
+
+export interface FileReadRule {
+  /** the most a whole-file read takes; null for files only ever streamed (lines are capped by their readers) */
+  maxBytes: number | null;
+  followSymlinks: boolean;
+  /** for people: which files are of this kind */
+  description: string;
+}
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
+  heartbeat: { maxBytes: 4 * MIB, followSymlinks: false, description: 'ops/*_heartbeat.json' },
+  sequence_file: { maxBytes: 64 * KIB, followSymlinks: false, description: 'ops/automation_runs.sequence' },
+  lock_owner: {
+    maxBytes: 4 * KIB,
+    followSymlinks: false,
+    description: 'the owner record inside a lock folder',
+  },
+  config: { maxBytes: 1 * MIB, followSymlinks: true, description: 'configs/*.yaml' },
+  rotation_journal: {
+    maxBytes: 1 * MIB,
+    followSymlinks: false,
+    description: 'ops/.signal_latency.csv.rotation.json',
+  },
+  manifest: {
+    maxBytes: 16 * MIB,
+    followSymlinks: false,
+    description: 'out/dashboard/manifest.json, a bundle manifest',
+  },
+  history_record: {
+    maxBytes: 64 * MIB,
+    followSymlinks: false,
+    description: 'weekly and dashboard history files',
+  },
+  signature: { maxBytes: 64 * KIB, followSymlinks: false, description: 'ops/weekly_report_history/*.sig' },
+  json_input: {
+    maxBytes: 64 * MIB,
+    followSymlinks: true,
+    description: 'JSON inputs from other systems (portfolio summary, state exports, --provenance)',
+  },
+  dataset: { maxBytes: 64 * MIB, followSymlinks: false, description: 'out/dashboard/<dataset>.json' },
+  run_log: { maxBytes: null, followSymlinks: false, description: 'ops/automation_runs.log' },
+  jsonl_manifest: {
+    maxBytes: null,
+    followSymlinks: false,
+    description: 'manifest.jsonl files, archive manifests',
+  },
+  csv_input: {
+    maxBytes: null,
+    followSymlinks: true,
+    description: 'CSV inputs from other systems (runs index, daily.csv)',
+  },
+  raw_samples: { maxBytes: null, followSymlinks: false, description: 'ops/signal_latency.csv' },
+  archive: { maxBytes: null, followSymlinks: false, description: 'ops/signal_latency_archive/**/*.csv.gz' },
+  artefact: {
+    maxBytes: null,
+    followSymlinks: false,
+    description: 'any file a job wrote, hashed against the checksum on record',
+  },
+};

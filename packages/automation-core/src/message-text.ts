@@ -1,0 +1,50 @@
+/** How many characters of an untrusted value a message shows. */
+export const MAX_QUOTED_CHARS = 120;
+
+// Beyond what JSON.stringify escapes: DEL and C1 controls, bidirectional overrides and invisible
+// separators, which can make a terminal or a log viewer show something other than the bytes.
+const INVISIBLE_OR_CONTROL =
+  /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function escapeChar(char: string): string {
+  return `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * A value read from a workspace file, made safe for a message: JSON-escaped (control characters,
+ * quotes, backslashes, lone surrogates and invisible formatting characters written as escapes)
+ * and cut to `maxChars` characters, without the surrounding quotes.
+ */
+export function escapeUntrusted(value: string, maxChars: number = MAX_QUOTED_CHARS): string {
+  // Slicing first keeps the cost bounded for a value of any length.
+  const characters = Array.from(value.slice(0, maxChars * 2 + 2));
+  const cut = characters.length > maxChars;
+  const kept = cut ? characters.slice(0, maxChars).join('') : characters.join('');
+  const escaped = JSON.stringify(kept).slice(1, -1).replace(INVISIBLE_OR_CONTROL, escapeChar);
+  return cut ? `${escaped}…` : escaped;
+}
+
+/** escapeUntrusted in double quotes, e.g. `"../../etc/passwd"`; a cut value ends in `…` inside them. */
+export function quoteUntrusted(value: string, maxChars: number = MAX_QUOTED_CHARS): string {
+  return `"${escapeUntrusted(value, maxChars)}"`;
+}
+
+/** Cuts to at most `maxBytes` of UTF-8 without splitting a character, keeping the start. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  let end = maxBytes;
+  // Back up over continuation bytes (10xxxxxx) to the start of the character that would be split.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+/** Keeps at most the last `maxBytes` of UTF-8 without splitting a character. */
+export function tailUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  let start = bytes.length - maxBytes;
+  // Step forward over continuation bytes to the start of the next whole character.
+  while (start < bytes.length && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++;
+  return bytes.subarray(start).toString('utf8');
+}

@@ -1,0 +1,46 @@
+import { dirname } from 'node:path';
+import { JobError } from './job-error.js';
+
+const NOT_WRITABLE: Readonly<Record<string, string>> = {
+  EACCES: 'is not writable (permission denied)',
+  EPERM: 'is not writable (operation not permitted)',
+  EROFS: 'is on a read-only file system',
+  ENOTDIR: 'cannot be used: part of its path is not a folder',
+  // mkdir of a folder where a file of that name already stands
+  EEXIST: 'cannot be used: part of its path is not a folder',
+};
+const FULL: Readonly<Record<string, string>> = {
+  ENOSPC: 'has no space left',
+  EDQUOT: 'is over its disk quota',
+  EFBIG: 'cannot take a file this large',
+};
+
+/**
+ * The one mapping of a failed write to an error code: a folder that cannot be written is
+ * `output_not_writable`, a full disk or quota `disk_full`, both naming the target and its folder
+ * (never the hidden temporary file the failing call was about). Anything else, and a JobError,
+ * is returned unchanged.
+ */
+export function writeFailure(error: unknown, target: string): unknown {
+  if (error instanceof JobError) return error;
+  const errno = (error as NodeJS.ErrnoException)?.code;
+  if (errno === undefined) return error;
+  const folder = dirname(target);
+  const failed = (code: string, problem: string) =>
+    new JobError(code, `cannot write ${target}: ${problem} (${errno})`, { folder, file: target, errno });
+  if (errno === 'EISDIR') return failed('output_not_writable', 'it is a folder');
+  const notWritable = NOT_WRITABLE[errno];
+  if (notWritable) return failed('output_not_writable', `folder ${folder} ${notWritable}`);
+  const full = FULL[errno];
+  if (full) return failed('disk_full', `the disk holding folder ${folder} ${full}`);
+  return error;
+}
+
+/** Runs a write and rethrows its failure mapped by writeFailure. */
+export async function mappingWriteFailure<T>(target: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw writeFailure(error, target);
+  }
+}

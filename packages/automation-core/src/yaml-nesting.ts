@@ -1,0 +1,50 @@
+/**
+ * The yaml package composes documents recursively, and deep nesting does not always end in an
+ * error it can catch: past about a thousand levels a second deep document in the same process
+ * aborts Node outright (V8 runs out of memory compiling a regular expression at the bottom of
+ * the stack). So the nesting of a config is bounded from its tokens first, with the package's
+ * own lexer, which is iterative: quoted scalars and comments are single tokens there, so
+ * brackets inside them cannot fake a level.
+ */
+
+interface YamlLexer {
+  lex(source: string): Iterable<string>;
+}
+
+const FLOW_OPEN = new Set(['[', '{']);
+const FLOW_CLOSE = new Set([']', '}']);
+const BLOCK_INDICATORS = new Set(['-', '?', ':']);
+
+/**
+ * An upper bound of the document's nesting, checked against `limit` as the tokens stream: a
+ * block collection starts at a column (one starting at the same column as its parent key at
+ * most once per column, hence twice the indentation) or on the line of an indicator (`-`, `?`,
+ * `:`), and flow collections add their open brackets. Returns true as soon as the bound passes
+ * `limit`.
+ */
+export function yamlNestingExceeds(source: string, lexer: YamlLexer, limit: number): boolean {
+  let flowDepth = 0;
+  let indent = 0;
+  let lineIndicators = 0;
+  let atLineStart = true;
+  for (const token of lexer.lex(source)) {
+    if (token === '\n') {
+      atLineStart = true;
+      indent = 0;
+      lineIndicators = 0;
+      continue;
+    }
+    if (atLineStart) {
+      atLineStart = false;
+      if (/^ +$/.test(token)) {
+        indent = token.length;
+        continue;
+      }
+    }
+    if (FLOW_OPEN.has(token)) flowDepth += 1;
+    else if (FLOW_CLOSE.has(token)) flowDepth = Math.max(0, flowDepth - 1);
+    else if (flowDepth === 0 && BLOCK_INDICATORS.has(token)) lineIndicators += 1;
+    if (2 * indent + 2 + lineIndicators + flowDepth > limit) return true;
+  }
+  return false;
+}
