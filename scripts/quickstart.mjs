@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateSampleWorkspace } from './sample-workspace.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -48,7 +48,9 @@ process.stderr.write(
     where('out/latency_alerts/'),
     where('out/weekly_report/'),
     where('out/dashboard/manifest.json'),
+    where('out/dashboard/index.html'),
     '',
+    `Open the dashboard page: ${pathToFileURL(join(demo, 'out/dashboard/index.html')).href}`,
     `Trace the run: ./bin/obs-verify --root demo --job-id ${chainJobId} --require-job-entry`,
     '',
   ].join('\n'),

@@ -17,7 +17,7 @@ afterEach(() => cleanup());
 describe('obs-dashboard upload command', () => {
   it('runs through /bin/sh in the root with the bundle in its environment', async () => {
     const command =
-      'mkdir -p remote && cp "$OBS_DASHBOARD_DIR"/*.json remote/ && echo "$OBS_JOB_ID $OBS_SEQUENCE $OBS_DASHBOARD_MANIFEST" > remote/env.txt && echo uploaded';
+      'mkdir -p remote && cp "$OBS_DASHBOARD_DIR"/*.json "$OBS_DASHBOARD_DIR"/index.html remote/ && echo "$OBS_JOB_ID $OBS_SEQUENCE $OBS_DASHBOARD_MANIFEST" > remote/env.txt && echo uploaded';
     const result = await runDashboard(root, ['--upload-command', command]);
     expect(result.exitCode).toBe(0);
     const summary = result.json();

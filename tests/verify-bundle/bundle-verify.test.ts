@@ -48,6 +48,7 @@ describe('obs-verify bundle', () => {
       ['dataset:slippage', 'pass'],
       ['dataset:turnover', 'pass'],
       ['dataset:latency', 'pass'],
+      ['page', 'pass'],
       ['expected_datasets', 'pass'],
       ['history_sequence', 'pass'],
       ['history_retention', 'pass'],

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
-import { type DashboardManifest, readManifest } from './manifest.js';
+import { bundleFilePaths, type DashboardManifest, readManifest } from './manifest.js';
 
 /** One bundle under the history folder: `<history-dir>/<job_id>/` holding datasets and manifest. */
 export interface HistoryBundle {
@@ -49,7 +49,7 @@ export async function listHistoryBundles(historyDir: string, manifestName: strin
 }
 
 /**
- * Copies a bundle (its datasets, then its manifest) to `<history-dir>/<job_id>/`. The copy is
+ * Copies a bundle (its datasets and page, then its manifest) to `<history-dir>/<job_id>/`. The copy is
  * assembled in a hidden partial folder, fsync'ed and renamed into place, so the history never
  * holds half a bundle; partial folders left by a crashed run are removed first (the job lock is
  * held, so no live run owns them). A bundle already there for the same job id is replaced.
@@ -71,10 +71,10 @@ export async function copyBundleToHistory(
   );
   const bundleDir = dirname(manifestPath);
   try {
-    for (const entry of manifest.datasets) {
-      const copy = resolve(partial, entry.path);
+    for (const path of bundleFilePaths(manifest)) {
+      const copy = resolve(partial, path);
       await mkdir(dirname(copy), { recursive: true });
-      await copyFile(resolve(bundleDir, entry.path), copy);
+      await copyFile(resolve(bundleDir, path), copy);
       await syncPath(copy);
     }
     const manifestCopy = join(partial, basename(manifestPath));

@@ -1,13 +1,15 @@
 import { type JobConfigSpec, jobConfigSchema, optionConfigShape, registeredJob } from '@obs-automation/core';
 import { z } from 'zod';
 import { DASHBOARD_OPTIONS } from './dashboard-options.js';
+import { pageSettingsSchema } from './page/page-settings.js';
 
 const { declarations } = DASHBOARD_OPTIONS;
 
 /**
  * configs/observability/dashboard_export.yaml: the earlier tooling's layout (`datasets`,
  * `paths.*`, `notes.retention_days`, `notes.upload_command`) plus any flag under its snake_case
- * name at the top level. Every value is checked with its flag's own rules.
+ * name at the top level, and the dashboard page's thresholds (`page`). Every value is checked with
+ * its flag's own rules.
  */
 const configSchema = jobConfigSchema([DASHBOARD_OPTIONS], {
   datasets: declarations.dataset.type.schema.optional(),
@@ -34,13 +36,14 @@ const configSchema = jobConfigSchema([DASHBOARD_OPTIONS], {
       upload_command: declarations.uploadCommand.type.schema.nullish(),
     })
     .optional(),
+  page: pageSettingsSchema.optional(),
 });
 
 export type DashboardConfig = z.output<typeof configSchema>;
 
 /** Flag defaults from the config; a top-level flag key wins over its `paths` / `notes` alias. */
 function configFlagDefaults(config: DashboardConfig): Record<string, unknown> {
-  const { datasets, paths, notes, ...flagKeys } = config;
+  const { datasets, paths, notes, page: _page, ...flagKeys } = config;
   return {
     dataset: datasets,
     ...paths,

@@ -1,16 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { faultPoint, type JobContext, type JobOutcome, registeredJob } from '@obs-automation/core';
+import {
+  faultPoint,
+  type JobContext,
+  type JobOutcome,
+  registeredJob,
+  writeFileAtomic,
+} from '@obs-automation/core';
 import { listHistoryBundles } from './bundle-history.js';
 import type { DashboardOptions } from './dashboard-options.js';
-import { buildDatasets } from './dataset-builders.js';
+import { type BuiltDatasets, buildDatasets } from './dataset-builders.js';
 import { datasetFilePath, type RenderedDataset, renderDatasetFile } from './dataset-file.js';
 import { DASHBOARD_SCHEMA_VERSION, DATASET_NAMES, type DatasetName } from './dataset-names.js';
 import { exportDiagnostics } from './export-diagnostics.js';
 import { publishToHistory } from './history-publication.js';
-import { displayPath } from './input-files.js';
-import { type DashboardManifest, readManifest, renderManifest } from './manifest.js';
+import { displayPath, rootRelativeOrNull } from './input-files.js';
+import { type DashboardManifest, type ManifestRead, readManifest, renderManifest } from './manifest.js';
 import {
+  bundleRelativePath,
   carriedEntries,
   type DatasetState,
   manifestEntry,
@@ -19,6 +26,7 @@ import {
   nextSequence,
   orderedEntries,
 } from './manifest-composition.js';
+import { pageFilePath, renderDashboardPage } from './page/dashboard-page.js';
 import { buildProvenance, readProvenanceFile } from './provenance.js';
 import { removeStaleTempFiles, StagedFiles } from './staged-files.js';
 import { runUploadCommand } from './upload-command.js';
@@ -37,10 +45,22 @@ function datasetSummaries(requested: readonly DatasetName[], rendered: readonly 
 }
 
 /**
- * One obs-dashboard run, under the job lock: build the requested datasets; write them and the
- * sequenced manifest together; copy the bundle to the history and apply the retention; run the
- * upload command. A failed dataset leaves its previous file and manifest entry in place while
- * the others are still written (the run is then `error`, and neither history nor upload runs).
+ * The inputs the bundle was built from: this run's sources, or, when it exported nothing and
+ * only keeps earlier files, those of the manifest that listed them.
+ */
+function provenanceInputs(built: BuiltDatasets, previous: ManifestRead): string[] {
+  const sources = [...new Set(built.contents.flatMap((content) => content.sources))];
+  if (sources.length === 0 && previous.kind === 'ok') return previous.manifest.provenance.inputs;
+  return sources;
+}
+
+/**
+ * One obs-dashboard run, under the job lock: build the requested datasets; write them, the
+ * page and the sequenced manifest together; copy the bundle to the history and apply the
+ * retention; run the upload command. A failed dataset leaves its previous file and manifest
+ * entry in place while the others are still written (the run is then `error`, and neither
+ * history nor upload runs); the page says which failed. When nothing at all can be listed in a
+ * manifest, the page is written alone.
  */
 export async function runDashboardExport(
   options: DashboardOptions,
@@ -58,6 +78,7 @@ export async function runDashboardExport(
   const history = await listHistoryBundles(abs(options.historyDir), basename(manifestPath));
   await removeStaleTempFiles([
     manifestPath,
+    pageFilePath(bundleDir),
     ...DATASET_NAMES.map((name) => datasetFilePath(outputDir, name)),
   ]);
   context.checkpoint();
@@ -88,11 +109,6 @@ export async function runDashboardExport(
     upload: uploadSummary('export_failed'),
     history_pruned: 0,
   };
-  if (rendered.length === 0) {
-    return { status: 'error', artefacts: [], diagnostics, summary, heartbeat: { datasets: datasetStates } };
-  }
-
-  const sequence = nextSequence(previous, history);
   const carried = await carriedEntries(
     previous,
     new Set(rendered.map((item) => item.content.dataset)),
@@ -101,6 +117,44 @@ export async function runDashboardExport(
   if (carried.entries.length > 0)
     diagnostics.carried_datasets = carried.entries.map((entry) => entry.dataset);
   if (carried.dropped.length > 0) diagnostics.dropped_datasets = carried.dropped;
+  const page = (bundle: DashboardManifest | null) =>
+    renderDashboardPage({
+      now: context.now,
+      jobId: context.jobId,
+      dryRun: options.dryRun,
+      contents: built.contents,
+      failures: built.failures,
+      manifest: bundle,
+      settings: options.page,
+      bundleDir,
+      pageFolder: rootRelativeOrNull(context.root, bundleDir),
+      runsRoot: rootRelativeOrNull(context.root, abs(options.runsRoot)),
+      resolve: abs,
+      current: {
+        jobId: context.jobId,
+        now: context.now,
+        status: firstFailure ? 'error' : options.dryRun ? 'dry_run' : 'ok',
+        errorCode: firstFailure?.error.code ?? null,
+        previousHeartbeat: context.previousHeartbeat,
+        heartbeatFile: context.relativePath(abs(options.heartbeatFile)),
+      },
+    });
+  if (rendered.length === 0 && carried.entries.length === 0) {
+    // Nothing to list in a manifest: the page alone says what is missing.
+    const alone = await page(null);
+    await mkdir(bundleDir, { recursive: true });
+    await writeFileAtomic(alone.path, alone.bytes);
+    summary.page = context.relativePath(alone.path);
+    return {
+      status: 'error',
+      artefacts: [context.relativePath(alone.path)],
+      diagnostics,
+      summary,
+      heartbeat: { datasets: datasetStates },
+    };
+  }
+
+  const sequence = nextSequence(previous, history);
   const manifest: DashboardManifest = {
     schema_version: DASHBOARD_SCHEMA_VERSION,
     sequence,
@@ -110,17 +164,18 @@ export async function runDashboardExport(
       ...rendered.map((item) => manifestEntry(item, bundleDir, generatedAt)),
       ...carried.entries,
     ]),
-    provenance: buildProvenance(
-      context,
-      DASHBOARD_BINARY,
-      [...new Set(built.contents.flatMap((content) => content.sources))],
-      supplied,
-    ),
+    provenance: buildProvenance(context, DASHBOARD_BINARY, provenanceInputs(built, previous), supplied),
     heartbeat: manifestHeartbeat(context.previousHeartbeat, datasetStates, {
       jobId: context.jobId,
       at: generatedAt,
       errorCode: firstFailure?.error.code ?? null,
     }),
+  };
+  const renderedPage = await page(manifest);
+  manifest.page = {
+    path: bundleRelativePath(bundleDir, renderedPage.path),
+    checksum_sha256: renderedPage.checksum,
+    bytes: renderedPage.bytes.length,
   };
   const manifestBytes = await renderManifest(shown(manifestPath), manifest, options.indent);
   context.checkpoint();
@@ -130,6 +185,7 @@ export async function runDashboardExport(
   const stagedManifest = new StagedFiles();
   try {
     for (const item of rendered) await stagedDatasets.stage(item.path, item.bytes);
+    await stagedDatasets.stage(renderedPage.path, renderedPage.bytes);
     await stagedManifest.stage(manifestPath, manifestBytes);
   } catch (error) {
     await Promise.all([stagedDatasets.discard(), stagedManifest.discard()]);
@@ -139,8 +195,11 @@ export async function runDashboardExport(
   faultPoint('dashboard:after-datasets-write');
   await stagedManifest.commit();
   faultPoint('dashboard:after-manifest-replace');
-  const artefacts = [...rendered.map((item) => item.path), manifestPath].map(context.relativePath);
+  const artefacts = [...rendered.map((item) => item.path), renderedPage.path, manifestPath].map(
+    context.relativePath,
+  );
   summary.sequence = sequence;
+  summary.page = context.relativePath(renderedPage.path);
   const heartbeat = { sequence, datasets: datasetStates };
   if (firstFailure) return { status: 'error', artefacts, diagnostics, summary, heartbeat };
 

@@ -16,6 +16,7 @@ import {
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
 import { DATASET_NAMES } from './dataset-names.js';
+import { DEFAULT_PAGE_SETTINGS, type PageSettings } from './page/page-settings.js';
 
 const DASHBOARD = registeredJob('dashboard');
 
@@ -105,7 +106,11 @@ function requireOutputInsideBundle(outputDir: string, manifest: string, root: st
 }
 
 /** The typed options of one obs-dashboard run; paths as given (root-relative or absolute). */
-export function finalizeDashboardOptions({ values, root }: ResolvedInput<DashboardValues, unknown>) {
+export function finalizeDashboardOptions({
+  values,
+  root,
+  config,
+}: ResolvedInput<DashboardValues, { page?: PageSettings }>) {
   requireOutputInsideBundle(values.outputDir, values.manifest, root);
   const chosen = new Set(values.dataset);
   return {
@@ -118,6 +123,8 @@ export function finalizeDashboardOptions({ values, root }: ResolvedInput<Dashboa
       ...(values.symbol ? { symbol: values.symbol } : {}),
       ...(values.mode ? { mode: values.mode } : {}),
     },
+    /** the page's thresholds and large-change rule (`page:` of the config file) */
+    page: config.page ?? DEFAULT_PAGE_SETTINGS,
   };
 }
 

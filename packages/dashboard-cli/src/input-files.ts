@@ -31,6 +31,14 @@ export function workspacePaths(root: string): PathResolver {
   };
 }
 
+/** Root-relative with `/` separators, or null for a path outside the workspace. */
+export function rootRelativeOrNull(root: string, absolute: string): string | null {
+  const inside = relative(root, absolute);
+  if (inside === '') return '.';
+  if (inside.startsWith('..') || isAbsolute(inside)) return null;
+  return inside.split(sep).join('/');
+}
+
 /** Reads a whole input file; a missing file is `missing_input`, any other failure `invalid_input`. */
 export async function readInputFile(absolute: string, shown: string): Promise<Buffer> {
   try {

@@ -26,7 +26,7 @@ export function nextSequence(previous: ManifestRead, history: readonly HistoryBu
 }
 
 /** Posix path of `absolute` relative to the bundle (manifest) folder. */
-function bundleRelativePath(bundleDir: string, absolute: string): string {
+export function bundleRelativePath(bundleDir: string, absolute: string): string {
   return relative(bundleDir, absolute).split(sep).join('/');
 }
 

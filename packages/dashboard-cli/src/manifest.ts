@@ -21,6 +21,13 @@ export interface ManifestDatasetEntry {
   source_hash: string;
 }
 
+/** The bundle's HTML page; `path` is relative to the manifest's folder. */
+export interface ManifestPageEntry {
+  path: string;
+  checksum_sha256: string;
+  bytes: number;
+}
+
 export interface ManifestProvenance {
   command: string;
   commit_sha: string;
@@ -38,6 +45,13 @@ export interface DashboardManifest {
   datasets: ManifestDatasetEntry[];
   provenance: ManifestProvenance;
   heartbeat?: Record<string, unknown>;
+  /** absent in bundles written before the page existed */
+  page?: ManifestPageEntry;
+}
+
+/** Every file of a bundle besides the manifest, as paths relative to the manifest's folder. */
+export function bundleFilePaths(manifest: DashboardManifest): string[] {
+  return [...manifest.datasets.map((entry) => entry.path), ...(manifest.page ? [manifest.page.path] : [])];
 }
 
 export type ManifestRead =

@@ -85,6 +85,12 @@ export function latencyOutcome(
       breach_streak: alerts.condition.streak,
       pending_alerts: pending,
       alert_state: alerts.state,
+      // the SLO the rollup's breach flags were judged against, for readers such as the dashboard page
+      slo: {
+        p95_ms: options.alert.slo_p95_ms,
+        failure_rate_threshold: options.alert.failure_rate_threshold,
+        alert_config: context.relativePath(options.alertConfigPath),
+      },
     },
   };
 }

@@ -2,7 +2,7 @@ import { parseTimestamp } from '@obs-automation/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDecimalText } from './ascii-decimal.js';
-import { parseTimestampText } from './ascii-timestamp.js';
+import { parseTimestampMs, parseTimestampText } from './ascii-timestamp.js';
 
 describe('parseDecimalText', () => {
   it.each([
@@ -42,6 +42,15 @@ describe('parseDecimalText', () => {
         expect(parseDecimalText(text)).toBe(Number(text));
       }),
     );
+  });
+});
+
+describe('parseTimestampMs inside a longer buffer', () => {
+  it.each([['.5'], [':07'], ['.'], [':'], ['Z']])('stops at the field end when %j follows it', (next) => {
+    const text = `2025-10-07T13:44:00${next}`;
+    const bytes = Buffer.from(text, 'utf8');
+    expect(new Date(parseTimestampMs(bytes, 0, 19)).toISOString()).toBe('2025-10-07T13:44:00.000Z');
+    expect(new Date(parseTimestampMs(bytes, 0, 16)).toISOString()).toBe('2025-10-07T13:44:00.000Z');
   });
 });
 

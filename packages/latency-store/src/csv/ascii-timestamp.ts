@@ -69,12 +69,12 @@ export function parseTimestampMs(bytes: Uint8Array, start: number, end: number):
   if (minute < 0 || minute > 59) return Number.NaN;
   index += 6;
   ms += hour * 3_600_000 + minute * MS_PER_MINUTE;
-  if (bytes[index] === COLON) {
+  if (index < to && bytes[index] === COLON) {
     const second = digits(bytes, index + 1, 2, to);
     if (second < 0 || second > 59) return Number.NaN;
     ms += second * 1000;
     index += 3;
-    if (bytes[index] === DOT) {
+    if (index < to && bytes[index] === DOT) {
       index += 1;
       const fractionStart = index;
       let millis = 0;
@@ -94,7 +94,7 @@ export function parseTimestampMs(bytes: Uint8Array, start: number, end: number):
   if ((zone === 0x5a || zone === 0x7a) && index + 1 === to) return ms;
   if (zone !== PLUS && zone !== MINUS) return Number.NaN;
   const offsetHours = digits(bytes, index + 1, 2, to);
-  const colon = bytes[index + 3] === COLON ? 1 : 0;
+  const colon = index + 3 < to && bytes[index + 3] === COLON ? 1 : 0;
   const offsetMinutes = digits(bytes, index + 3 + colon, 2, to);
   if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return Number.NaN;
   if (index + 5 + colon !== to) return Number.NaN;

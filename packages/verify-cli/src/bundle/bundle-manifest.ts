@@ -9,6 +9,8 @@ export interface BundleManifest {
   generated_at: string;
   job_id: string;
   datasets: { dataset: string; path: string; checksum_sha256: string; row_count: number }[];
+  /** the bundle's HTML page; absent in bundles written before it existed */
+  page?: { path: string; checksum_sha256: string; bytes: number };
 }
 
 export type BundleManifestRead =

@@ -11,8 +11,8 @@ type DatasetEntry = BundleManifest['datasets'][number];
  * earlier tooling hold absolute paths; when such a bundle was copied elsewhere, the file beside
  * the manifest is the one meant.
  */
-async function locate(
-  entry: DatasetEntry,
+export async function locateBundleFile(
+  entry: { path: string },
   manifestDir: string,
 ): Promise<{ path: string; bytes: Buffer } | null> {
   const candidates = isAbsolute(entry.path)
@@ -45,9 +45,9 @@ export async function datasetFileCheck(
 ): Promise<CheckOutcome> {
   const check = new CheckBuilder(`dataset:${entry.dataset}`);
   const manifestDir = dirname(manifestPath);
-  let found: Awaited<ReturnType<typeof locate>>;
+  let found: Awaited<ReturnType<typeof locateBundleFile>>;
   try {
-    found = await locate(entry, manifestDir);
+    found = await locateBundleFile(entry, manifestDir);
   } catch (error) {
     check.fail('dataset_missing', `${entry.dataset}: cannot read ${entry.path}: ${errorMessageOf(error)}`);
     return check.done({ path: entry.path });

@@ -20,6 +20,8 @@ interface BundleSpec {
   jobId?: string;
   rows?: number;
   path?: (folder: string) => string;
+  /** the HTML page the manifest lists (none when absent) */
+  page?: string;
 }
 
 /** Writes a one-dataset bundle (latency.json + manifest.json) into `folder` and returns the manifest path. */
@@ -52,6 +54,12 @@ async function writeBundle(folder: string, spec: BundleSpec): Promise<string> {
       environment: 'production',
     },
   };
+  if (spec.page !== undefined) {
+    await writeFile(join(folder, 'index.html'), spec.page);
+    Object.assign(manifest, {
+      page: { path: 'index.html', checksum_sha256: sha256(spec.page), bytes: Buffer.byteLength(spec.page) },
+    });
+  }
   const manifestPath = join(folder, 'manifest.json');
   await writeFile(manifestPath, JSON.stringify(manifest));
   return manifestPath;
@@ -77,6 +85,24 @@ describe('verifyBundle', () => {
     expect(statusOf(report, 'dataset:latency')).toBe('pass');
     expect(statusOf(report, 'expected_datasets')).toBe('skip');
     expect(statusOf(report, 'history_sequence')).toBe('skip');
+    expect(statusOf(report, 'page')).toBe('skip');
+  });
+
+  it('re-hashes the listed page: passes unchanged, checksum_mismatch when altered, page_missing when gone', async () => {
+    const manifest = await writeBundle(join(root, 'out'), {
+      sequence: 1,
+      page: '<!doctype html><p>ok</p>\n',
+    });
+    const report = await verify(manifest);
+    expect(report.failures).toEqual([]);
+    expect(statusOf(report, 'page')).toBe('pass');
+    await writeFile(join(root, 'out', 'index.html'), '<!doctype html><p>OK</p>\n');
+    const altered = await verify(manifest);
+    expect(codes(altered)).toEqual(['checksum_mismatch']);
+    expect(altered.failures[0]).toMatchObject({ check: 'page' });
+    expect(altered.failures[0]?.message).toContain('out/index.html');
+    await rm(join(root, 'out', 'index.html'));
+    expect(codes(await verify(manifest))).toEqual(['page_missing']);
   });
 
   it('reports a changed dataset as checksum_mismatch', async () => {

@@ -5,6 +5,7 @@ import { type ArchiveManifestScan, scanArchiveManifest } from './archive-manifes
 import { type BundleManifest, DASHBOARD_MANIFEST_SCHEMA, readBundleManifest } from './bundle-manifest.js';
 import { datasetFileCheck } from './dataset-file-check.js';
 import { type HistoryEntry, newestBundle, readHistory } from './history-bundles.js';
+import { pageFileCheck } from './page-file-check.js';
 
 export interface VerifyBundleOptions {
   manifestPath: string;
@@ -162,7 +163,7 @@ function toReport(outcomes: readonly CheckOutcome[]): BundleReport {
 
 /**
  * Verifies a dashboard bundle: the manifest against its schema; every dataset file exists and
- * matches its SHA-256 and row count; the expected datasets are listed; with a history folder,
+ * matches its SHA-256 and row count; the page, when listed, matches its SHA-256 and size; the expected datasets are listed; with a history folder,
  * the sequence is not below any bundle in it and no bundle older than the retention remains
  * unrecorded in the archive manifest; every archive-manifest line is valid.
  */
@@ -174,9 +175,18 @@ export async function verifyBundle(options: VerifyBundleOptions): Promise<Bundle
   const unusable = 'the manifest is not usable';
   if (manifest) {
     for (const entry of manifest.datasets) outcomes.push(await datasetFileCheck(entry, manifestPath, shown));
+    outcomes.push(
+      manifest.page
+        ? await pageFileCheck(manifest.page, manifestPath, shown)
+        : skippedCheck('page', 'the manifest lists no page (written before the page existed)'),
+    );
     outcomes.push(expectedDatasetsCheck(manifest, options.expectedDatasets ?? []));
   } else {
-    outcomes.push(skippedCheck('datasets', unusable), skippedCheck('expected_datasets', unusable));
+    outcomes.push(
+      skippedCheck('datasets', unusable),
+      skippedCheck('page', unusable),
+      skippedCheck('expected_datasets', unusable),
+    );
   }
 
   const archivePath = options.archiveManifest
