@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,6 +53,9 @@ describe('atomic writes', () => {
     let completedWrites = 0;
     for (let round = 0; round < 12; round += 1) {
       const writer = startProcess(ATOMIC_WRITE_LOOP, [target]);
+      // Every other round kills only after a first write completed, so that however slowly the
+      // process starts on a loaded machine, some kills land between and inside later writes.
+      if (round % 2 === 0) await once(writer.child.stdout as NodeJS.ReadableStream, 'data');
       await new Promise((resolve) => setTimeout(resolve, 40 + Math.random() * 300));
       writer.child.kill('SIGKILL');
       const { stdout } = await writer.done;
