@@ -21,9 +21,10 @@ const MAX_WEEKS_AHEAD = 60;
 
 /**
  * The weeks due and not delivered, oldest first: those after the last delivered week, back to
- * `catchUpWeeks` before the latest due week — or only the latest due week when nothing was ever
- * delivered (a new deployment does not send reports for weeks before it existed). The week-end
- * schedule (`week: previous`) never catches up.
+ * at most `catchUpWeeks` before the latest due week. With nothing ever delivered, only the latest
+ * due week: a new deployment sends the report of the week whose send time last passed, then
+ * keeps to the schedule, and sends nothing for the weeks before it. The week-end schedule
+ * (`week: previous`) never catches up.
  */
 export async function undeliveredDueWeeks(input: ScheduleInput): Promise<WeekWindow[]> {
   const latest = latestDueWeek(input.schedule, input.now);
