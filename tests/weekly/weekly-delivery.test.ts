@@ -326,6 +326,23 @@ describe('obs-weekly delivery', () => {
     expect(existsSync(join(root, HISTORY))).toBe(false);
   });
 
+  it('previews the next report in a dry run when nothing is due, marked as a preview', async () => {
+    expect((await deliver()).json().delivered).toBe(true);
+    const preview = await deliver(['--dry-run-webhook', '--job-id', '20251014T020000Z-weekly']);
+    expect(preview.exitCode).toBe(0);
+    expect(preview.json()).toMatchObject({
+      status: 'dry_run',
+      delivered: false,
+      reason: 'preview',
+      week_start: '2025-10-13',
+      next_due_at: '2025-10-18T23:30:00.000Z',
+      artefacts: ['out/weekly_report/20251014T020000Z-weekly.preview.json'],
+    });
+    const payload = await readJson(root, 'out/weekly_report/20251014T020000Z-weekly.preview.json');
+    expect(payload).toMatchObject({ week_start: '2025-10-13', generated_at: '2025-10-14T01:00:00.000Z' });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('deletes history past the retention after recording it in the manifest', async () => {
     await writeText(root, `${HISTORY}/2025-07-28.json`, '{"week_start":"2025-07-28"}');
     await writeText(root, `${HISTORY}/2025-07-28.sig`, 'ab'.repeat(32));
