@@ -49,7 +49,8 @@ export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, Weekly
 const BINARY = registeredJob('weekly').binary;
 
 async function runWeekly(options: WeeklyOptions, context: JobContext): Promise<JobOutcome> {
-  for (const note of options.deprecations) process.stderr.write(`${BINARY}: deprecated_config: ${note}\n`);
+  for (const note of options.deprecations)
+    process.stderr.write(`${BINARY}: deprecated_config: ${note} (docs/runbook.md#weekly-schedule)\n`);
   const history: HistoryLocation = {
     dir: context.resolvePath(options.outDir),
     relative: context.relativePath,
