@@ -13,7 +13,7 @@ import {
   writeText,
   writeWeeklyWorkspace,
 } from '../../packages/weekly-cli/src/test-support/weekly-fixtures.js';
-import { makeWorkspace } from '../support/cli-process.js';
+import { BIN, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
 import { NOW, readJson, readJsonLines, runWeekly, SECRET } from './weekly-run.js';
 
 const HISTORY = 'ops/weekly_report_history';
@@ -193,6 +193,41 @@ describe('obs-weekly delivery', () => {
       ['20251014T010000Z-weekly', 1, `${HISTORY}/2025-10-06.json`, null],
       ['20251014T030000Z-weekly', 2, `${HISTORY}/2025-10-06.r2.json`, `${HISTORY}/2025-10-06.json`],
     ]);
+  });
+
+  it("reads a corrected re-send's history back through obs-verify's trace and rebuild-log", async () => {
+    expect((await deliver()).json().delivered).toBe(true);
+    const forcedId = '20251014T030000Z-weekly';
+    expect((await deliver(['--job-id', forcedId, '--force-send'])).json().revision).toBe(2);
+    /** obs-verify (or its subcommand) on this workspace, an hour after the re-send. */
+    const verify = (command: string[]) =>
+      runCli(BIN.verify, [...command, '--root', root, '--now', '2025-10-14T04:00:00Z'], {
+        env: cleanEnv({ OBS_WEBHOOK_SECRET: SECRET }),
+      });
+
+    const traced = (await verify(['--job-id', forcedId, '--require-job-entry'])).json();
+    const trace = traced.checks.find((check: { name: string }) => check.name === 'job_trace');
+    expect(trace.status).toBe('pass');
+    expect(
+      trace.details.artefacts
+        .filter((note: { result: string }) => note.result === 'verified')
+        .map((note: { kind: string; path: string }) => `${note.kind} ${note.path}`),
+    ).toEqual(
+      expect.arrayContaining([
+        `weekly_payload ${HISTORY}/2025-10-06.r2.json`,
+        `weekly_signature ${HISTORY}/2025-10-06.r2.sig`,
+        `manifest_entry ${HISTORY}/2025-10-06.r2.json`,
+      ]),
+    );
+
+    await rm(join(root, 'ops/automation_runs.log'));
+    expect((await verify(['rebuild-log'])).json()).toMatchObject({ reconstructed: 2 });
+    const rebuilt = await readJsonLines(root, 'ops/automation_runs.log.rebuilt');
+    expect(rebuilt.find((entry) => entry.job_id === forcedId)).toMatchObject({
+      status: 'ok',
+      artefacts: expect.arrayContaining([`${HISTORY}/2025-10-06.r2.json`, `${HISTORY}/2025-10-06.r2.sig`]),
+      summary: { week_start: '2025-10-06', delivered: true },
+    });
   });
 
   it('retries 500s and reports the attempts in the summary and the log', async () => {

@@ -9,12 +9,7 @@ import {
   writeFileAtomic,
 } from '@obs-automation/core';
 import type { DeliveryLedger } from './delivery-ledger.js';
-import {
-  type DeliveredReport,
-  type HistoryLocation,
-  recordDelivery,
-  recordMissedDelivery,
-} from './history-store.js';
+import { type DeliveredReport, type HistoryLocation, recordDelivery } from './history-store.js';
 import { buildWeeklyPayload } from './payload-builder.js';
 import { validatePayload } from './payload-validation.js';
 import { deliverReport, webhookTarget, weeklyWebhookId } from './report-delivery.js';
@@ -151,12 +146,6 @@ export async function deliverWeek(run: WeekRunContext, week: WeekWindow): Promis
   });
 
   if (state.revision > 0 && !options.forceSend) {
-    const recovered =
-      state.recordedIn === 'history'
-        ? await recordMissedDelivery(history, week.weekStart, state.revision, context.jobId)
-        : [];
-    if (recovered.length > 0)
-      notes.history_recovered = `the delivery of ${week.weekStart} lacked its manifest line (its run was killed); recorded now`;
     return result({
       status: 'ok',
       facts: {
@@ -165,7 +154,7 @@ export async function deliverWeek(run: WeekRunContext, week: WeekWindow): Promis
         webhookId: weeklyWebhookId(week.weekStart, state.revision),
         revision: state.revision,
       },
-      artefacts: recovered,
+      artefacts: [],
     });
   }
 

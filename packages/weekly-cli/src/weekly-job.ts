@@ -43,8 +43,16 @@ export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, Weekly
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeWeeklyOptions,
+  configDump: (options, dump) => ({ ...dump, schedule: describeSchedule(options) }),
   run: runWeekly,
 };
+
+/** What --config-dump shows of the schedule the config resolves to. */
+function describeSchedule(options: WeeklyOptions): Record<string, unknown> {
+  return options.schedule.mode === 'send_at'
+    ? { mode: 'send_at', due: options.schedule.label, catch_up_weeks: options.catchUpWeeks }
+    : { mode: 'week: previous', due: options.schedule.label, catch_up_weeks: 0 };
+}
 
 const BINARY = registeredJob('weekly').binary;
 
@@ -88,7 +96,7 @@ async function runWeekly(options: WeeklyOptions, context: JobContext): Promise<J
     notes.problems.length === 0
   )
     await applyRetention(run, weeks, notes);
-  if (options.weekStart) noteWeekNotDue(options, context, notes);
+  if (options.weekStart) noteWeekNotDue(options.weekStart, options, context, notes);
 
   return weeklyOutcome({
     results,
@@ -217,9 +225,8 @@ async function applyRetention(
 }
 
 /** A week reported by hand before its send time: its report covers only part of it. */
-function noteWeekNotDue(options: WeeklyOptions, context: JobContext, notes: RunNotes): void {
-  if (!options.weekStart) return;
-  const due = sendTimeOf(options.schedule, weekWindow(options.weekStart));
+function noteWeekNotDue(weekStart: Date, options: WeeklyOptions, context: JobContext, notes: RunNotes): void {
+  const due = sendTimeOf(options.schedule, weekWindow(weekStart));
   if (due.getTime() > context.now.getTime())
     notes.diagnostics.week_not_due = `the send time of this week, ${due.toISOString()}, has not passed: the report covers part of it`;
 }
