@@ -62,11 +62,13 @@ async function weeklyDelivery(): Promise<JobRun> {
  * a re-run that delivered again leaves a trace obs-verify accepts (payload and signature).
  */
 async function verifyWeeklyDelivery({ root, rerun, checks, expect }: RerunCheck) {
+  // A re-run after a recorded delivery has nothing due (not_due) and names the week delivered.
+  const week = rerun.week_start ?? rerun.last_delivered_week_start;
   const delivered = (await historyManifest(root)).filter(
-    (line) => line.event === 'delivered' && line.week_start === rerun.week_start,
+    (line) => line.event === 'delivered' && line.week_start === week,
   );
   expect(delivered, 'one manifest line records the delivery').toHaveLength(1);
-  const payload = await readFile(join(root, WEEKLY_HISTORY, `${rerun.week_start}.json`));
+  const payload = await readFile(join(root, WEEKLY_HISTORY, `${week}.json`));
   expect(delivered[0]?.checksum_sha256).toBe(createHash('sha256').update(payload).digest('hex'));
   if (rerun.delivered) expect(checks.job_trace).toMatchObject({ status: 'pass' });
 }

@@ -13,7 +13,7 @@ import {
   writeText,
   writeWeeklyWorkspace,
 } from '../../packages/weekly-cli/src/test-support/weekly-fixtures.js';
-import { makeWorkspace } from '../support/cli-process.js';
+import { BIN, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
 import { NOW, readJson, readJsonLines, runWeekly, SECRET } from './weekly-run.js';
 
 const HISTORY = 'ops/weekly_report_history';
@@ -62,10 +62,15 @@ describe('obs-weekly delivery', () => {
       job_id: '20251014T010000Z-weekly',
       week_start: '2025-10-06',
       delivered: true,
+      webhook_id: 'obs-weekly:2025-10-06',
+      revision: 1,
       attempts: 1,
       webhook_status_code: 200,
       runs_included: 2,
       latency_method: 'exact',
+      last_delivered_week_start: '2025-10-06',
+      next_due_at: '2025-10-18T23:30:00.000Z',
+      next_due_week_start: '2025-10-13',
     });
     expect(server.requests).toHaveLength(1);
     const request = server.requests[0] as RecordedRequest;
@@ -86,7 +91,7 @@ describe('obs-weekly delivery', () => {
 
     // The receiver verifies both signatures with its own HMAC code.
     expect(server.verifySignatures(request, SECRET)).toEqual({ obsSignature: true, standardSignature: true });
-    expect(request.headers['webhook-id']).toBe('20251014T010000Z-weekly:2025-10-06');
+    expect(request.headers['webhook-id']).toBe('obs-weekly:2025-10-06');
 
     const signature = await readJson(root, `${HISTORY}/2025-10-06.sig`);
     expect(signature).toEqual({
@@ -95,6 +100,8 @@ describe('obs-weekly delivery', () => {
       webhook_id: request.headers['webhook-id'],
       timestamp: Number(request.headers['webhook-timestamp']),
       payload_checksum_sha256: summary.payload_checksum_sha256,
+      job_id: '20251014T010000Z-weekly',
+      revision: 1,
     });
     expect(await readJsonLines(root, `${HISTORY}/manifest.jsonl`)).toEqual([
       {
@@ -106,6 +113,9 @@ describe('obs-weekly delivery', () => {
         delivered_at: new Date(NOW).toISOString(),
         webhook_status_code: 200,
         attempts: 1,
+        revision: 1,
+        webhook_id: 'obs-weekly:2025-10-06',
+        supersedes: null,
       },
     ]);
     expect(summary.artefacts).toEqual([
@@ -118,6 +128,9 @@ describe('obs-weekly delivery', () => {
       status: 'ok',
       last_webhook_status_code: 200,
       last_delivered_week_start: '2025-10-06',
+      next_due_at: '2025-10-18T23:30:00.000Z',
+      next_due_week_start: '2025-10-13',
+      unrecorded_deliveries: [],
       last_failure: null,
     });
     const [entry] = await readJsonLines(root, 'ops/automation_runs.log');
@@ -138,29 +151,83 @@ describe('obs-weekly delivery', () => {
     for (const text of everything) expect(text).not.toContain(SECRET);
   });
 
-  it('delivers each week once unless --force-send', async () => {
+  it('delivers each week once; --force-send re-sends it as a new revision under the same webhook-id base', async () => {
     expect((await deliver()).json().delivered).toBe(true);
 
+    // Until the next send time nothing is due; naming the week finds it delivered.
     const again = await deliver(['--job-id', '20251014T020000Z-weekly']);
     expect(again.exitCode).toBe(0);
     expect(again.json()).toMatchObject({
       status: 'ok',
       delivered: false,
-      reason: 'already_delivered',
+      reason: 'not_due',
+      week_start: null,
       attempts: 0,
       webhook_status_code: null,
+      next_due_at: '2025-10-18T23:30:00.000Z',
+    });
+    const named = await deliver(['--job-id', '20251014T021500Z-weekly', '--week-start', '2025-10-06']);
+    expect(named.json()).toMatchObject({
+      status: 'ok',
+      delivered: false,
+      reason: 'already_delivered',
+      webhook_id: 'obs-weekly:2025-10-06',
+      revision: 1,
     });
     expect(server.requests).toHaveLength(1);
 
     const forced = await deliver(['--job-id', '20251014T030000Z-weekly', '--force-send']);
-    expect(forced.json()).toMatchObject({ status: 'ok', delivered: true });
+    expect(forced.json()).toMatchObject({
+      status: 'ok',
+      delivered: true,
+      week_start: '2025-10-06',
+      webhook_id: 'obs-weekly:2025-10-06:r2',
+      revision: 2,
+    });
     expect(server.requests).toHaveLength(2);
-    expect(server.requests[1]?.headers['webhook-id']).toBe('20251014T030000Z-weekly:2025-10-06');
+    expect(server.requests[1]?.headers['webhook-id']).toBe('obs-weekly:2025-10-06:r2');
+    expect(await readFile(join(root, HISTORY, '2025-10-06.r2.json'))).toEqual(server.requests[1]?.body);
+    expect(await readFile(join(root, HISTORY, '2025-10-06.json'))).toEqual(server.requests[0]?.body);
     const manifest = await readJsonLines(root, `${HISTORY}/manifest.jsonl`);
-    expect(manifest.map((line) => line.job_id)).toEqual([
-      '20251014T010000Z-weekly',
-      '20251014T030000Z-weekly',
+    expect(manifest.map((line) => [line.job_id, line.revision, line.path, line.supersedes])).toEqual([
+      ['20251014T010000Z-weekly', 1, `${HISTORY}/2025-10-06.json`, null],
+      ['20251014T030000Z-weekly', 2, `${HISTORY}/2025-10-06.r2.json`, `${HISTORY}/2025-10-06.json`],
     ]);
+  });
+
+  it("reads a corrected re-send's history back through obs-verify's trace and rebuild-log", async () => {
+    expect((await deliver()).json().delivered).toBe(true);
+    const forcedId = '20251014T030000Z-weekly';
+    expect((await deliver(['--job-id', forcedId, '--force-send'])).json().revision).toBe(2);
+    /** obs-verify (or its subcommand) on this workspace, an hour after the re-send. */
+    const verify = (command: string[]) =>
+      runCli(BIN.verify, [...command, '--root', root, '--now', '2025-10-14T04:00:00Z'], {
+        env: cleanEnv({ OBS_WEBHOOK_SECRET: SECRET }),
+      });
+
+    const traced = (await verify(['--job-id', forcedId, '--require-job-entry'])).json();
+    const trace = traced.checks.find((check: { name: string }) => check.name === 'job_trace');
+    expect(trace.status).toBe('pass');
+    expect(
+      trace.details.artefacts
+        .filter((note: { result: string }) => note.result === 'verified')
+        .map((note: { kind: string; path: string }) => `${note.kind} ${note.path}`),
+    ).toEqual(
+      expect.arrayContaining([
+        `weekly_payload ${HISTORY}/2025-10-06.r2.json`,
+        `weekly_signature ${HISTORY}/2025-10-06.r2.sig`,
+        `manifest_entry ${HISTORY}/2025-10-06.r2.json`,
+      ]),
+    );
+
+    await rm(join(root, 'ops/automation_runs.log'));
+    expect((await verify(['rebuild-log'])).json()).toMatchObject({ reconstructed: 2 });
+    const rebuilt = await readJsonLines(root, 'ops/automation_runs.log.rebuilt');
+    expect(rebuilt.find((entry) => entry.job_id === forcedId)).toMatchObject({
+      status: 'ok',
+      artefacts: expect.arrayContaining([`${HISTORY}/2025-10-06.r2.json`, `${HISTORY}/2025-10-06.r2.sig`]),
+      summary: { week_start: '2025-10-06', delivered: true },
+    });
   });
 
   it('retries 500s and reports the attempts in the summary and the log', async () => {
@@ -176,7 +243,7 @@ describe('obs-weekly delivery', () => {
     expect(server.requests).toHaveLength(3);
     // Every attempt carries the same message id and a valid signature.
     for (const request of server.requests) {
-      expect(request.headers['webhook-id']).toBe('20251014T010000Z-weekly:2025-10-06');
+      expect(request.headers['webhook-id']).toBe('obs-weekly:2025-10-06');
       expect(server.verifySignatures(request, SECRET)).toEqual({
         obsSignature: true,
         standardSignature: true,
@@ -294,10 +361,28 @@ describe('obs-weekly delivery', () => {
     expect(existsSync(join(root, HISTORY))).toBe(false);
   });
 
+  it('previews the next report in a dry run when nothing is due, marked as a preview', async () => {
+    expect((await deliver()).json().delivered).toBe(true);
+    const preview = await deliver(['--dry-run-webhook', '--job-id', '20251014T020000Z-weekly']);
+    expect(preview.exitCode).toBe(0);
+    expect(preview.json()).toMatchObject({
+      status: 'dry_run',
+      delivered: false,
+      reason: 'preview',
+      week_start: '2025-10-13',
+      next_due_at: '2025-10-18T23:30:00.000Z',
+      artefacts: ['out/weekly_report/20251014T020000Z-weekly.preview.json'],
+    });
+    const payload = await readJson(root, 'out/weekly_report/20251014T020000Z-weekly.preview.json');
+    expect(payload).toMatchObject({ week_start: '2025-10-13', generated_at: '2025-10-14T01:00:00.000Z' });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('deletes history past the retention after recording it in the manifest', async () => {
     await writeText(root, `${HISTORY}/2025-07-28.json`, '{"week_start":"2025-07-28"}');
     await writeText(root, `${HISTORY}/2025-07-28.sig`, 'ab'.repeat(32));
-    const result = await deliver();
+    // No catch-up: the weeks between 2025-07-28 and 2025-10-06 are not what this test is about.
+    const result = await deliver(['--catch-up-weeks', '0']);
     expect(result.json().diagnostics.history_deleted).toEqual([
       `${HISTORY}/2025-07-28.json`,
       `${HISTORY}/2025-07-28.sig`,
@@ -315,6 +400,87 @@ describe('obs-weekly delivery', () => {
     ]);
   });
 
+  it('counts a delivery the history folder cannot take as delivered (history_write_failed) and never sends it again', async () => {
+    await writeText(root, 'ops/blocked', 'a regular file where the history folder is expected\n');
+    const outDir = ['--out-dir', 'ops/blocked/weekly_report_history'];
+    const first = await deliver(outDir);
+    expect(first.exitCode).toBe(0);
+    expect(first.json()).toMatchObject({
+      status: 'warning',
+      delivered: true,
+      webhook_id: 'obs-weekly:2025-10-06',
+      revision: 1,
+      webhook_status_code: 200,
+      artefacts: [],
+      diagnostics: {
+        error_code: 'history_write_failed',
+        history_dir: 'ops/blocked/weekly_report_history',
+        cause: 'output_not_writable',
+      },
+    });
+    expect(first.json().diagnostics.error_message).toContain(
+      'cannot record it in ops/blocked/weekly_report_history',
+    );
+    expect(server.requests).toHaveLength(1);
+    const heartbeat = await readJson(root, 'ops/weekly_report_heartbeat.json');
+    expect(heartbeat).toMatchObject({
+      status: 'warning',
+      last_delivered_week_start: '2025-10-06',
+      next_due_week_start: '2025-10-13',
+    });
+    expect(heartbeat.unrecorded_deliveries).toHaveLength(1);
+    const [entry] = await readJsonLines(root, 'ops/automation_runs.log');
+    expect(entry).toMatchObject({
+      status: 'warning',
+      summary: { delivered: true, week_start: '2025-10-06' },
+    });
+
+    // Still unwritable: nothing is sent again, and the run keeps saying why.
+    const second = await deliver([...outDir, '--job-id', '20251014T011500Z-weekly']);
+    expect(second.json()).toMatchObject({
+      status: 'warning',
+      delivered: false,
+      reason: 'not_due',
+      last_delivered_week_start: '2025-10-06',
+      diagnostics: { error_code: 'history_write_failed' },
+    });
+    const named = await deliver([
+      ...outDir,
+      '--job-id',
+      '20251014T012000Z-weekly',
+      '--week-start',
+      '2025-10-06',
+    ]);
+    expect(named.json()).toMatchObject({ delivered: false, reason: 'already_delivered' });
+    expect(server.requests).toHaveLength(1);
+
+    // Once the folder can be written, the next run records the kept delivery, byte for byte.
+    await rm(join(root, 'ops/blocked'));
+    const third = await deliver([...outDir, '--job-id', '20251014T013000Z-weekly']);
+    expect(third.json()).toMatchObject({
+      status: 'ok',
+      reason: 'not_due',
+      diagnostics: { history_recovered: ['2025-10-06 revision 1'] },
+    });
+    const recorded = 'ops/blocked/weekly_report_history';
+    expect(await readFile(join(root, recorded, '2025-10-06.json'))).toEqual(server.requests[0]?.body);
+    expect(await readJson(root, `${recorded}/2025-10-06.sig`)).toMatchObject({
+      signature: server.requests[0]?.headers['x-obs-signature'],
+      webhook_id: 'obs-weekly:2025-10-06',
+      job_id: '20251014T010000Z-weekly',
+    });
+    expect(await readJsonLines(root, `${recorded}/manifest.jsonl`)).toMatchObject([
+      {
+        event: 'delivered',
+        job_id: '20251014T010000Z-weekly',
+        recovered_by: '20251014T013000Z-weekly',
+        webhook_status_code: 200,
+      },
+    ]);
+    expect((await readJson(root, 'ops/weekly_report_heartbeat.json')).unrecorded_deliveries).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('delivers again after a crash between writing the payload and its signature', async () => {
     const crashed = await deliver([], { ...webhookEnv(), OBS_FAULT_POINT: 'weekly:after-history-payload' });
     expect(crashed.signal).toBe('SIGKILL');
@@ -326,6 +492,8 @@ describe('obs-weekly delivery', () => {
     const retried = await deliver(['--job-id', '20251014T020000Z-weekly']);
     expect(retried.json()).toMatchObject({ status: 'ok', delivered: true });
     expect(server.requests).toHaveLength(2);
+    // Sent again under the webhook-id the receiver already has: it can drop the duplicate.
+    expect(server.requests[1]?.headers['webhook-id']).toBe(server.requests[0]?.headers['webhook-id']);
     expect(await readFile(join(root, HISTORY, '2025-10-06.json'))).toEqual(server.requests[1]?.body);
   });
 });

@@ -98,7 +98,7 @@ describe('obs-weekly inputs', () => {
     expect(result.json().diagnostics.error_message).toContain('Wednesday, not a Monday');
   });
 
-  it('rejects an unknown config key with exit 2 naming its path, and honours `week: current`', async () => {
+  it('rejects an unknown config key with exit 2 naming its path', async () => {
     await writeText(root, 'configs/observability/weekly_payload.yaml', 'destinations:\n  webhook: []\n');
     const typo = await runWeekly(root, ['--dry-run-webhook']);
     expect(typo.exitCode).toBe(2);
@@ -106,10 +106,42 @@ describe('obs-weekly inputs', () => {
       error_code: 'invalid_config',
       key: 'destinations.webhook',
     });
+  });
 
+  it.each([
+    ['send_at:\n  weekday: saturday\n  time: "23:60"\n', 'send_at.time'],
+    ['send_at:\n  weekday: sabado\n  time: "23:30"\n', 'send_at.weekday'],
+    ['send_at:\n  weekday: saturday\n', 'send_at.time'],
+    ['send_at: "saturday 23:30"\n', 'send_at'],
+    ['send_at:\n  weekday: saturday\n  time: "23:30"\n  zone: UTC\n', 'send_at.zone'],
+    ['week: previous\nsend_at:\n  weekday: friday\n  time: "22:00"\n', 'send_at'],
+    ['catch_up_weeks: -1\n', 'catch_up_weeks'],
+  ])('rejects a bad schedule (%j) with exit 2 naming %s', async (config, key) => {
+    await writeText(root, 'configs/observability/weekly_payload.yaml', config);
+    const result = await runWeekly(root, ['--dry-run-webhook']);
+    expect(result.exitCode).toBe(2);
+    expect(result.json().diagnostics).toMatchObject({ error_code: 'invalid_config', key });
+    expect(result.json().diagnostics.error_message).toContain(`key ${key}`);
+    expect(result.stderr).toContain(`obs-weekly: invalid_config:`);
+    expect(result.stderr).toContain(key);
+  });
+
+  it('takes `week: current` as the send-time schedule, with a deprecation note; `week: previous` keeps the last complete week', async () => {
+    const saturdayNight = ['--dry-run-webhook', '--now', '2025-10-18T23:45:00Z'];
     await writeText(root, 'configs/observability/weekly_payload.yaml', 'week: current\n');
-    const current = await runWeekly(root, ['--dry-run-webhook']);
-    expect(current.json()).toMatchObject({ status: 'dry_run', week_start: '2025-10-13', runs_included: 0 });
+    const current = await runWeekly(root, saturdayNight);
+    expect(current.json()).toMatchObject({ status: 'dry_run', week_start: '2025-10-13' });
+    expect(current.json().diagnostics.deprecated_config[0]).toContain('week: "current" is deprecated');
+    expect(current.stderr).toMatch(/^obs-weekly: deprecated_config: .*week: "current" is deprecated/m);
+
+    await writeText(root, 'configs/observability/weekly_payload.yaml', 'week: previous\n');
+    const previous = await runWeekly(root, saturdayNight);
+    expect(previous.json()).toMatchObject({
+      status: 'dry_run',
+      week_start: '2025-10-06',
+      next_due_at: '2025-10-13T00:00:00.000Z',
+    });
+    expect(previous.stderr).not.toContain('deprecated');
   });
 
   it('reports the week given by --week-start', async () => {
@@ -171,7 +203,14 @@ describe.skipIf(!hasReference)("obs-weekly on the earlier tooling's files", () =
     it('treats a week it delivered as delivered', async () => {
       const result = await runWeekly(root, [], env());
       expect(result.exitCode).toBe(0);
-      expect(result.json()).toMatchObject({ status: 'ok', delivered: false, reason: 'already_delivered' });
+      expect(result.json()).toMatchObject({
+        status: 'ok',
+        delivered: false,
+        reason: 'not_due',
+        last_delivered_week_start: '2025-10-06',
+      });
+      const named = await runWeekly(root, ['--week-start', '2025-10-06'], env());
+      expect(named.json()).toMatchObject({ status: 'ok', delivered: false, reason: 'already_delivered' });
       expect(server.requests).toHaveLength(0);
     });
 

@@ -13,6 +13,7 @@ import { JOB_TRACE_CHECK, jobTraceCheck } from './checks/job-trace-check.js';
 import { logSchemaCheck } from './checks/log-schema-check.js';
 import { SECRETS_CHECK, secretsCheck } from './checks/secrets-check.js';
 import { sequenceCheck } from './checks/sequence-check.js';
+import { weeklyOverdueCheck } from './checks/weekly-overdue-check.js';
 import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
 import { snapshotRunLog } from './log/run-log-snapshot.js';
 import { finalizeVerifyOptions, VERIFY_OPTIONS, type VerifyOptions } from './verify-options.js';
@@ -54,6 +55,14 @@ async function runChecks(options: VerifyOptions, context: JobContext): Promise<C
       ),
     );
   }
+  checks.push(
+    await weeklyOverdueCheck(
+      options.weeklyHeartbeat,
+      context.resolvePath(options.weeklyHeartbeat),
+      context.now,
+      options.weeklyOverdueHours,
+    ),
+  );
   context.checkpoint();
   checks.push(
     await dashboardManifestCheck({
@@ -114,7 +123,8 @@ function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[]): Jo
 export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, VerifyOptions> = {
   name: 'verify',
   description: [
-    'Verifies the run log (schema, line size, sequence), the job heartbeats, the dashboard bundle',
+    'Verifies the run log (schema, line size, sequence), the job heartbeats, that the weekly report is',
+    'not overdue, the dashboard bundle',
     'and, with --job-id <id>, one job or obs-daily chain end to end (entries, artefacts, checksums).',
     'Here --job-id names the job to trace; the verification run gets its own id.',
   ].join(' '),

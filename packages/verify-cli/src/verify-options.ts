@@ -33,6 +33,13 @@ export const VERIFY_OPTIONS = defineOptions({
     value: '<hours>',
     default: 6,
   }),
+  weeklyHeartbeat: path('weekly heartbeat whose next_due_at the weekly_overdue check judges', {
+    default: registeredJob('weekly').heartbeatFile,
+  }),
+  weeklyOverdueHours: positive('a weekly report still undelivered this long after its send time is overdue', {
+    value: '<hours>',
+    default: 6,
+  }),
   dashboardManifest: path('dashboard bundle manifest, checked as `obs-verify bundle` does', {
     default: WORKSPACE_LAYOUT.dashboardManifest,
   }),

@@ -6,8 +6,9 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REFERENCE_WORKSPACE } from '../../../tests/support/cli-process.js';
 import {
-  deliveryState,
   type HistoryLocation,
+  historyState,
+  listHistory,
   pruneHistory,
   recordDelivery,
   recordMissedDelivery,
@@ -32,6 +33,10 @@ const signature = {
   payload_checksum_sha256: 'CD'.repeat(32),
 };
 
+async function stateOf(weekStart: string) {
+  return historyState(history, await listHistory(history), weekStart);
+}
+
 async function manifestLines(): Promise<Record<string, unknown>[]> {
   const text = await readFile(join(history.dir, 'manifest.jsonl'), 'utf8');
   return text
@@ -42,10 +47,11 @@ async function manifestLines(): Promise<Record<string, unknown>[]> {
 
 describe('weekly report history', () => {
   it('records a delivery as payload, signature and manifest line, which then counts as delivered', async () => {
-    expect(await deliveryState(history, '2025-10-06')).toEqual({ delivered: false });
+    expect(await stateOf('2025-10-06')).toEqual({ revision: 0 });
     const body = Buffer.from('{"week_start":"2025-10-06"}');
     const written = await recordDelivery(history, {
       weekStart: '2025-10-06',
+      revision: 1,
       jobId: '20251013T000000Z-weekly',
       body,
       signature,
@@ -70,17 +76,53 @@ describe('weekly report history', () => {
         delivered_at: '2025-10-13T00:00:00.000Z',
         webhook_status_code: 202,
         attempts: 2,
+        revision: 1,
+        webhook_id: signature.webhook_id,
+        supersedes: null,
       },
     ]);
-    expect(await deliveryState(history, '2025-10-06')).toEqual({ delivered: true });
+    expect(await stateOf('2025-10-06')).toEqual({ revision: 1 });
+  });
+
+  it('keeps a corrected re-send beside the first delivery, its manifest line naming what it supersedes', async () => {
+    const first = Buffer.from('{"week_start":"2025-10-06","runs":[]}');
+    const corrected = Buffer.from('{"week_start":"2025-10-06","runs":[{"run_id":"late"}]}');
+    const report = {
+      weekStart: '2025-10-06',
+      jobId: '20251013T000000Z-weekly',
+      signature,
+      deliveredAt: '2025-10-13T00:00:00.000Z',
+      webhookStatusCode: 200,
+      attempts: 1,
+    };
+    await recordDelivery(history, { ...report, revision: 1, body: first });
+    const written = await recordDelivery(history, {
+      ...report,
+      revision: 2,
+      body: corrected,
+      jobId: '20251015T120000Z-weekly',
+      signature: { ...signature, webhook_id: 'obs-weekly:2025-10-06:r2', revision: 2 },
+    });
+    expect(written).toEqual([
+      'ops/weekly_report_history/2025-10-06.r2.json',
+      'ops/weekly_report_history/2025-10-06.r2.sig',
+      'ops/weekly_report_history/manifest.jsonl',
+    ]);
+    expect(await readFile(join(history.dir, '2025-10-06.json'))).toEqual(first);
+    expect(await readFile(join(history.dir, '2025-10-06.r2.json'))).toEqual(corrected);
+    expect((await manifestLines()).map((line) => [line.revision, line.webhook_id, line.supersedes])).toEqual([
+      [1, signature.webhook_id, null],
+      [2, 'obs-weekly:2025-10-06:r2', 'ops/weekly_report_history/2025-10-06.json'],
+    ]);
+    expect(await stateOf('2025-10-06')).toEqual({ revision: 2 });
   });
 
   it('does not count a payload without its signature (a crash between the two) as delivered', async () => {
     await writeText(root, 'ops/weekly_report_history/2025-10-06.json', '{"week_start":"2025-10-06"}');
-    expect(await deliveryState(history, '2025-10-06')).toEqual({ delivered: false });
+    expect(await stateOf('2025-10-06')).toEqual({ revision: 0 });
     await writeText(root, 'ops/weekly_report_history/2025-10-06.sig', 'garbage');
-    expect(await deliveryState(history, '2025-10-06')).toMatchObject({
-      delivered: false,
+    expect(await stateOf('2025-10-06')).toMatchObject({
+      revision: 0,
       problem: expect.stringContaining('2025-10-06.sig'),
     });
   });
@@ -91,7 +133,7 @@ describe('weekly report history', () => {
       await mkdir(history.dir, { recursive: true });
       for (const name of ['2025-10-06.json', '2025-10-06.sig'])
         await copyFile(join(REFERENCE_HISTORY, name), join(history.dir, name));
-      expect(await deliveryState(history, '2025-10-06')).toEqual({ delivered: true });
+      expect(await stateOf('2025-10-06')).toEqual({ revision: 1 });
     },
   );
 
@@ -100,17 +142,19 @@ describe('weekly report history', () => {
       await writeText(root, `ops/weekly_report_history/${week}.json`, '{}');
       await writeText(root, `ops/weekly_report_history/${week}.sig`, 'ab'.repeat(32));
     }
+    await writeText(root, 'ops/weekly_report_history/2025-08-04.r2.json', '{}');
     await writeText(root, 'ops/weekly_report_history/notes.txt', 'kept');
     const deleted = await pruneHistory(history, {
       now: new Date('2025-10-07T00:00:00Z'),
       retentionDays: 60, // cutoff 2025-08-08
-      keepWeekStart: '2025-10-06',
+      keep: ['2025-10-06'],
       jobId: '20251007T000000Z-weekly',
     });
     expect(deleted).toEqual([
       'ops/weekly_report_history/2025-07-28.json',
       'ops/weekly_report_history/2025-07-28.sig',
       'ops/weekly_report_history/2025-08-04.json',
+      'ops/weekly_report_history/2025-08-04.r2.json',
       'ops/weekly_report_history/2025-08-04.sig',
     ]);
     expect((await readdir(history.dir)).sort()).toEqual([
@@ -137,7 +181,7 @@ describe('weekly report history', () => {
     const body = '{"week_start":"2025-10-06"}';
     await writeText(root, 'ops/weekly_report_history/2025-10-06.json', body);
     await writeText(root, 'ops/weekly_report_history/2025-10-06.sig', JSON.stringify(signature));
-    const written = await recordMissedDelivery(history, '2025-10-06', '20251013T001500Z-weekly');
+    const written = await recordMissedDelivery(history, '2025-10-06', 1, '20251013T001500Z-weekly');
     expect(written).toEqual(['ops/weekly_report_history/manifest.jsonl']);
     expect(await manifestLines()).toEqual([
       {
@@ -149,17 +193,20 @@ describe('weekly report history', () => {
         delivered_at: '2025-10-13T00:00:00.000Z',
         webhook_status_code: null,
         attempts: null,
+        revision: 1,
+        webhook_id: signature.webhook_id,
+        supersedes: null,
         recovered_by: '20251013T001500Z-weekly',
       },
     ]);
-    expect(await recordMissedDelivery(history, '2025-10-06', '20251013T003000Z-weekly')).toEqual([]);
+    expect(await recordMissedDelivery(history, '2025-10-06', 1, '20251013T003000Z-weekly')).toEqual([]);
     expect(await manifestLines()).toHaveLength(1);
   });
 
   it("records nothing for the earlier tooling's deliveries, which kept no manifest", async () => {
     await writeText(root, 'ops/weekly_report_history/2025-10-06.json', '{}');
     await writeText(root, 'ops/weekly_report_history/2025-10-06.sig', 'ab'.repeat(32));
-    expect(await recordMissedDelivery(history, '2025-10-06', '20251013T001500Z-weekly')).toEqual([]);
+    expect(await recordMissedDelivery(history, '2025-10-06', 1, '20251013T001500Z-weekly')).toEqual([]);
     expect(existsSync(join(history.dir, 'manifest.jsonl'))).toBe(false);
   });
 
@@ -168,7 +215,7 @@ describe('weekly report history', () => {
     const options = {
       now: new Date('2025-10-07T00:00:00Z'),
       retentionDays: 60,
-      keepWeekStart: '2025-10-06',
+      keep: ['2025-10-06'],
       jobId: '20251007T000000Z-weekly',
     };
     await pruneHistory(history, options);
@@ -185,7 +232,7 @@ describe('weekly report history', () => {
     const deleted = await pruneHistory(history, {
       now: new Date('2026-10-07T00:00:00Z'),
       retentionDays: 1,
-      keepWeekStart: '2025-10-06',
+      keep: ['2025-10-06'],
       jobId: '20261007T000000Z-weekly',
     });
     expect(deleted).toEqual([]);

@@ -1,10 +1,13 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   appendLines,
+  type FileKind,
   faultPoint,
   isMissingFile,
+  JobError,
   MS_PER_DAY,
+  readBoundedFile,
   sha256File,
   sha256Hex,
   unreadableInput,
@@ -12,9 +15,10 @@ import {
 } from '@obs-automation/core';
 
 /**
- * `ops/weekly_report_history/`: `<week_start>.json` (the exact body delivered),
- * `<week_start>.sig` (how it was signed) and `manifest.jsonl` (one line per delivery and per
- * deletion).
+ * `ops/weekly_report_history/`: for each delivery, the exact body delivered and how it was
+ * signed — `<week_start>.json` / `.sig` for a week's first delivery (revision 1),
+ * `<week_start>.r<n>.json` / `.sig` for a corrected re-send (revision n) — and
+ * `manifest.jsonl`, one line per delivery and per deletion.
  */
 export interface HistoryLocation {
   /** absolute folder */
@@ -23,24 +27,30 @@ export interface HistoryLocation {
   relative(path: string): string;
 }
 
-/** What `<week_start>.sig` holds: the X-OBS-Signature as sent and the Standard Webhooks inputs. */
+/** What a `.sig` holds: the X-OBS-Signature as sent and the Standard Webhooks inputs. */
 export interface SignatureRecord {
   algorithm: string;
   signature: string;
   webhook_id: string;
   timestamp: number;
   payload_checksum_sha256: string;
+  /** the run that delivered (records written before revisions existed lack it) */
+  job_id?: string;
+  revision?: number;
 }
 
 export interface DeliveredReport {
   weekStart: string;
+  revision: number;
   jobId: string;
   /** the canonical JSON bytes that were sent */
   body: Buffer;
   signature: SignatureRecord;
   deliveredAt: string;
   webhookStatusCode: number | null;
-  attempts: number;
+  attempts: number | null;
+  /** set when a later run records a delivery its own run could not */
+  recoveredBy?: string;
 }
 
 /** A line of `manifest.jsonl` recording a delivery; `checksum_sha256` is over the file's bytes. */
@@ -54,7 +64,12 @@ export interface DeliveryManifestLine {
   /** null on a line recovered after a crash, when the response is no longer known */
   webhook_status_code: number | null;
   attempts: number | null;
-  /** the run that wrote the line for a delivery whose own run was killed before writing it */
+  /** 1 for a week's first delivery, n + 1 for a corrected re-send of revision n (absent before revisions: 1) */
+  revision?: number;
+  webhook_id?: string;
+  /** the payload file of the revision this one replaces at the receiver; null for revision 1 */
+  supersedes?: string | null;
+  /** the run that wrote the line for a delivery its own run could not record */
   recovered_by?: string;
 }
 
@@ -70,9 +85,16 @@ export interface DeletionManifestLine {
   reason: 'retention';
 }
 
-export type DeliveryState = { delivered: true } | { delivered: false; problem?: string };
+/** The newest delivered revision of a week (0: not delivered), and why a newer record did not count. */
+export interface HistoryState {
+  revision: number;
+  problem?: string;
+}
 
-const HISTORY_FILE = /^(\d{4}-\d{2}-\d{2})\.(json|sig)$/;
+/** The revisions the history holds a signature for, by week, newest first. */
+export type HistoryListing = ReadonlyMap<string, readonly number[]>;
+
+const HISTORY_FILE = /^(\d{4}-\d{2}-\d{2})(?:\.r([1-9]\d{0,5}))?\.(json|sig)$/;
 /** The earlier tooling wrote the bare hex HMAC (optionally prefixed) instead of a JSON record. */
 const LEGACY_SIGNATURE = /^(sha256=)?[0-9a-fA-F]{64}$/;
 
@@ -80,82 +102,126 @@ export function manifestPath(history: HistoryLocation): string {
   return join(history.dir, 'manifest.jsonl');
 }
 
-/**
- * A week counts as delivered when its payload parses and its `.sig` — written only after the
- * receiver accepted the report — is a signature record (or the earlier tooling's bare hex).
- */
-export async function deliveryState(history: HistoryLocation, weekStart: string): Promise<DeliveryState> {
-  const payloadText = await readIfPresent(history, join(history.dir, `${weekStart}.json`));
-  const signatureText = await readIfPresent(history, join(history.dir, `${weekStart}.sig`));
-  if (payloadText === null || signatureText === null) return { delivered: false };
-  if (!isJsonObject(payloadText))
-    return {
-      delivered: false,
-      problem: `${weekStart}.json is not a JSON object; the week is delivered again`,
-    };
-  if (!isSignature(signatureText.trim()))
-    return {
-      delivered: false,
-      problem: `${weekStart}.sig is not a signature record; the week is delivered again`,
-    };
-  return { delivered: true };
+/** `<week>.json` for revision 1, `<week>.r<n>.json` after; `.sig` beside it. */
+export function historyFiles(
+  history: HistoryLocation,
+  weekStart: string,
+  revision: number,
+): { payload: string; signature: string } {
+  const stem = join(history.dir, revision === 1 ? weekStart : `${weekStart}.r${revision}`);
+  return { payload: `${stem}.json`, signature: `${stem}.sig` };
+}
+
+/** One listing of the folder per run; a folder that does not exist yet holds nothing. */
+export async function listHistory(history: HistoryLocation): Promise<HistoryListing> {
+  const listing = new Map<string, number[]>();
+  for (const name of await historyNames(history)) {
+    const match = HISTORY_FILE.exec(name);
+    if (match?.[3] !== 'sig') continue;
+    const week = match[1] as string;
+    listing.set(
+      week,
+      [...(listing.get(week) ?? []), Number(match[2] ?? 1)].sort((a, b) => b - a),
+    );
+  }
+  return listing;
 }
 
 /**
- * Records a delivery: payload, then signature (the commit point deliveryState looks for), then
- * the manifest line. Returns the files written, root-relative.
+ * The newest revision of a week the history records as delivered: its payload parses and its
+ * `.sig` — written only after the receiver accepted the report — is a signature record (or the
+ * earlier tooling's bare hex). A newer revision whose files do not qualify is passed over, with
+ * the problem named.
+ */
+export async function historyState(
+  history: HistoryLocation,
+  listing: HistoryListing,
+  weekStart: string,
+): Promise<HistoryState> {
+  let problem: string | undefined;
+  for (const revision of listing.get(weekStart) ?? []) {
+    const files = historyFiles(history, weekStart, revision);
+    const payloadText = await readIfPresent(history, files.payload, 'history_record');
+    const signatureText = await readIfPresent(history, files.signature, 'signature');
+    const name = history.relative(files.payload);
+    if (payloadText === null || signatureText === null) continue;
+    if (!isJsonObject(payloadText))
+      problem ??= `${name} is not a JSON object; it does not count as delivered`;
+    else if (!isSignature(signatureText.trim()))
+      problem ??= `${history.relative(files.signature)} is not a signature record; it does not count as delivered`;
+    else return { revision, ...(problem && { problem }) };
+  }
+  return { revision: 0, ...(problem && { problem }) };
+}
+
+/**
+ * Records a delivery: payload, then signature (the commit point historyState looks for), then
+ * the manifest line unless the manifest already has it (a recovery after a partial record).
+ * Returns the files written, root-relative.
  */
 export async function recordDelivery(history: HistoryLocation, report: DeliveredReport): Promise<string[]> {
-  const payloadFile = join(history.dir, `${report.weekStart}.json`);
-  const signatureFile = join(history.dir, `${report.weekStart}.sig`);
-  await writeFileAtomic(payloadFile, report.body);
+  const files = historyFiles(history, report.weekStart, report.revision);
+  await writeFileAtomic(files.payload, report.body);
   faultPoint('weekly:after-history-payload');
-  await writeFileAtomic(signatureFile, `${JSON.stringify(report.signature, null, 2)}\n`);
+  await writeFileAtomic(files.signature, `${JSON.stringify(report.signature, null, 2)}\n`);
   faultPoint('weekly:after-history-signature');
   const line: DeliveryManifestLine = {
     event: 'delivered',
     week_start: report.weekStart,
     job_id: report.jobId,
-    path: history.relative(payloadFile),
+    path: history.relative(files.payload),
     checksum_sha256: sha256Hex(report.body),
     delivered_at: report.deliveredAt,
     webhook_status_code: report.webhookStatusCode,
     attempts: report.attempts,
+    revision: report.revision,
+    webhook_id: report.signature.webhook_id,
+    supersedes:
+      report.revision === 1
+        ? null
+        : history.relative(historyFiles(history, report.weekStart, report.revision - 1).payload),
+    ...(report.recoveredBy && { recovered_by: report.recoveredBy }),
   };
-  await appendLines(manifestPath(history), [JSON.stringify(line)]);
-  return [payloadFile, signatureFile, manifestPath(history)].map((path) => history.relative(path));
+  if (!(await manifestRecords(history, report.weekStart, report.revision)))
+    await appendLines(manifestPath(history), [JSON.stringify(line)]);
+  return [files.payload, files.signature, manifestPath(history)].map((path) => history.relative(path));
 }
 
 /**
  * Completes the record of a delivery whose run was killed after writing the signature (the
  * commit point) but before its manifest line: the line is written from the payload and the
  * signature record, marked `recovered_by`. Nothing is written when the manifest already records
- * the week, or when the signature is the earlier tooling's (which kept no manifest). Returns the
- * manifest, root-relative, when a line was written.
+ * the revision, or when the signature is the earlier tooling's (which kept no manifest). Returns
+ * the manifest, root-relative, when a line was written.
  */
 export async function recordMissedDelivery(
   history: HistoryLocation,
   weekStart: string,
+  revision: number,
   recoveredBy: string,
 ): Promise<string[]> {
-  const recorded = await readManifestLines(history);
-  if (recorded.some((line) => line.event === 'delivered' && line.week_start === weekStart)) return [];
-  const payloadFile = join(history.dir, `${weekStart}.json`);
-  const record = signatureRecord(await readIfPresent(history, join(history.dir, `${weekStart}.sig`)));
-  const payload = await readFile(payloadFile).catch(() => null);
-  const jobId = record?.webhook_id.endsWith(`:${weekStart}`)
-    ? record.webhook_id.slice(0, -`:${weekStart}`.length)
-    : null;
+  if (await manifestRecords(history, weekStart, revision)) return [];
+  const files = historyFiles(history, weekStart, revision);
+  const record = signatureRecord(await readIfPresent(history, files.signature, 'signature'));
+  const payload = await readBoundedFile(files.payload, {
+    kind: 'history_record',
+    shown: history.relative(files.payload),
+  }).catch(() => null);
+  const jobId = record && deliveringJob(record, weekStart);
   if (!record || !payload || !jobId) return [];
   const line: DeliveryManifestLine = {
     event: 'delivered',
     week_start: weekStart,
     job_id: jobId,
-    path: history.relative(payloadFile),
+    path: history.relative(files.payload),
     checksum_sha256: sha256Hex(payload),
     delivered_at: new Date(record.timestamp * 1000).toISOString(),
     webhook_status_code: null,
     attempts: null,
+    revision,
+    webhook_id: record.webhook_id,
+    supersedes:
+      revision === 1 ? null : history.relative(historyFiles(history, weekStart, revision - 1).payload),
     recovered_by: recoveredBy,
   };
   await appendLines(manifestPath(history), [JSON.stringify(line)]);
@@ -164,28 +230,21 @@ export async function recordMissedDelivery(
 
 /**
  * Deletes the history of weeks that started more than `retentionDays` before `now` (never the
- * week being reported). Each deletion is recorded in the manifest before any file is removed;
- * a deletion a killed run recorded but did not carry out is carried out without a second line.
+ * weeks in `keep`). Each deletion is recorded in the manifest before any file is removed; a
+ * deletion a killed run recorded but did not carry out is carried out without a second line.
  * Returns the deleted files, root-relative.
  */
 export async function pruneHistory(
   history: HistoryLocation,
-  options: { now: Date; retentionDays: number; keepWeekStart: string; jobId: string },
+  options: { now: Date; retentionDays: number; keep: readonly string[]; jobId: string },
 ): Promise<string[]> {
   const cutoff = options.now.getTime() - options.retentionDays * MS_PER_DAY;
-  let names: string[];
-  try {
-    names = await readdir(history.dir);
-  } catch (error) {
-    if (isMissingFile(error)) return [];
-    throw unreadableInput(history.relative(history.dir), error);
-  }
-  const expired = names
+  const expired = (await historyNames(history))
     .map((name) => ({ week: HISTORY_FILE.exec(name)?.[1], file: join(history.dir, name) }))
     .filter(
       (entry): entry is { week: string; file: string } =>
         entry.week !== undefined &&
-        entry.week !== options.keepWeekStart &&
+        !options.keep.includes(entry.week) &&
         Date.parse(`${entry.week}T00:00:00Z`) < cutoff,
     )
     .sort((a, b) => (a.file < b.file ? -1 : 1));
@@ -214,13 +273,37 @@ export async function pruneHistory(
   return expired.map(({ file }) => history.relative(file));
 }
 
-async function readIfPresent(history: HistoryLocation, path: string): Promise<string | null> {
+async function historyNames(history: HistoryLocation): Promise<string[]> {
   try {
-    return await readFile(path, 'utf8');
+    return await readdir(history.dir);
   } catch (error) {
-    if (isMissingFile(error)) return null;
+    if (isMissingFile(error)) return [];
+    throw unreadableInput(history.relative(history.dir), error);
+  }
+}
+
+async function readIfPresent(history: HistoryLocation, path: string, kind: FileKind): Promise<string | null> {
+  try {
+    const bytes = await readBoundedFile(path, { kind, shown: history.relative(path) });
+    return bytes === null ? null : bytes.toString('utf8');
+  } catch (error) {
+    if (error instanceof JobError) throw error;
     throw unreadableInput(history.relative(path), error);
   }
+}
+
+/** Whether the manifest has a delivery line for this revision (lines before revisions are revision 1). */
+async function manifestRecords(
+  history: HistoryLocation,
+  weekStart: string,
+  revision: number,
+): Promise<boolean> {
+  return (await readManifestLines(history)).some(
+    (line) =>
+      line.event === 'delivered' &&
+      line.week_start === weekStart &&
+      ((line as Partial<DeliveryManifestLine>).revision ?? 1) === revision,
+  );
 }
 
 function isJsonObject(text: string): boolean {
@@ -255,11 +338,19 @@ function signatureRecord(text: string | null): SignatureRecord | null {
   }
 }
 
+/** The delivering run: recorded in the signature, or (records before revisions) `<job_id>:<week>` as its webhook id. */
+function deliveringJob(record: SignatureRecord, weekStart: string): string | null {
+  if (typeof record.job_id === 'string') return record.job_id;
+  return record.webhook_id.endsWith(`:${weekStart}`)
+    ? record.webhook_id.slice(0, -`:${weekStart}`.length)
+    : null;
+}
+
 /** The manifest's readable lines; a line that is not a JSON object (a hand edit) is passed over. */
 async function readManifestLines(
   history: HistoryLocation,
 ): Promise<Partial<DeliveryManifestLine | DeletionManifestLine>[]> {
-  const text = await readIfPresent(history, manifestPath(history));
+  const text = await readIfPresent(history, manifestPath(history), 'history_record');
   return (text ?? '').split('\n').flatMap((line) => {
     try {
       const value = JSON.parse(line) as unknown;

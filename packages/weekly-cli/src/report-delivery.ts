@@ -29,21 +29,29 @@ export function webhookTarget(
 }
 
 /**
- * Posts the payload with the core webhook client. The webhook-id is the job id plus the week,
- * stable across the retries of one delivery so the receiver can deduplicate them.
+ * The Standard Webhooks `webhook-id` of a week's report: a function of the week and the revision
+ * only, so a report sent again (a run that could not record its delivery, a killed run) carries
+ * the id the receiver already has and is dropped as a duplicate, while a corrected re-send
+ * (revision 2, 3, …) is a new message: `obs-weekly:2026-06-22`, `obs-weekly:2026-06-22:r2`.
  */
+export function weeklyWebhookId(weekStart: string, revision: number): string {
+  return revision === 1 ? `obs-weekly:${weekStart}` : `obs-weekly:${weekStart}:r${revision}`;
+}
+
+/** Posts the payload with the core webhook client, every retry under the same webhook-id. */
 export async function deliverReport(
   target: WebhookTarget,
   payload: WeeklyPayload,
+  revision: number,
   options: WeeklyOptions,
-  context: Pick<JobContext, 'jobId' | 'signal'>,
+  context: Pick<JobContext, 'signal'>,
 ): Promise<WebhookResult> {
   try {
     return await deliverWebhook({
       url: target.url,
       body: payload,
       secret: target.secret,
-      messageId: `${context.jobId}:${payload.week_start}`,
+      messageId: weeklyWebhookId(payload.week_start, revision),
       timeoutSeconds: options.timeoutSeconds,
       maxRetries: options.maxRetries,
       retryWaitSeconds: options.retryWaitSeconds,

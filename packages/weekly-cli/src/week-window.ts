@@ -1,7 +1,5 @@
 import { isoDate, MS_PER_DAY } from '@obs-automation/core';
 
-export type WeekChoice = 'previous' | 'current';
-
 /** A reporting week: [start, end) in UTC, Monday 00:00 to the next Monday 00:00. */
 export interface WeekWindow {
   start: Date;
@@ -12,7 +10,7 @@ export interface WeekWindow {
   weekEnd: string;
 }
 
-const WEEK_MS = 7 * MS_PER_DAY;
+export const WEEK_MS = 7 * MS_PER_DAY;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export function weekWindow(start: Date): WeekWindow {
@@ -30,15 +28,6 @@ export function mondayOf(at: Date): Date {
   const midnight = Math.floor(at.getTime() / MS_PER_DAY) * MS_PER_DAY;
   const daysSinceMonday = (new Date(midnight).getUTCDay() + 6) % 7;
   return new Date(midnight - daysSinceMonday * MS_PER_DAY);
-}
-
-/**
- * `previous`: the last complete ISO week before `now` (at Monday 00:00 exactly, the week that
- * just ended). `current`: the week `now` falls in.
- */
-export function selectWeek(now: Date, choice: WeekChoice): WeekWindow {
-  const monday = mondayOf(now);
-  return weekWindow(choice === 'current' ? monday : new Date(monday.getTime() - WEEK_MS));
 }
 
 /** Parses `YYYY-MM-DD` that must be a Monday; returns a message describing the problem otherwise. */

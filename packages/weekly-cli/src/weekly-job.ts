@@ -1,26 +1,23 @@
-import { join } from 'node:path';
+import type { JobContext, JobDefinition, JobOutcome } from '@obs-automation/core';
+import { JobError, registeredJob } from '@obs-automation/core';
+import { DeliveryLedger } from './delivery-ledger.js';
+import { nextDue, type ScheduleInput, undeliveredDueWeeks } from './delivery-plan.js';
+import { type HistoryLocation, manifestPath, pruneHistory, recordMissedDelivery } from './history-store.js';
+import { latestDueWeek, sendTimeOf } from './send-schedule.js';
 import {
-  canonicalJsonBytes,
-  formatSchemaIssues,
-  type JobContext,
-  type JobDefinition,
-  JobError,
-  type JobOutcome,
-  type WebhookResult,
-  writeFileAtomic,
-} from '@obs-automation/core';
+  keptDeliveries,
+  recordKeptDeliveries,
+  UNRECORDED_DELIVERIES_FIELD,
+  type UnrecordedDelivery,
+} from './unrecorded-deliveries.js';
 import {
-  deliveryState,
-  type HistoryLocation,
-  manifestPath,
-  pruneHistory,
-  recordDelivery,
-  recordMissedDelivery,
-} from './history-store.js';
-import { buildWeeklyPayload } from './payload-builder.js';
-import { validatePayload } from './payload-validation.js';
-import { deliverReport, webhookTarget } from './report-delivery.js';
-import { selectWeek, weekWindow } from './week-window.js';
+  deliverWeek,
+  dryRunWeek,
+  historyWriteFailed,
+  type WeekResult,
+  type WeekRunContext,
+} from './week-report.js';
+import { type WeekWindow, weekWindow } from './week-window.js';
 import {
   finalizeWeeklyOptions,
   WEEKLY_CONFIG,
@@ -28,216 +25,208 @@ import {
   type WeeklyConfig,
   type WeeklyOptions,
 } from './weekly-options.js';
-import type { WeeklyPayload } from './weekly-payload.js';
-
-/** The delivery facts every summary and log entry of this job carries. */
-interface DeliveryFacts {
-  delivered: boolean;
-  attempts: number;
-  webhookStatusCode: number | null;
-  reason?: 'already_delivered' | 'dry_run';
-}
+import { type RunNotes, weeklyOutcome } from './weekly-outcome.js';
 
 export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, WeeklyOptions, WeeklyConfig> = {
   name: 'weekly',
   description:
-    'Builds the weekly health report (runs, latency, portfolio, alerts), validates it against its JSON ' +
-    'Schema and delivers it once per week to a signed webhook, keeping a 60-day history.',
+    'Builds the weekly health report (runs, latency, portfolio, alerts) of the week whose send time ' +
+    '(send_at, default Saturday 23:30 UTC) last passed, validates it against its JSON Schema and ' +
+    'delivers it once to a signed webhook, catching up missed weeks and keeping a 60-day history.',
   examples: [
     'obs-weekly --dry-run-webhook',
     'OBS_WEEKLY_WEBHOOK_URL=https://hooks.example/weekly OBS_WEBHOOK_SECRET=… obs-weekly',
-    'obs-weekly --week-start 2025-10-06 --force-send',
+    'obs-weekly --week-start 2026-06-22 --force-send',
   ],
   options: WEEKLY_OPTIONS,
   config: WEEKLY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeWeeklyOptions,
+  configDump: (options, dump) => ({ ...dump, schedule: describeSchedule(options) }),
   run: runWeekly,
 };
 
-/** Adds the payload's facts to an outcome: every summary and log entry of this job carries them. */
-type Report = (facts: DeliveryFacts, outcome: Omit<JobOutcome, 'summary' | 'attempts'>) => JobOutcome;
-
-const NOT_SENT: DeliveryFacts = { delivered: false, attempts: 0, webhookStatusCode: null };
-
-async function runWeekly(options: WeeklyOptions, context: JobContext): Promise<JobOutcome> {
-  const week = options.weekStart ? weekWindow(options.weekStart) : selectWeek(context.now, options.week);
-  const { payload, diagnostics } = await buildWeeklyPayload(options, context, week);
-  context.checkpoint();
-  const body = canonicalJsonBytes(payload);
-  const report: Report = (facts, outcome) => ({
-    ...outcome,
-    alerts: payload.alerts,
-    attempts: facts.attempts,
-    diagnostics: { ...diagnostics, ...outcome.diagnostics },
-    summary: summaryFields(payload, body.length, facts),
-    heartbeat: { ...deliveryHeartbeat(context.previousHeartbeat), ...outcome.heartbeat },
-  });
-
-  const invalid = await validatePayload(
-    payload,
-    options.payloadSchema,
-    context.resolvePath(options.dryRunDir),
-    context,
-  );
-  if (invalid) {
-    return report(NOT_SENT, {
-      status: 'error',
-      artefacts: [context.relativePath(invalid.file)],
-      diagnostics: {
-        error_code: 'schema_validation_failed',
-        error_message: `payload does not satisfy ${options.payloadSchema}: ${formatSchemaIssues(invalid.issues)}`,
-        schema_errors: invalid.issues.length,
-        invalid_payload: context.relativePath(invalid.file),
-      },
-    });
-  }
-
-  if (options.dryRunWebhook) {
-    const file = context.resolvePath(join(options.dryRunDir, `${context.jobId}.json`));
-    await writeFileAtomic(file, `${JSON.stringify(payload, null, 2)}\n`);
-    return report(
-      { ...NOT_SENT, reason: 'dry_run' },
-      { status: 'dry_run', artefacts: [context.relativePath(file)] },
-    );
-  }
-  return deliverOnce(payload, body, options, context, report);
+/** What --config-dump shows of the schedule the config resolves to. */
+function describeSchedule(options: WeeklyOptions): Record<string, unknown> {
+  return options.schedule.mode === 'send_at'
+    ? { mode: 'send_at', due: options.schedule.label, catch_up_weeks: options.catchUpWeeks }
+    : { mode: 'week: previous', due: options.schedule.label, catch_up_weeks: 0 };
 }
 
-/** Delivers the week's report unless the history shows it was delivered, then applies retention. */
-async function deliverOnce(
-  payload: WeeklyPayload,
-  body: Buffer,
-  options: WeeklyOptions,
-  context: JobContext,
-  report: Report,
-): Promise<JobOutcome> {
+const BINARY = registeredJob('weekly').binary;
+
+async function runWeekly(options: WeeklyOptions, context: JobContext): Promise<JobOutcome> {
+  for (const note of options.deprecations)
+    process.stderr.write(`${BINARY}: deprecated_config: ${note} (docs/runbook.md#weekly-schedule)\n`);
   const history: HistoryLocation = {
     dir: context.resolvePath(options.outDir),
     relative: context.relativePath,
   };
-  const weekStart = payload.week_start;
-  const state = await deliveryState(history, weekStart);
-  const historyProblem = !state.delivered && state.problem ? { history_problem: state.problem } : {};
-  if (state.delivered && !options.forceSend) {
-    const recovered = await recordMissedDelivery(history, weekStart, context.jobId);
-    const retention = await prune(history, options, context, weekStart);
-    return report(
-      { ...NOT_SENT, reason: 'already_delivered' },
-      {
-        status: 'ok',
-        artefacts: [...new Set([...recovered, ...retention.artefacts])],
-        diagnostics: {
-          ...(recovered.length > 0 && {
-            history_recovered: `the delivery of ${weekStart} lacked its manifest line (its run was killed); recorded now`,
-          }),
-          ...retention.diagnostics,
-        },
-      },
-    );
-  }
-
-  let result: WebhookResult;
-  try {
-    result = await deliverReport(webhookTarget(options, context), payload, options, context);
-  } catch (error) {
-    if (!(error instanceof JobError) || context.signal.aborted) throw error;
-    return report(NOT_SENT, {
-      status: 'error',
-      artefacts: [],
-      diagnostics: {
-        ...historyProblem,
-        error_code: error.code,
-        error_message: error.message,
-        ...error.details,
-      },
-    });
-  }
-  const facts: DeliveryFacts = {
-    delivered: result.ok,
-    attempts: result.attempts,
-    webhookStatusCode: result.statusCode,
+  const notes: RunNotes = {
+    artefacts: [],
+    diagnostics: options.deprecations.length > 0 ? { deprecated_config: options.deprecations } : {},
+    problems: [],
   };
-  const heartbeat = { last_webhook_status_code: result.statusCode };
-  if (!result.ok) {
-    return report(facts, {
-      status: options.failOnError ? 'error' : 'warning',
-      artefacts: [],
-      heartbeat,
-      diagnostics: {
-        ...historyProblem,
-        error_code: result.errorCode,
-        error_message: result.errorMessage,
-        ...(result.retryAfterSeconds !== undefined && { retry_after: result.retryAfterSeconds }),
-        response_excerpt: result.responseExcerpt,
-      },
-    });
-  }
-  if (!result.signature) throw new Error('a signed delivery returned no signature');
-  context.checkpoint();
-  const written = await recordDelivery(history, {
-    weekStart,
-    jobId: context.jobId,
-    body,
-    signature: {
-      algorithm: result.signature.algorithm,
-      signature: result.signature.obsSignature,
-      webhook_id: result.signature.webhookId,
-      timestamp: result.signature.webhookTimestamp,
-      payload_checksum_sha256: payload.payload_checksum_sha256,
-    },
-    deliveredAt: context.now.toISOString(),
-    webhookStatusCode: result.statusCode,
-    attempts: result.attempts,
-  });
-  const retention = await prune(history, options, context, weekStart);
-  return report(facts, {
-    status: 'ok',
-    artefacts: [...new Set([...written, ...retention.artefacts])],
-    heartbeat: { ...heartbeat, last_delivered_week_start: weekStart },
-    diagnostics: { ...historyProblem, ...retention.diagnostics },
-  });
-}
-
-/** Retention of the history; the manifest is an artefact when it recorded deletions. */
-async function prune(
-  history: HistoryLocation,
-  options: WeeklyOptions,
-  context: JobContext,
-  weekStart: string,
-): Promise<{ artefacts: string[]; diagnostics: Record<string, unknown> }> {
-  const deleted = await pruneHistory(history, {
+  const kept = keptDeliveries(context.previousHeartbeat, {
     now: context.now,
     retentionDays: options.historyRetentionDays,
-    keepWeekStart: weekStart,
-    jobId: context.jobId,
   });
-  if (deleted.length === 0) return { artefacts: [], diagnostics: {} };
-  return { artefacts: [history.relative(manifestPath(history))], diagnostics: { history_deleted: deleted } };
+  if (kept.refused > 0)
+    notes.diagnostics.unrecorded_deliveries_refused = `${kept.refused} entr${kept.refused === 1 ? 'y' : 'ies'} of ${UNRECORDED_DELIVERIES_FIELD} in the heartbeat did not check out (shape or checksum) and were dropped`;
+  const unrecorded = options.dryRunWebhook
+    ? kept.entries
+    : await recordKept(history, kept.entries, options, context, notes);
+  const ledger = await DeliveryLedger.read(history, unrecorded);
+  const run: WeekRunContext = { options, context, history, ledger };
+  const schedule: ScheduleInput = {
+    now: context.now,
+    schedule: options.schedule,
+    catchUpWeeks: options.catchUpWeeks,
+    ledger,
+  };
+  if (!options.dryRunWebhook) await completeLastRecord(run, notes);
+
+  const weeks = await weeksToReport(options, schedule);
+  const results = await reportWeeks(run, weeks, schedule, notes);
+  const newlyUnrecorded = results.flatMap((result) => (result.unrecorded ? [result.unrecorded] : []));
+  if (
+    !options.dryRunWebhook &&
+    results.every((result) => result.status === 'ok') &&
+    notes.problems.length === 0
+  )
+    await applyRetention(run, weeks, notes);
+  if (options.weekStart) noteWeekNotDue(options.weekStart, options, context, notes);
+
+  return weeklyOutcome({
+    results,
+    weeks,
+    notes,
+    dryRun: options.dryRunWebhook,
+    next: await nextDue(schedule),
+    lastDelivered: await ledger.lastDeliveredWeek(),
+    unrecorded: [...unrecorded, ...newlyUnrecorded],
+    previousHeartbeat: context.previousHeartbeat,
+  });
 }
 
-/** The heartbeat's delivery fields are always present: carried over from the last run, else null. */
-function deliveryHeartbeat(previous: Record<string, unknown> | null): Record<string, unknown> {
-  return {
-    last_webhook_status_code: previous?.last_webhook_status_code ?? null,
-    last_delivered_week_start: previous?.last_delivered_week_start ?? null,
-  };
+/**
+ * `--week-start`: that week. `week: previous`: the last complete week, every run (delivered
+ * once, `already_delivered` after). The send-time schedule: the weeks due and not delivered,
+ * oldest first — none before the next send time (`not_due`) unless --force-send, which re-sends
+ * the latest due week.
+ */
+async function weeksToReport(options: WeeklyOptions, schedule: ScheduleInput): Promise<WeekWindow[]> {
+  if (options.weekStart) return [weekWindow(options.weekStart)];
+  const latest = latestDueWeek(options.schedule, schedule.now);
+  if (options.schedule.mode === 'week_end') return [latest];
+  const due = await undeliveredDueWeeks(schedule);
+  if (due.length > 0) return due;
+  return options.forceSend ? [latest] : [];
 }
 
-function summaryFields(
-  payload: WeeklyPayload,
-  sizeBytes: number,
-  facts: DeliveryFacts,
-): Record<string, unknown> {
-  return {
-    week_start: payload.week_start,
-    payload_checksum_sha256: payload.payload_checksum_sha256,
-    payload_size_bytes: sizeBytes,
-    webhook_status_code: facts.webhookStatusCode,
-    delivered: facts.delivered,
-    ...(facts.reason && { reason: facts.reason }),
-    runs_included: payload.runs.length,
-    latency_method: payload.latency.method,
-  };
+/**
+ * Delivers the weeks oldest first, stopping at the first that fails (a newer week is never
+ * delivered before an older one). A dry run builds only the newest, or with nothing due, a
+ * preview of the next report.
+ */
+async function reportWeeks(
+  run: WeekRunContext,
+  weeks: readonly WeekWindow[],
+  schedule: ScheduleInput,
+  notes: RunNotes,
+): Promise<WeekResult[]> {
+  const newest = weeks.at(-1);
+  const preview = newest === undefined;
+  const handled = run.options.dryRunWebhook ? [newest ?? (await nextDue(schedule)).week] : weeks;
+  const results: WeekResult[] = [];
+  for (const week of handled) {
+    let result: WeekResult;
+    try {
+      // A safe point before each week: what was delivered before is reported, not thrown away.
+      run.context.checkpoint();
+      result = run.options.dryRunWebhook
+        ? await dryRunWeek(run, week, preview)
+        : await deliverWeek(run, week);
+    } catch (error) {
+      if (!(error instanceof JobError)) throw error;
+      notes.problems.push({ status: 'error', problem: weekFailure(error, week, results.length > 0) });
+      break;
+    }
+    results.push(result);
+    if (result.status === 'error') break;
+  }
+  return results;
+}
+
+/** A week that could not be built or delivered (missing input, interruption, …). */
+function weekFailure(error: JobError, week: WeekWindow, afterOthers: boolean) {
+  const stopped = afterOthers ? `; stopped before ${week.weekStart}, which the next run delivers` : '';
+  return { ...error.details, error_code: error.code, error_message: `${error.message}${stopped}` };
+}
+
+/** Records in the history the deliveries the heartbeat kept; returns those still not recorded. */
+async function recordKept(
+  history: HistoryLocation,
+  kept: readonly UnrecordedDelivery[],
+  options: WeeklyOptions,
+  context: JobContext,
+  notes: RunNotes,
+): Promise<UnrecordedDelivery[]> {
+  if (kept.length === 0) return [];
+  const recording = await recordKeptDeliveries(history, kept, context.jobId);
+  notes.artefacts.push(...recording.artefacts);
+  if (recording.recorded.length > 0) notes.diagnostics.history_recovered = recording.recorded;
+  if (recording.remaining.length > 0) {
+    const weeks = recording.remaining.map((entry) => entry.week_start).join(', ');
+    notes.problems.push({
+      status: 'warning',
+      problem: historyWriteFailed(
+        history,
+        context.relativePath(options.heartbeatFile),
+        recording.failure,
+        `the delivery of ${weeks}, kept in the heartbeat, still cannot be recorded`,
+      ),
+    });
+  }
+  return recording.remaining;
+}
+
+/** A run killed between a delivery's signature and its manifest line: the newest delivery gets its line. */
+async function completeLastRecord(run: WeekRunContext, notes: RunNotes): Promise<void> {
+  const last = await run.ledger.lastDeliveredWeek();
+  if (last === null) return;
+  const state = await run.ledger.week(last);
+  if (state.recordedIn !== 'history') return;
+  const written = await recordMissedDelivery(run.history, last, state.revision, run.context.jobId);
+  if (written.length === 0) return;
+  notes.artefacts.push(...written);
+  notes.diagnostics.history_recovered = [
+    ...((notes.diagnostics.history_recovered as string[] | undefined) ?? []),
+    `${last} revision ${state.revision} (its manifest line, lost when its run was killed)`,
+  ];
+}
+
+/** Retention of the history, never the weeks of this run; the manifest is an artefact when it recorded deletions. */
+async function applyRetention(
+  run: WeekRunContext,
+  weeks: readonly WeekWindow[],
+  notes: RunNotes,
+): Promise<void> {
+  const deleted = await pruneHistory(run.history, {
+    now: run.context.now,
+    retentionDays: run.options.historyRetentionDays,
+    keep: weeks.map((week) => week.weekStart),
+    jobId: run.context.jobId,
+  });
+  if (deleted.length === 0) return;
+  notes.artefacts.push(run.history.relative(manifestPath(run.history)));
+  notes.diagnostics.history_deleted = deleted;
+}
+
+/** A week reported by hand before its send time: its report covers only part of it. */
+function noteWeekNotDue(weekStart: Date, options: WeeklyOptions, context: JobContext, notes: RunNotes): void {
+  const due = sendTimeOf(options.schedule, weekWindow(weekStart));
+  if (due.getTime() > context.now.getTime())
+    notes.diagnostics.week_not_due = `the send time of this week, ${due.toISOString()}, has not passed: the report covers part of it`;
 }

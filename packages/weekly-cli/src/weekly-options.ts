@@ -1,5 +1,6 @@
 import {
   bundledSchemaPath,
+  configError,
   count,
   custom,
   defineOptions,
@@ -19,6 +20,13 @@ import {
   webhookDeliveryOptions,
 } from '@obs-automation/core';
 import { z } from 'zod';
+import {
+  DEFAULT_SEND_AT,
+  sendAtSchedule,
+  sendAtSchema,
+  WEEK_END_SCHEDULE,
+  type WeeklySchedule,
+} from './send-schedule.js';
 import { parseWeekStart } from './week-window.js';
 
 export const SECTIONS = ['runs', 'latency', 'portfolio', 'benchmarks', 'health'] as const;
@@ -72,7 +80,11 @@ export const WEEKLY_OPTIONS = defineOptions({
   healthChecks: path('optional health checks JSON, copied into `health` when present', {
     default: WORKSPACE_LAYOUT.healthChecks,
   }),
-  weekStart: custom(weekStartType, 'report this week (a Monday) instead of the last complete week'),
+  weekStart: custom(weekStartType, 'report this week (a Monday) instead of the one the schedule names'),
+  catchUpWeeks: count(
+    'an undelivered week up to this many weeks before the latest due one is still delivered, oldest first',
+    { value: '<weeks>', default: 2, max: 52 },
+  ),
   ...webhookDeliveryOptions(WEEKLY.webhook),
   outDir: path('history of delivered reports, their signatures and manifest.jsonl', {
     value: '<dir>',
@@ -93,13 +105,14 @@ export const WEEKLY_OPTIONS = defineOptions({
   }),
   heartbeatFile: path('heartbeat of this job', { default: WEEKLY.heartbeatFile }),
   lockFile: path('job lock', { default: WEEKLY.lockFile }),
-  forceSend: flag('deliver even if this week was already delivered'),
+  forceSend: flag('deliver again a week already delivered: a new revision, webhook-id <base>:r<n>'),
 });
 
 /** `weekly_payload.yaml`: its own keys plus a default for every flag, validated strictly. */
 const weeklyConfigSchema = jobConfigSchema([WEEKLY_OPTIONS], {
   include: z.array(z.enum(SECTIONS)).optional(),
   week: z.enum(['previous', 'current']).optional(),
+  send_at: sendAtSchema.optional(),
   destinations: z
     .strictObject({
       webhooks: z.array(z.string().min(1)).optional(),
@@ -124,9 +137,34 @@ const latencyAlertConfigSchema = z.looseObject({ critical_threshold: z.number().
 
 type WeeklyValues = OptionValues<typeof WEEKLY_OPTIONS.declarations>;
 
+/**
+ * When reports are due: `send_at` (default Saturday 23:30 UTC), or the last complete ISO week at
+ * Monday 00:00 for `week: previous`, which ignores a send time (so both together are an error).
+ * `week: current` is the send-time schedule under its former name.
+ */
+function weeklySchedule(config: WeeklyConfig, configPath: string): WeeklySchedule {
+  if (config.week === 'previous' && config.send_at) {
+    throw configError(
+      `${configPath}: key send_at: has no effect with week: previous (reported at Monday 00:00); remove one of the two`,
+      { config_path: configPath, key: 'send_at' },
+    );
+  }
+  return config.week === 'previous' ? WEEK_END_SCHEDULE : sendAtSchedule(config.send_at ?? DEFAULT_SEND_AT);
+}
+
+function deprecationsOf(config: WeeklyConfig, configPath: string): string[] {
+  return config.week === 'current'
+    ? [
+        `${configPath}: key week: "current" is deprecated; the report follows the send-time schedule ` +
+          '(send_at, default saturday 23:30 UTC) without it: remove the key',
+      ]
+    : [];
+}
+
 /** The job's options: its flags, the config's own keys, and the latency job's critical streak. */
 export async function finalizeWeeklyOptions(input: ResolvedInput<WeeklyValues, WeeklyConfig>) {
-  const { values, config, root, explicit } = input;
+  const { values, config, root, explicit, configPath } = input;
+  const schedule = weeklySchedule(config, configPath);
   const latencyAlerts = await loadYamlConfig(latencyAlertConfigSchema, values.latencyAlertConfig, {
     root,
     explicit: explicit.has('latencyAlertConfig'),
@@ -136,7 +174,9 @@ export async function finalizeWeeklyOptions(input: ResolvedInput<WeeklyValues, W
     ...values,
     payloadSchema: resolveAgainstRoot(root, values.payloadSchema),
     criticalStreak: latencyAlerts.config.critical_threshold ?? DEFAULT_CRITICAL_STREAK,
-    week: config.week ?? 'previous',
+    schedule,
+    /** notes on config keys that still work but will not for ever (stderr and diagnostics) */
+    deprecations: deprecationsOf(config, configPath),
     /**
      * config `include`: decides the optional sections (benchmarks, health); runs, latency and
      * portfolio are always built, they are what the report is for
