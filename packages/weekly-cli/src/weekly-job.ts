@@ -9,6 +9,7 @@ import {
   type WebhookResult,
   writeFileAtomic,
 } from '@obs-automation/core';
+import { WEEKLY_EARLIER_FLAGS } from './earlier-flags.js';
 import {
   deliveryState,
   type HistoryLocation,
@@ -44,11 +45,12 @@ export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, Weekly
     'Builds the weekly health report (runs, latency, portfolio, alerts), validates it against its JSON ' +
     'Schema and delivers it once per week to a signed webhook, keeping a 60-day history.',
   examples: [
-    'obs-weekly --dry-run-webhook',
+    'obs-weekly --dry-run',
     'OBS_WEEKLY_WEBHOOK_URL=https://hooks.example/weekly OBS_WEBHOOK_SECRET=… obs-weekly',
     'obs-weekly --week-start 2025-10-06 --force-send',
   ],
   options: WEEKLY_OPTIONS,
+  flagMigrations: WEEKLY_EARLIER_FLAGS,
   config: WEEKLY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
