@@ -18,7 +18,9 @@ import { PAGE_ASSETS_DIR, UPLOT_FILES } from '../../packages/dashboard-cli/dist/
 import { collectRuntimeFiles, requiredSpecifiers } from './runtime-files.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const { values: flags } = parseArgs({ options: { out: { type: 'string', default: join(repo, 'dist-release') } } });
+const { values: flags } = parseArgs({
+  options: { out: { type: 'string', default: join(repo, 'dist-release') } },
+});
 const out = flags.out;
 const CORE = 'packages/automation-core';
 const DASHBOARD = join('packages', JOB_REGISTRY.find((job) => job.name === 'dashboard').packageDir);
@@ -28,21 +30,31 @@ const rootManifest = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8
 /** The release and commit every built binary reports: the release is what was built, nothing else. */
 function builtVersion() {
   const reported = JOB_REGISTRY.map((job) => {
-    const line = execFileSync(process.execPath, [join(repo, 'packages', job.packageDir, 'dist/bin/cli.js'), '--version'], {
-      encoding: 'utf8',
-    }).trim();
+    const line = execFileSync(
+      process.execPath,
+      [join(repo, 'packages', job.packageDir, 'dist/bin/cli.js'), '--version'],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
     const match = /^(\S+) (\S+) \(([^)]+)\)$/.exec(line);
-    if (!match || match[1] !== job.binary) throw new Error(`${job.binary} --version printed ${JSON.stringify(line)}`);
+    if (!match || match[1] !== job.binary)
+      throw new Error(`${job.binary} --version printed ${JSON.stringify(line)}`);
     return { version: match[2], commit: match[3] };
   });
   const [first] = reported;
   if (reported.some((entry) => entry.version !== first.version || entry.commit !== first.commit)) {
-    throw new Error(`the binaries were built from different sources: ${JSON.stringify(reported)}; run pnpm build`);
+    throw new Error(
+      `the binaries were built from different sources: ${JSON.stringify(reported)}; run pnpm build`,
+    );
   }
   if (first.version !== rootManifest.version) {
-    throw new Error(`the binaries are release ${first.version}, package.json says ${rootManifest.version}; run pnpm build`);
+    throw new Error(
+      `the binaries are release ${first.version}, package.json says ${rootManifest.version}; run pnpm build`,
+    );
   }
-  if (first.commit === 'unknown') throw new Error('the binaries were built outside git: set OBS_COMMIT_SHA and run pnpm build');
+  if (first.commit === 'unknown')
+    throw new Error('the binaries were built outside git: set OBS_COMMIT_SHA and run pnpm build');
   return first;
 }
 
@@ -50,7 +62,9 @@ function builtVersion() {
 async function filesBelow(dir) {
   const entries = await readdir(join(repo, dir), { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? filesBelow(join(dir, entry.name)) : [join(dir, entry.name)])),
+    entries.map((entry) =>
+      entry.isDirectory() ? filesBelow(join(dir, entry.name)) : [join(dir, entry.name)],
+    ),
   );
   return nested.flat().sort();
 }
@@ -86,7 +100,9 @@ async function releaseFiles() {
   await collectRuntimeFiles(files, join(repo, CORE, 'package.json'), 'pino', { follow: true });
   // page-assets.ts reads uPlot's files from the dashboard package's node_modules.
   for (const file of Object.values(UPLOT_FILES)) {
-    await collectRuntimeFiles(files, join(repo, DASHBOARD, 'package.json'), `uplot/${file}`, { follow: false });
+    await collectRuntimeFiles(files, join(repo, DASHBOARD, 'package.json'), `uplot/${file}`, {
+      follow: false,
+    });
   }
   addAll(await filesBelow(join(DASHBOARD, PAGE_ASSETS_DIR)));
   addAll((await filesBelow('schemas')).filter((path) => path.endsWith('.json')));
@@ -98,14 +114,18 @@ async function releaseFiles() {
 
 /** package.json files as the installation needs them: the module type, and the versions the core reads. */
 function generatedFiles(build, files) {
-  const manifest = (name) => `${JSON.stringify({ name, version: build.version, private: true, type: 'module' }, null, 2)}\n`;
+  const manifest = (name) =>
+    `${JSON.stringify({ name, version: build.version, private: true, type: 'module' }, null, 2)}\n`;
   const generated = new Map([
     [
       'package.json',
       `${JSON.stringify({ name: rootManifest.name, version: build.version, private: true, type: 'module', engines: rootManifest.engines }, null, 2)}\n`,
     ],
     [join(CORE, 'package.json'), manifest('@obs-automation/core')],
-    ...JOB_REGISTRY.map((job) => [join('packages', job.packageDir, 'package.json'), manifest(`@obs-automation/${job.packageDir}`)]),
+    ...JOB_REGISTRY.map((job) => [
+      join('packages', job.packageDir, 'package.json'),
+      manifest(`@obs-automation/${job.packageDir}`),
+    ]),
     ['VERSION', `${build.version}\n`],
     [
       'BUILD_INFO.json',
@@ -155,7 +175,10 @@ async function stage(folder, files, generated) {
 function commitEpoch(commit) {
   if (process.env.SOURCE_DATE_EPOCH) return process.env.SOURCE_DATE_EPOCH;
   try {
-    return execFileSync('git', ['show', '-s', '--format=%ct', commit], { cwd: repo, encoding: 'utf8' }).trim();
+    return execFileSync('git', ['show', '-s', '--format=%ct', commit], {
+      cwd: repo,
+      encoding: 'utf8',
+    }).trim();
   } catch {
     return '0';
   }
@@ -168,7 +191,16 @@ const files = await releaseFiles();
 const lines = await stage(folder, files, generatedFiles(build, files));
 const tar = execFileSync(
   'tar',
-  ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${commitEpoch(build.commit)}`, '-cf', '-', name],
+  [
+    '--sort=name',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    `--mtime=@${commitEpoch(build.commit)}`,
+    '-cf',
+    '-',
+    name,
+  ],
   { cwd: out, maxBuffer: 512 * 1024 * 1024 },
 );
 const tarball = join(out, `${name}.tar.gz`);

@@ -24,7 +24,10 @@ async function packageOf(file) {
       continue;
     }
     // Nested package.json files (`{"type": "module"}` in a subfolder) name no package.
-    if (typeof manifest.name === 'string' && dir.endsWith(`${sep}node_modules${sep}${manifest.name.split('/').join(sep)}`)) {
+    if (
+      typeof manifest.name === 'string' &&
+      dir.endsWith(`${sep}node_modules${sep}${manifest.name.split('/').join(sep)}`)
+    ) {
       return { root: dir, name: manifest.name };
     }
   }
@@ -55,7 +58,8 @@ export async function collectRuntimeFiles(files, fromFile, specifier, { follow }
     files.set(join('node_modules', owner.name, 'package.json'), join(owner.root, 'package.json'));
     if (!follow || !/\.c?js$/.test(resolved)) continue;
     const source = (await readFile(resolved, 'utf8')).replace(COMMENTS, '');
-    for (const match of source.matchAll(REQUIRE_CALL)) pending.push({ fromFile: resolved, specifier: match[2] });
+    for (const match of source.matchAll(REQUIRE_CALL))
+      pending.push({ fromFile: resolved, specifier: match[2] });
   }
 }
 
