@@ -87,7 +87,7 @@ describe('--help', () => {
 
 describe('usage errors', () => {
   it.each([
-    ['latency', [], '--dry-run-alrt', '--dry-run'],
+    ['latency', [], '--dry-rum', '--dry-run'],
     ['latency', ['record'], '--latency-mss', '--latency-ms'],
     ['weekly', [], '--force-sned', '--force-send'],
     ['dashboard', [], '--upload-comand', '--upload-command'],
