@@ -7,22 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { JOB_REGISTRY, JOB_SECRET_ENVS } from '../../packages/automation-core/src/job-registry.js';
 import { WORKSPACE_LAYOUT } from '../../packages/automation-core/src/workspace-layout.js';
-import { REPO_ROOT } from '../support/cli-process.js';
+import { makeWorkspace, REPO_ROOT } from '../support/cli-process.js';
 import { isCronSchedule } from '../support/cron-schedule.js';
 import {
   type BuiltRelease,
   buildRelease,
   currentUser,
+  DEPLOYED,
   deployFile,
   runShell,
-  scratchFolder,
   withPaths,
 } from '../support/release.js';
 
 const execFileAsync = promisify(execFile);
 
-const DEPLOYED_PREFIX = '/srv/obs-automation';
-const DEPLOYED_ENV_FILE = '/etc/obs-automation/env';
 const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
 const LOGROTATE = '/usr/sbin/logrotate';
 
@@ -63,7 +61,7 @@ function dockerfileInstructions(): { keyword: string; args: string }[] {
 }
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await scratchFolder('obs-deploy-'));
+  ({ root: dir, cleanup } = await makeWorkspace('obs-deploy-'));
   built = await buildRelease(join(dir, 'dist-release'));
   prefix = join(dir, 'srv/obs-automation');
   // The image's steps: COPY the tarball to /tmp/, then the RUN that unpacks and installs it.
@@ -75,10 +73,10 @@ beforeAll(async () => {
   );
   const command = withPaths(
     (install?.args ?? '').replaceAll(`\${VERSION}`, built.release).replace(/\/tmp(?=\/|\s|$)/g, tmp),
-    { [DEPLOYED_PREFIX]: prefix, '--user obs': `--user ${currentUser()}` },
+    { [DEPLOYED.prefix]: prefix, '--user obs': `--user ${currentUser()}` },
   );
   const result = await runShell(command, { cwd: dir, env: process.env, shell: '/bin/sh' });
-  expect(result.code, result.stderr).toBe(0);
+  expect(result.exitCode, result.stderr).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
@@ -120,8 +118,8 @@ describe('docs/deploy', () => {
     it('installs the release with its own installer on Node.js 20 slim, as an unprivileged user', async () => {
       expect(first('FROM')).toBe('node:20-slim');
       expect(first('USER')).toMatch(/^[1-9][0-9]*:[1-9][0-9]*$/);
-      expect(first('WORKDIR')).toBe(DEPLOYED_PREFIX);
-      expect(first('ENV')).toContain(`OBS_ROOT=${DEPLOYED_PREFIX}`);
+      expect(first('WORKDIR')).toBe(DEPLOYED.prefix);
+      expect(first('ENV')).toContain(`OBS_ROOT=${DEPLOYED.prefix}`);
       expect(JSON.parse(first('CMD') ?? '[]')).toEqual(['./bin/obs-daily', '--observability']);
       // The installer the image runs, run here: the prefix it made works.
       const version = await runShell(`${join(prefix, 'bin/obs-daily')} --version`, {
@@ -162,8 +160,8 @@ describe('docs/deploy', () => {
       expect(lines).toEqual(
         expect.arrayContaining([
           'CRON_TZ=UTC',
-          `OBS_ROOT=${DEPLOYED_PREFIX}`,
-          `OBS_ENV_FILE=${DEPLOYED_ENV_FILE}`,
+          `OBS_ROOT=${DEPLOYED.prefix}`,
+          `OBS_ENV_FILE=${DEPLOYED.envFile}`,
         ]),
       );
       expect(entries.map((entry) => /\.\/bin\/(obs-[a-z]+)/.exec(entry.command)?.[1])).toEqual([
@@ -192,17 +190,17 @@ describe('docs/deploy', () => {
       for (const [binary, name] of Object.entries(services)) {
         const settings = unitSettings(deployFile(name), 'Service');
         expect(setting(settings, 'ExecStart')[0]).toMatch(
-          new RegExp(`^${DEPLOYED_PREFIX}/bin/${binary}( |$)`),
+          new RegExp(`^${DEPLOYED.prefix}/bin/${binary}( |$)`),
         );
-        expect(setting(settings, 'WorkingDirectory')).toEqual([DEPLOYED_PREFIX]);
-        expect(setting(settings, 'EnvironmentFile')).toEqual([DEPLOYED_ENV_FILE]);
+        expect(setting(settings, 'WorkingDirectory')).toEqual([DEPLOYED.prefix]);
+        expect(setting(settings, 'EnvironmentFile')).toEqual([DEPLOYED.envFile]);
         expect(setting(settings, 'TimeoutStartSec')).toHaveLength(1);
         expect(setting(settings, 'Nice')).toHaveLength(1);
         expect(setting(settings, 'ProtectSystem')).toEqual(['strict']);
         expect(setting(settings, 'NoNewPrivileges')).toEqual(['yes']);
         expect(setting(settings, 'PrivateTmp')).toEqual(['yes']);
         expect(setting(settings, 'ReadWritePaths').join(' ').split(' ').sort()).toEqual(
-          STATE_FOLDERS.map((folder) => `${DEPLOYED_PREFIX}/${folder}`),
+          STATE_FOLDERS.map((folder) => `${DEPLOYED.prefix}/${folder}`),
         );
       }
     });
@@ -217,14 +215,18 @@ describe('docs/deploy', () => {
       for (const name of names) {
         await writeFile(
           join(units, name),
-          withPaths(deployFile(name), { [DEPLOYED_PREFIX]: prefix, [DEPLOYED_ENV_FILE]: join(dir, 'env') }),
+          withPaths(deployFile(name), { [DEPLOYED.prefix]: prefix, [DEPLOYED.envFile]: join(dir, 'env') }),
         );
       }
       const result = await runShell(`${SYSTEMD_ANALYZE} verify --man=no ${names.join(' ')}`, {
         cwd: units,
         env: process.env,
       });
-      expect(result, `${result.stdout}${result.stderr}`).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      expect(result, `${result.stdout}${result.stderr}`).toMatchObject({
+        exitCode: 0,
+        stdout: '',
+        stderr: '',
+      });
     });
 
     it.skipIf(missing)(
@@ -276,7 +278,7 @@ describe('docs/deploy', () => {
       await writeFile(
         config,
         withPaths(deployFile('obs-automation.logrotate'), {
-          [DEPLOYED_PREFIX]: root,
+          [DEPLOYED.prefix]: root,
           'su obs obs': `su ${currentUser()} ${group.trim()}`,
         }),
         { mode: 0o644 },
@@ -294,17 +296,17 @@ describe('docs/deploy', () => {
           .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
           .join('[^/]*')}$`,
       );
-      for (const log of logs) expect(`${DEPLOYED_PREFIX}/${log}`, log).toMatch(pattern);
+      for (const log of logs) expect(`${DEPLOYED.prefix}/${log}`, log).toMatch(pattern);
     });
 
     it.skipIf(missing)('parses cleanly with logrotate -d and rotates a log', async () => {
       const { config, state, logs } = await snippet();
       const dry = await runShell(`${LOGROTATE} -d -s ${state} ${config}`, { cwd: dir, env: process.env });
-      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.exitCode, dry.stderr).toBe(0);
       expect(`${dry.stdout}${dry.stderr}`).not.toMatch(/error/i);
       await writeFile(join(logs, 'obs-daily.log'), '{"status":"ok"}\n');
       const rotated = await runShell(`${LOGROTATE} -f -s ${state} ${config}`, { cwd: dir, env: process.env });
-      expect(rotated.code, rotated.stderr).toBe(0);
+      expect(rotated.exitCode, rotated.stderr).toBe(0);
       expect(readdirSync(logs)).toEqual([expect.stringMatching(/^obs-daily\.log-[0-9]{8}$/)]);
     });
   });
@@ -329,8 +331,8 @@ describe('docs/deploy', () => {
         expect(pod.restartPolicy).toBe('Never');
         const [container] = pod.containers;
         expect(container?.command[0]).toBe(`./bin/${job.metadata.name}`);
-        expect(container?.workingDir).toBe(DEPLOYED_PREFIX);
-        expect(container?.env).toContainEqual({ name: 'OBS_ROOT', value: DEPLOYED_PREFIX });
+        expect(container?.workingDir).toBe(DEPLOYED.prefix);
+        expect(container?.env).toContainEqual({ name: 'OBS_ROOT', value: DEPLOYED.prefix });
         expect(container?.envFrom).toEqual([{ secretRef: { name: 'obs-automation' } }]);
         expect(container?.securityContext).toMatchObject({
           allowPrivilegeEscalation: false,
@@ -345,7 +347,7 @@ describe('docs/deploy', () => {
     it("mounts every path the jobs read or write, the research system's read-only", () => {
       const [chain, verify] = cronJobs() as [CronJob, CronJob];
       const where = (job: CronJob, path: string) => {
-        const mount = mountFor(job, `${DEPLOYED_PREFIX}/${path}`);
+        const mount = mountFor(job, `${DEPLOYED.prefix}/${path}`);
         const volume = job.spec.jobTemplate.spec.template.spec.volumes.find(
           (entry) => entry.name === mount?.name,
         );

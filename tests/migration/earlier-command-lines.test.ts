@@ -26,11 +26,11 @@ import {
   BIN,
   type CliResult,
   cleanEnv,
+  makeWorkspace,
   REFERENCE_WORKSPACE,
   REPO_ROOT,
   runCli,
 } from '../support/cli-process.js';
-import { scratchFolder } from '../support/release.js';
 
 // Every earlier command line docs/migration.md documents runs twice on copies of one sample
 // workspace: as written (the script replaced by its binary) and in its new form. Both must
@@ -98,7 +98,7 @@ let webhook: WebhookTestServer;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await scratchFolder('obs-migration-'));
+  ({ root: dir, cleanup } = await makeWorkspace('obs-migration-'));
   webhook = await startWebhookTestServer({ path: '/weekly' });
   env = cleanEnv({ OBS_NOW: NOW, OBS_WEEKLY_WEBHOOK_URL: webhook.url, OBS_WEBHOOK_SECRET: SECRET });
   base = join(dir, 'base');

@@ -10,23 +10,20 @@ import {
   startWebhookTestServer,
   type WebhookTestServer,
 } from '../../packages/automation-core/src/test-support/webhook-test-server.js';
-import { REPO_ROOT } from '../support/cli-process.js';
+import { makeWorkspace, REPO_ROOT } from '../support/cli-process.js';
 import {
   type BuiltRelease,
   buildRelease,
   currentUser,
+  DEPLOYED,
   pathWithoutPnpm,
   runShell,
-  scratchFolder,
   shellBlockUnder,
   withPaths,
 } from '../support/release.js';
 
 const execFileAsync = promisify(execFile);
 
-// The deployment's paths as docs/deploy/ writes them, replaced by this test's.
-const DEPLOYED_PREFIX = '/srv/obs-automation';
-const DEPLOYED_RESEARCH = '/srv/research';
 const SIGNING_SECRET = 'release-test-signing-secret-0123456789';
 
 let built: BuiltRelease;
@@ -48,11 +45,11 @@ function installSteps(): string {
     .replace(/^VERSION=.*$/m, `VERSION=${built.release}`)
     .replaceAll('sudo ', '')
     .replaceAll('--user obs', `--user ${currentUser()}`);
-  return withPaths(steps, { [DEPLOYED_PREFIX]: prefix, [DEPLOYED_RESEARCH]: join(dir, 'srv/research') });
+  return withPaths(steps, { [DEPLOYED.prefix]: prefix, [DEPLOYED.research]: join(dir, 'srv/research') });
 }
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await scratchFolder('obs-release-'));
+  ({ root: dir, cleanup } = await makeWorkspace('obs-release-'));
   built = await buildRelease(join(dir, 'dist-release'));
   prefix = join(dir, 'srv/obs-automation');
   downloads = join(dir, 'downloads');
@@ -73,7 +70,7 @@ beforeAll(async () => {
   ]);
   await copyFile(built.tarball_path, join(downloads, `obs-automation-${built.release}.tar.gz`));
   const installed = await runShell(installSteps(), { cwd: downloads, env: hostEnv });
-  expect(installed.code, installed.stderr).toBe(0);
+  expect(installed.exitCode, installed.stderr).toBe(0);
   webhook = await startWebhookTestServer({ path: '/hooks/weekly' });
 }, 120_000);
 
@@ -203,7 +200,7 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
   });
 
   it('runs every binary with no pnpm, reporting the release and commit of BUILD_INFO.json', async () => {
-    expect((await runShell('command -v pnpm', { cwd: emptyFolder, env: hostEnv })).code).not.toBe(0);
+    expect((await runShell('command -v pnpm', { cwd: emptyFolder, env: hostEnv })).exitCode).not.toBe(0);
     const info = JSON.parse(readFileSync(join(prefix, 'current/BUILD_INFO.json'), 'utf8'));
     expect(info).toMatchObject({
       release: built.release,
@@ -223,7 +220,7 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
     const core = join(prefix, 'current/packages/automation-core/package.json');
     const script = `require('node:module').createRequire(${JSON.stringify(core)})('pino').pino().info('from the release')`;
     const result = await runShell(`node -e ${JSON.stringify(script)}`, { cwd: emptyFolder, env: hostEnv });
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ msg: 'from the release' });
   });
 
@@ -265,7 +262,7 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
     };
     const run = async (command: string) => {
       const result = await runShell(command, { cwd: cron.HOME as string, env: cron, shell: variables.SHELL });
-      expect(result, `${command}\n${result.stdout}${result.stderr}`).toMatchObject({ code: 0 });
+      expect(result, `${command}\n${result.stdout}${result.stderr}`).toMatchObject({ exitCode: 0 });
     };
     const [chain, verify] = entries as [{ command: string }, { command: string }];
     await run(chain.command);
@@ -292,7 +289,7 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
   it('changes nothing when the same release is installed again', async () => {
     const before = treeOf(prefix);
     const again = await runShell(installSteps(), { cwd: downloads, env: hostEnv });
-    expect(again.code, again.stderr).toBe(0);
+    expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toContain('is already current');
     expect(treeOf(prefix)).toEqual(before);
   });
@@ -320,16 +317,16 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
 
     const shell = (command: string) => runShell(command, { cwd: emptyFolder, env: hostEnv });
     const upgrade = await shell(`${join(next, 'scripts/install.sh')} --prefix ${prefix}`);
-    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(upgrade.exitCode, upgrade.stderr).toBe(0);
     expect(currentRelease()).toBe(`releases/${built.release}-${'f'.repeat(12)}`);
     expect(readlinkSync(join(prefix, 'previous'))).toBe(first);
-    expect((await shell(`${join(prefix, 'bin/obs-daily')} --version`)).code).toBe(0);
+    expect((await shell(`${join(prefix, 'bin/obs-daily')} --version`)).exitCode).toBe(0);
     expect(workspaceOf(prefix)).toEqual(workspace);
 
     const rollback = await shell(
       `${join(prefix, 'current/scripts/install.sh')} --prefix ${prefix} --rollback`,
     );
-    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.exitCode, rollback.stderr).toBe(0);
     expect(currentRelease()).toBe(first);
     expect(readlinkSync(join(prefix, 'previous'))).toBe(`releases/${built.release}-${'f'.repeat(12)}`);
     expect(workspaceOf(prefix)).toEqual(workspace);
@@ -337,7 +334,7 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
     const uninstall = await shell(
       `${join(prefix, 'current/scripts/install.sh')} --prefix ${prefix} --uninstall`,
     );
-    expect(uninstall.code, uninstall.stderr).toBe(0);
+    expect(uninstall.exitCode, uninstall.stderr).toBe(0);
     for (const gone of ['releases', 'current', 'previous', 'bin'])
       expect(existsSync(join(prefix, gone)), gone).toBe(false);
     expect(workspaceOf(prefix)).toEqual(workspace);

@@ -1,12 +1,19 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { mkdir, symlink } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from './cli-process.js';
+import { type CliResult, REPO_ROOT, runProcess } from './cli-process.js';
 
 const execFileAsync = promisify(execFile);
+
+/** The deployment's paths as docs/deploy/ writes them; tests replace them with their own. */
+export const DEPLOYED = {
+  prefix: '/srv/obs-automation',
+  research: '/srv/research',
+  envFile: '/etc/obs-automation/env',
+} as const;
 
 /** What scripts/release/build-release.mjs reports. */
 export interface BuiltRelease {
@@ -30,12 +37,6 @@ export async function buildRelease(out: string): Promise<BuiltRelease> {
   return JSON.parse(stdout) as BuiltRelease;
 }
 
-/** A temporary folder for one test file; remove it with the returned cleanup. */
-export async function scratchFolder(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
 /**
  * A PATH holding every tool of this machine except pnpm, as a host that never had the
  * development tooling: links to /usr/local/bin, /usr/bin and /bin in `dir`.
@@ -52,34 +53,12 @@ export async function pathWithoutPnpm(dir: string): Promise<string> {
   return dir;
 }
 
-export interface ShellResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command line with bash, exactly as a scheduler would hand it over. */
+/** Runs a command line with bash (or `shell`), exactly as a scheduler would hand it over. */
 export function runShell(
   command: string,
   options: { cwd: string; env: NodeJS.ProcessEnv; shell?: string },
-): Promise<ShellResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.shell ?? '/bin/bash', ['-c', command], {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+): Promise<CliResult> {
+  return runProcess(options.shell ?? '/bin/bash', ['-c', command], options);
 }
 
 /** The account of the test process: stands in for the deployment's `obs` account. */
