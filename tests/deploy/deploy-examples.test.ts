@@ -413,7 +413,7 @@ describe('docs/deploy', () => {
     it("defines every job's secret variable, shell- and systemd-readable", async () => {
       const text = deployFile('obs-automation.env.example');
       const assignments = text.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
-      for (const line of assignments) expect(line).toMatch(/^OBS_[A-Z0-9_]+='[^']*'$/);
+      for (const line of assignments) expect(line).toMatch(/^[A-Z][A-Z0-9_]*='[^']*'$/);
       const file = join(dir, 'env.example');
       await writeFile(file, text);
       const sourced = await runShell(`set -a && . ${file} && set +a && env`, { cwd: dir, env: {} });
