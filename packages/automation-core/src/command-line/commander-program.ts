@@ -9,10 +9,11 @@ import {
   type RenamedFlag,
   removedFlagMessage,
 } from './flag-migrations.js';
-import type { DeclaredOption } from './option-declaration.js';
+import type { DeclaredOption, OptionDeclaration } from './option-declaration.js';
 import {
   type CompletionCommand,
   type CompletionFlag,
+  type CompletionValue,
   completionScript,
   SHELLS,
   type Shell,
@@ -129,25 +130,20 @@ function configure(command: Command, line: CommandLine): Command {
 /** `<binary> completion <shell>`: prints the completion script of the whole program. */
 function addCompletionCommand(program: Command, main: CommandLine): void {
   const binary = main.name;
-  const command = program
-    .command(COMPLETION_COMMAND)
-    .summary('print the shell completion script (bash, zsh or fish)')
-    .description(
-      `Prints the ${binary} completion script for a shell: its subcommands, its flags and their values.`,
-    )
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
-    .helpOption('-h, --help', 'print this help, then exit')
-    .addArgument(new Argument('<shell>', 'the shell to complete for').choices(SHELLS))
-    .version(main.version, '-V, --version', 'print the binary, its release and commit, then exit')
-    .addHelpText(
-      'after',
-      helpEpilogue([
+  const command = configure(
+    program.command(COMPLETION_COMMAND).summary('print the shell completion script (bash, zsh or fish)'),
+    {
+      name: COMPLETION_COMMAND,
+      description: `Prints the ${binary} completion script for a shell: its subcommands, its flags and their values.`,
+      examples: [
         `${binary} completion bash > ~/.local/share/bash-completion/completions/${binary}`,
         `${binary} completion zsh > "\${fpath[1]}/_${binary}"`,
         `${binary} completion fish > ~/.config/fish/completions/${binary}.fish`,
-      ]),
-    );
+      ],
+      options: [],
+      version: main.version,
+    },
+  ).addArgument(new Argument('<shell>', 'the shell to complete for').choices(SHELLS));
   command.action((shell: Shell) => {
     process.stdout.write(completionScript(shell, completionCommands(program)));
     throw new CommanderError(0, COMPLETION_PRINTED, '');
@@ -168,25 +164,25 @@ export function buildProgram(main: CommandLine, subcommands: readonly Subcommand
   return program;
 }
 
+/** What a flag's value completes to, from its option type. */
+function completionValue(declaration: OptionDeclaration): CompletionValue {
+  const { type, placeholder = type.placeholder } = declaration;
+  if (placeholder === undefined) return 'none';
+  if (type.choices) return { choices: type.choices };
+  if (type.isPath) return placeholder === '<dir>' ? 'dir' : 'file';
+  return 'text';
+}
+
+/** The flags --help shows for a command (aliases and earlier names are not offered). */
 function completionFlags(command: Command): CompletionFlag[] {
   const flags: CompletionFlag[] = [];
   for (const [option, { entry }] of COMMAND_FLAGS.get(command)?.targets ?? []) {
     if (option.hidden) continue;
-    const { type, placeholder = type.placeholder } = entry.declaration;
     flags.push({
       flag: entry.flag,
       description: entry.declaration.description,
-      repeatable: type.repeatable === true,
-      value:
-        placeholder === undefined
-          ? 'none'
-          : type.choices
-            ? { choices: type.choices }
-            : type.isPath
-              ? placeholder === '<dir>'
-                ? 'dir'
-                : 'file'
-              : 'text',
+      repeatable: entry.declaration.type.repeatable === true,
+      value: completionValue(entry.declaration),
     });
   }
   return [
