@@ -323,6 +323,21 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
     expect((await shell(`${join(prefix, 'bin/obs-daily')} --version`)).exitCode).toBe(0);
     expect(workspaceOf(prefix)).toEqual(workspace);
 
+    // A release whose files do not match FILES.sha256 is refused and leaves nothing behind.
+    const damaged = join(dir, 'damaged', `obs-automation-${built.release}`);
+    await cp(next, damaged, { recursive: true, verbatimSymlinks: true });
+    await writeFile(
+      join(damaged, 'BUILD_INFO.json'),
+      `${JSON.stringify({ ...info, commit: 'd'.repeat(12) }, null, 2)}\n`,
+    );
+    const refused = await shell(`${join(damaged, 'scripts/install.sh')} --prefix ${prefix}`);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('does not match its FILES.sha256');
+    expect(readdirSync(join(prefix, 'releases')).sort()).toEqual(
+      [`${built.release}-${built.commit}`, `${built.release}-${'f'.repeat(12)}`].sort(),
+    );
+    expect(currentRelease()).toBe(`releases/${built.release}-${'f'.repeat(12)}`);
+
     const rollback = await shell(
       `${join(prefix, 'current/scripts/install.sh')} --prefix ${prefix} --rollback`,
     );
