@@ -72,6 +72,10 @@ export function runProcess(
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
+    // A child that exits without reading its input (a shell's one-liner) closes the pipe first.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       resolve({
