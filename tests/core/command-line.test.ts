@@ -87,7 +87,7 @@ describe('--help', () => {
 
 describe('usage errors', () => {
   it.each([
-    ['latency', [], '--dry-run-alrt', '--dry-run-alert'],
+    ['latency', [], '--dry-rum', '--dry-run'],
     ['latency', ['record'], '--latency-mss', '--latency-ms'],
     ['weekly', [], '--force-sned', '--force-send'],
     ['dashboard', [], '--upload-comand', '--upload-command'],
@@ -109,7 +109,7 @@ describe('usage errors', () => {
   it('names the subcommands for an unknown one', async () => {
     const result = await runCli(BIN.verify, ['bundel', '--root', root], { env: cleanEnv() });
     expect(expectUsageError(result, 'obs-verify').error_message).toBe(
-      "unknown command 'bundel' (the subcommands are bundle, rebuild-log)",
+      "unknown command 'bundel' (the subcommands are bundle, rebuild-log, completion)",
     );
   });
 

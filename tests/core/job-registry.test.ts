@@ -79,9 +79,12 @@ describe('the chain comes from the registry', () => {
       },
     );
     const { jobs } = result.json();
-    for (const job of CHAINED_JOBS) {
-      // A flag's config key is its snake_case: --dry-run-alert → dry_run_alert.
-      expect(jobs[job.name].options[job.dryRunFlag.slice(2).replace(/-/g, '_')], job.name).toBe(true);
+    const { CHAIN_JOBS } = await import('../../packages/daily-workflow/src/chain-jobs.js');
+    for (const job of CHAIN_JOBS) {
+      // The dump shows the option the flag sets under its config key (--dry-run → dry_run_alert).
+      const option = job.definition.options.entries.find((entry) => entry.flag === job.dryRunFlag);
+      expect(option, job.name).toBeDefined();
+      expect(jobs[job.name].options[option?.configKey ?? ''], job.name).toBe(true);
     }
   });
 

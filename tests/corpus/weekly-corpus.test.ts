@@ -393,7 +393,7 @@ const flagCases: CorpusCase[] = [
   invalidUsage('flags: --week-start that is not a Monday', ['--week-start', '2025-10-08'], '--week-start'),
   invalidUsage('flags: --week-start that is not a date', ['--week-start', 'last-week'], '--week-start'),
   invalidUsage('flags: negative --max-retries', ['--max-retries', '-1'], '--max-retries'),
-  invalidUsage('flags: an unknown flag', ['--dry-run'], '--dry-run'),
+  invalidUsage('flags: an unknown flag', ['--dry-run-mail'], '--dry-run-mail'),
 ];
 
 const ownStateCases: CorpusCase[] = [

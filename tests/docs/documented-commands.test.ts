@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { JOB_REGISTRY, type JobName } from '../../packages/automation-core/src/job-registry.js';
 import { BIN, cleanEnv, makeWorkspace, REPO_ROOT, runCli } from '../support/cli-process.js';
 
@@ -53,17 +53,33 @@ interface CronJobManifest {
   };
 }
 
-/** The Kubernetes example gives its command as a YAML list, not as a shell line. */
+/** A command given as a list of words (a Kubernetes container, a Dockerfile CMD), not as a shell line. */
+function listedCommand(document: string, words: readonly string[]): DocumentedCommand {
+  const [program = '', ...args] = words;
+  return { document, text: words.join(' '), binary: program.replace(/^.*obs-/, ''), args };
+}
+
+/** The Kubernetes example's CronJobs, one YAML document each. */
 function cronJobCommands(document: string): DocumentedCommand[] {
-  const manifest = parse(readFileSync(join(REPO_ROOT, document), 'utf8')) as CronJobManifest;
-  return manifest.spec.jobTemplate.spec.template.spec.containers.map((container) => {
-    const [program = '', ...args] = [...container.command, ...(container.args ?? [])];
-    return { document, text: [program, ...args].join(' '), binary: program.replace(/^.*obs-/, ''), args };
-  });
+  return parseAllDocuments(readFileSync(join(REPO_ROOT, document), 'utf8')).flatMap((parsed) =>
+    (parsed.toJS() as CronJobManifest).spec.jobTemplate.spec.template.spec.containers.map((container) =>
+      listedCommand(document, [...container.command, ...(container.args ?? [])]),
+    ),
+  );
+}
+
+/** The Dockerfile's exec-form CMD. */
+function dockerfileCommands(document: string): DocumentedCommand[] {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(REPO_ROOT, document), 'utf8'))?.[1];
+  return cmd ? [listedCommand(document, JSON.parse(cmd) as string[])] : [];
 }
 
 const commands = DOCUMENTS.flatMap((document) =>
-  document.endsWith('kubernetes-cronjob.yaml') ? cronJobCommands(document) : documentedCommands(document),
+  document.endsWith('.yaml') && document.includes('kubernetes')
+    ? cronJobCommands(document)
+    : document.endsWith('Dockerfile')
+      ? dockerfileCommands(document)
+      : documentedCommands(document),
 );
 let root: string;
 let cleanup: () => Promise<void>;
@@ -82,7 +98,9 @@ describe('commands in the docs', () => {
     expect(documents).toContain('docs/runbook.md');
     expect(documents).toContain('docs/deploy/crontab');
     expect(documents).toContain('docs/deploy/obs-daily.service');
-    expect(documents).toContain('docs/deploy/kubernetes-cronjob.yaml');
+    expect(documents).toContain('docs/deploy/obs-verify.service');
+    expect(documents).toContain('docs/deploy/kubernetes-cronjobs.yaml');
+    expect(documents).toContain('docs/deploy/Dockerfile');
     expect(documents).toContain('docs/deploy/github-actions-verify.yml');
   });
 

@@ -47,8 +47,17 @@ export function runCli(
   args: readonly string[],
   options: RunCliOptions = {},
 ): Promise<CliResult> {
+  return runProcess(process.execPath, [binary, ...args], options);
+}
+
+/** Runs any program as a real process: its exit, its output, stdin fed from `input`. */
+export function runProcess(
+  program: string,
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binary, ...args], {
+    const child = spawn(program, args, {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? cleanEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -63,6 +72,10 @@ export function runCli(
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
+    // A child that exits without reading its input (a shell's one-liner) closes the pipe first.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       resolve({

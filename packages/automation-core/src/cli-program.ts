@@ -1,4 +1,4 @@
-import { buildProgram, parseCommandLine } from './command-line/commander-program.js';
+import { buildProgram, COMPLETION_COMMAND, parseCommandLine } from './command-line/commander-program.js';
 import type { AnyCommandDefinition } from './job-definition.js';
 import { EXIT_USAGE } from './job-error.js';
 import { commandLineOf } from './job-invocation.js';
@@ -29,7 +29,8 @@ function reportUsageError(binary: string, summary: Record<string, unknown>): voi
 /**
  * Runs one invocation of a binary: the subcommand the first argument names (see the job
  * registry), else the job itself, through one commander program with the same help, version,
- * usage errors and exit codes for all of them.
+ * usage errors and exit codes for all of them. `completion` loads every subcommand: its script
+ * lists their flags.
  */
 export async function runProgram(
   program: ProgramDefinition,
@@ -39,14 +40,15 @@ export async function runProgram(
   const registered = registeredJob(program.job);
   const named = registered.subcommands.find((subcommand) => subcommand.name === argv[0]);
   const definition = named ? await loadSubcommand(program, named.name) : program.main;
-  const commander = buildProgram(
-    commandLineOf(program.main, registered.binary),
-    registered.subcommands.map(({ name, summary }) => ({
-      name,
-      summary,
-      line: name === named?.name ? commandLineOf(definition, name, registered.binary) : null,
-    })),
+  const completing = argv[0] === COMPLETION_COMMAND;
+  const lines = await Promise.all(
+    registered.subcommands.map(async ({ name, summary }) => {
+      const loaded =
+        name === named?.name ? definition : completing ? await loadSubcommand(program, name) : null;
+      return { name, summary, line: loaded ? commandLineOf(loaded, name, registered.binary) : null };
+    }),
   );
+  const commander = buildProgram(commandLineOf(program.main, registered.binary), lines);
   const result = await runCommandLine(
     definition,
     () => parseCommandLine(commander, argv).flags,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CommonOptionKey, CommonOptions } from './command-line/common-options.js';
+import type { FlagMigration } from './command-line/flag-migrations.js';
 import type { OptionDeclarations, OptionSet, OptionValues } from './command-line/option-declaration.js';
 import type { JobStatus } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
@@ -45,6 +46,11 @@ export interface CommandBase<D extends OptionDeclarations, O, C> {
   /** at least one, shown by --help */
   examples: string[];
   options: OptionSet<D>;
+  /**
+   * Flags of the earlier tooling (docs/migration.md): `renamedFlag` ones are accepted with a
+   * notice, `removedFlag` ones refused saying what replaces them.
+   */
+  flagMigrations?: readonly FlagMigration[];
   config?: JobConfigSpec<C>;
   /**
    * Typed options from the resolved values, for what declarations cannot say (cross-field

@@ -49,6 +49,7 @@ export function commandLineOf(definition: AnyCommandDefinition, name: string, bi
     description: definition.description,
     examples: definition.examples,
     options: [...commonOptionsFor(commonRequestOf(definition)).entries, ...definition.options.entries],
+    ...(definition.flagMigrations ? { migrations: definition.flagMigrations } : {}),
     version: versionLine(binary),
   };
 }

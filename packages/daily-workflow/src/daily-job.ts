@@ -13,6 +13,7 @@ import { type PlannedJob, plannedIdentity } from './chain-plan.js';
 import { type ChainStop, type ChildResult, diagnosticsOf } from './chain-results.js';
 import { dailyConfigDump } from './config-dump.js';
 import { DAILY_OPTIONS, type DailyOptions, finalizeDailyOptions } from './daily-options.js';
+import { DAILY_EARLIER_FLAGS } from './earlier-flags.js';
 import { recordNotRun } from './upstream-skip.js';
 
 /** Runs one job in-process through the harness, as its own CLI would, as a child of the chain. */
@@ -74,6 +75,7 @@ export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOpt
     'obs-daily --observability --config-dump > production.json',
   ],
   options: DAILY_OPTIONS,
+  flagMigrations: DAILY_EARLIER_FLAGS,
   config: AUTOMATION_CONFIG,
   lockFile: (options) => options.lockFile,
   finalize: finalizeDailyOptions,

@@ -2,6 +2,7 @@ import type { JobDefinition } from '@obs-automation/core';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './dashboard-config.js';
 import { runDashboardExport } from './dashboard-export.js';
 import { DASHBOARD_OPTIONS, type DashboardOptions, finalizeDashboardOptions } from './dashboard-options.js';
+import { DASHBOARD_EARLIER_FLAGS } from './earlier-flags.js';
 
 /** obs-dashboard: dashboard datasets with a sequenced, checksummed manifest, history and upload hook. */
 export const dashboardJob: JobDefinition<
@@ -18,6 +19,7 @@ export const dashboardJob: JobDefinition<
     'obs-dashboard --upload-command \'aws s3 sync "$OBS_DASHBOARD_DIR" s3://bucket/dashboard/\'',
   ],
   options: DASHBOARD_OPTIONS,
+  flagMigrations: DASHBOARD_EARLIER_FLAGS,
   config: DASHBOARD_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,

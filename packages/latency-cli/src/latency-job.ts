@@ -1,4 +1,5 @@
 import type { JobDefinition } from '@obs-automation/core';
+import { LATENCY_EARLIER_FLAGS } from './earlier-flags.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
 import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
 import { runLatency } from './latency-run.js';
@@ -10,10 +11,11 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
     'Samples signal latency, archives old raw samples, writes per-window p50/p95/p99 rollups and notifies on SLO breach streaks.',
   examples: [
     'obs-latency --now 2026-07-06T00:15:00Z',
-    'obs-latency --window 15m --dry-run-alert',
+    'obs-latency --window 15m --dry-run',
     'obs-latency record --source router_demo --latency-ms 412',
   ],
   options: LATENCY_OPTIONS,
+  flagMigrations: LATENCY_EARLIER_FLAGS,
   config: LATENCY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,

@@ -59,8 +59,11 @@ export const LATENCY_OPTIONS = defineOptions({
     default: LATENCY.heartbeatFile,
   }),
   window: duration('rollup window, dividing 24h', { default: '1h', check: windowProblem }),
-  dryRunAlert: flag('send nothing; write the alert payload to <alerts-dir>/<job_id>.json'),
-  alertsDir: path('where --dry-run-alert writes', {
+  dryRunAlert: flag('send nothing; write the alert payload to <alerts-dir>/<job_id>.json', {
+    flag: '--dry-run',
+    aliases: ['--dry-run-alert'],
+  }),
+  alertsDir: path('where --dry-run writes', {
     value: '<dir>',
     default: WORKSPACE_LAYOUT.latencyAlertDryRunDir,
   }),

@@ -14,6 +14,7 @@ import { logSchemaCheck } from './checks/log-schema-check.js';
 import { SECRETS_CHECK, secretsCheck } from './checks/secrets-check.js';
 import { sequenceCheck } from './checks/sequence-check.js';
 import { weeklyOverdueCheck } from './checks/weekly-overdue-check.js';
+import { VERIFY_EARLIER_FLAGS } from './earlier-flags.js';
 import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
 import { snapshotRunLog } from './log/run-log-snapshot.js';
 import { finalizeVerifyOptions, VERIFY_OPTIONS, type VerifyOptions } from './verify-options.js';
@@ -135,6 +136,7 @@ export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, Verify
     'obs-verify --since 2025-10-01T00:00:00Z --max-heartbeat-age-hours 2 --now 2025-10-06T12:00:00Z',
   ],
   options: VERIFY_OPTIONS,
+  flagMigrations: VERIFY_EARLIER_FLAGS,
   lockFile: (options) => options.lockFile,
   logFile: (options) => options.checkLog,
   finalize: finalizeVerifyOptions,

@@ -2,6 +2,7 @@ import type { JobContext, JobDefinition, JobOutcome } from '@obs-automation/core
 import { JobError, registeredJob } from '@obs-automation/core';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { nextDue, type ScheduleInput, undeliveredDueWeeks } from './delivery-plan.js';
+import { WEEKLY_EARLIER_FLAGS } from './earlier-flags.js';
 import { type HistoryLocation, manifestPath, pruneHistory, recordMissedDelivery } from './history-store.js';
 import { latestDueWeek, sendTimeOf } from './send-schedule.js';
 import {
@@ -34,11 +35,12 @@ export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, Weekly
     '(send_at, default Saturday 23:30 UTC) last passed, validates it against its JSON Schema and ' +
     'delivers it once to a signed webhook, catching up missed weeks and keeping a 60-day history.',
   examples: [
-    'obs-weekly --dry-run-webhook',
+    'obs-weekly --dry-run',
     'OBS_WEEKLY_WEBHOOK_URL=https://hooks.example/weekly OBS_WEBHOOK_SECRET=… obs-weekly',
     'obs-weekly --week-start 2026-06-22 --force-send',
   ],
   options: WEEKLY_OPTIONS,
+  flagMigrations: WEEKLY_EARLIER_FLAGS,
   config: WEEKLY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,

@@ -98,7 +98,10 @@ export const WEEKLY_OPTIONS = defineOptions({
       min: 1,
     },
   ),
-  dryRunWebhook: flag('sign and send nothing; write the payload to <dry-run-dir>/<job_id>.json'),
+  dryRunWebhook: flag('sign and send nothing; write the payload to <dry-run-dir>/<job_id>.json', {
+    flag: '--dry-run',
+    aliases: ['--dry-run-webhook'],
+  }),
   dryRunDir: path('folder for dry-run payloads and <job_id>_invalid.json', {
     value: '<dir>',
     default: WORKSPACE_LAYOUT.weeklyDryRunDir,

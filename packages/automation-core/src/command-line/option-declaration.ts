@@ -10,6 +10,10 @@ export interface OptionType<T> {
   readonly repeatable?: boolean;
   /** how --help and --config-dump show a value (default: the value itself) */
   show?(value: T): unknown;
+  /** the values a shell completion offers (a choice, or a list of choices) */
+  readonly choices?: readonly string[];
+  /** the value names a file or folder: a shell completion offers the file system */
+  readonly isPath?: boolean;
 }
 
 /**
@@ -20,6 +24,10 @@ export interface OptionType<T> {
 export interface OptionDeclaration<T = unknown, Required extends boolean = boolean> {
   readonly type: OptionType<T>;
   readonly description: string;
+  /** the flag when it is not the key's kebab-case, e.g. `--dry-run` for `dryRunAlert` */
+  readonly flag?: string;
+  /** other flags for the same option, accepted silently and not shown by --help */
+  readonly aliases?: readonly string[];
   readonly default?: T;
   /** how --help shows the default when it is not a literal value, e.g. `the --log-file value` */
   readonly defaultLabel?: string;
@@ -35,6 +43,10 @@ export interface OptionDeclaration<T = unknown, Required extends boolean = boole
 /** What a declaration may set beside its type and description. */
 export interface OptionSettings<T> {
   default?: T;
+  /** the flag when it is not the key's kebab-case (the config-file key stays the key's snake_case) */
+  flag?: string;
+  /** other flags for the same option: names that stay valid, not shown by --help */
+  aliases?: readonly string[];
   defaultLabel?: string;
   /** the --help placeholder, e.g. `<csv>` */
   value?: string;
@@ -63,6 +75,8 @@ export function declareOption<T, S extends OptionSettings<T>>(
   return {
     type: check ? { ...type, schema } : type,
     description,
+    ...(settings?.flag !== undefined ? { flag: settings.flag } : {}),
+    ...(settings?.aliases?.length ? { aliases: settings.aliases } : {}),
     ...(settings?.default !== undefined ? { default: settings.default } : {}),
     ...(settings?.defaultLabel !== undefined ? { defaultLabel: settings.defaultLabel } : {}),
     ...(settings?.value !== undefined ? { placeholder: settings.value } : {}),
@@ -78,7 +92,7 @@ export type OptionDeclarations = { readonly [key: string]: OptionDeclaration };
 export interface DeclaredOption {
   /** the typed options' property, e.g. `rawRetentionDays` */
   key: string;
-  /** e.g. `--raw-retention-days` */
+  /** e.g. `--raw-retention-days` (or the declaration's own flag) */
   flag: string;
   /** e.g. `raw_retention_days` */
   configKey: string;
@@ -111,7 +125,7 @@ export function configKeyOf(key: string): string {
 export function defineOptions<const D extends OptionDeclarations>(declarations: D): OptionSet<D> {
   const entries = Object.entries(declarations).map(([key, declaration]) => ({
     key,
-    flag: flagOf(key),
+    flag: declaration.flag ?? flagOf(key),
     configKey: configKeyOf(key),
     declaration,
   }));

@@ -36,7 +36,7 @@ export function expectedButGot(expected: string, value: unknown): { problem: str
 export function optionType<T>(
   placeholder: string | undefined,
   read: (value: unknown) => Reading<T>,
-  extra: { repeatable?: boolean; show?: (value: T) => unknown } = {},
+  extra: Pick<OptionType<T>, 'repeatable' | 'show' | 'choices' | 'isPath'> = {},
 ): OptionType<T> {
   const schema = z.unknown().transform((value, context) => {
     const reading = read(value);
@@ -61,8 +61,10 @@ function nonBlankText(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
-const pathType = optionType<string>('<path>', (value) =>
-  nonBlankText(value) && !value.includes('\0') ? { value } : expectedButGot('a path', value),
+const pathType = optionType<string>(
+  '<path>',
+  (value) => (nonBlankText(value) && !value.includes('\0') ? { value } : expectedButGot('a path', value)),
+  { isPath: true },
 );
 
 const textType = optionType<string>('<text>', (value) =>
@@ -146,10 +148,13 @@ const jobIdType = optionType<string>('<id>', (value) =>
 );
 
 function choiceType<const V extends string>(values: readonly V[]): OptionType<V> {
-  return optionType('<name>', (value) =>
-    typeof value === 'string' && (values as readonly string[]).includes(value)
-      ? { value: value as V }
-      : expectedButGot(`one of ${values.join(', ')}`, value),
+  return optionType(
+    '<name>',
+    (value) =>
+      typeof value === 'string' && (values as readonly string[]).includes(value)
+        ? { value: value as V }
+        : expectedButGot(`one of ${values.join(', ')}`, value),
+    { choices: values },
   );
 }
 
@@ -177,6 +182,8 @@ function listType<T>(item: OptionType<T>, min: number): OptionType<T[]> {
     schema,
     repeatable: true,
     ...(item.show ? { show: (values: T[]) => values.map((entry) => item.show?.(entry)) } : {}),
+    ...(item.choices ? { choices: item.choices } : {}),
+    ...(item.isPath ? { isPath: true } : {}),
   };
 }
 

@@ -16,6 +16,17 @@ export interface PageAssets {
 /** The dashboard package of this installation: its page-assets/ folder and its node_modules. */
 const PACKAGE_DIR = join(INSTALL_ROOT, 'packages', registeredJob('dashboard').packageDir);
 
+/** The files of the uplot package the page inlines, relative to the package; a release ships exactly these. */
+export const UPLOT_FILES = {
+  script: 'dist/uPlot.iife.min.js',
+  style: 'dist/uPlot.min.css',
+  license: 'LICENSE',
+  manifest: 'package.json',
+} as const;
+
+/** The page's own script and style, in this folder of the dashboard package. */
+export const PAGE_ASSETS_DIR = 'page-assets';
+
 async function readAsset(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
@@ -49,12 +60,12 @@ export function loadPageAssets(): Promise<PageAssets> {
       );
     }
     const [uplotScript, uplotStyle, uplotLicense, uplotPackage, pageScript, pageStyle] = await Promise.all([
-      readAsset(join(uplotDir, 'dist', 'uPlot.iife.min.js')),
-      readAsset(join(uplotDir, 'dist', 'uPlot.min.css')),
-      readAsset(join(uplotDir, 'LICENSE')),
-      readAsset(join(uplotDir, 'package.json')),
-      readAsset(join(PACKAGE_DIR, 'page-assets', 'dashboard-page.js')),
-      readAsset(join(PACKAGE_DIR, 'page-assets', 'dashboard-page.css')),
+      readAsset(join(uplotDir, UPLOT_FILES.script)),
+      readAsset(join(uplotDir, UPLOT_FILES.style)),
+      readAsset(join(uplotDir, UPLOT_FILES.license)),
+      readAsset(join(uplotDir, UPLOT_FILES.manifest)),
+      readAsset(join(PACKAGE_DIR, PAGE_ASSETS_DIR, 'dashboard-page.js')),
+      readAsset(join(PACKAGE_DIR, PAGE_ASSETS_DIR, 'dashboard-page.css')),
     ]);
     const uplotVersion = String((JSON.parse(uplotPackage) as { version?: unknown }).version ?? 'unknown');
     return { uplotScript, uplotStyle, uplotLicense, uplotVersion, pageScript, pageStyle };

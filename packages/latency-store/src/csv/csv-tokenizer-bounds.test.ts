@@ -105,5 +105,6 @@ describe('CsvTokenizer on lines of any length', () => {
       }),
       { numRuns: 12, examples: [[{ length: MAX_LINE_BYTES, chunkBytes: MB, pattern: 'a,' }]] },
     );
-  });
+    // About 2 s on a quiet machine; the collections it forces take far longer on a loaded one.
+  }, 90_000);
 });

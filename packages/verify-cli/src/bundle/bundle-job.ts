@@ -11,6 +11,7 @@ import {
   registeredJob,
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
+import { BUNDLE_EARLIER_FLAGS } from '../earlier-flags.js';
 import { DEFAULT_RETENTION_DAYS, verifyBundle } from './verify-bundle.js';
 
 export const BUNDLE_DATASETS = ['ev_history', 'slippage', 'turnover', 'latency'] as const;
@@ -76,6 +77,7 @@ export const bundleJob: JobDefinition<typeof BUNDLE_OPTIONS.declarations> = {
     'obs-verify bundle --manifest /mnt/share/dashboard/manifest.json --expected-dataset ev_history --expected-dataset latency',
   ],
   options: BUNDLE_OPTIONS,
+  flagMigrations: BUNDLE_EARLIER_FLAGS,
   lockFile: (options) => options.lockFile,
   run: runBundleVerification,
 };

@@ -13,6 +13,7 @@ import {
   tempPathFor,
   type Validator,
 } from '@obs-automation/core';
+import { REBUILD_LOG_EARLIER_FLAGS } from '../earlier-flags.js';
 import { fileSize } from '../log/file-size.js';
 import { FirstItems, REPORTED_LINES } from '../log/first-items.js';
 import { withRunLogLock } from '../log/run-log-snapshot.js';
@@ -205,6 +206,7 @@ export const rebuildLogJob: JobDefinition<typeof REBUILD_LOG_OPTIONS.declaration
     'obs-verify rebuild-log --apply --log-file ops/automation_runs.log --sequence-file ops/automation_runs.sequence',
   ],
   options: REBUILD_LOG_OPTIONS,
+  flagMigrations: REBUILD_LOG_EARLIER_FLAGS,
   lockFile: (options) => options.lockFile,
   finalize: finalizeRebuildLogOptions,
   async run(options, context) {
