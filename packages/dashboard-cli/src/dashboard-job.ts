@@ -1,6 +1,7 @@
 import type { JobDefinition } from '@obs-automation/core';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './dashboard-config.js';
 import { runDashboardExport } from './dashboard-export.js';
+import { dashboardMetrics } from './dashboard-metrics.js';
 import { DASHBOARD_OPTIONS, type DashboardOptions, finalizeDashboardOptions } from './dashboard-options.js';
 
 /** obs-dashboard: dashboard datasets with a sequenced, checksummed manifest, history and upload hook. */
@@ -21,6 +22,7 @@ export const dashboardJob: JobDefinition<
   config: DASHBOARD_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
+  metrics: dashboardMetrics,
   finalize: finalizeDashboardOptions,
   run: runDashboardExport,
 };

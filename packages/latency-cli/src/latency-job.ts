@@ -1,5 +1,6 @@
 import type { JobDefinition } from '@obs-automation/core';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
+import { latencyMetrics } from './latency-metrics.js';
 import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
 import { runLatency } from './latency-run.js';
 
@@ -17,6 +18,7 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   config: LATENCY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
+  metrics: latencyMetrics,
   finalize: finalizeLatencyOptions,
   run: runLatency,
 };

@@ -15,6 +15,7 @@ import { SECRETS_CHECK, secretsCheck } from './checks/secrets-check.js';
 import { sequenceCheck } from './checks/sequence-check.js';
 import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
 import { snapshotRunLog } from './log/run-log-snapshot.js';
+import { verifyMetrics } from './verify-metrics.js';
 import { finalizeVerifyOptions, VERIFY_OPTIONS, type VerifyOptions } from './verify-options.js';
 
 async function logChecks(options: VerifyOptions, context: JobContext) {
@@ -127,6 +128,7 @@ export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, Verify
   options: VERIFY_OPTIONS,
   lockFile: (options) => options.lockFile,
   logFile: (options) => options.checkLog,
+  metrics: verifyMetrics,
   finalize: finalizeVerifyOptions,
   async run(options, context) {
     return verificationOutcome(options, await runChecks(options, context));

@@ -21,6 +21,7 @@ import { buildWeeklyPayload } from './payload-builder.js';
 import { validatePayload } from './payload-validation.js';
 import { deliverReport, webhookTarget } from './report-delivery.js';
 import { selectWeek, weekWindow } from './week-window.js';
+import { weeklyMetrics } from './weekly-metrics.js';
 import {
   finalizeWeeklyOptions,
   WEEKLY_CONFIG,
@@ -52,6 +53,7 @@ export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, Weekly
   config: WEEKLY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
+  metrics: weeklyMetrics,
   finalize: finalizeWeeklyOptions,
   run: runWeekly,
 };
