@@ -38,7 +38,10 @@ export const METRIC_FAMILIES = {
     'obs_job_last_status',
     'Status of the latest run of the job: 1 for its status, 0 for the others (ok, warning, error, skipped, dry_run).',
   ),
-  duration: gauge('obs_job_duration_seconds', 'Wall time of the latest run of the job, in seconds.'),
+  duration: gauge(
+    'obs_job_duration_seconds',
+    'Duration of the latest run of the job as its run-log entry records it, in seconds.',
+  ),
   attempts: gauge(
     'obs_job_attempts',
     'Attempts of the latest run of the job as its run-log entry records them (the weekly job counts webhook delivery attempts).',

@@ -104,7 +104,8 @@ export function updateMetricsFile(update: MetricsFileUpdate): Promise<MetricsFil
   return withLock(lockPathOf(update.file), METRICS_LOCK_WAIT_MS, async () => {
     const previous = await readPrevious(update.file, update.shown);
     const series = mergeSeries(previous.series, update.job, update.samples);
-    await writeFileAtomic(update.file, renderTextfile(METRIC_FAMILY_LIST, series));
+    // Not fsync'ed: every run rebuilds the file, node_exporter needs only the rename (decisions.md).
+    await writeFileAtomic(update.file, renderTextfile(METRIC_FAMILY_LIST, series), { durable: false });
     return { previousProblem: previous.problem };
   });
 }

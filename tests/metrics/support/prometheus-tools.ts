@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { parseTextfile } from '../../../packages/automation-core/src/metrics/textfile-format.js';
+
+/** The executable `name` on PATH, or null: the Debian packages `prometheus` and `prometheus-node-exporter`. */
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this folder
+    }
+  }
+  return null;
+}
+
+export const PROMTOOL = onPath('promtool');
+export const NODE_EXPORTER = onPath('prometheus-node-exporter') ?? onPath('node_exporter');
+
+export interface ToolResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a tool to its end, with `input` on stdin. */
+export function runTool(tool: string, args: readonly string[], input = ''): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** `promtool check metrics` on metrics text (it reads stdin): exit 0 and no complaint, or what it said. */
+export function promtoolCheckMetrics(text: string): Promise<ToolResult> {
+  return runTool(PROMTOOL as string, ['check', 'metrics'], text);
+}
+
+/** The `.prom` files of a metrics folder, sorted. */
+export function metricsFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.prom'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** A metrics file as `name{label="…",…}` (labels sorted, `job` included) → value. */
+export function metricValues(file: string): Record<string, number> {
+  return seriesValues(readFileSync(file, 'utf8'));
+}
+
+/** Metrics text as `name{label="…",…}` (labels sorted) → value. */
+export function seriesValues(text: string): Record<string, number> {
+  return Object.fromEntries(
+    parseTextfile(text).map((series) => {
+      const labels = Object.keys(series.labels)
+        .sort()
+        .map((name) => `${name}="${series.labels[name]}"`)
+        .join(',');
+      return [`${series.name}{${labels}}`, series.value];
+    }),
+  );
+}
