@@ -62,7 +62,7 @@ export function metricValues(file: string): Record<string, number> {
   return seriesValues(readFileSync(file, 'utf8'));
 }
 
-/** Metrics text as `name{label="…",…}` (labels sorted) → value. */
+/** Metrics text as `name{label="…",…}` (labels sorted; `name` alone without labels) → value. */
 export function seriesValues(text: string): Record<string, number> {
   return Object.fromEntries(
     parseTextfile(text).map((series) => {
@@ -70,7 +70,7 @@ export function seriesValues(text: string): Record<string, number> {
         .sort()
         .map((name) => `${name}="${series.labels[name]}"`)
         .join(',');
-      return [`${series.name}{${labels}}`, series.value];
+      return [labels === '' ? series.name : `${series.name}{${labels}}`, series.value];
     }),
   );
 }
