@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -53,6 +55,23 @@ describe('docs/deploy/prometheus/obs-automation.rules.yml', () => {
     const result = await runTool(PROMTOOL as string, ['test', 'rules', ...TESTS_FILES]);
     expect(`${result.code} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS.*SUCCESS/s);
     expect(result.stdout).not.toMatch(/FAILED/);
+  });
+
+  it.skipIf(!PROMTOOL)(`scrape-config.yml passes promtool check config (${PROMTOOL_NOTE})`, async () => {
+    // The snippet loads the rules from /etc/prometheus; here from this folder.
+    const dir = await mkdtemp(join(tmpdir(), 'obs-prometheus-config-'));
+    try {
+      const config = readFileSync(join(FOLDER, 'scrape-config.yml'), 'utf8').replace(
+        '/etc/prometheus/obs-automation.rules.yml',
+        RULES_FILE,
+      );
+      expect(config).toContain(RULES_FILE);
+      await writeFile(join(dir, 'prometheus.yml'), config);
+      const result = await runTool(PROMTOOL as string, ['check', 'config', join(dir, 'prometheus.yml')]);
+      expect(`${result.code} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS/s);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(JOB_REGISTRY.map((job) => [job.name, job.schedule.periodSeconds] as const))(
