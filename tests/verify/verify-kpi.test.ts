@@ -434,7 +434,7 @@ beforeAll(async () => {
   entries = generateLog();
   const lines = entries.map((entry) => JSON.stringify(entry));
   // corrupt lines spread through the log
-  CORRUPT_LINES.forEach((line, index) => lines.splice(100 + index * 97, 0, line));
+  for (const [index, line] of CORRUPT_LINES.entries()) lines.splice(100 + index * 97, 0, line);
   await mkdir(join(root, 'ops'));
   await writeFile(join(root, 'ops/automation_runs.log'), `${lines.join('\n')}\n`);
   result = await runKpi(root, ['--since', '2025-09-29', '--until', UNTIL]);
