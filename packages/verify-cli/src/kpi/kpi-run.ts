@@ -1,4 +1,4 @@
-import type { JobStatus } from '@obs-automation/core';
+import { type JobStatus, timestampMillis } from '@obs-automation/core';
 import { type Delivery, deliveriesOf } from './entry-deliveries.js';
 
 /** What the KPIs need of one run-log entry. */
@@ -35,8 +35,8 @@ function breachesOf(alerts: unknown): [number, number][] {
     const { id, breach_range: range } = record(alert);
     if (id !== 'latency_breach') continue;
     const { start, end } = record(range);
-    const startMs = typeof start === 'string' ? Date.parse(start) : Number.NaN;
-    const endMs = typeof end === 'string' ? Date.parse(end) : Number.NaN;
+    const startMs = typeof start === 'string' ? timestampMillis(start) : Number.NaN;
+    const endMs = typeof end === 'string' ? timestampMillis(end) : Number.NaN;
     if (startMs < endMs) ranges.push([startMs, endMs]);
   }
   return ranges;
@@ -54,7 +54,7 @@ export function readEntry(entry: Record<string, unknown>): ReadEntry {
   const { job_name: job, status, started_at: startedAt } = entry;
   if (typeof job !== 'string' || job === '') return { kind: 'corrupt', problem: 'no job_name' };
   if (!STATUSES.has(status)) return { kind: 'corrupt', problem: 'no known status' };
-  const startedMs = typeof startedAt === 'string' ? Date.parse(startedAt) : Number.NaN;
+  const startedMs = typeof startedAt === 'string' ? timestampMillis(startedAt) : Number.NaN;
   if (Number.isNaN(startedMs)) return { kind: 'corrupt', problem: 'no readable started_at' };
   const duration = entry.duration_ms;
   return {
