@@ -73,7 +73,7 @@ async function expectPromtoolClean(texts: ReadonlyMap<string, string>): Promise<
   expect(texts.size).toBeGreaterThan(0);
   for (const [name, text] of texts) {
     const result = await promtoolCheckMetrics(text);
-    expect(`${name}: exit ${result.code} ${result.stdout}${result.stderr}`).toBe(`${name}: exit 0 `);
+    expect(`${name}: exit ${result.exitCode} ${result.stdout}${result.stderr}`).toBe(`${name}: exit 0 `);
   }
 }
 
@@ -323,7 +323,7 @@ describe('the alerting rules and the metrics the jobs write', () => {
     const file = join(temp, 'chain-breach.test.yml');
     await writeFile(file, JSON.stringify(test)); // JSON is YAML
     const result = await runTool(PROMTOOL as string, ['test', 'rules', file]);
-    expect(`${result.code} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS/s);
+    expect(`${result.exitCode} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS/s);
   });
 });
 

@@ -48,12 +48,12 @@ function durationSeconds(text: string): number {
 describe('docs/deploy/prometheus/obs-automation.rules.yml', () => {
   it.skipIf(!PROMTOOL)(`passes promtool check rules (${PROMTOOL_NOTE})`, async () => {
     const result = await runTool(PROMTOOL as string, ['check', 'rules', RULES_FILE]);
-    expect(`${result.code} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS: \d+ rules found/s);
+    expect(`${result.exitCode} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS: \d+ rules found/s);
   });
 
   it.skipIf(!PROMTOOL)(`passes its unit tests, promtool test rules (${PROMTOOL_NOTE})`, async () => {
     const result = await runTool(PROMTOOL as string, ['test', 'rules', ...TESTS_FILES]);
-    expect(`${result.code} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS.*SUCCESS/s);
+    expect(`${result.exitCode} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS.*SUCCESS/s);
     expect(result.stdout).not.toMatch(/FAILED/);
   });
 
@@ -68,7 +68,7 @@ describe('docs/deploy/prometheus/obs-automation.rules.yml', () => {
       expect(config).toContain(RULES_FILE);
       await writeFile(join(dir, 'prometheus.yml'), config);
       const result = await runTool(PROMTOOL as string, ['check', 'config', join(dir, 'prometheus.yml')]);
-      expect(`${result.code} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS/s);
+      expect(`${result.exitCode} ${result.stdout}${result.stderr}`).toMatch(/^0 .*SUCCESS/s);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

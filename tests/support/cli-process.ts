@@ -47,8 +47,17 @@ export function runCli(
   args: readonly string[],
   options: RunCliOptions = {},
 ): Promise<CliResult> {
+  return runExecutable(process.execPath, [binary, ...args], options);
+}
+
+/** Any program (a CLI under test through runCli, or a tool such as promtool), run to its end. */
+export function runExecutable(
+  program: string,
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binary, ...args], {
+    const child = spawn(program, args, {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? cleanEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parseTextfile } from '../../../packages/automation-core/src/metrics/textfile-format.js';
+import { type CliResult, runExecutable } from '../../support/cli-process.js';
 
 /** The executable `name` on PATH, or null: the Debian packages `prometheus` and `prometheus-node-exporter`. */
 function onPath(name: string): string | null {
@@ -20,32 +20,13 @@ function onPath(name: string): string | null {
 export const PROMTOOL = onPath('promtool');
 export const NODE_EXPORTER = onPath('prometheus-node-exporter') ?? onPath('node_exporter');
 
-export interface ToolResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a tool to its end, with `input` on stdin. */
-export function runTool(tool: string, args: readonly string[], input = ''): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+export function runTool(tool: string, args: readonly string[], input = ''): Promise<CliResult> {
+  return runExecutable(tool, args, { input, env: process.env });
 }
 
 /** `promtool check metrics` on metrics text (it reads stdin): exit 0 and no complaint, or what it said. */
-export function promtoolCheckMetrics(text: string): Promise<ToolResult> {
+export function promtoolCheckMetrics(text: string): Promise<CliResult> {
   return runTool(PROMTOOL as string, ['check', 'metrics'], text);
 }
 
