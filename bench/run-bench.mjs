@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHROMIUM, hasChromium, launchHeadlessChromium } from '../scripts/headless-chromium.mjs';
+import { runLogLines } from '../scripts/sample-run-log.mjs';
 import {
   denseLatencySampleLines,
   generateSampleWorkspace,
@@ -190,6 +191,51 @@ const CASES = [
     ],
   },
   {
+    name: 'kpi-1m',
+    input: 'run log of 1,000,000 entries of the chain (latency, weekly, dashboard, daily, nightly verify)',
+    targetMs: 3000,
+    targetMb: 100,
+    rows: 1_000_000,
+    async prepare(dir) {
+      const log = join(dir, 'ws/ops/automation_runs.log');
+      mkdirSync(join(dir, 'ws/ops'), { recursive: true });
+      await writeLines(log, runLogLines({ anchorMs: ANCHOR_MS, seed: SEED, entries: this.rows }));
+      const bytes = statSync(log).size;
+      this.input = `${this.input}, ${Math.round(bytes / this.rows)} B a line on average (${(bytes / 1e6).toFixed(0)} MB)`;
+    },
+    reset() {},
+    command: (dir) => [
+      BIN('verify-cli'),
+      'kpi',
+      '--root',
+      join(dir, 'ws'),
+      '--now',
+      ANCHOR,
+      '--since',
+      '3000d',
+    ],
+  },
+  {
+    name: 'metrics-step',
+    input: "a job run's metrics step (textfile replaced after its log entry), 200 times in one process",
+    targetMs: 1000,
+    runs: 200,
+    async prepare() {},
+    reset(dir) {
+      rmSync(join(dir, 'metrics'), { recursive: true, force: true });
+    },
+    command(dir) {
+      return [join(REPO, 'bench/metrics-step.mjs'), dir, String(this.runs)];
+    },
+    async inspect(dir) {
+      const figures = JSON.parse(readFileSync(join(dir, 'metrics-step.json'), 'utf8'));
+      return {
+        ok: figures.median_ms <= 5,
+        note: `one metrics step: median ${figures.median_ms.toFixed(2)} ms, p90 ${figures.p90_ms.toFixed(2)} ms over ${figures.runs} (target ≤ 5 ms added to a job run)`,
+      };
+    },
+  },
+  {
     name: 'dashboard-large',
     input: '2,000 runs with 250-row daily.csv each, 500 state exports',
     targetMs: 3000,
@@ -316,7 +362,7 @@ for (const benchCase of CASES) {
   const samples = [];
   for (let run = 0; run < runsPerCase; run += 1) {
     benchCase.reset(dir);
-    const sample = runProcess(benchCase.command(dir), { cwd: REPO });
+    const sample = runProcess(benchCase.command.call(benchCase, dir), { cwd: REPO });
     if (sample.status !== 0 && benchCase.name !== 'verify-1m') {
       process.stderr.write(
         `\n${benchCase.name} run ${run + 1} exited ${sample.status}: ${sample.stdout.slice(0, 2000)}${sample.stderr.slice(0, 2000)}\n`,

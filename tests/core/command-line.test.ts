@@ -94,6 +94,7 @@ describe('usage errors', () => {
     ['verify', [], '--check-secret', '--check-secrets'],
     ['verify', ['bundle'], '--expected-datset', '--expected-dataset'],
     ['verify', ['rebuild-log'], '--aply', '--apply'],
+    ['verify', ['kpi'], '--sinse', '--since'],
     ['daily', [], '--observabilty', '--observability'],
   ] as const)(
     '%s %j %s: one stderr line with the suggestion, the JSON on stdout',
@@ -109,7 +110,7 @@ describe('usage errors', () => {
   it('names the subcommands for an unknown one', async () => {
     const result = await runCli(BIN.verify, ['bundel', '--root', root], { env: cleanEnv() });
     expect(expectUsageError(result, 'obs-verify').error_message).toBe(
-      "unknown command 'bundel' (the subcommands are bundle, rebuild-log, completion)",
+      "unknown command 'bundel' (the subcommands are bundle, rebuild-log, kpi, completion)",
     );
   });
 

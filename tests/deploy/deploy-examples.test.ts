@@ -95,8 +95,17 @@ function unitSettings(text: string, section: string): [string, string][] {
 const setting = (settings: [string, string][], key: string) =>
   settings.filter(([name]) => name === key).map(([, value]) => value);
 
-/** The top folders the jobs write into: every state path's first segment. */
-const STATE_FOLDERS = [...new Set(STATE_PATHS.map((path) => path.split('/')[0]))].sort();
+/** Folders the research system owns whole: a job writes only into a folder of its own below them. */
+const RESEARCH_ROOTS = ['runs', 'reports'];
+/** The folders the jobs write into: every state path's first segment, or its first two below a research root. */
+const STATE_FOLDERS = [
+  ...new Set(
+    STATE_PATHS.map((path) => {
+      const segments = path.split('/');
+      return segments.slice(0, RESEARCH_ROOTS.includes(segments[0] as string) ? 2 : 1).join('/');
+    }),
+  ),
+].sort();
 
 /** The docs/deploy files each describe block checks; a file nobody checks fails the first test. */
 const CHECKED = new Set<string>();
@@ -424,6 +433,8 @@ describe('docs/deploy', () => {
 
   describe('the deploy guide', () => {
     checks('README.md');
+    // Checked with promtool by tests/metrics/.
+    checks('prometheus');
 
     it('lists and links every file of the folder', () => {
       const guide = deployFile('README.md');

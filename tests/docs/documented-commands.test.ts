@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { JOB_REGISTRY, type JobName } from '../../packages/automation-core/src/job-registry.js';
@@ -13,7 +13,9 @@ const DOCUMENTS = [
   'docs/runbook.md',
   'docs/checklists/p3_observability_automation.md',
   'ops/credentials.md',
-  ...readdirSync(join(REPO_ROOT, 'docs/deploy')).map((name) => `docs/deploy/${name}`),
+  ...readdirSync(join(REPO_ROOT, 'docs/deploy'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(REPO_ROOT, join(entry.parentPath, entry.name))),
 ];
 const SAMPLE_JOB_ID = '20261124T101500Z-daily';
 
@@ -102,6 +104,7 @@ describe('commands in the docs', () => {
     expect(documents).toContain('docs/deploy/kubernetes-cronjobs.yaml');
     expect(documents).toContain('docs/deploy/Dockerfile');
     expect(documents).toContain('docs/deploy/github-actions-verify.yml');
+    expect(documents).toContain('docs/deploy/prometheus/README.md');
   });
 
   it.each(commands.map((command) => [`${command.document}: ${command.text}`, command] as const))(

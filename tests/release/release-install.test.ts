@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { appendFile, copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_REGISTRY } from '../../packages/automation-core/src/job-registry.js';
@@ -154,7 +154,9 @@ describe('the release tarball', () => {
     const expected = [
       ...JOB_REGISTRY.flatMap((job) => [`bin/${job.binary}`, `packages/${job.packageDir}/dist/bin/cli.js`]),
       ...readdirSync(join(REPO_ROOT, 'schemas')).map((name) => `schemas/${name}`),
-      ...readdirSync(join(REPO_ROOT, 'docs/deploy')).map((name) => `docs/deploy/${name}`),
+      ...readdirSync(join(REPO_ROOT, 'docs/deploy'), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(REPO_ROOT, join(entry.parentPath, entry.name))),
       ...readdirSync(join(REPO_ROOT, 'configs/observability')).map((name) => `configs/observability/${name}`),
       'docs/runbook.md',
       'docs/migration.md',

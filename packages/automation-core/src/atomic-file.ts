@@ -16,6 +16,14 @@ async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
+export interface AtomicWriteOptions {
+  /**
+   * false: skip both fsyncs, for a file every run rebuilds (metrics textfiles), where readers
+   * need only the rename's atomicity and a power cut may at worst leave the previous file
+   */
+  durable?: boolean;
+}
+
 /**
  * Replaces `target` so that a crash at any instant leaves either the old or the new file: the
  * data goes to a temporary file in the same folder, is fsync'ed, renamed over the target, and
@@ -23,7 +31,12 @@ async function fsyncDirectory(dir: string): Promise<void> {
  * replaced, never followed. Failures are mapped by writeFailure (`output_not_writable`,
  * `disk_full`).
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const durable = options.durable ?? true;
   await mappingWriteFailure(target, async () => {
     await mkdir(dirname(target), { recursive: true });
     await sweepAbandonedTempFiles(dirname(target));
@@ -32,7 +45,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
       const handle = await open(temp, 'wx');
       try {
         await handle.writeFile(data);
-        await handle.sync();
+        if (durable) await handle.sync();
       } finally {
         await handle.close();
       }
@@ -42,7 +55,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
       await rm(temp, { force: true });
       throw error;
     }
-    await fsyncDirectory(dirname(target));
+    if (durable) await fsyncDirectory(dirname(target));
   });
 }
 

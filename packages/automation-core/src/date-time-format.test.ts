@@ -1,7 +1,7 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDateTime } from './date-time-format.js';
+import { isDateTime, timestampMillis } from './date-time-format.js';
 
 const ajvFull = fullFormats['date-time'] as { validate: (text: string) => boolean };
 
@@ -62,5 +62,35 @@ describe('isDateTime', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+});
+
+describe('timestampMillis', () => {
+  it('reads every toISOString() timestamp as Date.parse does', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        (at) => {
+          const text = at.toISOString();
+          expect(timestampMillis(text)).toBe(Date.parse(text));
+        },
+      ),
+    );
+  });
+
+  it.each([
+    '2025-10-06T12:00:00Z',
+    '2025-10-06T12:00:00.123+02:00',
+    '0050-01-01T00:00:00.000Z',
+    '2025-02-30T00:00:00.000Z',
+    '2025-10-06T24:00:00.000Z',
+    'yesterday',
+    '',
+  ])('reads %j as Date.parse does', (text) => {
+    expect(timestampMillis(text)).toBe(Date.parse(text));
   });
 });

@@ -23,7 +23,8 @@ export type FileKind =
   | 'csv_input'
   | 'raw_samples'
   | 'archive'
-  | 'artefact';
+  | 'artefact'
+  | 'metrics_textfile';
 
 export interface FileReadRule {
   /** the most a whole-file read takes; null for files only ever streamed (lines are capped by their readers) */
@@ -84,5 +85,10 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     maxBytes: null,
     followSymlinks: false,
     description: 'any file a job wrote, hashed against the checksum on record',
+  },
+  metrics_textfile: {
+    maxBytes: 1 * MIB,
+    followSymlinks: false,
+    description: 'ops/metrics/obs_<job>.prom (the previous values a run carries over)',
   },
 };

@@ -4,6 +4,7 @@ import type { FlagMigration } from './command-line/flag-migrations.js';
 import type { OptionDeclarations, OptionSet, OptionValues } from './command-line/option-declaration.js';
 import type { JobStatus } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
+import type { JobMetricsInput, MetricSample } from './metrics/metric-families.js';
 import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
 
@@ -73,6 +74,11 @@ export interface JobDefinition<
   logFile?(options: O): string;
   /** what --config-dump prints (default: the effective configuration, `dump`) */
   configDump?(options: O, dump: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * The job's own series for its Prometheus textfile (families of METRIC_FAMILIES), from its
+   * run's summary and heartbeat fields; a series it leaves out keeps the previous file's value.
+   */
+  metrics?(run: JobMetricsInput): MetricSample[];
   run(options: O, context: JobContext): Promise<JobOutcome>;
 }
 

@@ -60,6 +60,7 @@ describe('--help', () => {
       '--now',
       '--log-file',
       '--sequence-file',
+      '--metrics-dir',
       '--lock-stale-seconds',
       '--json-out',
       '--config-dump',

@@ -138,6 +138,7 @@ export async function resolveInvocation<O>(
     config_exists: configExists,
     common: {
       ...('logFile' in taken ? { log_file: runLog, sequence_file: common.sequenceFile } : {}),
+      ...('metricsDir' in taken ? { metrics_dir: common.metricsDir } : {}),
       ...lockFileOf(definition, options),
       lock_stale_seconds: common.lockStaleSeconds,
       json_out: common.jsonOut ?? null,

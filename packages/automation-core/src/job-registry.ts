@@ -128,6 +128,10 @@ export const JOB_REGISTRY = [
     subcommands: [
       { name: 'bundle', summary: 'verify a dashboard bundle: checksums, row counts, sequence, retention' },
       { name: 'rebuild-log', summary: 'rebuild a lost or corrupt run log from the artefacts' },
+      {
+        name: 'kpi',
+        summary: 'operations KPIs of a period from the run log: JSON summary and Markdown report',
+      },
     ],
     webhook: null,
     runRecords: [],

@@ -20,6 +20,7 @@ import { EXIT_FAILED, errorMessageOf, exitCodeForOutcome, JobError, type JobStat
 import { makeJobId } from './job-id.js';
 import { type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
+import { recordRunMetrics } from './metrics/run-metrics.js';
 import {
   describeCommand,
   detectCommitSha,
@@ -76,7 +77,7 @@ function errorOutcome(code: string, message: string, details: Record<string, unk
 }
 
 /** The one summary of a run that failed before or outside the job body. */
-function failureSummary(name: string, error: unknown, now: Date, startedMs: number): JobRunResult {
+export function failureSummary(name: string, error: unknown, now: Date, startedMs: number): JobRunResult {
   const known = error instanceof JobError;
   if (!known) diagnosticsLogger().error({ err: error }, `${name} failed with an unexpected error`);
   return {
@@ -294,6 +295,13 @@ async function executeJob(
       workspace,
       logContext,
       runLog: definition.logFile?.(options) ?? common.logFile,
+    });
+    summary = await recordRunMetrics(summary, {
+      metricsDir: workspace.abs(common.metricsDir),
+      relativePath: workspace.rel,
+      jobName,
+      now: common.now,
+      domain: (logged) => definition.metrics?.({ summary: logged, heartbeat: outcome.heartbeat ?? {} }) ?? [],
     });
   } finally {
     await attempt.lock?.release();

@@ -6,6 +6,8 @@
 export const WORKSPACE_LAYOUT = {
   runLog: 'ops/automation_runs.log',
   sequenceFile: 'ops/automation_runs.sequence',
+  metricsDir: 'ops/metrics',
+  kpiReportDir: 'reports/kpi',
 
   latencyConfig: 'configs/observability/latency.yaml',
   latencyAlertConfig: 'configs/observability/latency_alert.yaml',

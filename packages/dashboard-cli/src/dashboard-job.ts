@@ -1,6 +1,7 @@
 import type { JobDefinition } from '@obs-automation/core';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './dashboard-config.js';
 import { runDashboardExport } from './dashboard-export.js';
+import { dashboardMetrics } from './dashboard-metrics.js';
 import { DASHBOARD_OPTIONS, type DashboardOptions, finalizeDashboardOptions } from './dashboard-options.js';
 import { DASHBOARD_EARLIER_FLAGS } from './earlier-flags.js';
 
@@ -23,6 +24,7 @@ export const dashboardJob: JobDefinition<
   config: DASHBOARD_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
+  metrics: dashboardMetrics,
   finalize: finalizeDashboardOptions,
   run: runDashboardExport,
 };

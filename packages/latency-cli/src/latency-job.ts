@@ -1,6 +1,7 @@
 import type { JobDefinition } from '@obs-automation/core';
 import { LATENCY_EARLIER_FLAGS } from './earlier-flags.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
+import { latencyMetrics } from './latency-metrics.js';
 import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
 import { runLatency } from './latency-run.js';
 
@@ -19,6 +20,7 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   config: LATENCY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
+  metrics: latencyMetrics,
   finalize: finalizeLatencyOptions,
   run: runLatency,
 };

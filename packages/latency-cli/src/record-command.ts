@@ -1,11 +1,17 @@
 import {
   type CommandContext,
   type CommandDefinition,
+  EXIT_USAGE,
   exitCodeForStatus,
+  failureSummary,
+  finiteNumber,
   JobError,
   type JobRunResult,
   type JobStatus,
+  METRIC_FAMILIES,
+  type MetricSample,
   makeJobId,
+  recordRunMetrics,
   tryAcquireLock,
 } from '@obs-automation/core';
 import { appendSamplesToRaw } from '@obs-automation/latency-store';
@@ -93,6 +99,34 @@ async function runRecord(options: RecordOptions, context: CommandContext): Promi
   return { exitCode: exitCodeForStatus(status), summary };
 }
 
+/** What a run adds to the command's counters besides what every run writes. */
+function recordMetrics(summary: Readonly<Record<string, unknown>>): MetricSample[] {
+  return [
+    { family: METRIC_FAMILIES.recordedSamples, add: finiteNumber(summary.samples_written) ?? 0 },
+    { family: METRIC_FAMILIES.recordedRejects, add: finiteNumber(summary.rows_rejected) ?? 0 },
+  ];
+}
+
+/**
+ * Every run, failed ones included, replaces the command's own metrics file; a usage error
+ * (exit 2: nothing was read or written) does not count as a run.
+ */
+async function runRecordWithMetrics(options: RecordOptions, context: CommandContext): Promise<JobRunResult> {
+  const startedMs = performance.now();
+  const result = await runRecord(options, context).catch((error: unknown) =>
+    failureSummary(recordCommand.name, error, context.common.now, startedMs),
+  );
+  if (result.exitCode === EXIT_USAGE) return result;
+  const summary = await recordRunMetrics(result.summary, {
+    metricsDir: context.resolvePath(context.common.metricsDir),
+    relativePath: context.relativePath,
+    jobName: recordCommand.name,
+    now: context.common.now,
+    domain: recordMetrics,
+  });
+  return { exitCode: result.exitCode, summary };
+}
+
 export const recordCommand: CommandDefinition<
   typeof RECORD_OPTIONS.declarations,
   RecordOptions,
@@ -109,6 +143,6 @@ export const recordCommand: CommandDefinition<
   ],
   options: RECORD_OPTIONS,
   config: LATENCY_CONFIG,
-  commonOptions: ['root', 'config', 'now', 'lockStaleSeconds', 'jsonOut', 'configDump'],
-  execute: runRecord,
+  commonOptions: ['root', 'config', 'now', 'lockStaleSeconds', 'metricsDir', 'jsonOut', 'configDump'],
+  execute: runRecordWithMetrics,
 };

@@ -10,6 +10,7 @@ await runMain((signal) =>
       subcommands: {
         bundle: async () => (await import('./bundle/bundle-job.js')).bundleJob,
         'rebuild-log': async () => (await import('./rebuild/rebuild-log-job.js')).rebuildLogJob,
+        kpi: async () => (await import('./kpi/kpi-command.js')).kpiCommand,
       },
     },
     process.argv.slice(2),

@@ -30,3 +30,7 @@ export const REBUILD_LOG_EARLIER_FLAGS = [
     'obs-verify rebuild-log changes nothing without --apply: it writes the rebuilt log to --output only',
   ),
 ];
+
+export const KPI_EARLIER_FLAGS = [
+  noDryRun('obs-verify kpi only reads the run log and writes its report: run it as it is'),
+];

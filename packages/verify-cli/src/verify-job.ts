@@ -17,6 +17,7 @@ import { weeklyOverdueCheck } from './checks/weekly-overdue-check.js';
 import { VERIFY_EARLIER_FLAGS } from './earlier-flags.js';
 import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
 import { snapshotRunLog } from './log/run-log-snapshot.js';
+import { verifyMetrics } from './verify-metrics.js';
 import { finalizeVerifyOptions, VERIFY_OPTIONS, type VerifyOptions } from './verify-options.js';
 
 async function logChecks(options: VerifyOptions, context: JobContext) {
@@ -139,6 +140,7 @@ export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, Verify
   flagMigrations: VERIFY_EARLIER_FLAGS,
   lockFile: (options) => options.lockFile,
   logFile: (options) => options.checkLog,
+  metrics: verifyMetrics,
   finalize: finalizeVerifyOptions,
   async run(options, context) {
     return verificationOutcome(options, await runChecks(options, context));

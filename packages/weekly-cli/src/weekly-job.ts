@@ -19,6 +19,7 @@ import {
   type WeekRunContext,
 } from './week-report.js';
 import { type WeekWindow, weekWindow } from './week-window.js';
+import { weeklyMetrics } from './weekly-metrics.js';
 import {
   finalizeWeeklyOptions,
   WEEKLY_CONFIG,
@@ -44,6 +45,7 @@ export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, Weekly
   config: WEEKLY_CONFIG,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
+  metrics: weeklyMetrics,
   finalize: finalizeWeeklyOptions,
   configDump: (options, dump) => ({ ...dump, schedule: describeSchedule(options) }),
   run: runWeekly,

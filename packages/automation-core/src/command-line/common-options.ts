@@ -9,6 +9,9 @@ import { defineOptions, type OptionValues } from './option-declaration.js';
 import { flag, jobId, path, positive, text, timestamp } from './option-kit.js';
 import { resolveOptionValues } from './option-values.js';
 
+/** Where the metrics textfiles go when `--metrics-dir` is not given. */
+export const METRICS_DIR_ENV = 'OBS_METRICS_DIR';
+
 /** The flags every job takes, before its own; none is a config-file key. */
 function commonDeclarations(jobName: string, configPath: string) {
   return {
@@ -37,6 +40,14 @@ function commonDeclarations(jobName: string, configPath: string) {
     }),
     logFile: path('run log', { default: WORKSPACE_LAYOUT.runLog, inConfig: false }),
     sequenceFile: path('sequence file', { default: WORKSPACE_LAYOUT.sequenceFile, inConfig: false }),
+    metricsDir: path(
+      "folder of the Prometheus textfiles: the run replaces obs_<job>.prom there (point node_exporter's --collector.textfile.directory at it)",
+      {
+        value: '<dir>',
+        defaultLabel: `env ${METRICS_DIR_ENV}, else ${WORKSPACE_LAYOUT.metricsDir}`,
+        inConfig: false,
+      },
+    ),
     lockStaleSeconds: positive('a lock not refreshed for this long is taken over', {
       default: DEFAULT_LOCK_STALE_SECONDS,
       inConfig: false,
@@ -85,6 +96,8 @@ export interface CommonOptions {
   jobId?: string;
   logFile: string;
   sequenceFile: string;
+  /** `--metrics-dir`, else OBS_METRICS_DIR, else the layout's default */
+  metricsDir: string;
   lockStaleSeconds: number;
   jsonOut?: string;
   configDump: boolean;
@@ -120,6 +133,7 @@ export function resolveCommonOptions(
     jobId: given.jobId,
     logFile: given.logFile ?? WORKSPACE_LAYOUT.runLog,
     sequenceFile: given.sequenceFile ?? WORKSPACE_LAYOUT.sequenceFile,
+    metricsDir: given.metricsDir ?? (env[METRICS_DIR_ENV]?.trim() || WORKSPACE_LAYOUT.metricsDir),
     lockStaleSeconds: given.lockStaleSeconds ?? DEFAULT_LOCK_STALE_SECONDS,
     jsonOut: given.jsonOut,
     configDump: given.configDump === true,

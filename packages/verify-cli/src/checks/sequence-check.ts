@@ -74,6 +74,7 @@ export function sequenceCheck(
     entries_with_sequence: scan.sequence.entries,
     first: scan.sequence.first,
     last: scan.lastSequence,
+    gap_count: gaps.count,
     gaps: gaps.items,
     duplicates: duplicates.items,
     out_of_order: outOfOrder.items,

@@ -108,8 +108,17 @@ export async function forEachLine(
   onLine: (line: FileLine) => void,
 ): Promise<number> {
   if (options.endOffset === 0) return 0;
+  return forEachLineOf(chunksOf(path, options), options, onLine);
+}
+
+/** forEachLine over chunks already opened (e.g. by the core's openInputStream). */
+export async function forEachLineOf(
+  chunks: AsyncIterable<Buffer>,
+  options: Pick<LineReadOptions, 'maxKeptBytes' | 'keepRaw'>,
+  onLine: (line: FileLine) => void,
+): Promise<number> {
   const splitter = new LineSplitter(options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES, options.keepRaw === true);
-  for await (const chunk of chunksOf(path, options)) splitter.push(chunk, onLine);
+  for await (const chunk of chunks) splitter.push(chunk, onLine);
   splitter.end(onLine);
   return splitter.lines;
 }
