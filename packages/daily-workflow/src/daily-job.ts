@@ -76,6 +76,7 @@ export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOpt
   options: DAILY_OPTIONS,
   config: AUTOMATION_CONFIG,
   lockFile: (options) => options.lockFile,
+  heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeDailyOptions,
   configDump: dailyConfigDump,
   async run(options, context) {

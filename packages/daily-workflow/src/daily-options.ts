@@ -47,6 +47,7 @@ export const DAILY_OPTIONS = defineOptions({
   lockFile: path('chain lock: a second chain while one runs is skipped', {
     default: registeredJob('daily').lockFile,
   }),
+  heartbeatFile: path('heartbeat of the chain', { default: registeredJob('daily').heartbeatFile }),
 });
 
 /** Common flags every job of the chain inherits from the chain's command line. */

@@ -129,7 +129,7 @@ export async function runDashboardExport(
       bundleDir,
       pageFolder: rootRelativeOrNull(context.root, bundleDir),
       runsRoot: rootRelativeOrNull(context.root, abs(options.runsRoot)),
-      resolve: abs,
+      root: context.root,
       current: {
         jobId: context.jobId,
         now: context.now,
@@ -169,6 +169,7 @@ export async function runDashboardExport(
       jobId: context.jobId,
       at: generatedAt,
       errorCode: firstFailure?.error.code ?? null,
+      dryRun: options.dryRun,
     }),
   };
   const renderedPage = await page(manifest);

@@ -102,7 +102,16 @@ describe('dataset states and the manifest heartbeat', () => {
       last_failure: { job_id: 'j', error_code: 'upload_failed', at: '2025-10-10T00:00:00Z' },
     };
     expect(
-      manifestHeartbeat(previous, {}, { jobId: 'k', at: '2026-01-01T00:00:00.000Z', errorCode: null }),
+      manifestHeartbeat(
+        previous,
+        {},
+        {
+          jobId: 'k',
+          at: '2026-01-01T00:00:00.000Z',
+          errorCode: null,
+          dryRun: false,
+        },
+      ),
     ).toEqual({
       last_success_at: '2026-01-01T00:00:00.000Z',
       last_failure: { job_id: 'j', error_code: 'upload_failed', at: '2025-10-10T00:00:00.000Z' },
@@ -112,15 +121,34 @@ describe('dataset states and the manifest heartbeat', () => {
       manifestHeartbeat(
         previous,
         {},
-        { jobId: 'k', at: '2026-01-01T00:00:00.000Z', errorCode: 'missing_input' },
+        { jobId: 'k', at: '2026-01-01T00:00:00.000Z', errorCode: 'missing_input', dryRun: false },
       ),
     ).toMatchObject({
       last_success_at: '2025-10-11T11:35:53.687Z',
       last_failure: { job_id: 'k', error_code: 'missing_input' },
     });
     expect(
-      manifestHeartbeat({ last_failure: { job_id: 'j' } }, {}, { jobId: 'k', at: 'x', errorCode: null })
-        .last_failure,
+      manifestHeartbeat(
+        { last_failure: { job_id: 'j' } },
+        {},
+        { jobId: 'k', at: 'x', errorCode: null, dryRun: false },
+      ).last_failure,
     ).toBeNull();
+  });
+
+  it('keeps the last real success through a dry run', () => {
+    const previous = { last_success_at: '2025-10-11T11:35:53.687Z', last_failure: null };
+    expect(
+      manifestHeartbeat(
+        previous,
+        {},
+        {
+          jobId: 'k',
+          at: '2026-01-01T00:00:00.000Z',
+          errorCode: null,
+          dryRun: true,
+        },
+      ).last_success_at,
+    ).toBe('2025-10-11T11:35:53.687Z');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { invalidInput, missingInput, sha256Hex, unreadableInput } from '@obs-automation/core';
 import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
 import { displayPath, parseJsonInput, readInputFile, requireInputDirectory } from './input-files.js';
-import { isJsonObject } from './json-values.js';
+import { isJsonObject } from '@obs-automation/core';
 import { stateExportTimestamp } from './state-export-timestamp.js';
 
 export interface StateExportFilters {

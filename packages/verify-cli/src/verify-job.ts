@@ -1,9 +1,11 @@
 import {
   bundledSchemaPath,
+  clockSkewSeconds,
   type JobContext,
   type JobDefinition,
   type JobOutcome,
   RUN_LOG_SCHEMA,
+  SCHEDULED_JOBS,
   schemaValidator,
 } from '@obs-automation/core';
 import { type CheckOutcome, skippedCheck } from './checks/check-outcome.js';
@@ -43,15 +45,22 @@ async function logChecks(options: VerifyOptions, context: JobContext) {
 
 async function runChecks(options: VerifyOptions, context: JobContext): Promise<CheckOutcome[]> {
   const { log, scan, checks } = await logChecks(options, context);
+  const skewSeconds = clockSkewSeconds();
   for (const heartbeat of options.heartbeat) {
     context.checkpoint();
+    const absolutePath = context.resolvePath(heartbeat);
     checks.push(
-      await heartbeatCheck(
-        heartbeat,
-        context.resolvePath(heartbeat),
-        context.now,
-        options.maxHeartbeatAgeHours,
-      ),
+      await heartbeatCheck({
+        file: heartbeat,
+        absolutePath,
+        now: context.now,
+        job:
+          SCHEDULED_JOBS.find(
+            (job) => job.heartbeatFile !== null && context.resolvePath(job.heartbeatFile) === absolutePath,
+          ) ?? null,
+        maxAgeHours: options.maxHeartbeatAgeHours,
+        skewSeconds,
+      }),
     );
   }
   context.checkpoint();
@@ -126,6 +135,7 @@ export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, Verify
   ],
   options: VERIFY_OPTIONS,
   lockFile: (options) => options.lockFile,
+  heartbeatFile: (options) => options.heartbeatFile,
   logFile: (options) => options.checkLog,
   finalize: finalizeVerifyOptions,
   async run(options, context) {

@@ -29,10 +29,14 @@ export const VERIFY_OPTIONS = defineOptions({
     default: [...JOB_HEARTBEATS],
     min: 1,
   }),
-  maxHeartbeatAgeHours: positive('a heartbeat whose last success is this old (relative to --now) is stale', {
-    value: '<hours>',
-    default: 6,
-  }),
+  maxHeartbeatAgeHours: positive(
+    'a heartbeat whose last real success is this old (relative to --now) is stale, for every job alike',
+    {
+      value: '<hours>',
+      defaultLabel:
+        "each job's threshold from its schedule (2 h for the 15-minute chain, 72 h for obs-verify)",
+    },
+  ),
   dashboardManifest: path('dashboard bundle manifest, checked as `obs-verify bundle` does', {
     default: WORKSPACE_LAYOUT.dashboardManifest,
   }),
@@ -60,6 +64,9 @@ export const VERIFY_OPTIONS = defineOptions({
     defaultLabel: 'the whole log',
   }),
   lockFile: path('lock held by the verification run', { default: registeredJob('verify').lockFile }),
+  heartbeatFile: path("this run's own heartbeat, judged by obs-status (not by obs-verify itself)", {
+    default: registeredJob('verify').heartbeatFile,
+  }),
 });
 
 type VerifyValues = OptionValues<typeof VERIFY_OPTIONS.declarations>;
