@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeFileType } from './bounded-file-read.js';
 import { faultPoint } from './fault-injection.js';
 import { JobError } from './job-error.js';
+import { makeFolder } from './make-folder.js';
 import { sweepAbandonedTempFiles, tempPathFor } from './temp-files.js';
 import { mappingWriteFailure } from './write-failure.js';
 
@@ -25,7 +26,7 @@ async function fsyncDirectory(dir: string): Promise<void> {
  */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   await mappingWriteFailure(target, async () => {
-    await mkdir(dirname(target), { recursive: true });
+    await makeFolder(dirname(target));
     await sweepAbandonedTempFiles(dirname(target));
     const temp = tempPathFor(target);
     try {
@@ -108,7 +109,7 @@ async function openForAppend(target: string): Promise<FileHandle> {
 export async function appendLines(target: string, lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
   await mappingWriteFailure(target, async () => {
-    await mkdir(dirname(target), { recursive: true });
+    await makeFolder(dirname(target));
     const handle = await openForAppend(target);
     try {
       const { size } = await handle.stat();

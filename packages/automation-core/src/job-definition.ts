@@ -3,6 +3,8 @@ import type { CommonOptionKey, CommonOptions } from './command-line/common-optio
 import type { OptionDeclarations, OptionSet, OptionValues } from './command-line/option-declaration.js';
 import type { JobStatus } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
+import type { SummaryDescriber } from './output/human-summary.js';
+import type { TerminalRenderer } from './output/presentation.js';
 import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
 
@@ -46,6 +48,12 @@ export interface CommandBase<D extends OptionDeclarations, O, C> {
   examples: string[];
   options: OptionSet<D>;
   config?: JobConfigSpec<C>;
+  /** the key facts of its summary (what it found), shown on a terminal */
+  describeSummary?: SummaryDescriber;
+  /** the whole terminal form, for a command whose summary is not a run's (obs-status's table) */
+  renderForTerminal?: TerminalRenderer;
+  /** what --help says the exit codes mean (default: a job's 0 ok, 1 failed, 2 usage) */
+  exitCodes?: string;
   /**
    * Typed options from the resolved values, for what declarations cannot say (cross-field
    * checks, files the options name); throws usageError/configError. Without it the options

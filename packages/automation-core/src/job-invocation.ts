@@ -50,6 +50,7 @@ export function commandLineOf(definition: AnyCommandDefinition, name: string, bi
     examples: definition.examples,
     options: [...commonOptionsFor(commonRequestOf(definition)).entries, ...definition.options.entries],
     version: versionLine(binary),
+    ...(definition.exitCodes ? { exitCodes: definition.exitCodes } : {}),
   };
 }
 

@@ -36,6 +36,38 @@ export function writeFailure(error: unknown, target: string): unknown {
   return error;
 }
 
+/** System calls that only ever write: a permission error from one of them is about an output. */
+const WRITING_CALLS: ReadonlySet<string> = new Set([
+  'mkdir',
+  'rename',
+  'write',
+  'writev',
+  'unlink',
+  'rmdir',
+  'symlink',
+  'link',
+  'copyfile',
+  'ftruncate',
+  'fsync',
+  'fdatasync',
+]);
+
+/**
+ * The harness's last resort for a failure no write site mapped: a full disk, a quota or a
+ * read-only file system is a write failure whatever the call; a permission error only when the
+ * call writes (an `open` may be a read). It names the path the error carries; anything else is
+ * returned unchanged (and becomes `internal_error`).
+ */
+export function unmappedWriteFailure(error: unknown): unknown {
+  const { code, path, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (error instanceof JobError || code === undefined || typeof path !== 'string') return error;
+  const writes =
+    FULL[code] !== undefined ||
+    code === 'EROFS' ||
+    (NOT_WRITABLE[code] !== undefined && WRITING_CALLS.has(syscall ?? ''));
+  return writes ? writeFailure(error, path) : error;
+}
+
 /** Runs a write and rethrows its failure mapped by writeFailure. */
 export async function mappingWriteFailure<T>(target: string, write: () => Promise<T>): Promise<T> {
   try {

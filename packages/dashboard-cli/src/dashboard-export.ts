@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
   faultPoint,
   type JobContext,
   type JobOutcome,
+  makeFolder,
   registeredJob,
   writeFileAtomic,
 } from '@obs-automation/core';
@@ -142,7 +142,7 @@ export async function runDashboardExport(
   if (rendered.length === 0 && carried.entries.length === 0) {
     // Nothing to list in a manifest: the page alone says what is missing.
     const alone = await page(null);
-    await mkdir(bundleDir, { recursive: true });
+    await makeFolder(bundleDir);
     await writeFileAtomic(alone.path, alone.bytes);
     summary.page = context.relativePath(alone.path);
     return {
@@ -181,7 +181,7 @@ export async function runDashboardExport(
   const manifestBytes = await renderManifest(shown(manifestPath), manifest, options.indent);
   context.checkpoint();
 
-  await mkdir(outputDir, { recursive: true });
+  await makeFolder(outputDir);
   const stagedDatasets = new StagedFiles();
   const stagedManifest = new StagedFiles();
   try {

@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseTimestamp } from '@obs-automation/core';
+import { isJsonObject, parseTimestamp } from '@obs-automation/core';
 import type { HistoryBundle } from './bundle-history.js';
 import type { RenderedDataset } from './dataset-file.js';
 import { DATASET_NAMES, type DatasetName } from './dataset-names.js';
-import { isJsonObject } from '@obs-automation/core';
 import type { ManifestDatasetEntry, ManifestRead } from './manifest.js';
 import { sourceHash } from './source-hash.js';
 

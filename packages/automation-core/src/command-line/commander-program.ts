@@ -14,6 +14,8 @@ export interface CommandLine {
   options: readonly DeclaredOption[];
   /** what --version prints */
   version: string;
+  /** what the exit codes mean (default: a job's) */
+  exitCodes?: string;
 }
 
 /** A subcommand of a binary; only the one the command line names is loaded (`line`). */
@@ -49,7 +51,7 @@ function configure(command: Command, line: CommandLine): Command {
   }
   return command
     .version(line.version, '-V, --version', 'print the binary, its release and commit, then exit')
-    .addHelpText('after', helpEpilogue(line.examples));
+    .addHelpText('after', helpEpilogue(line.examples, line.exitCodes));
 }
 
 /** The commander program of a binary: its own command plus one per subcommand. */
@@ -81,12 +83,24 @@ function usageErrorOf(error: CommanderError, command: Command, argv: readonly st
   });
 }
 
+/** The option key a flag was declared with: `--no-color` → `noColor` (the inverse of flagOf). */
+function declaredKey(long: string): string {
+  return long.slice(2).replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
 function givenFlags(command: Command): Record<string, unknown> {
   const flags: Record<string, unknown> = {};
   for (const option of command.options) {
-    const key = option.attributeName();
-    const value = command.getOptionValue(key);
-    if (value !== undefined && option.long !== '--version') flags[key] = value;
+    if (!option.long || option.long === '--version') continue;
+    const attribute = option.attributeName();
+    const value = command.getOptionValue(attribute);
+    if (option.negate) {
+      // commander reads `--no-color` as color=false, and true when absent: a bare flag of ours.
+      if (value === false && command.getOptionValueSource(attribute) === 'cli')
+        flags[declaredKey(option.long)] = true;
+    } else if (value !== undefined) {
+      flags[attribute] = value;
+    }
   }
   return flags;
 }

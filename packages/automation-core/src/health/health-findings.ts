@@ -31,8 +31,19 @@ function finding(
   return { severity, code, job, message, action, runbook: runbookLink(code) };
 }
 
-const rerun = (job: JobHealth) =>
-  job.job === 'verify' ? `./bin/${job.binary}` : `./bin/obs-daily --observability (or ./bin/${job.binary})`;
+/** How to run the job again: the chain for the chained jobs, the job's own binary otherwise. */
+function rerun(job: JobHealth): string {
+  if (job.job === 'verify') return './bin/obs-verify';
+  if (job.job === 'daily') return './bin/obs-daily --observability';
+  return `./bin/obs-daily --observability (or ./bin/${job.binary} alone)`;
+}
+
+/** ` (last run: skipped 5m ago)` for a job whose newest run was no real success. */
+function lastRunText(job: JobHealth): string {
+  return job.last_run
+    ? ` (last run: ${job.last_run.status ?? 'unknown'} ${ageText(job.last_run.age_seconds)})`
+    : '';
+}
 
 function successText(job: JobHealth): string {
   return job.last_success
@@ -51,8 +62,8 @@ function failureFinding(job: JobHealth): HealthFinding {
     'critical',
     code,
     job.job,
-    `${job.binary} failed ${streak} with ${code}${error?.message ? `: ${error.message}` : ''} (${successText(job)})`,
-    `fix what ${code} names (see the runbook), then run ${rerun(job)}`,
+    `${job.binary} failed ${streak}${error?.message ? `: ${error.message}` : ''} (${successText(job)})`,
+    `fix it, then run ${rerun(job)}`,
   );
 }
 
@@ -72,16 +83,16 @@ function freshnessFinding(job: JobHealth): HealthFinding | null {
         'critical',
         problem,
         job.job,
-        `${job.binary} has only ever dry-run (last dry run ${job.last_dry_run_at ?? 'unknown'}): nothing was sent or uploaded for real`,
-        `schedule the real run, without --dry-run: ${rerun(job)}`,
+        `${job.binary} has only ever dry-run (last ${job.last_dry_run_at ?? 'unknown'}): nothing was sent or uploaded for real`,
+        `run it for real, without --dry-run: ${rerun(job)}`,
       );
     case 'heartbeat_never_succeeded':
       return finding(
         'critical',
         problem,
         job.job,
-        `${job.binary} has no real success on record`,
-        `check its schedule (${job.schedule.description}) and run ${rerun(job)}`,
+        `${job.binary} has no real success on record${lastRunText(job)}`,
+        `check its schedule (${job.schedule.description}); run ${rerun(job)}`,
       );
     case 'heartbeat_late':
       return finding(
@@ -89,7 +100,7 @@ function freshnessFinding(job: JobHealth): HealthFinding | null {
         problem,
         job.job,
         `${job.binary} last succeeded ${age} ago: late after ${durationText(job.schedule.late_after_seconds)} (${job.schedule.description})`,
-        'check that the scheduler still runs it (crontab -l, systemctl list-timers, kubectl get cronjob)',
+        'check the scheduler: crontab -l, systemctl list-timers, kubectl get cronjob',
       );
     case 'heartbeat_stale':
       return finding(
@@ -97,7 +108,7 @@ function freshnessFinding(job: JobHealth): HealthFinding | null {
         problem,
         job.job,
         `${job.binary} last succeeded ${age} ago: stale after ${durationText(job.schedule.stale_after_seconds)}`,
-        'the scheduler has stopped or every run fails: check it, then the last error',
+        'the scheduler stopped or every run fails: check both',
       );
     case 'clock_skew':
       return finding(
@@ -125,7 +136,7 @@ export function jobFindings(job: JobHealth): HealthFinding[] {
         'heartbeat_corrupt',
         job.job,
         `heartbeat ${job.heartbeat.file} is unreadable: ${job.heartbeat.problem}`,
-        'the next run rewrites it; if it recurs, find what edits the file',
+        'the next run rewrites it; if it recurs, find what edits it',
       ),
     );
   }
@@ -136,7 +147,7 @@ export function jobFindings(job: JobHealth): HealthFinding[] {
         'job_skipped_repeatedly',
         job.job,
         `${job.binary} was skipped ${job.consecutive_skips}${job.streaks_complete ? '' : '+'} runs in a row`,
-        'look for a hung run holding its lock, or an upstream job that keeps failing',
+        'look for a hung run holding its lock, or a failing upstream job',
       ),
     );
   }
@@ -167,8 +178,8 @@ export function latencyFindings(latency: LatencyHealth): HealthFinding[] {
       alert.severity,
       code,
       'latency',
-      `latency alert ${code} (${alert.severity}) raised${alert.since ? ` since ${alert.since}` : ''}${p95}${latency.breach_streak ? `, ${latency.breach_streak} window(s) in a row` : ''}`,
-      'check the signal path (router, broker API, signal bus); the alert resolves when p95 is back under the SLO',
+      `latency alert ${alert.severity} since ${alert.since ?? 'unknown'}${p95}${latency.breach_streak ? `, ${latency.breach_streak} window(s) in a row` : ''}`,
+      'check the signal path (router, broker API, signal bus); it resolves when p95 is back under the SLO',
     ),
   ];
 }
@@ -208,7 +219,7 @@ export function runLogFindings(log: RunLogHealth): HealthFinding[] {
         'run_log_unreadable',
         null,
         `run log ${log.problem}`,
-        'restore a regular file there (see "Recovering a lost or corrupt run log")',
+        'restore a regular file there (runbook: recovering a lost or corrupt run log)',
       ),
     );
   }
@@ -225,7 +236,7 @@ export function runLogFindings(log: RunLogHealth): HealthFinding[] {
         'sequence_gap',
         null,
         `run log sequence does not continue by one: ${jumps.slice(0, 5).join('; ')}${jumps.length > 5 ? ` (+${jumps.length - 5})` : ''}`,
-        'run ./bin/obs-verify to check the whole log; rebuild it if lines were lost',
+        'run ./bin/obs-verify; rebuild the log if lines were lost',
       ),
     );
   }
@@ -236,7 +247,7 @@ export function runLogFindings(log: RunLogHealth): HealthFinding[] {
         'run_log_corrupt',
         null,
         `${log.unreadable_lines} line(s) near the end of the run log are not JSON objects`,
-        'run ./bin/obs-verify --check-log to list them; rebuild the log if needed',
+        'run ./bin/obs-verify to list them; rebuild the log if needed',
       ),
     );
   }
@@ -250,7 +261,7 @@ export function emptyWorkspaceFinding(root: string): HealthFinding {
     'no_runs_recorded',
     null,
     `no job has run in ${root}: no heartbeat and no run log`,
-    'check --root (or OBS_ROOT); the first ./bin/obs-daily --observability run creates them',
+    'check --root (or OBS_ROOT); the first ./bin/obs-daily --observability creates them',
   );
 }
 

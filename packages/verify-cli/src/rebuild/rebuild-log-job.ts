@@ -1,4 +1,4 @@
-import { mkdir, open, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   bundledSchemaPath,
@@ -8,6 +8,7 @@ import {
   type JobContext,
   type JobDefinition,
   type JobOutcome,
+  makeFolder,
   RUN_LOG_SCHEMA,
   schemaValidator,
   tempPathFor,
@@ -69,7 +70,7 @@ async function rebuild(
   validate: Validator,
   context: JobContext,
 ): Promise<RebuildResult> {
-  await mkdir(dirname(paths.output), { recursive: true });
+  await makeFolder(dirname(paths.output));
   const keptTemp = tempPathFor(`${paths.output}.kept`);
   const corruptTemp = tempPathFor(paths.corrupt);
   const outputTemp = tempPathFor(paths.output);
