@@ -13,6 +13,7 @@ import { type PlannedJob, plannedIdentity } from './chain-plan.js';
 import { type ChainStop, type ChildResult, diagnosticsOf } from './chain-results.js';
 import { dailyConfigDump } from './config-dump.js';
 import { DAILY_OPTIONS, type DailyOptions, finalizeDailyOptions } from './daily-options.js';
+import { dailySummaryFacts } from './daily-summary-facts.js';
 import { recordNotRun } from './upstream-skip.js';
 
 /** Runs one job in-process through the harness, as its own CLI would, as a child of the chain. */
@@ -62,6 +63,7 @@ function stopAfter(result: ChildResult): ChainStop {
  */
 export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOptions, AutomationConfig> = {
   name: 'daily',
+  describeSummary: dailySummaryFacts,
   description: [
     `The cron entry point: \`obs-daily --observability\` runs ${CHAINED_JOBS.map((job) => job.binary).join(' → ')}`,
     'in-process, each with its own lock, heartbeat and log entry (parent_job_id = the chain id).',

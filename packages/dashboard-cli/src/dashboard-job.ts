@@ -2,6 +2,7 @@ import type { JobDefinition } from '@obs-automation/core';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './dashboard-config.js';
 import { runDashboardExport } from './dashboard-export.js';
 import { DASHBOARD_OPTIONS, type DashboardOptions, finalizeDashboardOptions } from './dashboard-options.js';
+import { dashboardSummaryFacts } from './dashboard-summary-facts.js';
 
 /** obs-dashboard: dashboard datasets with a sequenced, checksummed manifest, history and upload hook. */
 export const dashboardJob: JobDefinition<
@@ -10,6 +11,7 @@ export const dashboardJob: JobDefinition<
   DashboardConfig
 > = {
   name: 'dashboard',
+  describeSummary: dashboardSummaryFacts,
   description:
     'Exports the dashboard datasets (ev_history, slippage, turnover, latency) with a sequenced, checksummed manifest, keeps an 8-week history and runs the upload hook.',
   examples: [

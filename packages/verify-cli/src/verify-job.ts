@@ -18,6 +18,7 @@ import { sequenceCheck } from './checks/sequence-check.js';
 import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
 import { snapshotRunLog } from './log/run-log-snapshot.js';
 import { finalizeVerifyOptions, VERIFY_OPTIONS, type VerifyOptions } from './verify-options.js';
+import { verifySummaryFacts } from './verify-summary-facts.js';
 
 async function logChecks(options: VerifyOptions, context: JobContext) {
   const logPath = context.resolvePath(options.checkLog);
@@ -122,6 +123,7 @@ function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[]): Jo
 /** The `obs-verify` default command. */
 export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, VerifyOptions> = {
   name: 'verify',
+  describeSummary: verifySummaryFacts,
   description: [
     'Verifies the run log (schema, line size, sequence), the job heartbeats, the dashboard bundle',
     'and, with --job-id <id>, one job or obs-daily chain end to end (entries, artefacts, checksums).',

@@ -29,6 +29,7 @@ import {
   type WeeklyOptions,
 } from './weekly-options.js';
 import type { WeeklyPayload } from './weekly-payload.js';
+import { weeklySummaryFacts } from './weekly-summary-facts.js';
 
 /** The delivery facts every summary and log entry of this job carries. */
 interface DeliveryFacts {
@@ -40,6 +41,7 @@ interface DeliveryFacts {
 
 export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, WeeklyOptions, WeeklyConfig> = {
   name: 'weekly',
+  describeSummary: weeklySummaryFacts,
   description:
     'Builds the weekly health report (runs, latency, portfolio, alerts), validates it against its JSON ' +
     'Schema and delivers it once per week to a signed webhook, keeping a 60-day history.',

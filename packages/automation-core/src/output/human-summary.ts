@@ -36,11 +36,12 @@ function wroteLines(summary: Record<string, unknown>): string[] {
   return more > 0 ? [...shown, `… and ${more} more`] : shown;
 }
 
-function nextLines(summary: Record<string, unknown>): string[] {
+function nextLines(binary: string, summary: Record<string, unknown>): string[] {
   const problems = problemsOf(summary);
   if (problems.length > 0) {
     const codes = [...new Set(problems.map((problem) => problem.code))];
-    return codes.map((code) => `${code}: ${runbookLink(code)}`);
+    const help = codes.includes('invalid_usage') ? [`${binary} --help lists every flag with its default`] : [];
+    return [...codes.map((code) => `${code}: ${runbookLink(code)}`), ...help];
   }
   switch (summary.status) {
     case 'dry_run':
@@ -77,7 +78,7 @@ export function renderHumanSummary(input: HumanSummaryInput): string {
   const problems = problemsOf(summary).map((problem) => `${problem.code}: ${problem.message}`);
   if (problems.length > 0) lines.push(...labelled(style, 'problem', problems, width));
   lines.push(...labelled(style, 'wrote', wroteLines(summary), width));
-  lines.push(...labelled(style, 'next', nextLines(summary), width));
+  lines.push(...labelled(style, 'next', nextLines(input.binary, summary), width));
   lines.push(style.dim(`  ${'details'.padEnd(LABEL_WIDTH)}--json prints the whole summary`));
   return `${lines.join('\n')}\n`;
 }

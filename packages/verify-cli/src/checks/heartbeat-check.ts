@@ -69,7 +69,11 @@ export async function heartbeatCheck(input: HeartbeatCheckInput): Promise<CheckO
   const age = judgement.successAgeSeconds;
   const success = facts.lastSuccessAt?.toISOString();
   const limit = `stale after ${durationText(staleAfterSeconds)}`;
-  switch (freshnessProblem(judgement)) {
+  // A failed last real run explains a job that never succeeded: that failure is the finding.
+  const problem = freshnessProblem(judgement);
+  const explainedByFailure =
+    judgement.lastRunFailed && (problem === 'heartbeat_never_succeeded' || problem === 'heartbeat_dry_run_only');
+  switch (explainedByFailure ? null : problem) {
     case 'heartbeat_dry_run_only':
       check.fail(
         'heartbeat_dry_run_only',
@@ -98,7 +102,7 @@ export async function heartbeatCheck(input: HeartbeatCheckInput): Promise<CheckO
     const failure = facts.lastFailure;
     check.fail(
       'heartbeat_error',
-      `heartbeat ${file}: the last real run failed${failure ? ` (last failure: ${failure.errorCode}${failure.at ? ` at ${failure.at.toISOString()}` : ''})` : ''}`,
+      `heartbeat ${file}: the last real run failed${failure ? ` (last failure: ${failure.errorCode}${failure.at ? ` at ${failure.at.toISOString()}` : ''})` : ''}${success ? '' : '; no real success yet'}`,
     );
   }
   return check.done({
