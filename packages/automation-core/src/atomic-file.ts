@@ -26,7 +26,7 @@ async function fsyncDirectory(dir: string): Promise<void> {
  */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   await mappingWriteFailure(target, async () => {
-    await makeFolder(dirname(target));
+    await makeFolder(dirname(target), target);
     await sweepAbandonedTempFiles(dirname(target));
     const temp = tempPathFor(target);
     try {
@@ -109,7 +109,7 @@ async function openForAppend(target: string): Promise<FileHandle> {
 export async function appendLines(target: string, lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
   await mappingWriteFailure(target, async () => {
-    await makeFolder(dirname(target));
+    await makeFolder(dirname(target), target);
     const handle = await openForAppend(target);
     try {
       const { size } = await handle.stat();

@@ -22,20 +22,23 @@ async function missingFolders(dir: string): Promise<string[]> {
  * `mkdir -p` whose failure says why: Node's recursive mkdir reports ENOENT when a parent is on a
  * read-only file system or not writable, so on ENOENT the missing folders are created one by one
  * to surface the real error. Failures are mapped by writeFailure (`output_not_writable`,
- * `disk_full`), naming the folder that could not be created and its parent.
+ * `disk_full`), naming `target` (the file the folder is for; default the folder itself) and the
+ * folder at fault: the parent in which a folder could not be created.
  */
-export async function makeFolder(dir: string): Promise<void> {
+export async function makeFolder(dir: string, target: string = dir): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
     return;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailure(error, dir);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailure(error, target);
   }
   for (const folder of await missingFolders(dir)) {
     try {
       await mkdir(folder);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(error, folder);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw writeFailure(error, target, dirname(folder));
+      }
     }
   }
 }

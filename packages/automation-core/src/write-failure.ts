@@ -18,14 +18,13 @@ const FULL: Readonly<Record<string, string>> = {
 /**
  * The one mapping of a failed write to an error code: a folder that cannot be written is
  * `output_not_writable`, a full disk or quota `disk_full`, both naming the target and its folder
- * (never the hidden temporary file the failing call was about). Anything else, and a JobError,
- * is returned unchanged.
+ * (never the hidden temporary file the failing call was about) — or the folder given, when a
+ * parent further up is the one at fault. Anything else, and a JobError, is returned unchanged.
  */
-export function writeFailure(error: unknown, target: string): unknown {
+export function writeFailure(error: unknown, target: string, folder: string = dirname(target)): unknown {
   if (error instanceof JobError) return error;
   const errno = (error as NodeJS.ErrnoException)?.code;
   if (errno === undefined) return error;
-  const folder = dirname(target);
   const failed = (code: string, problem: string) =>
     new JobError(code, `cannot write ${target}: ${problem} (${errno})`, { folder, file: target, errno });
   if (errno === 'EISDIR') return failed('output_not_writable', 'it is a folder');

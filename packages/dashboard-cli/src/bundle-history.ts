@@ -74,7 +74,7 @@ export async function copyBundleToHistory(
   try {
     for (const path of bundleFilePaths(manifest)) {
       const copy = resolve(partial, path);
-      await makeFolder(dirname(copy));
+      await makeFolder(dirname(copy), copy);
       await copyFile(resolve(bundleDir, path), copy);
       await syncPath(copy);
     }

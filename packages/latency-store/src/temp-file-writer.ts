@@ -90,7 +90,7 @@ export class TempFileWriter {
   /** fsync, rename over `target`, fsync the folder. */
   async commit(target: string): Promise<void> {
     await this.close();
-    await makeFolder(dirname(target));
+    await makeFolder(dirname(target), target);
     await commitTempFile(this.tempPath, target);
   }
 

@@ -1,6 +1,7 @@
 import {
   DEFAULT_WEBHOOK_SECRET_ENV,
   defineOptions,
+  durationText,
   envName,
   flag,
   JOB_HEARTBEATS,
@@ -14,6 +15,7 @@ import {
   type ResolvedInput,
   registeredJob,
   resolveAgainstRoot,
+  SCHEDULED_JOBS,
   timestamp,
   usageError,
   WORKSPACE_LAYOUT,
@@ -33,8 +35,9 @@ export const VERIFY_OPTIONS = defineOptions({
     'a heartbeat whose last real success is this old (relative to --now) is stale, for every job alike',
     {
       value: '<hours>',
-      defaultLabel:
-        "each job's threshold from its schedule (2 h for the 15-minute chain, 72 h for obs-verify)",
+      defaultLabel: `each job's own: ${SCHEDULED_JOBS.filter((job) => job.name !== 'verify')
+        .map((job) => `${job.name} ${durationText(job.schedule.staleAfterSeconds)}`)
+        .join(', ')}`,
     },
   ),
   dashboardManifest: path('dashboard bundle manifest, checked as `obs-verify bundle` does', {

@@ -11,7 +11,7 @@ const LF = 0x0a;
  */
 export async function appendBytes(path: string, data: Buffer, header?: string): Promise<void> {
   if (data.length === 0) return;
-  await makeFolder(dirname(path));
+  await makeFolder(dirname(path), path);
   const handle = await open(path, 'a+');
   try {
     const { size } = await handle.stat();
