@@ -49,19 +49,22 @@ describe('every registered job', () => {
     expect(readdirSync(join(REPO_ROOT, 'bin')).sort()).toEqual(registry.map((job) => job.binary).sort());
   });
 
-  it.each(registry)('$binary --config-dump takes its lock from the registry (none for a tool that reads only)', async (job) => {
-    const args = job.name === 'daily' ? ['--observability'] : [];
-    const result = await runCli(
-      BIN[job.name as keyof typeof BIN],
-      [...args, '--root', root, '--config-dump'],
-      {
-        env: cleanEnv(),
-      },
-    );
-    expect(result.exitCode, result.stdout).toBe(0);
-    const dump = result.json();
-    expect((dump.chain ?? dump).common.lock_file).toBe(job.lockFile ?? undefined);
-  });
+  it.each(registry)(
+    '$binary --config-dump takes its lock from the registry (none for a tool that reads only)',
+    async (job) => {
+      const args = job.name === 'daily' ? ['--observability'] : [];
+      const result = await runCli(
+        BIN[job.name as keyof typeof BIN],
+        [...args, '--root', root, '--config-dump'],
+        {
+          env: cleanEnv(),
+        },
+      );
+      expect(result.exitCode, result.stdout).toBe(0);
+      const dump = result.json();
+      expect((dump.chain ?? dump).common.lock_file).toBe(job.lockFile ?? undefined);
+    },
+  );
 });
 
 describe('the chain comes from the registry', () => {

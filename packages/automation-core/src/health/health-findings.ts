@@ -31,11 +31,9 @@ function finding(
   return { severity, code, job, message, action, runbook: runbookLink(code) };
 }
 
-/** How to run the job again: the chain for the chained jobs, the job's own binary otherwise. */
+/** How to run the job again: obs-verify alone, every other job through the chain that schedules it. */
 function rerun(job: JobHealth): string {
-  if (job.job === 'verify') return './bin/obs-verify';
-  if (job.job === 'daily') return './bin/obs-daily --observability';
-  return `./bin/obs-daily --observability (or ./bin/${job.binary} alone)`;
+  return job.job === 'verify' ? './bin/obs-verify' : './bin/obs-daily --observability';
 }
 
 /** ` (last run: skipped 5m ago)` for a job whose newest run was no real success. */

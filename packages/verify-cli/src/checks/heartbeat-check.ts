@@ -102,7 +102,7 @@ export async function heartbeatCheck(input: HeartbeatCheckInput): Promise<CheckO
     const failure = facts.lastFailure;
     check.fail(
       'heartbeat_error',
-      `heartbeat ${file}: the last real run failed${failure ? ` (last failure: ${failure.errorCode}${failure.at ? ` at ${failure.at.toISOString()}` : ''})` : ''}${success ? '' : '; no real success yet'}`,
+      `heartbeat ${file}: ${facts.status === 'error' ? 'status error, ' : ''}the last real run failed${failure ? ` (last failure: ${failure.errorCode}${failure.at ? ` at ${failure.at.toISOString()}` : ''})` : ''}${success ? '' : '; no real success yet'}`,
     );
   }
   return check.done({
