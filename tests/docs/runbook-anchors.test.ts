@@ -12,7 +12,7 @@ const ANCHORS = RUNBOOK_ANCHORS;
 const SPEC = join(REPO_ROOT, '../shared/spec');
 
 /** A code: snake_case with at least one underscore (so `ok`, `custom`, `latency` are not codes). */
-const CODE = String.raw`[a-z][a-z0-9]*(?:_[a-z0-9]+)+`;
+const CODE = '[a-z][a-z0-9]*(?:_[a-z0-9]+)+';
 
 interface CodePattern {
   why: string;
@@ -63,7 +63,7 @@ function* sourceFiles(dir: string): Generator<string> {
 }
 
 const quotedCodes = (text: string) =>
-  [...text.matchAll(new RegExp(String.raw`'(${CODE})'`, 'g'))].map((match) => match[1] as string);
+  [...text.matchAll(new RegExp(`'(${CODE})'`, 'g'))].map((match) => match[1] as string);
 
 function sourceCodes(): Map<string, string> {
   const codes = new Map<string, string>();

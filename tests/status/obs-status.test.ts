@@ -6,7 +6,7 @@ import {
   type WebhookTestServer,
 } from '../../packages/automation-core/src/test-support/webhook-test-server.js';
 import { BIN, makeWorkspace } from '../support/cli-process.js';
-import { HAS_SCRIPT, plainText, runInTerminal, widestLine } from '../support/pseudo-terminal.js';
+import { ANSI_COLOUR, HAS_SCRIPT, plainText, runInTerminal, widestLine } from '../support/pseudo-terminal.js';
 import {
   at,
   copyWorkspace,
@@ -262,7 +262,7 @@ describe.skipIf(!HAS_SCRIPT)('obs-status on a terminal (script from util-linux)'
     const result = await runInTerminal(BIN.status, ['--root', failedWeekly, '--now', at(2)]);
     expect(result.exitCode).toBe(1);
     expect(widestLine(result.screen)).toBeLessThanOrEqual(100);
-    expect(result.screen).toMatch(/\u001b\[3[12]m/);
+    expect(result.screen).toMatch(ANSI_COLOUR);
     const screen = plainText(result.screen);
     expect(screen).toMatch(/^obs-status {2}.* {2}NEEDS ATTENTION: \d+$/m);
     expect(screen).toMatch(/^JOB {2,}LAST RUN {2,}JOB ID {2,}REAL SUCCESS {2,}STREAK {2,}LAST ERROR$/m);

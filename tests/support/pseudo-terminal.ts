@@ -73,7 +73,7 @@ export async function runInTerminal(
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes are what is looked for
-export const ANSI_ESCAPE = /\u001b\[/;
+export const ANSI_COLOUR = /\u001b\[3[1-6]m/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes are what is removed
 const ANSI_SEQUENCE = /\u001b\[[0-9;]*[A-Za-z]/g;
 

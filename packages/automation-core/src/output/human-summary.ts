@@ -40,7 +40,9 @@ function nextLines(binary: string, summary: Record<string, unknown>): string[] {
   const problems = problemsOf(summary);
   if (problems.length > 0) {
     const codes = [...new Set(problems.map((problem) => problem.code))];
-    const help = codes.includes('invalid_usage') ? [`${binary} --help lists every flag with its default`] : [];
+    const help = codes.includes('invalid_usage')
+      ? [`${binary} --help lists every flag with its default`]
+      : [];
     return [...codes.map((code) => `${code}: ${runbookLink(code)}`), ...help];
   }
   switch (summary.status) {

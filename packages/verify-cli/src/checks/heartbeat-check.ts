@@ -72,7 +72,8 @@ export async function heartbeatCheck(input: HeartbeatCheckInput): Promise<CheckO
   // A failed last real run explains a job that never succeeded: that failure is the finding.
   const problem = freshnessProblem(judgement);
   const explainedByFailure =
-    judgement.lastRunFailed && (problem === 'heartbeat_never_succeeded' || problem === 'heartbeat_dry_run_only');
+    judgement.lastRunFailed &&
+    (problem === 'heartbeat_never_succeeded' || problem === 'heartbeat_dry_run_only');
   switch (explainedByFailure ? null : problem) {
     case 'heartbeat_dry_run_only':
       check.fail(
