@@ -117,6 +117,14 @@ describe('buildHeartbeat', () => {
       last_success_at: null,
       last_dry_run_at: AT,
     });
+    // a dry-run chain that ended warning (a job skipped for its lock) is a rehearsal all the same
+    expect(
+      buildHeartbeat(previous, { status: 'warning', dryRun: true, artefacts: [] }, 'c', AT),
+    ).toMatchObject({
+      status: 'warning',
+      last_success_at: '2025-12-31T00:00:00.000Z',
+      last_dry_run_at: AT,
+    });
   });
 
   it('keeps the last success and records the failure', () => {

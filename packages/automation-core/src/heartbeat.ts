@@ -23,8 +23,8 @@ export async function writeHeartbeat(path: string, data: Record<string, unknown>
 }
 
 /** A run that counts as a success for freshness: it ended ok or warning, and it was not a dry run. */
-export function isRealSuccess(status: unknown): boolean {
-  return status === 'ok' || status === 'warning';
+export function isRealSuccess(status: unknown, dryRun = false): boolean {
+  return !dryRun && (status === 'ok' || status === 'warning');
 }
 
 /**
@@ -41,6 +41,7 @@ export function buildHeartbeat(
 ): Record<string, unknown> {
   const base = previous.kind === 'ok' ? previous.data : {};
   const failed = outcome.status === 'error';
+  const rehearsal = !failed && (outcome.dryRun === true || outcome.status === 'dry_run');
   const failure: HeartbeatFailure = {
     job_id: jobId,
     error_code: String(outcome.diagnostics?.error_code ?? 'internal_error'),
@@ -52,8 +53,8 @@ export function buildHeartbeat(
     job_id: jobId,
     status: outcome.status,
     generated_at: nowIso,
-    last_success_at: isRealSuccess(outcome.status) ? nowIso : (base.last_success_at ?? null),
-    last_dry_run_at: outcome.status === 'dry_run' ? nowIso : (base.last_dry_run_at ?? null),
+    last_success_at: isRealSuccess(outcome.status, outcome.dryRun) ? nowIso : (base.last_success_at ?? null),
+    last_dry_run_at: rehearsal ? nowIso : (base.last_dry_run_at ?? null),
     last_failure: failed ? failure : (base.last_failure ?? null),
   };
 }

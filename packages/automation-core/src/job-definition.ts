@@ -140,6 +140,11 @@ export interface JobContext {
 
 export interface JobOutcome {
   status: Exclude<JobStatus, 'skipped'>;
+  /**
+   * the run only rehearsed (sent and uploaded nothing), whatever its status — an obs-daily
+   * chain under --dry-run may end `warning`: never a real success
+   */
+  dryRun?: boolean;
   artefacts: string[];
   alerts?: LogAlert[];
   attempts?: number;

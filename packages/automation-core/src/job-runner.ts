@@ -555,6 +555,8 @@ async function recordRun<O>(record: RunRecord<O>): Promise<Record<string, unknow
   const alerts: LogAlert[] = outcome.alerts ?? [];
   const diagnostics: Record<string, unknown> = { ...outcome.diagnostics };
   if (record.secretsRead.length > 0) diagnostics.secrets_read = record.secretsRead;
+  // A rehearsal whose status does not say so (a dry-run chain that ended warning): readers of the log must not take it for a success.
+  if (outcome.dryRun && status !== 'dry_run') diagnostics.dry_run = true;
   const parent = runOptions.parentJobId ? { parent_job_id: runOptions.parentJobId } : {};
   const summary = orderedSummary({
     status,

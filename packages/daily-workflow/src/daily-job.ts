@@ -100,6 +100,6 @@ export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOpt
       results.push(result);
       if (result.status === 'error') stop = stopAfter(result);
     }
-    return chainOutcome(results, stop, options.plan);
+    return { ...chainOutcome(results, stop, options.plan), dryRun: options.dryRun };
   },
 };

@@ -87,7 +87,7 @@ export function jobTail(jobName: string, entries: readonly TailEntry[], wholeLog
     if (entry.status === 'error') {
       tail.lastError ??= entry;
       if (countingFailures) tail.consecutiveFailures += 1;
-    } else if (isRealSuccess(entry.status)) {
+    } else if (isRealSuccess(entry.status, entry.dryRun)) {
       tail.lastRealSuccessAt ??= entry.loggedAt;
       countingFailures = false;
     }

@@ -12,6 +12,8 @@ export interface TailEntry {
   loggedAt: Date | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** a rehearsal whose status does not say so (`diagnostics.dry_run`) */
+  dryRun: boolean;
 }
 
 export interface RunLogTail {
@@ -51,6 +53,7 @@ function tailEntry(line: Buffer): TailEntry | null {
     loggedAt: timestampOrNull(entry.logged_at),
     errorCode: errorCodeOrNull(diagnostics.error_code),
     errorMessage: shownTextOrNull(diagnostics.error_message, 240),
+    dryRun: diagnostics.dry_run === true,
   };
 }
 
