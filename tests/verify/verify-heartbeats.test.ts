@@ -24,6 +24,12 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
+/** A heartbeat's `last_failure` of obs-weekly. */
+function weeklyFailure(errorCode: string, atMs: number): JsonDocument {
+  const at = new Date(atMs).toISOString();
+  return { job_id: `${at.slice(0, 19).replace(/[-:]/g, '')}Z-weekly`, error_code: errorCode, at };
+}
+
 function heartbeatFailures(report: JsonDocument): JsonDocument[] {
   return report.failures.filter((failure: JsonDocument) => failure.check === 'heartbeat_fresh');
 }
@@ -100,11 +106,7 @@ describe('obs-verify heartbeat_fresh', () => {
       status: 'dry_run',
       last_success_at: new Date(NOW_MS - 50 * 60_000).toISOString(),
       last_dry_run_at: new Date(NOW_MS - 30 * 60_000).toISOString(),
-      last_failure: {
-        job_id: '20251006T112000Z-weekly',
-        error_code: 'missing_secret',
-        at: '2025-10-06T11:20:00Z',
-      },
+      last_failure: weeklyFailure('missing_secret', NOW_MS - 40 * 60_000),
     });
     const result = await runVerify(root);
     expect(result.exitCode).toBe(1);

@@ -17,6 +17,21 @@ async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Writes a file whole and fsyncs it before closing (`wx`: a file that must not exist yet). */
+export async function writeSyncedFile(
+  path: string,
+  data: string | Uint8Array,
+  flags: 'w' | 'wx',
+): Promise<void> {
+  const handle = await open(path, flags);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Replaces `target` so that a crash at any instant leaves either the old or the new file: the
  * data goes to a temporary file in the same folder, is fsync'ed, renamed over the target, and
@@ -30,13 +45,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
     await sweepAbandonedTempFiles(dirname(target));
     const temp = tempPathFor(target);
     try {
-      const handle = await open(temp, 'wx');
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeSyncedFile(temp, data, 'wx');
       faultPoint('atomic:before-rename');
       await rename(temp, target);
     } catch (error) {

@@ -1,6 +1,6 @@
-import { open, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { commitTempFile, mappingWriteFailure, tempPathFor } from '@obs-automation/core';
+import { commitTempFile, mappingWriteFailure, tempPathFor, writeSyncedFile } from '@obs-automation/core';
 
 /**
  * Files of one bundle written to temporary files first (fsync'ed) and renamed into place one
@@ -14,15 +14,7 @@ export class StagedFiles {
     const temp = tempPathFor(target);
     this.staged.push({ temp, target });
     // A failure names the file staged, never its temporary name.
-    await mappingWriteFailure(target, async () => {
-      const handle = await open(temp, 'w');
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    });
+    await mappingWriteFailure(target, () => writeSyncedFile(temp, bytes, 'w'));
   }
 
   /** Renames the staged files into place in the order they were staged. */
