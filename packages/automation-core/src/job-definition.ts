@@ -134,8 +134,13 @@ export interface JobContext {
   readSecret(envName: string): string | undefined;
   /** this job's heartbeat as the previous run left it (null when missing or corrupt) */
   previousHeartbeat: Record<string, unknown> | null;
-  /** human-readable diagnostics on stderr */
+  /** notes for whoever debugs the job, on stderr with OBS_LOG_LEVEL=info (JSON lines) */
   log(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * one stderr line now, `obs-<job>: <code>: <message> (docs/runbook.md#<code>)`, for each of
+   * several problems the summary's one error code stands for (each schema violation of a payload)
+   */
+  reportProblem(code: string, message: string): void;
 }
 
 export interface JobOutcome {

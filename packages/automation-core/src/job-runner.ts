@@ -22,7 +22,7 @@ import { binaryOf, type JobInvocation, parseJobArgv, resolveInvocation } from '.
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import { type OutputFlags, outputFlagsInArgv } from './output/output-mode.js';
 import type { Presentation } from './output/presentation.js';
-import { reportProblems } from './output/problem-lines.js';
+import { problemLine, reportProblems } from './output/problem-lines.js';
 import {
   describeCommand,
   detectCommitSha,
@@ -177,6 +177,7 @@ export async function runCommandLine(
     },
     argv,
     runOptions,
+    binary,
   );
   const presentation = result.presentation ?? {};
   if (!presentation.document) reportProblems(binary, result.summary);
@@ -201,6 +202,7 @@ async function runParsedCommandLine(
   parse: () => Record<string, unknown>,
   argv: readonly string[],
   runOptions: RunJobOptions,
+  binary: string,
 ): Promise<JobRunResult> {
   const startedMs = performance.now();
   const env = runOptions.env ?? process.env;
@@ -221,7 +223,7 @@ async function runParsedCommandLine(
       presentation: { document: true },
     };
   }
-  return executeJob(definition, invocation, runOptions, startedMs, argv);
+  return executeJob(definition, invocation, runOptions, startedMs, argv, binary);
 }
 
 /** A command outside the job harness: its own summary, or the error summary of what it threw. */
@@ -289,6 +291,7 @@ async function executeJob(
   runOptions: RunJobOptions,
   startedMs: number,
   argv: readonly string[],
+  binary: string,
 ): Promise<JobRunResult> {
   const { common, options } = invocation;
   const env = runOptions.env ?? process.env;
@@ -310,6 +313,7 @@ async function executeJob(
     });
     if (attempt.lock) {
       outcome = await runLocked(definition, options, {
+        binary,
         jobId,
         jobName,
         invocation,
@@ -349,6 +353,8 @@ async function executeJob(
 }
 
 interface LockedRun<O> {
+  /** the binary stderr lines name */
+  binary: string;
   jobId: string;
   jobName: string;
   invocation: JobInvocation<O>;
@@ -439,6 +445,9 @@ function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: Heartbe
     previousHeartbeat: previous.kind === 'ok' ? previous.data : null,
     log(message, fields) {
       diagnosticsLogger().info({ job_id: run.jobId, ...fields }, message);
+    },
+    reportProblem(code, message) {
+      process.stderr.write(`${problemLine(run.binary, { code, message })}\n`);
     },
   };
 }
