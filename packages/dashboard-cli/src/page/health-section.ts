@@ -23,7 +23,9 @@ function statusTone(status: string | null): Tone {
 
 function healthRowCells(row: HealthRow, model: PageModel): { cells: Cell[]; attributes: Cell['attributes'] } {
   const now = new Date(model.generatedAt);
-  const [verdictTone, verdictText] = VERDICTS[row.verdict];
+  const [verdictTone, verdictText] = row.dryRunOnly
+    ? (['warning', 'dry runs only'] as const)
+    : VERDICTS[row.verdict];
   const lastRun =
     row.source === 'missing'
       ? `${badge('muted', 'no heartbeat yet')} ${code(row.heartbeat ?? '')}`

@@ -23,6 +23,8 @@ export interface HealthRow {
   jobId: string | null;
   lastSuccessAt: string | null;
   verdict: FreshnessState;
+  /** no real success, only dry runs */
+  dryRunOnly: boolean;
   lastErrorCode: string | null;
   lastErrorAt: string | null;
 }
@@ -75,6 +77,7 @@ function healthRow(job: JobHealth): HealthRow {
     jobId: job.last_run?.job_id ?? null,
     lastSuccessAt: job.last_success?.at ?? null,
     verdict: job.freshness,
+    dryRunOnly: job.dry_run_only,
     lastErrorCode: job.last_error?.code ?? null,
     lastErrorAt: job.last_error?.at ?? null,
   };
