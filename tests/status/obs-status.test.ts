@@ -291,6 +291,15 @@ describe.skipIf(!HAS_SCRIPT)('obs-status on a terminal (script from util-linux)'
     expect(flag.screen).toBe(noColor.screen);
   });
 
+  it('a usage error on a terminal reads like any command’s: the problem and --help', async () => {
+    const result = await runInTerminal(BIN.status, ['--root', healthy, '--jobs', 'bogus']);
+    expect(result.exitCode).toBe(2);
+    const screen = plainText(result.screen);
+    expect(screen).toMatch(/^obs-status {2}error /);
+    expect(screen).toMatch(/^ {2}problem {2}invalid_usage: --jobs: must be a comma-separated list/m);
+    expect(screen).toContain('obs-status --help lists every flag');
+  });
+
   it('--json on a terminal prints the JSON document on one line', async () => {
     const result = await runInTerminal(BIN.status, ['--root', healthy, '--now', at(5), '--json']);
     expect(result.screen.trimEnd().split('\n')).toHaveLength(1);

@@ -77,7 +77,7 @@ export async function runMain(run: (signal: AbortSignal) => Promise<JobRunResult
         artefacts: [],
         diagnostics: { error_code: 'internal_error', error_message: message },
       };
-      await write(resultText(summary, undefined, process.stdout, process.env));
+      await write(resultText(summary, { binary: invokedBinary() }, process.stdout, process.env));
       exitCode = 1;
     }
   }

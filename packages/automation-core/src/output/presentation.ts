@@ -54,7 +54,8 @@ export function resultText(
   if (choice.form === 'json') return summaryText(summary, choice.pretty);
   const style = textStyle(choice.color);
   const width = terminalWidth(stdout);
-  if (presentation?.render) return presentation.render(summary, style, width);
+  // A command's own form is for its results; its failures read like every other command's.
+  if (presentation?.render && summary.status !== 'error') return presentation.render(summary, style, width);
   return renderHumanSummary({
     binary: presentation?.binary ?? 'obs',
     summary,
