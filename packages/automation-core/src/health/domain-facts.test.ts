@@ -38,6 +38,7 @@ describe('weeklyFacts', () => {
     ).toEqual({
       last_delivered_week_start: '2025-09-29',
       next_due_at: '2025-10-13T00:00:00.000Z',
+      next_due_week_start: null,
       last_webhook_status_code: null,
     });
     expect(weeklyFacts({ last_delivered_week_start: 'last week', next_due_at: 7 })).toMatchObject({

@@ -11,8 +11,8 @@ import { finiteOrNull, isJsonObject, shownTextOrNull, timestampOrNull } from '..
  *   list of deliveries kept for the next run), `pending_alerts` (a count or a list),
  *   `breach_streak`, `last_breach_at`, `slo` (`p95_ms`, `failure_rate_threshold`,
  *   `alert_config`), `latest_window`, `latest_p95_ms`, `latest_failure_rate`;
- * - weekly: `last_delivered_week_start` (a date), `next_due_at` (when the next report is due),
- *   `last_webhook_status_code`.
+ * - weekly: `last_delivered_week_start` (a date), `next_due_at` (the send time of the oldest week
+ *   not delivered yet) and `next_due_week_start`, `last_webhook_status_code`.
  */
 
 /** A count, or the length of a list; null for anything else. */
@@ -112,17 +112,22 @@ export function latencyFacts(data: Record<string, unknown>): LatencyFacts {
 
 export interface WeeklyFacts {
   last_delivered_week_start: string | null;
+  /** the send time of the oldest week not delivered yet (of the next week when all are) */
   next_due_at: string | null;
+  next_due_week_start: string | null;
   last_webhook_status_code: number | null;
 }
 
 const WEEK_START = /^\d{4}-\d{2}-\d{2}$/;
 
+const weekStartOrNull = (value: unknown) =>
+  typeof value === 'string' && WEEK_START.test(value) ? value : null;
+
 export function weeklyFacts(data: Record<string, unknown>): WeeklyFacts {
-  const week = data.last_delivered_week_start;
   return {
-    last_delivered_week_start: typeof week === 'string' && WEEK_START.test(week) ? week : null,
+    last_delivered_week_start: weekStartOrNull(data.last_delivered_week_start),
     next_due_at: isoOrNull(data.next_due_at),
+    next_due_week_start: weekStartOrNull(data.next_due_week_start),
     last_webhook_status_code: finiteOrNull(data.last_webhook_status_code),
   };
 }

@@ -11,7 +11,10 @@ import {
 export type LatencyHealth = LatencyFacts;
 
 export interface WeeklyHealth extends WeeklyFacts {
-  /** `next_due_at` passed more than the job's lateness ago and the report is still not delivered */
+  /**
+   * `next_due_at` passed more than the job's lateness ago (two chain periods: the run after the
+   * send time should have delivered); a weekly job that has only run dry is never overdue
+   */
   overdue: boolean;
 }
 
@@ -31,9 +34,10 @@ export function weeklyHealth(read: JsonObjectRead, now: Date, lateAfterSeconds: 
   if (read.kind !== 'ok') return null;
   const facts = weeklyFacts(read.data);
   const dueMs = facts.next_due_at ? Date.parse(facts.next_due_at) : null;
+  const onlyDryRuns = read.data.status === 'dry_run' && facts.last_delivered_week_start === null;
   return {
     ...facts,
-    overdue: dueMs !== null && now.getTime() - dueMs > lateAfterSeconds * 1000,
+    overdue: dueMs !== null && !onlyDryRuns && now.getTime() - dueMs > lateAfterSeconds * 1000,
   };
 }
 

@@ -187,9 +187,9 @@ export function weeklyFindings(weekly: WeeklyHealth): HealthFinding[] {
   return [
     finding(
       'warning',
-      'weekly_report_overdue',
+      'weekly_overdue',
       'weekly',
-      `the weekly report due at ${weekly.next_due_at} is not delivered (last delivered week: ${weekly.last_delivered_week_start ?? 'none'})`,
+      `the weekly report of ${weekly.next_due_week_start ?? 'the week due'} was due at ${weekly.next_due_at} and is not delivered (last delivered week: ${weekly.last_delivered_week_start ?? 'none'})`,
       "fix obs-weekly's last error; the next chain run delivers it",
     ),
   ];
