@@ -3,6 +3,8 @@ import { finiteOrNull, shownTextOrNull } from '@obs-automation/core';
 const NOT_DELIVERED: Readonly<Record<string, string>> = {
   already_delivered: 'already delivered: each week goes out once (--force-send sends it again)',
   dry_run: 'not sent: a dry run (the payload is in the file below)',
+  not_due: 'nothing due: the next report goes out at its send time',
+  preview: 'nothing due: a preview of the next report (the file below)',
 };
 
 /** What an obs-weekly run found, for the human summary on a terminal. */
