@@ -127,7 +127,7 @@ export function jobFindings(job: JobHealth): HealthFinding[] {
     const fresh = freshnessFinding(job);
     if (fresh) findings.push(fresh);
   }
-  if (job.heartbeat.state === 'corrupt') {
+  if (job.heartbeat.problem !== null) {
     findings.push(
       finding(
         'warning',
