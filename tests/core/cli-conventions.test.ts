@@ -175,7 +175,7 @@ describe('completion', () => {
     const result = await runCli(BIN.weekly, ['completion', 'tcsh'], { env: cleanEnv() });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(
-      "obs-weekly: invalid_usage: command-argument value 'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish.\n",
+      "obs-weekly: invalid_usage: command-argument value 'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish. (docs/runbook.md#invalid_usage)\n",
     );
   });
 });

@@ -26,11 +26,13 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-/** The usage error contract: exit 2, one JSON summary on stdout, one line on stderr. */
+/** The usage error contract: exit 2, one JSON summary on stdout, one line on stderr with the runbook anchor. */
 function expectUsageError(result: CliResult, binary: string): Record<string, string> {
   expect(result.exitCode, result.stderr).toBe(2);
   const diagnostics = result.json().diagnostics as Record<string, string>;
-  expect(result.stderr).toBe(`${binary}: ${diagnostics.error_code}: ${diagnostics.error_message}\n`);
+  expect(result.stderr).toBe(
+    `${binary}: ${diagnostics.error_code}: ${diagnostics.error_message} (docs/runbook.md#${diagnostics.error_code})\n`,
+  );
   return diagnostics;
 }
 
@@ -62,9 +64,11 @@ describe('--help', () => {
       for (const option of options) expect(option).toMatch(/\(default: [^)]+\)$/);
       expect(help).toMatch(/\n {2}-V, --version +print the binary, its release and commit, then exit\n/);
       expect(help).toMatch(new RegExp(`\\nExamples:\\n {2}(\\S+ )*${name}\\s`));
-      expect(help).toMatch(
-        /\nExit codes: 0 ok, warning, dry_run or skipped; 1 the run failed; 2 invalid usage or config\.\n.*docs\/runbook\.md#exit-codes\n/,
-      );
+      const exitCodes =
+        name === 'obs-status'
+          ? /\nExit codes: 0 healthy; 1 something needs attention; 2 invalid usage or config\.\n.*docs\/runbook\.md#exit-codes\n/
+          : /\nExit codes: 0 ok, warning, dry_run or skipped; 1 the run failed; 2 invalid usage or config\.\n.*docs\/runbook\.md#exit-codes\n/;
+      expect(help).toMatch(exitCodes);
     },
   );
 

@@ -147,13 +147,27 @@ describe('failures are reported, never swallowed', () => {
     },
   );
 
-  it('an unexpected error in the body → internal_error with its message, the stack on stderr only', async () => {
+  it('an unexpected error in the body → internal_error with its message, one stderr line, no stack', async () => {
     const result = await sample('--throw');
     const summary = expectOneFailureSummary(result, 'internal_error');
     expect(summary.diagnostics.error_message).toBe('unexpected failure');
-    expect(result.stderr).toContain('unexpected failure');
+    expect(result.stderr).toBe(
+      'sample-job: internal_error: unexpected failure (docs/runbook.md#internal_error)\n',
+    );
     expect(result.stdout).not.toContain('    at ');
     expect(existsSync(join(workspace.root, 'ops/.sample.lock'))).toBe(false);
+  });
+
+  it('with OBS_LOG_LEVEL=debug the stack of an unexpected error reaches stderr (only there)', async () => {
+    const result = await runCli(SAMPLE_JOB, ['--root', workspace.root, '--throw'], {
+      env: cleanEnv({ OBS_LOG_LEVEL: 'debug' }),
+    });
+    expectOneFailureSummary(result, 'internal_error');
+    expect(result.stderr).toContain(
+      'sample-job: internal_error: unexpected failure (docs/runbook.md#internal_error)',
+    );
+    expect(result.stderr).toMatch(/\s+at /);
+    expect(result.stdout).not.toMatch(/\s+at /);
   });
 
   it('a JobError from the body → its code, exit 1, logged', async () => {

@@ -36,29 +36,35 @@ describe('every registered job', () => {
     expect(references).toContain(`packages/${job.packageDir}`);
   });
 
-  it('has a lock of its own, under ops/', () => {
-    const locks = registry.map((job) => job.lockFile);
+  it('has a lock of its own, under ops/ — but a tool that reads only, which takes none', () => {
+    const locks = registry.filter((job) => !job.readsOnly).map((job) => job.lockFile);
     expect(new Set(locks).size).toBe(locks.length);
     for (const lock of locks) expect(lock).toMatch(/^ops\/\.[a-z-]+\.lock$/);
+    for (const tool of registry.filter((job) => job.readsOnly)) {
+      expect(tool).toMatchObject({ lockFile: null, heartbeatFile: null, schedule: null, chained: false });
+    }
   });
 
   it('is the only thing bin/ holds', () => {
     expect(readdirSync(join(REPO_ROOT, 'bin')).sort()).toEqual(registry.map((job) => job.binary).sort());
   });
 
-  it.each(registry)('$binary --config-dump takes its lock from the registry', async (job) => {
-    const args = job.name === 'daily' ? ['--observability'] : [];
-    const result = await runCli(
-      BIN[job.name as keyof typeof BIN],
-      [...args, '--root', root, '--config-dump'],
-      {
-        env: cleanEnv(),
-      },
-    );
-    expect(result.exitCode, result.stdout).toBe(0);
-    const dump = result.json();
-    expect((dump.chain ?? dump).common.lock_file).toBe(job.lockFile);
-  });
+  it.each(registry)(
+    '$binary --config-dump takes its lock from the registry (none for a tool that reads only)',
+    async (job) => {
+      const args = job.name === 'daily' ? ['--observability'] : [];
+      const result = await runCli(
+        BIN[job.name as keyof typeof BIN],
+        [...args, '--root', root, '--config-dump'],
+        {
+          env: cleanEnv(),
+        },
+      );
+      expect(result.exitCode, result.stdout).toBe(0);
+      const dump = result.json();
+      expect((dump.chain ?? dump).common.lock_file).toBe(job.lockFile ?? undefined);
+    },
+  );
 });
 
 describe('the chain comes from the registry', () => {
@@ -120,7 +126,10 @@ describe('obs-verify defaults come from the registry', () => {
     const result = await runCli(BIN.verify, ['--root', root, '--config-dump'], { env: cleanEnv() });
     const { options } = result.json();
     expect(options.heartbeat).toEqual([...JOB_HEARTBEATS]);
-    expect(JOB_HEARTBEATS).toEqual(registry.flatMap((job) => (job.heartbeatFile ? [job.heartbeatFile] : [])));
+    // every job's heartbeat but obs-verify's own: a run does not vouch for itself
+    expect(JOB_HEARTBEATS).toEqual(
+      registry.flatMap((job) => (job.heartbeatFile && job.name !== 'verify' ? [job.heartbeatFile] : [])),
+    );
     expect(options.secret).toEqual({ env: [...JOB_SECRET_ENVS] });
   });
 });

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliResult } from '../support/cli-process.js';
 import { makeWorkspace } from '../support/cli-process.js';
+import { problemLines } from '../support/runbook.js';
 import type { JsonDocument } from './support/corpus-case.js';
 import {
   DAILY,
@@ -20,7 +21,8 @@ import { chmodStopsWrites, mountReadOnly, mountsAllowed, unmount } from './suppo
 
 /**
  * A run whose outputs cannot be written fails clearly: exit 1, one JSON document naming the
- * file and the error, no bare stack trace, and the job lock released.
+ * file and the error, one stderr line per problem with its runbook anchor (never a stack trace,
+ * never a temporary file), and the job lock released.
  */
 function expectWriteFailure(result: CliResult, root: string, job: JobUnderTest, code: string, file: string) {
   const context = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
@@ -29,7 +31,9 @@ function expectWriteFailure(result: CliResult, root: string, job: JobUnderTest, 
   expect(summary.status, context).toBe('error');
   expect(summary.diagnostics.error_code, context).toBe(code);
   expect(summary.diagnostics.error_message, context).toContain(file);
-  if (/^\s+at /m.test(result.stderr)) expect(summary.diagnostics.error_code).not.toBe('internal_error');
+  expect(summary.diagnostics.error_message, context).not.toMatch(/\.tmp-/);
+  expect(result.stderr, context).not.toMatch(/^\s+at /m);
+  expect(problemLines(result.stderr).map((line) => line.code)).toContain(code);
   expect(existsSync(join(root, job.lockFile)), 'the job lock is released').toBe(false);
 }
 
@@ -65,6 +69,14 @@ const OWN_OUTPUTS: Record<string, { run: JobRun; file: string }> = {
 
 const JOBS = [WEEKLY, DASHBOARD, LATENCY, VERIFY, REBUILD_LOG, DAILY];
 
+/** The jobs that write under out/ on their default paths, and the binary whose write fails first. */
+const WRITES_OUT: Record<string, string> = {
+  weekly: 'obs-weekly',
+  dashboard: 'obs-dashboard',
+  latency: 'obs-latency',
+  daily: 'obs-latency',
+};
+
 describe.each(JOBS)('$name with outputs it cannot write', (job) => {
   let root: string;
   let cleanup: () => Promise<void>;
@@ -80,6 +92,7 @@ describe.each(JOBS)('$name with outputs it cannot write', (job) => {
   afterEach(async () => {
     for (const dir of mounted.splice(0)) unmount(dir);
     await chmod(join(root, 'ops'), 0o755).catch(() => undefined);
+    await chmod(join(root, 'out'), 0o755).catch(() => undefined);
     await cleanup();
   });
 
@@ -120,11 +133,39 @@ describe.each(JOBS)('$name with outputs it cannot write', (job) => {
     },
   );
 
-  it.skipIf(!OWN_OUTPUTS[job.name])("the job's own output below a regular file fails naming it", async () => {
-    const own = OWN_OUTPUTS[job.name] as (typeof OWN_OUTPUTS)[string];
-    const result = await runJobCli(job, root, own.run);
-    const summary = JSON.parse(result.stdout) as JsonDocument;
-    expectWriteFailure(result, root, job, summary.diagnostics.error_code, own.file);
-    expect(existsSync(join(root, 'ops/automation_runs.log')), 'the failure is logged').toBe(true);
-  });
+  it.skipIf(!OWN_OUTPUTS[job.name])(
+    "the job's own output below a regular file → output_not_writable naming it",
+    async () => {
+      const own = OWN_OUTPUTS[job.name] as (typeof OWN_OUTPUTS)[string];
+      const result = await runJobCli(job, root, own.run);
+      expectWriteFailure(result, root, job, 'output_not_writable', own.file);
+      expect(existsSync(join(root, 'ops/automation_runs.log')), 'the failure is logged').toBe(true);
+    },
+  );
+
+  it.skipIf(!WRITES_OUT[job.name] || (!CHMOD_STOPS_WRITES && !MOUNTS_ALLOWED))(
+    `read-only out/ → output_not_writable naming out/ (${CHMOD_STOPS_WRITES ? 'chmod 0555' : 'read-only bind mount, as root ignores chmod'})`,
+    async () => {
+      const out = join(root, 'out');
+      await rm(join(out, 'blocked'));
+      if (CHMOD_STOPS_WRITES) await chmod(out, 0o555);
+      else if (mountReadOnly(out)) mounted.push(out);
+      else throw new Error('the probe allowed mounts but mounting out/ read-only failed');
+      const result = await runJobCli(job, root);
+      const failing = WRITES_OUT[job.name] as string;
+      const summary = JSON.parse(result.stdout) as JsonDocument;
+      // obs-daily reports the job that failed: its own code is job_failed, the child's is output_not_writable.
+      const code =
+        job.name === 'daily' ? summary.diagnostics.failed_error_code : summary.diagnostics.error_code;
+      expect(code, result.stdout).toBe('output_not_writable');
+      expect(summary.diagnostics.error_message).toContain(`${root}/out`);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(problemLines(result.stderr)).toContainEqual({
+        binary: failing,
+        code: 'output_not_writable',
+        message: expect.stringMatching(/folder .*\/out is (on a read-only file system|not writable)/),
+      });
+      await chmod(out, 0o755).catch(() => undefined);
+    },
+  );
 });

@@ -193,9 +193,10 @@ describe('obs-daily --observability', () => {
       expect(failureCodes(report)).toEqual(['sequence sequence_gap']);
     });
 
-    it('a stale heartbeat (--now 7 hours later)', async () => {
+    it('a stale heartbeat (--now 7 hours later): every job of the chain and the chain itself', async () => {
       const report = await verifyTampered(async () => undefined, '2025-10-06T19:00:00Z');
       expect(failureCodes(report)).toEqual([
+        'heartbeat_fresh heartbeat_stale',
         'heartbeat_fresh heartbeat_stale',
         'heartbeat_fresh heartbeat_stale',
         'heartbeat_fresh heartbeat_stale',
@@ -254,7 +255,8 @@ describe('obs-daily --observability', () => {
     expect(result.exitCode).toBe(0);
     const report = result.json();
     expect(report).toMatchObject({ job_id: '20251006T121500Z-daily', status: 'warning' });
-    expect(report.diagnostics).toEqual({ skipped_by_lock: ['latency'] });
+    // a dry-run chain that ends warning says it was a dry run: no reader takes it for a success
+    expect(report.diagnostics).toEqual({ skipped_by_lock: ['latency'], dry_run: true });
     expect(report.jobs.map((job: JsonDocument) => [job.job, job.status])).toEqual([
       ['latency', 'skipped'],
       ['weekly', 'dry_run'],

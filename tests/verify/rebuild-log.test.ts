@@ -20,6 +20,12 @@ import {
   writeText,
 } from './support/verify-workspace.js';
 
+/** The damaged workspace keeps the heartbeats of the three jobs it ran alone, without the chain. */
+const JOB_HEARTBEATS = [HEARTBEATS.latency, HEARTBEATS.weekly, HEARTBEATS.dashboard].flatMap((file) => [
+  '--heartbeat',
+  file,
+]);
+
 let root: string;
 let cleanup: () => Promise<void>;
 
@@ -163,7 +169,7 @@ describe('obs-verify rebuild-log', () => {
   it('with --apply backs the log up, replaces log and sequence file, and the result verifies', async () => {
     await writeDamagedWorkspace();
     // A failed verification first: its own entry is one more valid line to keep.
-    const before = await runVerify(root, ['--check-log', LOG]);
+    const before = await runVerify(root, ['--check-log', LOG, ...JOB_HEARTBEATS]);
     expect(before.exitCode).toBe(1);
     const original = await readFile(join(root, LOG));
 
@@ -185,7 +191,7 @@ describe('obs-verify rebuild-log', () => {
     expect(log.at(-1)).toMatchObject({ job_name: 'rebuild-log', sequence: 13 });
     expect(JSON.parse(await readFile(join(root, SEQUENCE), 'utf8')).value).toBe(13);
 
-    const after = await runVerify(root, ['--check-log', LOG]);
+    const after = await runVerify(root, ['--check-log', LOG, ...JOB_HEARTBEATS]);
     const report = after.json();
     expect(checkNamed(report, 'log_schema')[0]?.status).toBe('pass');
     expect(checkNamed(report, 'sequence')[0]?.status).toBe('pass');
@@ -249,11 +255,11 @@ describe('obs-verify rebuild-log --apply, killed between replacing the log and t
     expect(log.map((entry) => entry.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(JSON.parse(await readFile(join(root, SEQUENCE), 'utf8')).value).toBe(6);
 
-    const first = (await runVerify(root, ['--check-log', LOG])).json();
+    const first = (await runVerify(root, ['--check-log', LOG, ...JOB_HEARTBEATS])).json();
     expect(first.failures.map((failure: JsonDocument) => failure.error_code)).toEqual([
       'sequence_file_mismatch',
     ]);
-    const healed = await runVerify(root, ['--check-log', LOG]);
+    const healed = await runVerify(root, ['--check-log', LOG, ...JOB_HEARTBEATS]);
     expect(healed.json().failures).toEqual([]);
     expect(
       (await readJsonLines(root, LOG)).filter((entry) => entry.diagnostics.error_code === 'sequence_gap'),

@@ -7,6 +7,7 @@ import {
   checkNamed,
   HEARTBEATS,
   type JsonDocument,
+  NOW,
   NOW_MS,
   runVerify,
   writeHealthyWorkspace,
@@ -23,6 +24,12 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
+/** A heartbeat's `last_failure` of obs-weekly. */
+function weeklyFailure(errorCode: string, atMs: number): JsonDocument {
+  const at = new Date(atMs).toISOString();
+  return { job_id: `${at.slice(0, 19).replace(/[-:]/g, '')}Z-weekly`, error_code: errorCode, at };
+}
+
 function heartbeatFailures(report: JsonDocument): JsonDocument[] {
   return report.failures.filter((failure: JsonDocument) => failure.check === 'heartbeat_fresh');
 }
@@ -36,7 +43,7 @@ describe('obs-verify heartbeat_fresh', () => {
     expect(checks.every((check) => check.details.age_hours === 0.5)).toBe(true);
   });
 
-  it('reports a heartbeat 7 hours old as stale against --now', async () => {
+  it('reports a heartbeat 7 hours old as stale against --now; --max-heartbeat-age-hours overrides every job', async () => {
     const sevenHoursLater = new Date(NOW_MS + 6.5 * 3_600_000).toISOString();
     const result = await runVerify(root, [], { now: sevenHoursLater });
     expect(result.exitCode).toBe(1);
@@ -45,20 +52,83 @@ describe('obs-verify heartbeat_fresh', () => {
       'heartbeat_stale',
       'heartbeat_stale',
       'heartbeat_stale',
+      'heartbeat_stale',
     ]);
     expect(failures[0]?.message).toContain('ops/latency_job_heartbeat.json');
     expect(failures[0]?.message).toContain('7.0 h old');
+    expect(failures[0]?.message).toContain('stale after 2h');
     const relaxed = await runVerify(root, ['--max-heartbeat-age-hours', '8'], { now: sevenHoursLater });
     expect(heartbeatFailures(relaxed.json())).toEqual([]);
+    expect(checkNamed(relaxed.json(), 'heartbeat_fresh')[0]?.details).toMatchObject({
+      max_age_hours: 8,
+      threshold_from: '--max-heartbeat-age-hours',
+    });
   });
 
-  it('falls back to generated_at when last_success_at is absent', async () => {
+  it('judges each job by its own schedule: late after two periods passes, stale at its threshold fails', async () => {
+    const fiftyMinutesOld = new Date(NOW_MS + 20 * 60_000).toISOString();
+    const late = await runVerify(root, [], { now: fiftyMinutesOld });
+    expect(late.exitCode).toBe(0);
+    expect(checkNamed(late.json(), 'heartbeat_fresh').map((check) => check.details.freshness)).toEqual([
+      'late',
+      'late',
+      'late',
+      'late',
+    ]);
+    const twoHoursOld = new Date(NOW_MS + 90 * 60_000).toISOString();
+    expect(heartbeatFailures((await runVerify(root, [], { now: twoHoursOld })).json())).toHaveLength(4);
+  });
+
+  it('never takes generated_at for a success: without last_success_at a job has none', async () => {
     const old = new Date(NOW_MS - 10 * 3_600_000).toISOString();
-    await writeHeartbeat(root, HEARTBEATS.weekly, { last_success_at: undefined, generated_at: old });
+    await writeHeartbeat(root, HEARTBEATS.weekly, { last_success_at: undefined, generated_at: NOW });
     const failures = heartbeatFailures((await runVerify(root)).json());
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ error_code: 'heartbeat_stale' });
-    expect(failures[0]?.message).toContain('generated_at');
+    expect(failures).toEqual([
+      {
+        check: 'heartbeat_fresh',
+        error_code: 'heartbeat_never_succeeded',
+        message: 'heartbeat ops/weekly_report_heartbeat.json records no real success',
+      },
+    ]);
+    await writeHeartbeat(root, HEARTBEATS.weekly, { last_success_at: old, generated_at: NOW });
+    expect(heartbeatFailures((await runVerify(root)).json())[0]).toMatchObject({
+      error_code: 'heartbeat_stale',
+    });
+  });
+
+  it('a job that only ever dry-ran fails, and so does one whose last real run failed before a dry run', async () => {
+    await writeHeartbeat(root, HEARTBEATS.latency, {
+      status: 'dry_run',
+      last_success_at: null,
+      last_dry_run_at: new Date(NOW_MS - 30 * 60_000).toISOString(),
+    });
+    await writeHeartbeat(root, HEARTBEATS.weekly, {
+      status: 'dry_run',
+      last_success_at: new Date(NOW_MS - 50 * 60_000).toISOString(),
+      last_dry_run_at: new Date(NOW_MS - 30 * 60_000).toISOString(),
+      last_failure: weeklyFailure('missing_secret', NOW_MS - 40 * 60_000),
+    });
+    const result = await runVerify(root);
+    expect(result.exitCode).toBe(1);
+    expect(heartbeatFailures(result.json())).toEqual([
+      {
+        check: 'heartbeat_fresh',
+        error_code: 'heartbeat_dry_run_only',
+        message: expect.stringContaining('ops/latency_job_heartbeat.json: only dry runs'),
+      },
+      {
+        check: 'heartbeat_fresh',
+        error_code: 'heartbeat_error',
+        message: expect.stringContaining('the last real run failed (last failure: missing_secret'),
+      },
+    ]);
+  });
+
+  it('a success from the future is clock_skew, never fresh', async () => {
+    await writeHeartbeat(root, HEARTBEATS.dashboard, { last_success_at: '2025-10-06T12:30:00Z' });
+    expect(heartbeatFailures((await runVerify(root)).json())).toEqual([
+      expect.objectContaining({ error_code: 'clock_skew', message: expect.stringContaining('30m ahead') }),
+    ]);
   });
 
   it('reports a heartbeat whose status is error, naming the last failure', async () => {

@@ -39,6 +39,7 @@ describe('obs-verify --check-log', () => {
       'pass',
       'pass',
       'pass',
+      'pass',
     ]);
     expect(checkNamed(report, 'dashboard_manifest')[0]?.status).toBe('pass');
     expect(checkNamed(report, 'job_trace')[0]?.status).toBe('skip');

@@ -221,8 +221,10 @@ describe('obs-weekly delivery', () => {
     );
 
     await rm(join(root, 'ops/automation_runs.log'));
-    expect((await verify(['rebuild-log'])).json()).toMatchObject({ reconstructed: 2 });
+    // Both weekly runs, and the verification above from obs-verify's own heartbeat.
+    expect((await verify(['rebuild-log'])).json()).toMatchObject({ reconstructed: 3 });
     const rebuilt = await readJsonLines(root, 'ops/automation_runs.log.rebuilt');
+    expect(rebuilt.map((entry) => entry.job_id.replace(/^\w+-/, ''))).toEqual(['weekly', 'weekly', 'verify']);
     expect(rebuilt.find((entry) => entry.job_id === forcedId)).toMatchObject({
       status: 'ok',
       artefacts: expect.arrayContaining([`${HISTORY}/2025-10-06.r2.json`, `${HISTORY}/2025-10-06.r2.sig`]),

@@ -15,6 +15,7 @@ import {
   writeWeeklyWorkspace,
 } from '../../packages/weekly-cli/src/test-support/weekly-fixtures.js';
 import { makeWorkspace, REFERENCE_WORKSPACE } from '../support/cli-process.js';
+import { problemLines } from '../support/runbook.js';
 import { readJson, readJsonLines, runWeekly, SECRET } from './weekly-run.js';
 
 let root: string;
@@ -67,7 +68,15 @@ describe('obs-weekly inputs', () => {
     const invalid = await readJson(root, 'out/weekly_report/20251014T010000Z-weekly_invalid.json');
     expect(invalid.errors).toEqual([expect.objectContaining({ path: '/runs/0/run_id' })]);
     expect(invalid.payload.runs[0].run_id).toBe('run with space');
-    expect(result.stderr).toContain('/runs/0/run_id');
+    // each violation on its own stderr line, then the run's own
+    expect(problemLines(result.stderr)).toEqual([
+      {
+        binary: 'obs-weekly',
+        code: 'schema_validation_failed',
+        message: expect.stringMatching(/^payload schema violation at \/runs\/0\/run_id: /),
+      },
+      { binary: 'obs-weekly', code: 'schema_validation_failed', message: expect.any(String) },
+    ]);
     expect(existsSync(join(root, 'out/weekly_report/20251014T010000Z-weekly.json'))).toBe(false);
   });
 

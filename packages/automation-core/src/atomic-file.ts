@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeFileType } from './bounded-file-read.js';
 import { faultPoint } from './fault-injection.js';
 import { JobError } from './job-error.js';
+import { makeFolder } from './make-folder.js';
 import { sweepAbandonedTempFiles, tempPathFor } from './temp-files.js';
 import { mappingWriteFailure } from './write-failure.js';
 
@@ -25,6 +26,25 @@ export interface AtomicWriteOptions {
 }
 
 /**
+ * Writes a file whole and, when durable, fsyncs it before closing (`wx`: a file that must not
+ * exist yet).
+ */
+export async function writeSyncedFile(
+  path: string,
+  data: string | Uint8Array,
+  flags: 'w' | 'wx',
+  durable = true,
+): Promise<void> {
+  const handle = await open(path, flags);
+  try {
+    await handle.writeFile(data);
+    if (durable) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Replaces `target` so that a crash at any instant leaves either the old or the new file: the
  * data goes to a temporary file in the same folder, is fsync'ed, renamed over the target, and
  * the folder is fsync'ed so the rename itself survives a power cut. A link at the target is
@@ -38,17 +58,11 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const durable = options.durable ?? true;
   await mappingWriteFailure(target, async () => {
-    await mkdir(dirname(target), { recursive: true });
+    await makeFolder(dirname(target), target);
     await sweepAbandonedTempFiles(dirname(target));
     const temp = tempPathFor(target);
     try {
-      const handle = await open(temp, 'wx');
-      try {
-        await handle.writeFile(data);
-        if (durable) await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeSyncedFile(temp, data, 'wx', durable);
       faultPoint('atomic:before-rename');
       await rename(temp, target);
     } catch (error) {
@@ -121,7 +135,7 @@ async function openForAppend(target: string): Promise<FileHandle> {
 export async function appendLines(target: string, lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
   await mappingWriteFailure(target, async () => {
-    await mkdir(dirname(target), { recursive: true });
+    await makeFolder(dirname(target), target);
     const handle = await openForAppend(target);
     try {
       const { size } = await handle.stat();

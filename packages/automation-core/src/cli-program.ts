@@ -1,6 +1,5 @@
 import { buildProgram, COMPLETION_COMMAND, parseCommandLine } from './command-line/commander-program.js';
 import type { AnyCommandDefinition } from './job-definition.js';
-import { EXIT_USAGE } from './job-error.js';
 import { commandLineOf } from './job-invocation.js';
 import { type JobName, registeredJob } from './job-registry.js';
 import { type JobRunResult, type RunJobOptions, runCommandLine } from './job-runner.js';
@@ -17,13 +16,6 @@ async function loadSubcommand(program: ProgramDefinition, name: string): Promise
   const load = program.subcommands?.[name];
   if (!load) throw new Error(`${program.job}: the registry lists subcommand ${name}, the program has none`);
   return load();
-}
-
-/** `obs-<job>: <error_code>: <message>` on stderr: the one line a person reads (stdout has the JSON). */
-function reportUsageError(binary: string, summary: Record<string, unknown>): void {
-  const diagnostics = (summary.diagnostics ?? {}) as { error_code?: unknown; error_message?: unknown };
-  const message = String(diagnostics.error_message ?? '').replace(/\s*\n\s*/g, ' ');
-  process.stderr.write(`${binary}: ${String(diagnostics.error_code)}: ${message}\n`);
 }
 
 /**
@@ -49,12 +41,11 @@ export async function runProgram(
     }),
   );
   const commander = buildProgram(commandLineOf(program.main, registered.binary), lines);
-  const result = await runCommandLine(
+  return runCommandLine(
     definition,
     () => parseCommandLine(commander, argv).flags,
     argv,
     runOptions,
+    registered.binary,
   );
-  if (result.exitCode === EXIT_USAGE) reportUsageError(registered.binary, result.summary);
-  return result;
 }

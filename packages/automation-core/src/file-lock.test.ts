@@ -66,7 +66,8 @@ describe('tryAcquireLock', () => {
     const file = join(dir, 'file');
     await writeFile(file, '');
     await expect(tryAcquireLock(join(file, '.job.lock'))).rejects.toMatchObject({
-      code: expect.stringMatching(/^E(EXIST|NOTDIR)$/),
+      code: 'output_not_writable',
+      details: { folder: dir, errno: expect.stringMatching(/^E(EXIST|NOTDIR)$/) },
     });
   });
 });

@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commonJsExports } from './commonjs-import.js';
 import { JobError } from './job-error.js';
 import { isAbandonedFutureLock, lockFileSystem, removeLockFolder } from './lock-owner.js';
+import { makeFolder } from './make-folder.js';
 
 export const DEFAULT_LOCK_STALE_SECONDS = 600;
 
@@ -63,7 +63,7 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
   // Loaded on first use: --help, --config-dump and usage errors never take a lock.
   const lockfile = commonJsExports(await import('proper-lockfile'));
   const started = performance.now();
-  await mkdir(dirname(lockPath), { recursive: true });
+  await makeFolder(dirname(lockPath));
   const lockOptions = {
     lockfilePath: lockPath,
     realpath: false,

@@ -92,8 +92,38 @@ describe('buildHeartbeat', () => {
       status: 'ok',
       generated_at: AT,
       last_success_at: AT,
+      last_dry_run_at: null,
       last_failure: null,
       breach_streak: 0,
+    });
+  });
+
+  it('moves last_success_at on real successes only: a dry run records last_dry_run_at', () => {
+    const dryRun = buildHeartbeat(previous, { status: 'dry_run', artefacts: [] }, 'new', AT);
+    expect(dryRun).toMatchObject({
+      status: 'dry_run',
+      last_success_at: '2025-12-31T00:00:00.000Z',
+      last_dry_run_at: AT,
+    });
+    const later = '2026-01-01T00:30:00.000Z';
+    const warning = buildHeartbeat(
+      { kind: 'ok', data: dryRun },
+      { status: 'warning', artefacts: [] },
+      'w',
+      later,
+    );
+    expect(warning).toMatchObject({ last_success_at: later, last_dry_run_at: AT });
+    expect(buildHeartbeat({ kind: 'missing' }, { status: 'dry_run', artefacts: [] }, 'd', AT)).toMatchObject({
+      last_success_at: null,
+      last_dry_run_at: AT,
+    });
+    // a dry-run chain that ended warning (a job skipped for its lock) is a rehearsal all the same
+    expect(
+      buildHeartbeat(previous, { status: 'warning', dryRun: true, artefacts: [] }, 'c', AT),
+    ).toMatchObject({
+      status: 'warning',
+      last_success_at: '2025-12-31T00:00:00.000Z',
+      last_dry_run_at: AT,
     });
   });
 
@@ -121,6 +151,7 @@ describe('buildHeartbeat', () => {
       status: 'error',
       generated_at: AT,
       last_success_at: null,
+      last_dry_run_at: null,
       last_failure: { job_id: 'new', error_code: 'internal_error', at: AT },
     });
   });

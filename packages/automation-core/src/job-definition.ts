@@ -5,6 +5,8 @@ import type { OptionDeclarations, OptionSet, OptionValues } from './command-line
 import type { JobStatus } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
 import type { JobMetricsInput, MetricSample } from './metrics/metric-families.js';
+import type { SummaryDescriber } from './output/human-summary.js';
+import type { TerminalRenderer } from './output/presentation.js';
 import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
 
@@ -53,6 +55,12 @@ export interface CommandBase<D extends OptionDeclarations, O, C> {
    */
   flagMigrations?: readonly FlagMigration[];
   config?: JobConfigSpec<C>;
+  /** the key facts of its summary (what it found), shown on a terminal */
+  describeSummary?: SummaryDescriber;
+  /** the whole terminal form, for a command whose summary is not a run's (obs-status's table) */
+  renderForTerminal?: TerminalRenderer;
+  /** what --help says the exit codes mean (default: a job's 0 ok, 1 failed, 2 usage) */
+  exitCodes?: string;
   /**
    * Typed options from the resolved values, for what declarations cannot say (cross-field
    * checks, files the options name); throws usageError/configError. Without it the options
@@ -138,12 +146,22 @@ export interface JobContext {
   readSecret(envName: string): string | undefined;
   /** this job's heartbeat as the previous run left it (null when missing or corrupt) */
   previousHeartbeat: Record<string, unknown> | null;
-  /** human-readable diagnostics on stderr */
+  /** notes for whoever debugs the job, on stderr with OBS_LOG_LEVEL=info (JSON lines) */
   log(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * one stderr line now, `obs-<job>: <code>: <message> (docs/runbook.md#<code>)`, for each of
+   * several problems the summary's one error code stands for (each schema violation of a payload)
+   */
+  reportProblem(code: string, message: string): void;
 }
 
 export interface JobOutcome {
   status: Exclude<JobStatus, 'skipped'>;
+  /**
+   * the run only rehearsed (sent and uploaded nothing), whatever its status — an obs-daily
+   * chain under --dry-run may end `warning`: never a real success
+   */
+  dryRun?: boolean;
   artefacts: string[];
   alerts?: LogAlert[];
   attempts?: number;

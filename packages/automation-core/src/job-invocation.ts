@@ -51,6 +51,7 @@ export function commandLineOf(definition: AnyCommandDefinition, name: string, bi
     options: [...commonOptionsFor(commonRequestOf(definition)).entries, ...definition.options.entries],
     ...(definition.flagMigrations ? { migrations: definition.flagMigrations } : {}),
     version: versionLine(binary),
+    ...(definition.exitCodes ? { exitCodes: definition.exitCodes } : {}),
   };
 }
 

@@ -1,10 +1,15 @@
 import { DEFAULT_WEBHOOK_SECRET_ENV } from './webhook/defaults.js';
 import { WORKSPACE_LAYOUT } from './workspace-layout.js';
 
-/** How often a job is expected to run, from which lateness and staleness are judged. */
+/**
+ * How often a job is expected to run, from which lateness and staleness are judged (see
+ * `judgeFreshness`): late after two periods without a real success, stale at `staleAfterSeconds`.
+ */
 export interface JobSchedule {
   /** the scheduler's period, e.g. 900 for the 15-minute chain */
   periodSeconds: number;
+  /** how long without a real success makes the job stale (obs-status and obs-verify may override it) */
+  staleAfterSeconds: number;
   /** what the deploy examples schedule, for people */
   description: string;
 }
@@ -32,15 +37,20 @@ export interface RunRecord {
   path: string;
 }
 
-/** One job of the product: everything the tooling around it needs to know, once. */
+/** One binary of the product: everything the tooling around it needs to know, once. */
 export interface RegisteredJob {
   name: string;
   /** the binary, e.g. `obs-latency` */
   binary: string;
   /** the folder under `packages/` that builds the binary */
   packageDir: string;
-  /** the job's lock, relative to the root */
-  lockFile: string;
+  /**
+   * a tool that only reads the workspace (obs-status): no lock, no heartbeat, no log entry, no
+   * schedule; everything else is a job that runs on a schedule and records its runs
+   */
+  readsOnly: boolean;
+  /** the job's lock, relative to the root (null: a tool that reads only) */
+  lockFile: string | null;
   /** the job's heartbeat, relative to the root (null: the job keeps none) */
   heartbeatFile: string | null;
   /** the job's YAML config, relative to the root (null: the job has none) */
@@ -49,7 +59,8 @@ export interface RegisteredJob {
   dryRunFlag: string | null;
   /** run by `obs-daily --observability`, in registry order */
   chained: boolean;
-  schedule: JobSchedule;
+  /** null: a tool that reads only, run when someone asks */
+  schedule: JobSchedule | null;
   subcommands: readonly RegisteredSubcommand[];
   /** the environment variables naming where it delivers and how it signs (null: it delivers no webhook of its own) */
   webhook: { urlEnv: string; secretEnv: string } | null;
@@ -59,8 +70,12 @@ export interface RegisteredJob {
   deletionManifests: readonly string[];
 }
 
+const HOUR_SECONDS = 3600;
+
+/** The chain's jobs: late after 30 minutes without a real success, stale after 2 hours. */
 const EVERY_15_MINUTES: JobSchedule = {
   periodSeconds: 15 * 60,
+  staleAfterSeconds: 2 * HOUR_SECONDS,
   description: 'every 15 minutes, in the obs-daily chain',
 };
 
@@ -70,6 +85,7 @@ export const JOB_REGISTRY = [
     name: 'latency',
     binary: 'obs-latency',
     packageDir: 'latency-cli',
+    readsOnly: false,
     lockFile: WORKSPACE_LAYOUT.latencyLock,
     heartbeatFile: WORKSPACE_LAYOUT.latencyHeartbeat,
     configFile: WORKSPACE_LAYOUT.latencyConfig,
@@ -85,6 +101,7 @@ export const JOB_REGISTRY = [
     name: 'weekly',
     binary: 'obs-weekly',
     packageDir: 'weekly-cli',
+    readsOnly: false,
     lockFile: WORKSPACE_LAYOUT.weeklyLock,
     heartbeatFile: WORKSPACE_LAYOUT.weeklyHeartbeat,
     configFile: WORKSPACE_LAYOUT.weeklyConfig,
@@ -100,6 +117,7 @@ export const JOB_REGISTRY = [
     name: 'dashboard',
     binary: 'obs-dashboard',
     packageDir: 'dashboard-cli',
+    readsOnly: false,
     lockFile: WORKSPACE_LAYOUT.dashboardLock,
     heartbeatFile: WORKSPACE_LAYOUT.dashboardHeartbeat,
     configFile: WORKSPACE_LAYOUT.dashboardConfig,
@@ -119,12 +137,17 @@ export const JOB_REGISTRY = [
     name: 'verify',
     binary: 'obs-verify',
     packageDir: 'verify-cli',
+    readsOnly: false,
     lockFile: WORKSPACE_LAYOUT.verifyLock,
-    heartbeatFile: null,
+    heartbeatFile: WORKSPACE_LAYOUT.verifyHeartbeat,
     configFile: null,
     dryRunFlag: null,
     chained: false,
-    schedule: { periodSeconds: 24 * 3600, description: 'nightly at 02:30 UTC' },
+    schedule: {
+      periodSeconds: 24 * HOUR_SECONDS,
+      staleAfterSeconds: 72 * HOUR_SECONDS,
+      description: 'nightly at 02:30 UTC',
+    },
     subcommands: [
       { name: 'bundle', summary: 'verify a dashboard bundle: checksums, row counts, sequence, retention' },
       { name: 'rebuild-log', summary: 'rebuild a lost or corrupt run log from the artefacts' },
@@ -141,12 +164,29 @@ export const JOB_REGISTRY = [
     name: 'daily',
     binary: 'obs-daily',
     packageDir: 'daily-workflow',
+    readsOnly: false,
     lockFile: WORKSPACE_LAYOUT.dailyLock,
-    heartbeatFile: null,
+    heartbeatFile: WORKSPACE_LAYOUT.dailyHeartbeat,
     configFile: WORKSPACE_LAYOUT.automationConfig,
     dryRunFlag: '--dry-run',
     chained: false,
-    schedule: { periodSeconds: 15 * 60, description: 'every 15 minutes (cron, systemd timer or CronJob)' },
+    schedule: { ...EVERY_15_MINUTES, description: 'every 15 minutes (cron, systemd timer or CronJob)' },
+    subcommands: [],
+    webhook: null,
+    runRecords: [],
+    deletionManifests: [],
+  },
+  {
+    name: 'status',
+    binary: 'obs-status',
+    packageDir: 'status-cli',
+    readsOnly: true,
+    lockFile: null,
+    heartbeatFile: null,
+    configFile: WORKSPACE_LAYOUT.statusConfig,
+    dryRunFlag: null,
+    chained: false,
+    schedule: null,
     subcommands: [],
     webhook: null,
     runRecords: [],
@@ -174,9 +214,24 @@ export const CHAINED_JOBS: readonly (RegisteredJob & { name: ChainedJobName; dry
   JOB_REGISTRY as readonly RegisteredJob[]
 ).filter(isChained);
 
-/** The heartbeats obs-verify checks by default: every job's that keeps one. */
-export const JOB_HEARTBEATS: readonly string[] = JOB_REGISTRY.flatMap((job: RegisteredJob) =>
-  job.heartbeatFile === null ? [] : [job.heartbeatFile],
+/** A job that runs on a schedule, takes its lock and records its runs (every entry but a read-only tool). */
+export type ScheduledJob = RegisteredJob & { readsOnly: false; lockFile: string; schedule: JobSchedule };
+
+function isScheduled(job: RegisteredJob): job is ScheduledJob {
+  return !job.readsOnly && job.lockFile !== null && job.schedule !== null;
+}
+
+/** The jobs whose runs obs-status, obs-verify and the dashboard page judge, in registry order. */
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = (JOB_REGISTRY as readonly RegisteredJob[]).filter(
+  isScheduled,
+);
+
+/**
+ * The heartbeats obs-verify checks by default: every job's that keeps one, but its own — a run
+ * cannot vouch for itself; obs-status judges obs-verify's.
+ */
+export const JOB_HEARTBEATS: readonly string[] = SCHEDULED_JOBS.flatMap((job) =>
+  job.heartbeatFile === null || job.name === 'verify' ? [] : [job.heartbeatFile],
 );
 
 /** The secret variables obs-verify --check-secrets checks by default: every job's webhook variables. */

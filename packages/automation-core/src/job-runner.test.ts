@@ -121,6 +121,7 @@ describe('runJob', () => {
       status: 'ok',
       generated_at: '2026-05-06T07:08:09.000Z',
       last_success_at: '2026-05-06T07:08:09.000Z',
+      last_dry_run_at: null,
       last_failure: null,
     });
     expect(JSON.parse(await readFile(join(root, 'out/summary.json'), 'utf8'))).toEqual(result.summary);

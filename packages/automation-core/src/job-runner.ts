@@ -18,9 +18,12 @@ import {
 } from './job-definition.js';
 import { EXIT_FAILED, errorMessageOf, exitCodeForOutcome, JobError, type JobStatus } from './job-error.js';
 import { makeJobId } from './job-id.js';
-import { type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
+import { binaryOf, type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import { recordRunMetrics } from './metrics/run-metrics.js';
+import { type OutputFlags, outputFlagsInArgv } from './output/output-mode.js';
+import type { Presentation } from './output/presentation.js';
+import { problemLine, reportProblems } from './output/problem-lines.js';
 import {
   describeCommand,
   detectCommitSha,
@@ -31,6 +34,7 @@ import {
 import { appendRunLog } from './run-log.js';
 import type { LogAlert, RunLogContext, RunLogEntry } from './run-log-entry.js';
 import { secretEnvValues } from './secret-masking.js';
+import { unmappedWriteFailure } from './write-failure.js';
 
 export interface RunJobOptions {
   /** set when obs-daily runs the job in its chain */
@@ -45,6 +49,8 @@ export interface RunJobOptions {
 export interface JobRunResult {
   exitCode: number;
   summary: Record<string, unknown>;
+  /** how runMain shows it on stdout (set by the harness from the command line) */
+  presentation?: Partial<Presentation>;
 }
 
 /**
@@ -79,7 +85,7 @@ function errorOutcome(code: string, message: string, details: Record<string, unk
 /** The one summary of a run that failed before or outside the job body. */
 export function failureSummary(name: string, error: unknown, now: Date, startedMs: number): JobRunResult {
   const known = error instanceof JobError;
-  if (!known) diagnosticsLogger().error({ err: error }, `${name} failed with an unexpected error`);
+  if (!known) diagnosticsLogger().debug({ err: error }, `${name} failed with an unexpected error`);
   return {
     exitCode: known ? error.exitCode : EXIT_FAILED,
     summary: orderedSummary({
@@ -152,13 +158,52 @@ export function runJob<D extends OptionDeclarations, O, C>(
 /**
  * Runs a command whose command line `parse` reads: a job through the whole harness (see runJob),
  * any other command through its `execute`, with the same option handling, `--config-dump`,
- * usage errors and `--json-out`.
+ * usage errors and `--json-out`. Every problem of the result goes to stderr, one line each
+ * (`obs-<job>: <error_code>: <message> (docs/runbook.md#<code>)`), and the result says how
+ * stdout shows it.
  */
 export async function runCommandLine(
   definition: AnyCommandDefinition,
   parse: () => Record<string, unknown>,
   argv: readonly string[],
   runOptions: RunJobOptions = {},
+  binary: string = binaryOf(definition),
+): Promise<JobRunResult> {
+  let flags: Record<string, unknown> | undefined;
+  const result = await runParsedCommandLine(
+    definition,
+    () => {
+      flags = parse();
+      return flags;
+    },
+    argv,
+    runOptions,
+    binary,
+  );
+  const presentation = result.presentation ?? {};
+  if (!presentation.document) reportProblems(binary, result.summary);
+  return {
+    ...result,
+    presentation: {
+      ...presentation,
+      binary,
+      output: flags ? outputFlagsOf(flags) : outputFlagsInArgv(argv),
+      ...(definition.describeSummary ? { describe: definition.describeSummary } : {}),
+      ...(definition.renderForTerminal ? { render: definition.renderForTerminal } : {}),
+    },
+  };
+}
+
+function outputFlagsOf(flags: Record<string, unknown>): OutputFlags {
+  return { json: flags.json === true, pretty: flags.pretty === true, noColor: flags.noColor === true };
+}
+
+async function runParsedCommandLine(
+  definition: AnyCommandDefinition,
+  parse: () => Record<string, unknown>,
+  argv: readonly string[],
+  runOptions: RunJobOptions,
+  binary: string,
 ): Promise<JobRunResult> {
   const startedMs = performance.now();
   const env = runOptions.env ?? process.env;
@@ -176,9 +221,10 @@ export async function runCommandLine(
     return {
       exitCode: 0,
       summary: definition.configDump?.(invocation.options, invocation.dump) ?? invocation.dump,
+      presentation: { document: true },
     };
   }
-  return executeJob(definition, invocation, runOptions, startedMs, argv);
+  return executeJob(definition, invocation, runOptions, startedMs, argv, binary);
 }
 
 /** A command outside the job harness: its own summary, or the error summary of what it threw. */
@@ -189,7 +235,7 @@ async function executeCommand(
   startedMs: number,
 ): Promise<JobRunResult> {
   const { common } = invocation;
-  if (common.configDump) return { exitCode: 0, summary: invocation.dump };
+  if (common.configDump) return { exitCode: 0, summary: invocation.dump, presentation: { document: true } };
   const workspace = workspaceOf(common.root);
   let result: JobRunResult;
   try {
@@ -206,7 +252,7 @@ async function executeCommand(
   }
   if (!common.jsonOut) return result;
   const summary = await writeJsonOut(workspace.abs(common.jsonOut), common.jsonOut, result.summary);
-  return { exitCode: summary === result.summary ? result.exitCode : EXIT_FAILED, summary };
+  return { ...result, exitCode: summary === result.summary ? result.exitCode : EXIT_FAILED, summary };
 }
 
 type LockAttempt = { lock: HeldLock } | { lock: null; status: JobStatus; outcome: JobOutcome };
@@ -246,6 +292,7 @@ async function executeJob(
   runOptions: RunJobOptions,
   startedMs: number,
   argv: readonly string[],
+  binary: string,
 ): Promise<JobRunResult> {
   const { common, options } = invocation;
   const env = runOptions.env ?? process.env;
@@ -267,6 +314,7 @@ async function executeJob(
     });
     if (attempt.lock) {
       outcome = await runLocked(definition, options, {
+        binary,
         jobId,
         jobName,
         invocation,
@@ -313,6 +361,8 @@ async function executeJob(
 }
 
 interface LockedRun<O> {
+  /** the binary stderr lines name */
+  binary: string;
   jobId: string;
   jobName: string;
   invocation: JobInvocation<O>;
@@ -404,6 +454,9 @@ function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: Heartbe
     log(message, fields) {
       diagnosticsLogger().info({ job_id: run.jobId, ...fields }, message);
     },
+    reportProblem(code, message) {
+      process.stderr.write(`${problemLine(run.binary, { code, message })}\n`);
+    },
   };
 }
 
@@ -475,9 +528,12 @@ function checkedOutcome(value: unknown): JobOutcome {
 
 function failureOutcome(error: unknown, context: JobContext): JobOutcome {
   // An abort surfaces in libraries as their own error (AbortError, …); the run reports why it was aborted.
-  const failure = context.signal.aborted && !(error instanceof JobError) ? context.signal.reason : error;
+  const failure =
+    context.signal.aborted && !(error instanceof JobError)
+      ? context.signal.reason
+      : unmappedWriteFailure(error);
   if (failure instanceof JobError) return errorOutcome(failure.code, failure.message, failure.details);
-  diagnosticsLogger().error({ job_id: context.jobId, err: failure }, 'job failed with an unexpected error');
+  diagnosticsLogger().debug({ job_id: context.jobId, err: failure }, 'job failed with an unexpected error');
   return errorOutcome('internal_error', errorMessageOf(failure));
 }
 
@@ -516,6 +572,8 @@ async function recordRun<O>(record: RunRecord<O>): Promise<Record<string, unknow
   const alerts: LogAlert[] = outcome.alerts ?? [];
   const diagnostics: Record<string, unknown> = { ...outcome.diagnostics };
   if (record.secretsRead.length > 0) diagnostics.secrets_read = record.secretsRead;
+  // A rehearsal whose status does not say so (a dry-run chain that ended warning): readers of the log must not take it for a success.
+  if (outcome.dryRun && status !== 'dry_run') diagnostics.dry_run = true;
   const parent = runOptions.parentJobId ? { parent_job_id: runOptions.parentJobId } : {};
   const summary = orderedSummary({
     status,

@@ -1,20 +1,11 @@
 import { writeFileAtomic } from './atomic-file.js';
 import { errorMessageOf } from './job-error.js';
+import { summaryText } from './output/presentation.js';
 
 /** The summary's fields in a fixed order: identity first, diagnostics last. */
 export function orderedSummary(fields: Record<string, unknown>): Record<string, unknown> {
   const { status, job_id, job_name, duration_ms, artefacts, diagnostics, ...rest } = fields;
   return { status, job_id, job_name, duration_ms, artefacts, ...rest, diagnostics };
-}
-
-export function summaryText(summary: Record<string, unknown>): string {
-  return `${JSON.stringify(summary, null, 2)}\n`;
-}
-
-export function printSummary(summary: Record<string, unknown>): Promise<void> {
-  return new Promise<void>((resolveWrite) =>
-    process.stdout.write(summaryText(summary), () => resolveWrite()),
-  );
 }
 
 /**
@@ -43,7 +34,8 @@ export async function writeJsonOut(
   summary: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   try {
-    await writeFileAtomic(path, summaryText(summary));
+    // The file always holds the whole document, indented, whatever stdout shows.
+    await writeFileAtomic(path, summaryText(summary, true));
     return summary;
   } catch (error) {
     return {

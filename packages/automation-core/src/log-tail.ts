@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import { openRegularFile } from './bounded-file-read.js';
 
 export interface LastSequencedEntry {
@@ -9,6 +10,46 @@ export interface LastSequencedEntry {
 const CHUNK_BYTES = 64 * 1024;
 /** Log lines are < 4096 bytes; a longer run without a newline is garbage and is skipped unread. */
 const MAX_LINE_BYTES = 1024 * 1024;
+
+/**
+ * The lines of a JSON-lines file from its end backwards, read in chunks so that the cost does not
+ * grow with the file and memory stays flat. With `maxBytes`, only that many bytes from the end
+ * are read and the partial line at the cut is not yielded. Each line (without its newline, maybe
+ * empty) is only valid until the next one is asked for. A line longer than MAX_LINE_BYTES is
+ * passed over unread.
+ */
+export async function* linesBackwards(
+  handle: FileHandle,
+  size: number,
+  options: { maxBytes?: number } = {},
+): AsyncGenerator<Buffer> {
+  const floor = options.maxBytes === undefined ? 0 : Math.max(0, size - options.maxBytes);
+  let position = size;
+  // The start of a line whose beginning lies in the chunk before the one just read.
+  let carry = Buffer.alloc(0);
+  // Set while passing over an overlong line: its bytes are dropped until its start is found.
+  let skipping = false;
+  while (position > floor) {
+    const length = Math.min(CHUNK_BYTES, position - floor);
+    position -= length;
+    const chunk = Buffer.alloc(length);
+    await handle.read(chunk, 0, length, position);
+    const buffer = Buffer.concat([chunk, carry]);
+    let end = buffer.length;
+    for (let index = buffer.length - 1; index >= -1; index -= 1) {
+      if (index >= 0 && buffer[index] !== 0x0a) continue;
+      if (index < 0 && position > 0) break;
+      if (skipping) skipping = false;
+      else yield buffer.subarray(index + 1, end);
+      end = index;
+    }
+    carry = buffer.subarray(0, end);
+    if (carry.length > MAX_LINE_BYTES) {
+      skipping = true;
+      carry = Buffer.alloc(0);
+    }
+  }
+}
 
 function parseSequenced(line: Buffer): LastSequencedEntry | null {
   if (line.length === 0) return null;
@@ -25,10 +66,9 @@ function parseSequenced(line: Buffer): LastSequencedEntry | null {
 }
 
 /**
- * Finds the last entry carrying a sequence by reading the log backwards in chunks, so the cost
- * does not grow with the log and memory stays flat. Unparseable lines (a torn tail, a hand edit)
- * are passed over. Throws a JobError (`log_write_failed`) for a log that is a link or not a
- * regular file.
+ * Finds the last entry carrying a sequence by reading the log backwards (linesBackwards).
+ * Unparseable lines (a torn tail, a hand edit) are passed over. Throws a JobError
+ * (`log_write_failed`) for a log that is a link or not a regular file.
  */
 export async function lastSequencedEntry(logPath: string): Promise<LastSequencedEntry | null> {
   // The log is only ever appended to in place: a link or a FIFO there is refused, not followed.
@@ -38,38 +78,13 @@ export async function lastSequencedEntry(logPath: string): Promise<LastSequenced
     code: 'log_write_failed',
   });
   if (!opened) return null;
-  const { handle } = opened;
   try {
-    let position = opened.size;
-    // The start of a line whose beginning lies in the chunk before the one just read.
-    let carry = Buffer.alloc(0);
-    // Set while passing over an overlong line: its bytes are dropped until its start is found.
-    let skipping = false;
-    while (position > 0) {
-      const length = Math.min(CHUNK_BYTES, position);
-      position -= length;
-      const chunk = Buffer.alloc(length);
-      await handle.read(chunk, 0, length, position);
-      const buffer = Buffer.concat([chunk, carry]);
-      let end = buffer.length;
-      for (let index = buffer.length - 1; index >= -1; index -= 1) {
-        if (index >= 0 && buffer[index] !== 0x0a) continue;
-        if (index < 0 && position > 0) break;
-        if (skipping) skipping = false;
-        else {
-          const found = parseSequenced(buffer.subarray(index + 1, end));
-          if (found) return found;
-        }
-        end = index;
-      }
-      carry = buffer.subarray(0, end);
-      if (carry.length > MAX_LINE_BYTES) {
-        skipping = true;
-        carry = Buffer.alloc(0);
-      }
+    for await (const line of linesBackwards(opened.handle, opened.size)) {
+      const found = parseSequenced(line);
+      if (found) return found;
     }
     return null;
   } finally {
-    await handle.close();
+    await opened.handle.close();
   }
 }

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { releaseHeldLocksSync } from './file-lock.js';
-import { summaryText } from './job-summary.js';
+import { summaryText } from './output/presentation.js';
 
 /**
  * After SIGTERM/SIGINT the process ends within this time in every state: the job body gets

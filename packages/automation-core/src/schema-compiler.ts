@@ -8,7 +8,7 @@ import { commonJsExports } from './commonjs-import.js';
 import { dateTimeFormat } from './date-time-format.js';
 import { diagnosticsLogger } from './diagnostics-logger.js';
 import { CORE_PACKAGE_DIR } from './install-paths.js';
-import { JobError } from './job-error.js';
+import { errorMessageOf, JobError } from './job-error.js';
 
 type Ajv = import('ajv/dist/2020.js').default;
 type StandaloneCode = (ajv: Ajv, validate: ValidateFunction) => string;
@@ -167,7 +167,7 @@ export async function loadPrecompiledValidator(
   const [loaded, { bytes }] = await Promise.all([
     (import(pathToFileURL(modulePath).href) as Promise<PrecompiledModule>).catch((error: unknown) => {
       diagnosticsLogger().warn(
-        { module: modulePath, err: error },
+        { module: modulePath, error: errorMessageOf(error) },
         'precompiled schema validator cannot be loaded; compiling the schema instead',
       );
       return null;

@@ -22,6 +22,10 @@ export const WORKSPACE_LAYOUT = {
   rebuildLogLock: 'ops/.rebuild-log.lock',
   dailyLock: 'ops/.daily.lock',
 
+  verifyHeartbeat: 'ops/verify_heartbeat.json',
+  dailyHeartbeat: 'ops/daily_heartbeat.json',
+  statusConfig: 'configs/observability/status.yaml',
+
   latencyRaw: 'ops/signal_latency.csv',
   latencyRejects: 'ops/signal_latency_rejects.csv',
   latencyRollup: 'ops/signal_latency_rollup.csv',

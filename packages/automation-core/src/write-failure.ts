@@ -18,14 +18,13 @@ const FULL: Readonly<Record<string, string>> = {
 /**
  * The one mapping of a failed write to an error code: a folder that cannot be written is
  * `output_not_writable`, a full disk or quota `disk_full`, both naming the target and its folder
- * (never the hidden temporary file the failing call was about). Anything else, and a JobError,
- * is returned unchanged.
+ * (never the hidden temporary file the failing call was about) — or the folder given, when a
+ * parent further up is the one at fault. Anything else, and a JobError, is returned unchanged.
  */
-export function writeFailure(error: unknown, target: string): unknown {
+export function writeFailure(error: unknown, target: string, folder: string = dirname(target)): unknown {
   if (error instanceof JobError) return error;
   const errno = (error as NodeJS.ErrnoException)?.code;
   if (errno === undefined) return error;
-  const folder = dirname(target);
   const failed = (code: string, problem: string) =>
     new JobError(code, `cannot write ${target}: ${problem} (${errno})`, { folder, file: target, errno });
   if (errno === 'EISDIR') return failed('output_not_writable', 'it is a folder');
@@ -34,6 +33,38 @@ export function writeFailure(error: unknown, target: string): unknown {
   const full = FULL[errno];
   if (full) return failed('disk_full', `the disk holding folder ${folder} ${full}`);
   return error;
+}
+
+/** System calls that only ever write: a permission error from one of them is about an output. */
+const WRITING_CALLS: ReadonlySet<string> = new Set([
+  'mkdir',
+  'rename',
+  'write',
+  'writev',
+  'unlink',
+  'rmdir',
+  'symlink',
+  'link',
+  'copyfile',
+  'ftruncate',
+  'fsync',
+  'fdatasync',
+]);
+
+/**
+ * The harness's last resort for a failure no write site mapped: a full disk, a quota or a
+ * read-only file system is a write failure whatever the call; a permission error only when the
+ * call writes (an `open` may be a read). It names the path the error carries; anything else is
+ * returned unchanged (and becomes `internal_error`).
+ */
+export function unmappedWriteFailure(error: unknown): unknown {
+  const { code, path, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (error instanceof JobError || code === undefined || typeof path !== 'string') return error;
+  const writes =
+    FULL[code] !== undefined ||
+    code === 'EROFS' ||
+    (NOT_WRITABLE[code] !== undefined && WRITING_CALLS.has(syscall ?? ''));
+  return writes ? writeFailure(error, path) : error;
 }
 
 /** Runs a write and rethrows its failure mapped by writeFailure. */

@@ -13,6 +13,7 @@ import { type PlannedJob, plannedIdentity } from './chain-plan.js';
 import { type ChainStop, type ChildResult, diagnosticsOf } from './chain-results.js';
 import { dailyConfigDump } from './config-dump.js';
 import { DAILY_OPTIONS, type DailyOptions, finalizeDailyOptions } from './daily-options.js';
+import { dailySummaryFacts } from './daily-summary-facts.js';
 import { DAILY_EARLIER_FLAGS } from './earlier-flags.js';
 import { recordNotRun } from './upstream-skip.js';
 
@@ -63,6 +64,7 @@ function stopAfter(result: ChildResult): ChainStop {
  */
 export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOptions, AutomationConfig> = {
   name: 'daily',
+  describeSummary: dailySummaryFacts,
   description: [
     `The cron entry point: \`obs-daily --observability\` runs ${CHAINED_JOBS.map((job) => job.binary).join(' → ')}`,
     'in-process, each with its own lock, heartbeat and log entry (parent_job_id = the chain id).',
@@ -78,6 +80,7 @@ export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOpt
   flagMigrations: DAILY_EARLIER_FLAGS,
   config: AUTOMATION_CONFIG,
   lockFile: (options) => options.lockFile,
+  heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeDailyOptions,
   configDump: dailyConfigDump,
   async run(options, context) {
@@ -99,6 +102,6 @@ export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOpt
       results.push(result);
       if (result.status === 'error') stop = stopAfter(result);
     }
-    return chainOutcome(results, stop, options.plan);
+    return { ...chainOutcome(results, stop, options.plan), dryRun: options.dryRun };
   },
 };

@@ -1,14 +1,12 @@
 import {
   CHAINED_JOBS,
-  type ChainedJobName,
   type CommonOptions,
   custom,
   defineOptions,
-  expectedButGot,
   flag,
   flagOf,
   type OptionValues,
-  optionType,
+  optionTypes,
   path,
   type ResolvedInput,
   registeredJob,
@@ -18,35 +16,20 @@ import type { AutomationConfig } from './automation-config.js';
 import { CHAIN_JOB_NAMES } from './chain-jobs.js';
 import { planChain } from './chain-plan.js';
 
-/** `latency,dashboard`: chained jobs, at least one. */
-const jobListType = optionType<ChainedJobName[]>('<list>', (value) => {
-  const names =
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((name) => name.trim())
-          .filter((name) => name !== '')
-      : [];
-  const known = (name: string): name is ChainedJobName =>
-    (CHAIN_JOB_NAMES as readonly string[]).includes(name);
-  return names.length > 0 && names.every(known)
-    ? { value: names }
-    : expectedButGot(`a comma-separated list of ${CHAIN_JOB_NAMES.join(', ')}`, value);
-});
-
 export const DAILY_OPTIONS = defineOptions({
   observability: flag('run the observability chain (kept so cron lines of the earlier tooling work)', {
     defaultLabel: 'none, required',
   }),
   dryRun: flag(`rehearse: ${CHAINED_JOBS.map((job) => `${job.name} gets ${job.dryRunFlag}`).join(', ')}`),
   jobs: custom(
-    jobListType,
+    optionTypes.nameList(CHAIN_JOB_NAMES),
     `comma-separated jobs to run, always in the order ${CHAIN_JOB_NAMES.join(' → ')}; overrides enabled`,
     { default: [...CHAIN_JOB_NAMES], defaultLabel: CHAIN_JOB_NAMES.join(',') },
   ),
   lockFile: path('chain lock: a second chain while one runs is skipped', {
     default: registeredJob('daily').lockFile,
   }),
+  heartbeatFile: path('heartbeat of the chain', { default: registeredJob('daily').heartbeatFile }),
 });
 
 /** Common flags every job of the chain inherits from the chain's command line. */

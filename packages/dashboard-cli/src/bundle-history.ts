@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { makeFolder } from '@obs-automation/core';
 import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
 import { bundleFilePaths, type DashboardManifest, readManifest } from './manifest.js';
 
@@ -59,7 +60,7 @@ export async function copyBundleToHistory(
   manifest: DashboardManifest,
   historyDir: string,
 ): Promise<string> {
-  await mkdir(historyDir, { recursive: true });
+  await makeFolder(historyDir);
   for (const entry of await readdir(historyDir)) {
     if (entry.startsWith('.') && entry.includes(PARTIAL_MARK))
       await rm(join(historyDir, entry), { recursive: true, force: true });
@@ -73,7 +74,7 @@ export async function copyBundleToHistory(
   try {
     for (const path of bundleFilePaths(manifest)) {
       const copy = resolve(partial, path);
-      await mkdir(dirname(copy), { recursive: true });
+      await makeFolder(dirname(copy), copy);
       await copyFile(resolve(bundleDir, path), copy);
       await syncPath(copy);
     }

@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
   faultPoint,
   type JobContext,
   type JobOutcome,
+  makeFolder,
   registeredJob,
   writeFileAtomic,
 } from '@obs-automation/core';
@@ -129,7 +129,7 @@ export async function runDashboardExport(
       bundleDir,
       pageFolder: rootRelativeOrNull(context.root, bundleDir),
       runsRoot: rootRelativeOrNull(context.root, abs(options.runsRoot)),
-      resolve: abs,
+      root: context.root,
       current: {
         jobId: context.jobId,
         now: context.now,
@@ -142,7 +142,7 @@ export async function runDashboardExport(
   if (rendered.length === 0 && carried.entries.length === 0) {
     // Nothing to list in a manifest: the page alone says what is missing.
     const alone = await page(null);
-    await mkdir(bundleDir, { recursive: true });
+    await makeFolder(bundleDir);
     await writeFileAtomic(alone.path, alone.bytes);
     summary.page = context.relativePath(alone.path);
     return {
@@ -169,6 +169,7 @@ export async function runDashboardExport(
       jobId: context.jobId,
       at: generatedAt,
       errorCode: firstFailure?.error.code ?? null,
+      dryRun: options.dryRun,
     }),
   };
   const renderedPage = await page(manifest);
@@ -180,7 +181,7 @@ export async function runDashboardExport(
   const manifestBytes = await renderManifest(shown(manifestPath), manifest, options.indent);
   context.checkpoint();
 
-  await mkdir(outputDir, { recursive: true });
+  await makeFolder(outputDir);
   const stagedDatasets = new StagedFiles();
   const stagedManifest = new StagedFiles();
   try {

@@ -3,6 +3,7 @@ import { DASHBOARD_CONFIG, type DashboardConfig } from './dashboard-config.js';
 import { runDashboardExport } from './dashboard-export.js';
 import { dashboardMetrics } from './dashboard-metrics.js';
 import { DASHBOARD_OPTIONS, type DashboardOptions, finalizeDashboardOptions } from './dashboard-options.js';
+import { dashboardSummaryFacts } from './dashboard-summary-facts.js';
 import { DASHBOARD_EARLIER_FLAGS } from './earlier-flags.js';
 
 /** obs-dashboard: dashboard datasets with a sequenced, checksummed manifest, history and upload hook. */
@@ -12,6 +13,7 @@ export const dashboardJob: JobDefinition<
   DashboardConfig
 > = {
   name: 'dashboard',
+  describeSummary: dashboardSummaryFacts,
   description:
     'Exports the dashboard datasets (ev_history, slippage, turnover, latency) with a sequenced, checksummed manifest, keeps an 8-week history and runs the upload hook.',
   examples: [

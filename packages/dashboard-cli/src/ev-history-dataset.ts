@@ -1,6 +1,5 @@
-import { invalidInput } from '@obs-automation/core';
+import { finiteOrNull, invalidInput } from '@obs-automation/core';
 import type { DatasetContent } from './dataset-content.js';
-import { finiteOrNull } from './json-values.js';
 import { latestPerSeries, type StateExport, type StateExportScan } from './state-exports.js';
 import { DEFAULT_CONFIDENCE, winRateLcb, winRateMean } from './win-rate.js';
 

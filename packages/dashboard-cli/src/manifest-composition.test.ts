@@ -96,31 +96,37 @@ describe('dataset states and the manifest heartbeat', () => {
     expect(mergedDatasetStates(previous, { ev_history: 'ok' })).toEqual({ ev_history: 'ok', latency: 'ok' });
   });
 
+  /** This run, as the export describes it to manifestHeartbeat. */
+  const thisRun = (fields: { errorCode?: string | null; dryRun?: boolean; at?: string } = {}) => ({
+    jobId: 'k',
+    at: fields.at ?? '2026-01-01T00:00:00.000Z',
+    errorCode: fields.errorCode ?? null,
+    dryRun: fields.dryRun ?? false,
+  });
+
   it('records a failure of this run, or carries a usable previous one', () => {
     const previous = {
       last_success_at: '2025-10-11T11:35:53.687028Z',
       last_failure: { job_id: 'j', error_code: 'upload_failed', at: '2025-10-10T00:00:00Z' },
     };
-    expect(
-      manifestHeartbeat(previous, {}, { jobId: 'k', at: '2026-01-01T00:00:00.000Z', errorCode: null }),
-    ).toEqual({
+    expect(manifestHeartbeat(previous, {}, thisRun())).toEqual({
       last_success_at: '2026-01-01T00:00:00.000Z',
       last_failure: { job_id: 'j', error_code: 'upload_failed', at: '2025-10-10T00:00:00.000Z' },
       datasets: {},
     });
-    expect(
-      manifestHeartbeat(
-        previous,
-        {},
-        { jobId: 'k', at: '2026-01-01T00:00:00.000Z', errorCode: 'missing_input' },
-      ),
-    ).toMatchObject({
+    expect(manifestHeartbeat(previous, {}, thisRun({ errorCode: 'missing_input' }))).toMatchObject({
       last_success_at: '2025-10-11T11:35:53.687Z',
       last_failure: { job_id: 'k', error_code: 'missing_input' },
     });
     expect(
-      manifestHeartbeat({ last_failure: { job_id: 'j' } }, {}, { jobId: 'k', at: 'x', errorCode: null })
-        .last_failure,
+      manifestHeartbeat({ last_failure: { job_id: 'j' } }, {}, thisRun({ at: 'x' })).last_failure,
     ).toBeNull();
+  });
+
+  it('keeps the last real success through a dry run', () => {
+    const previous = { last_success_at: '2025-10-11T11:35:53.687Z', last_failure: null };
+    expect(manifestHeartbeat(previous, {}, thisRun({ dryRun: true })).last_success_at).toBe(
+      '2025-10-11T11:35:53.687Z',
+    );
   });
 });

@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseTimestamp } from '@obs-automation/core';
+import { isJsonObject, parseTimestamp } from '@obs-automation/core';
 import type { HistoryBundle } from './bundle-history.js';
 import type { RenderedDataset } from './dataset-file.js';
 import { DATASET_NAMES, type DatasetName } from './dataset-names.js';
-import { isJsonObject } from './json-values.js';
 import type { ManifestDatasetEntry, ManifestRead } from './manifest.js';
 import { sourceHash } from './source-hash.js';
 
@@ -97,15 +96,17 @@ function failureOrNull(value: unknown): { job_id: string; error_code: string; at
 /**
  * The manifest's `heartbeat`: the export's state when the manifest was written, so a consumer of
  * an uploaded bundle (who cannot see ops/) learns which datasets are stale. Values carried from
- * the previous heartbeat are normalised; unusable ones become null.
+ * the previous heartbeat are normalised; unusable ones become null. A dry run is no success: it
+ * keeps the previous `last_success_at`, as the job's heartbeat does.
  */
 export function manifestHeartbeat(
   previousHeartbeat: Record<string, unknown> | null,
   datasets: Record<string, DatasetState>,
-  run: { jobId: string; at: string; errorCode: string | null },
+  run: { jobId: string; at: string; errorCode: string | null; dryRun: boolean },
 ): Record<string, unknown> {
   return {
-    last_success_at: run.errorCode === null ? run.at : isoOrNull(previousHeartbeat?.last_success_at),
+    last_success_at:
+      run.errorCode === null && !run.dryRun ? run.at : isoOrNull(previousHeartbeat?.last_success_at),
     last_failure:
       run.errorCode === null
         ? failureOrNull(previousHeartbeat?.last_failure)

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { invalidInput, parseTimestamp, sha256Hex } from '@obs-automation/core';
+import { invalidInput, isJsonObject, parseTimestamp, sha256Hex } from '@obs-automation/core';
 import { displayPath, type HashedInput, parseJsonInput, readInputFile } from './input-files.js';
-import { isJsonObject } from './json-values.js';
 
 /** One strategy of the router telemetry's `execution_health`. */
 export interface ExecutionRow {

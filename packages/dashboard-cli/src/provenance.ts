@@ -1,6 +1,5 @@
-import { invalidInput, type JobContext } from '@obs-automation/core';
+import { invalidInput, isJsonObject, type JobContext } from '@obs-automation/core';
 import { displayPath, parseJsonInput, readInputFile } from './input-files.js';
-import { isJsonObject } from './json-values.js';
 import type { ManifestProvenance } from './manifest.js';
 
 const STRING_KEYS = ['command', 'commit_sha'] as const;

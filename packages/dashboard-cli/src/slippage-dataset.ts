@@ -1,5 +1,5 @@
+import { finiteOrNull, isJsonObject } from '@obs-automation/core';
 import type { DatasetContent } from './dataset-content.js';
-import { finiteOrNull, isJsonObject } from './json-values.js';
 import type { PortfolioTelemetry } from './portfolio-telemetry.js';
 import { latestPerSeries, type StateExport, type StateExportScan } from './state-exports.js';
 

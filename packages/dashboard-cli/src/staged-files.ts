@@ -1,6 +1,6 @@
-import { open, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { commitTempFile, tempPathFor } from '@obs-automation/core';
+import { commitTempFile, mappingWriteFailure, tempPathFor, writeSyncedFile } from '@obs-automation/core';
 
 /**
  * Files of one bundle written to temporary files first (fsync'ed) and renamed into place one
@@ -13,13 +13,8 @@ export class StagedFiles {
   async stage(target: string, bytes: Uint8Array): Promise<void> {
     const temp = tempPathFor(target);
     this.staged.push({ temp, target });
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // A failure names the file staged, never its temporary name.
+    await mappingWriteFailure(target, () => writeSyncedFile(temp, bytes, 'w'));
   }
 
   /** Renames the staged files into place in the order they were staged. */

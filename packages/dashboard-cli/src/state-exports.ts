@@ -1,10 +1,9 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { invalidInput, missingInput, sha256Hex, unreadableInput } from '@obs-automation/core';
+import { invalidInput, isJsonObject, missingInput, sha256Hex, unreadableInput } from '@obs-automation/core';
 import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
 import { displayPath, parseJsonInput, readInputFile, requireInputDirectory } from './input-files.js';
-import { isJsonObject } from './json-values.js';
 import { stateExportTimestamp } from './state-export-timestamp.js';
 
 export interface StateExportFilters {

@@ -4,6 +4,7 @@ import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
 import { latencyMetrics } from './latency-metrics.js';
 import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
 import { runLatency } from './latency-run.js';
+import { latencySummaryFacts } from './latency-summary-facts.js';
 
 /** obs-latency: probe, rotate and archive raw samples, roll up per window, alert on SLO breach streaks. */
 export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, LatencyOptions, LatencyConfig> = {
@@ -18,6 +19,7 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   options: LATENCY_OPTIONS,
   flagMigrations: LATENCY_EARLIER_FLAGS,
   config: LATENCY_CONFIG,
+  describeSummary: latencySummaryFacts,
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
   metrics: latencyMetrics,

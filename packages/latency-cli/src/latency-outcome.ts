@@ -46,6 +46,11 @@ export function latencyOutcome(
   }
   if (notes.warnings.length > 0) diagnostics.warnings = notes.warnings;
   const latest = alerts.condition.window;
+  const latestWindow = {
+    latest_window: latest ? isoSeconds(new Date(latest.startMs)) : null,
+    latest_p95_ms: latest?.p95Ms ?? null,
+    latest_failure_rate: latest?.failureRate ?? null,
+  };
   const latestBreach = rows.findLast((row) => row.breachFlag);
   return {
     status: statusOf(options, results, notes),
@@ -63,9 +68,7 @@ export function latencyOutcome(
       rollups_total: rows.length,
       breach_count: recomputed.filter((row) => row.breachFlag).length,
       breach_streak: alerts.condition.streak,
-      latest_window: latest ? isoSeconds(new Date(latest.startMs)) : null,
-      latest_p95_ms: latest?.p95Ms ?? null,
-      latest_failure_rate: latest?.failureRate ?? null,
+      ...latestWindow,
       next_rotation_bytes: Math.max(0, options.maxRawBytes - results.rawSizeAfter),
       archived: rotation.entry ? 1 : 0,
       alert_state: {
@@ -83,6 +86,8 @@ export function latencyOutcome(
         ? isoSeconds(new Date(latestBreach.endMs))
         : (context.previousHeartbeat?.last_breach_at ?? null),
       breach_streak: alerts.condition.streak,
+      // the newest window, read against the SLO by obs-status
+      ...latestWindow,
       pending_alerts: pending,
       alert_state: alerts.state,
       // the SLO the rollup's breach flags were judged against, for readers such as the dashboard page

@@ -17,6 +17,7 @@ import {
 import { appendSamplesToRaw } from '@obs-automation/latency-store';
 import { readingOwnFile } from './input-unreadable.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
+import { recordSummaryFacts } from './latency-summary-facts.js';
 import { RejectsWriter } from './raw/rejects-file.js';
 import { collectRecordInput, type RecordInput } from './record/record-input.js';
 import { RECORD_OPTIONS, type RecordOptions } from './record-options.js';
@@ -144,5 +145,6 @@ export const recordCommand: CommandDefinition<
   options: RECORD_OPTIONS,
   config: LATENCY_CONFIG,
   commonOptions: ['root', 'config', 'now', 'lockStaleSeconds', 'metricsDir', 'jsonOut', 'configDump'],
+  describeSummary: recordSummaryFacts,
   execute: runRecordWithMetrics,
 };

@@ -1,11 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { commitTempFile, tempPathFor } from '@obs-automation/core';
+import { commitTempFile, makeFolder, tempPathFor } from '@obs-automation/core';
 
 /** Level 1 compresses latency CSV about 4:1 at several times the speed of the default level. */
 const GZIP_LEVEL = 1;
@@ -90,7 +90,7 @@ export class TempFileWriter {
   /** fsync, rename over `target`, fsync the folder. */
   async commit(target: string): Promise<void> {
     await this.close();
-    await mkdir(dirname(target), { recursive: true });
+    await makeFolder(dirname(target), target);
     await commitTempFile(this.tempPath, target);
   }
 

@@ -1,9 +1,11 @@
 import {
   bundledSchemaPath,
+  clockSkewSeconds,
   type JobContext,
   type JobDefinition,
   type JobOutcome,
   RUN_LOG_SCHEMA,
+  SCHEDULED_JOBS,
   schemaValidator,
 } from '@obs-automation/core';
 import { type CheckOutcome, skippedCheck } from './checks/check-outcome.js';
@@ -19,6 +21,7 @@ import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
 import { snapshotRunLog } from './log/run-log-snapshot.js';
 import { verifyMetrics } from './verify-metrics.js';
 import { finalizeVerifyOptions, VERIFY_OPTIONS, type VerifyOptions } from './verify-options.js';
+import { verifySummaryFacts } from './verify-summary-facts.js';
 
 async function logChecks(options: VerifyOptions, context: JobContext) {
   const logPath = context.resolvePath(options.checkLog);
@@ -46,15 +49,22 @@ async function logChecks(options: VerifyOptions, context: JobContext) {
 
 async function runChecks(options: VerifyOptions, context: JobContext): Promise<CheckOutcome[]> {
   const { log, scan, checks } = await logChecks(options, context);
+  const skewSeconds = clockSkewSeconds();
   for (const heartbeat of options.heartbeat) {
     context.checkpoint();
+    const absolutePath = context.resolvePath(heartbeat);
     checks.push(
-      await heartbeatCheck(
-        heartbeat,
-        context.resolvePath(heartbeat),
-        context.now,
-        options.maxHeartbeatAgeHours,
-      ),
+      await heartbeatCheck({
+        file: heartbeat,
+        absolutePath,
+        now: context.now,
+        job:
+          SCHEDULED_JOBS.find(
+            (job) => job.heartbeatFile !== null && context.resolvePath(job.heartbeatFile) === absolutePath,
+          ) ?? null,
+        maxAgeHours: options.maxHeartbeatAgeHours,
+        skewSeconds,
+      }),
     );
   }
   checks.push(
@@ -124,6 +134,7 @@ function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[]): Jo
 /** The `obs-verify` default command. */
 export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, VerifyOptions> = {
   name: 'verify',
+  describeSummary: verifySummaryFacts,
   description: [
     'Verifies the run log (schema, line size, sequence), the job heartbeats, that the weekly report is',
     'not overdue, the dashboard bundle',
@@ -139,6 +150,7 @@ export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, Verify
   options: VERIFY_OPTIONS,
   flagMigrations: VERIFY_EARLIER_FLAGS,
   lockFile: (options) => options.lockFile,
+  heartbeatFile: (options) => options.heartbeatFile,
   logFile: (options) => options.checkLog,
   metrics: verifyMetrics,
   finalize: finalizeVerifyOptions,

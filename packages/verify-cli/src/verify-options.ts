@@ -1,6 +1,7 @@
 import {
   DEFAULT_WEBHOOK_SECRET_ENV,
   defineOptions,
+  durationText,
   envName,
   flag,
   JOB_HEARTBEATS,
@@ -14,6 +15,7 @@ import {
   type ResolvedInput,
   registeredJob,
   resolveAgainstRoot,
+  SCHEDULED_JOBS,
   timestamp,
   usageError,
   WORKSPACE_LAYOUT,
@@ -29,10 +31,15 @@ export const VERIFY_OPTIONS = defineOptions({
     default: [...JOB_HEARTBEATS],
     min: 1,
   }),
-  maxHeartbeatAgeHours: positive('a heartbeat whose last success is this old (relative to --now) is stale', {
-    value: '<hours>',
-    default: 6,
-  }),
+  maxHeartbeatAgeHours: positive(
+    'a heartbeat whose last real success is this old (relative to --now) is stale, for every job alike',
+    {
+      value: '<hours>',
+      defaultLabel: `each job's own: ${SCHEDULED_JOBS.filter((job) => job.name !== 'verify')
+        .map((job) => `${job.name} ${durationText(job.schedule.staleAfterSeconds)}`)
+        .join(', ')}`,
+    },
+  ),
   weeklyHeartbeat: path('weekly heartbeat whose next_due_at the weekly_overdue check judges', {
     default: registeredJob('weekly').heartbeatFile,
   }),
@@ -67,6 +74,9 @@ export const VERIFY_OPTIONS = defineOptions({
     defaultLabel: 'the whole log',
   }),
   lockFile: path('lock held by the verification run', { default: registeredJob('verify').lockFile }),
+  heartbeatFile: path("this run's own heartbeat, judged by obs-status (not by obs-verify itself)", {
+    default: registeredJob('verify').heartbeatFile,
+  }),
 });
 
 type VerifyValues = OptionValues<typeof VERIFY_OPTIONS.declarations>;

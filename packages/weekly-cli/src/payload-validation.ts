@@ -16,7 +16,7 @@ export async function validatePayload(
   payload: WeeklyPayload,
   schemaPath: string,
   dryRunDir: string,
-  context: Pick<JobContext, 'jobId' | 'log'>,
+  context: Pick<JobContext, 'jobId' | 'reportProblem'>,
 ): Promise<InvalidPayload | null> {
   const validate = await schemaValidator(schemaPath);
   const issues = validate(payload);
@@ -24,7 +24,10 @@ export async function validatePayload(
   const file = join(dryRunDir, `${context.jobId}_invalid.json`);
   await writeFileAtomic(file, `${JSON.stringify({ errors: issues, payload }, null, 2)}\n`);
   for (const issue of issues) {
-    context.log(`payload schema violation at ${issue.path}: ${issue.message}`, { path: issue.path });
+    context.reportProblem(
+      'schema_validation_failed',
+      `payload schema violation at ${issue.path}: ${issue.message}`,
+    );
   }
   return { issues, file };
 }

@@ -28,9 +28,11 @@ import {
   type WeeklyOptions,
 } from './weekly-options.js';
 import { type RunNotes, weeklyOutcome } from './weekly-outcome.js';
+import { weeklySummaryFacts } from './weekly-summary-facts.js';
 
 export const weeklyJob: JobDefinition<typeof WEEKLY_OPTIONS.declarations, WeeklyOptions, WeeklyConfig> = {
   name: 'weekly',
+  describeSummary: weeklySummaryFacts,
   description:
     'Builds the weekly health report (runs, latency, portfolio, alerts) of the week whose send time ' +
     '(send_at, default Saturday 23:30 UTC) last passed, validates it against its JSON Schema and ' +

@@ -19,7 +19,7 @@ export interface JobUnderTest {
   args: readonly string[];
   /** the job lock folder, root-relative */
   lockFile: string;
-  /** the job's heartbeat, root-relative (obs-daily and rebuild-log keep none) */
+  /** the job's heartbeat, root-relative (rebuild-log keeps none) */
   heartbeatFile?: string;
   /** arguments that send every file the job writes (log and sequence included) into `dir` */
   outputsUnder(dir: string): string[];
@@ -94,7 +94,8 @@ export const VERIFY: JobUnderTest = {
   prepare: (root) => writeHealthyWorkspace(root).then(() => undefined),
   args: [],
   lockFile: 'ops/.verify.lock',
-  outputsUnder: logUnder,
+  heartbeatFile: 'ops/verify_heartbeat.json',
+  outputsUnder: commonOutputsUnder,
 };
 
 /** `obs-verify rebuild-log --apply` on a healthy log: it replaces the log and the sequence file. */
@@ -116,7 +117,8 @@ export const DAILY: JobUnderTest = {
   prepare: writeDailyInputs,
   args: ['--observability', '--dry-run'],
   lockFile: 'ops/.daily.lock',
-  outputsUnder: logUnder,
+  heartbeatFile: 'ops/daily_heartbeat.json',
+  outputsUnder: commonOutputsUnder,
 };
 
 export interface JobRun {

@@ -13,9 +13,10 @@ export type JsonDocument = Record<string, any>;
 /**
  * Workspace inputs from the project's seeded generator, kept small: runs/index.csv with daily.csv
  * files, reports/portfolio_summary.json, state exports with ev_global/slip, router telemetry,
- * and 16 days of raw latency samples (so retention archives the oldest two days).
+ * and 16 days of raw latency samples (so retention archives the oldest two days). `breachHours:
+ * 0` gives latency that stays under the SLO, so a real chain raises no alert.
  */
-export async function writeDailyInputs(root: string): Promise<void> {
+export async function writeDailyInputs(root: string, options: { breachHours?: number } = {}): Promise<void> {
   await generateSampleWorkspace(root, {
     anchor: NOW,
     runs: 8,
@@ -23,6 +24,7 @@ export async function writeDailyInputs(root: string): Promise<void> {
     dailyRows: 14,
     stateDays: 4,
     latencyDays: 16,
+    ...options,
   });
 }
 

@@ -84,15 +84,17 @@ export async function writeSequenceFile(root: string, value: number): Promise<vo
   await writeText(root, SEQUENCE, `${JSON.stringify({ value, updated_at: NOW })}\n`);
 }
 
+/** The heartbeats obs-verify checks by default: every job's but its own. */
 export const HEARTBEATS = {
   latency: 'ops/latency_job_heartbeat.json',
   weekly: 'ops/weekly_report_heartbeat.json',
   dashboard: 'ops/dashboard_export_heartbeat.json',
+  daily: 'ops/daily_heartbeat.json',
 } as const;
 
 export async function writeHeartbeat(root: string, path: string, fields: JsonDocument = {}): Promise<void> {
   const at = new Date(NOW_MS - 30 * MINUTE_MS).toISOString();
-  const job = path.includes('latency') ? 'latency' : path.includes('weekly') ? 'weekly' : 'dashboard';
+  const job = (['latency', 'weekly', 'daily'] as const).find((name) => path.includes(name)) ?? 'dashboard';
   await writeJson(root, path, {
     job_id: jobIdAt(NOW_MS - 30 * MINUTE_MS, job),
     status: 'ok',

@@ -1,9 +1,9 @@
 import { type OptionDeclaration, shownValue } from './option-declaration.js';
 
-/** Where the exit codes are explained; every --help ends with it. */
-export const EXIT_CODES_HELP =
-  'Exit codes: 0 ok, warning, dry_run or skipped; 1 the run failed; 2 invalid usage or config.\n' +
-  'What to do for each: docs/runbook.md#exit-codes';
+/** What a job's exit codes mean; every job's --help ends with it. */
+export const JOB_EXIT_CODES =
+  'Exit codes: 0 ok, warning, dry_run or skipped; 1 the run failed; 2 invalid usage or config.';
+const EXIT_CODES_LINK = 'What to do for each: docs/runbook.md#exit-codes';
 
 function defaultText(declaration: OptionDeclaration): string {
   if (declaration.defaultLabel !== undefined) return declaration.defaultLabel;
@@ -20,7 +20,7 @@ export function optionHelp(declaration: OptionDeclaration): string {
   return `${declaration.description} (default: ${defaultText(declaration)})`;
 }
 
-/** What --help shows after the options: the examples, then the exit codes. */
-export function helpEpilogue(examples: readonly string[]): string {
-  return `\nExamples:\n${examples.map((line) => `  ${line}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
+/** What --help shows after the options: the examples, then the exit codes and where they are explained. */
+export function helpEpilogue(examples: readonly string[], exitCodes: string = JOB_EXIT_CODES): string {
+  return `\nExamples:\n${examples.map((line) => `  ${line}`).join('\n')}\n\n${exitCodes}\n${EXIT_CODES_LINK}\n`;
 }

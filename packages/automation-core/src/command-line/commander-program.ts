@@ -31,6 +31,8 @@ export interface CommandLine {
   migrations?: readonly FlagMigration[];
   /** what --version prints */
   version: string;
+  /** what the exit codes mean (default: a job's) */
+  exitCodes?: string;
 }
 
 /** A subcommand of a binary; only the one the command line names is loaded (`line`). */
@@ -124,7 +126,7 @@ function configure(command: Command, line: CommandLine): Command {
   addOptions(command, line);
   return command
     .version(line.version, '-V, --version', 'print the binary, its release and commit, then exit')
-    .addHelpText('after', helpEpilogue(line.examples));
+    .addHelpText('after', helpEpilogue(line.examples, line.exitCodes));
 }
 
 /** `<binary> completion <shell>`: prints the completion script of the whole program. */
@@ -233,6 +235,14 @@ function usageErrorOf(error: CommanderError, command: Command, argv: readonly st
   });
 }
 
+/** A flag's value as given; commander reads `--no-color` as color=false, true when absent: a bare flag of ours. */
+function givenValue(command: Command, option: Option): unknown {
+  const attribute = option.attributeName();
+  const value = command.getOptionValue(attribute);
+  if (!option.negate) return value;
+  return value === false && command.getOptionValueSource(attribute) === 'cli' ? true : undefined;
+}
+
 /**
  * The flags given, by option key. An alias or renamed flag sets its option's key; given twice
  * under two names, a list option gets both values and any other is a usage error.
@@ -241,7 +251,7 @@ function givenFlags(command: Command, renamed: RenamedFlag[]): Record<string, un
   const flags: Record<string, unknown> = {};
   const givenAs = new Map<string, string>();
   for (const [option, target] of COMMAND_FLAGS.get(command)?.targets ?? []) {
-    const value = command.getOptionValue(option.attributeName());
+    const value = givenValue(command, option);
     if (value === undefined) continue;
     const { key, flag } = target.entry;
     const previous = givenAs.get(key);

@@ -4,6 +4,7 @@ import { resolveNow } from '../clock.js';
 import { DEFAULT_LOCK_STALE_SECONDS } from '../file-lock.js';
 import { usageError } from '../job-error.js';
 import { JOB_ID_PATTERN, jobSlug } from '../job-id.js';
+import type { OutputFlags } from '../output/output-mode.js';
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
 import { defineOptions, type OptionValues } from './option-declaration.js';
 import { flag, jobId, path, positive, text, timestamp } from './option-kit.js';
@@ -56,8 +57,14 @@ function commonDeclarations(jobName: string, configPath: string) {
     configDump: flag('print the effective configuration as JSON and exit 0 without side effects', {
       inConfig: false,
     }),
+    json: flag('print the JSON summary on stdout even on a terminal (one line)', { inConfig: false }),
+    pretty: flag('print the JSON summary indented', { inConfig: false }),
+    noColor: flag('no colour on a terminal (so does a non-empty NO_COLOR)', { inConfig: false }),
   };
 }
+
+/** How stdout shows the summary: every command takes these, whatever common flags it takes otherwise. */
+export const OUTPUT_OPTION_KEYS = ['json', 'pretty', 'noColor'] as const;
 
 type CommonDeclarations = ReturnType<typeof commonDeclarations>;
 export type CommonOptionKey = keyof CommonDeclarations;
@@ -79,7 +86,7 @@ export interface CommonOptionsRequest {
 export function commonOptionsFor(request: CommonOptionsRequest) {
   const declarations = commonDeclarations(request.name, request.configPath ?? '');
   const taken = (key: CommonOptionKey) =>
-    (request.keys ?? COMMON_OPTION_KEYS).includes(key) &&
+    [...(request.keys ?? COMMON_OPTION_KEYS), ...OUTPUT_OPTION_KEYS].includes(key) &&
     !request.ownKeys.includes(key) &&
     (key !== 'config' || request.configPath !== undefined);
   return defineOptions(
@@ -101,6 +108,7 @@ export interface CommonOptions {
   lockStaleSeconds: number;
   jsonOut?: string;
   configDump: boolean;
+  output: OutputFlags;
   /** `--config`, or the default config path (empty without a config file) */
   config: string;
   /** common keys given on the command line */
@@ -137,6 +145,7 @@ export function resolveCommonOptions(
     lockStaleSeconds: given.lockStaleSeconds ?? DEFAULT_LOCK_STALE_SECONDS,
     jsonOut: given.jsonOut,
     configDump: given.configDump === true,
+    output: { json: given.json === true, pretty: given.pretty === true, noColor: given.noColor === true },
     config: given.config ?? '',
     explicit,
   };

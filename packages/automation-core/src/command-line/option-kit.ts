@@ -158,6 +158,23 @@ function choiceType<const V extends string>(values: readonly V[]): OptionType<V>
   );
 }
 
+/** `latency,dashboard`: a comma-separated list of names out of `values`, at least one, in the order given. */
+function nameListType<const V extends string>(values: readonly V[]): OptionType<V[]> {
+  return optionType('<list>', (value) => {
+    const names =
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== '')
+        : [];
+    const known = (name: string): name is V => (values as readonly string[]).includes(name);
+    return names.length > 0 && names.every(known)
+      ? { value: names }
+      : expectedButGot(`a comma-separated list of ${values.join(', ')}`, value);
+  });
+}
+
 /** Items of a repeated flag, or a config list (a single config value is a list of one). */
 function listType<T>(item: OptionType<T>, min: number): OptionType<T[]> {
   const schema = z.unknown().transform((value, context) => {
@@ -202,6 +219,8 @@ export const optionTypes = {
   count: countType(0, undefined),
   /** one of `values` */
   choice: choiceType,
+  /** `a,b`: names out of `values` */
+  nameList: nameListType,
 } as const;
 
 /** A declaration function for a type: `(description, settings) → declaration`. */

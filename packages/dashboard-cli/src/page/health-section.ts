@@ -1,4 +1,4 @@
-import type { FreshnessVerdict } from './freshness-verdict.js';
+import type { FreshnessState } from '@obs-automation/core';
 import type { HealthRow } from './health-view.js';
 import { type Cell, table } from './html-table.js';
 import { escapeHtml } from './html-text.js';
@@ -6,7 +6,7 @@ import { formatAge, formatTime, timeElement } from './page-format.js';
 import { badge, code, notice, section, type Tone } from './page-markup.js';
 import type { PageModel } from './page-model.js';
 
-const VERDICTS: Record<FreshnessVerdict, [Tone, string]> = {
+const VERDICTS: Record<FreshnessState, [Tone, string]> = {
   on_time: ['ok', 'on time'],
   late: ['warning', 'late'],
   stale: ['error', 'stale'],
@@ -23,17 +23,15 @@ function statusTone(status: string | null): Tone {
 
 function healthRowCells(row: HealthRow, model: PageModel): { cells: Cell[]; attributes: Cell['attributes'] } {
   const now = new Date(model.generatedAt);
-  const [verdictTone, verdictText] = row.verdict
-    ? VERDICTS[row.verdict]
-    : (['muted', 'no heartbeat'] as const);
+  const [verdictTone, verdictText] = row.dryRunOnly
+    ? (['warning', 'dry runs only'] as const)
+    : VERDICTS[row.verdict];
   const lastRun =
     row.source === 'missing'
       ? `${badge('muted', 'no heartbeat yet')} ${code(row.heartbeat ?? '')}`
       : row.source === 'corrupt'
         ? `${badge('error', 'unreadable heartbeat')} ${code(row.heartbeat ?? '')}`
-        : row.source === 'none'
-          ? 'keeps no heartbeat: see the run log'
-          : `${timeElement(row.lastRunAt)}${row.lastRunAt ? ` <span class="muted">(${escapeHtml(formatAge(row.lastRunAt, now))})</span>` : ''}${row.source === 'this_export' ? ' <span class="muted">(this export)</span>' : ''}`;
+        : `${timeElement(row.lastRunAt)}${row.lastRunAt ? ` <span class="muted">(${escapeHtml(formatAge(row.lastRunAt, now))})</span>` : ''}${row.source === 'this_export' ? ' <span class="muted">(this export)</span>' : ''}`;
   return {
     attributes: { 'data-job': row.job, 'data-source': row.source },
     cells: [
@@ -53,7 +51,7 @@ function healthRowCells(row: HealthRow, model: PageModel): { cells: Cell[]; attr
       },
       {
         html: badge(verdictTone, verdictText),
-        attributes: { 'data-field': 'verdict', 'data-value': row.verdict ?? '' },
+        attributes: { 'data-field': 'verdict', 'data-value': row.verdict },
       },
       {
         html: row.lastErrorCode
@@ -69,7 +67,7 @@ export function healthSection(model: PageModel): string {
   const jobs = table({
     id: 'health-table',
     caption:
-      'Each job’s last run and last success, from its heartbeat (on time: a success within two periods of its schedule; stale: none for 6 hours or four periods).',
+      'Each job’s last run and last real success (dry runs do not count), from its heartbeat: on time within two periods of its schedule, late after, stale past the job’s threshold (2 hours for the 15-minute chain, 3 days for the nightly verification).',
     headers: ['Job', 'Last run', 'Status', 'Job id', 'Last success', 'On time', 'Last error'],
     rows: model.health.jobs.map((row) => healthRowCells(row, model)),
   });

@@ -47,7 +47,8 @@ function chartData(model: PageModel): unknown {
 }
 
 function headline(model: PageModel): string {
-  const late = model.health.jobs.filter((job) => job.verdict !== null && job.verdict !== 'on_time');
+  const late = model.health.jobs.filter((job) => job.verdict !== 'on_time');
+  const verdictText = (job: (typeof late)[number]) => (job.dryRunOnly ? 'dry runs only' : job.verdict);
   const failed = (['latency', 'ev', 'slippage', 'turnover'] as const).filter(
     (name) => model[name].state === 'failed',
   );
@@ -55,8 +56,8 @@ function headline(model: PageModel): string {
   const latest = model.latency.state === 'ok' ? model.latency.view?.last : undefined;
   const items = [
     late.length === 0
-      ? '<li class="ok">✓ every job with a heartbeat is on time</li>'
-      : `<li class="error">✗ not on time: ${late.map((job) => escapeHtml(`${job.job} (${job.verdict})`)).join(', ')}</li>`,
+      ? '<li class="ok">✓ every job is on time</li>'
+      : `<li class="error">✗ not on time: ${late.map((job) => escapeHtml(`${job.job} (${verdictText(job)})`)).join(', ')}</li>`,
     alert === 'none'
       ? '<li class="ok">✓ no latency alert raised</li>'
       : `<li class="${alert === 'unknown' ? 'warning' : 'error'}">${alert === 'unknown' ? '⚠ latency alert state unknown' : `✗ latency alert: ${escapeHtml(alert)}`}</li>`,

@@ -62,7 +62,8 @@ export interface PageInputs {
   /** root-relative runs root, null when outside the workspace */
   runsRoot: string | null;
   current: CurrentExport;
-  resolve: (rootRelative: string) => string;
+  /** the workspace root, where the other jobs' heartbeats are read */
+  root: string;
 }
 
 function keptFile(manifest: DashboardManifest | null, dataset: DatasetName, now: string): KeptFile | null {
@@ -88,7 +89,7 @@ export async function buildPageModel(inputs: PageInputs): Promise<PageModel> {
     return { state: 'not_exported', kept };
   }
 
-  const { health, slo } = await healthView(inputs.resolve, inputs.current);
+  const { health, slo } = await healthView(inputs.root, inputs.current);
   const evRows = (content('ev_history')?.rows as EvHistoryRow[] | undefined) ?? null;
   const slippage = content('slippage');
   const slippageState = (slippage?.extra?.state as SlippageStateRow[] | undefined) ?? null;

@@ -1,5 +1,6 @@
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeFolder } from '@obs-automation/core';
 
 const LF = 0x0a;
 
@@ -10,7 +11,7 @@ const LF = 0x0a;
  */
 export async function appendBytes(path: string, data: Buffer, header?: string): Promise<void> {
   if (data.length === 0) return;
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolder(dirname(path), path);
   const handle = await open(path, 'a+');
   try {
     const { size } = await handle.stat();

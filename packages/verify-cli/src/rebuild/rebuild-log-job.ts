@@ -1,4 +1,4 @@
-import { mkdir, open, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   bundledSchemaPath,
@@ -8,6 +8,8 @@ import {
   type JobContext,
   type JobDefinition,
   type JobOutcome,
+  makeFolder,
+  mappingWriteFailure,
   RUN_LOG_SCHEMA,
   schemaValidator,
   tempPathFor,
@@ -59,6 +61,11 @@ function noLog(): LogPartition {
   return { kept: 0, corrupt: 0, corruptLines: new FirstItems(REPORTED_LINES), inTimeOrder: true };
 }
 
+/** Opens a temporary file for writing; a failure names the file it stands for, never the temporary one. */
+function openTemp(temp: string, target: string) {
+  return mappingWriteFailure(target, () => open(temp, 'w'));
+}
+
 /**
  * Writes the rebuilt log to --output and the set-aside lines to `<log>.corrupt`, from the
  * first `size` bytes of the log (null: there is no log).
@@ -70,13 +77,13 @@ async function rebuild(
   validate: Validator,
   context: JobContext,
 ): Promise<RebuildResult> {
-  await mkdir(dirname(paths.output), { recursive: true });
+  await makeFolder(dirname(paths.output), paths.output);
   const keptTemp = tempPathFor(`${paths.output}.kept`);
   const corruptTemp = tempPathFor(paths.corrupt);
   const outputTemp = tempPathFor(paths.output);
   try {
-    const kept = await open(keptTemp, 'w');
-    const corrupt = await open(corruptTemp, 'w');
+    const kept = await openTemp(keptTemp, paths.output);
+    const corrupt = await openTemp(corruptTemp, paths.corrupt);
     let partition = noLog();
     try {
       if (size !== null) {
@@ -90,7 +97,7 @@ async function rebuild(
     }
     context.checkpoint();
     const reconstructed = reconstructedEntries(jobs, validate);
-    const output = await open(outputTemp, 'w');
+    const output = await openTemp(outputTemp, paths.output);
     let lastSequence: number;
     try {
       lastSequence = await writeMergedLog(

@@ -1,0 +1,98 @@
+import { openRegularFile } from '../bounded-file-read.js';
+import { JobError } from '../job-error.js';
+import { errorCodeOrNull, isJsonObject, shownTextOrNull, timestampOrNull } from '../json-fields.js';
+import { linesBackwards } from '../log-tail.js';
+
+/** The fields of a run log entry the health model uses, read without trusting them. */
+export interface TailEntry {
+  sequence: number | null;
+  jobName: string | null;
+  jobId: string | null;
+  status: string | null;
+  loggedAt: Date | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** a rehearsal whose status does not say so (`diagnostics.dry_run`) */
+  dryRun: boolean;
+}
+
+export interface RunLogTail {
+  state: 'ok' | 'missing' | 'unreadable';
+  /** why the log could not be read (never its content) */
+  problem: string | null;
+  /** newest first */
+  entries: TailEntry[];
+  /** lines in the window that are not JSON objects (a torn tail, a hand edit) */
+  unreadableLines: number;
+  bytesRead: number;
+  /** the window reached the start of the log */
+  wholeLog: boolean;
+}
+
+/**
+ * How much of the run log's end the health model reads: at 15-minute chains of four entries of
+ * up to 3.5 KB, a few hours of runs, enough for streaks and sequence gaps; the full check is
+ * obs-verify's.
+ */
+export const RUN_LOG_TAIL_BYTES = 256 * 1024;
+
+function tailEntry(line: Buffer): TailEntry | null {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!isJsonObject(entry)) return null;
+  const diagnostics = isJsonObject(entry.diagnostics) ? entry.diagnostics : {};
+  return {
+    sequence: Number.isSafeInteger(entry.sequence) ? (entry.sequence as number) : null,
+    jobName: shownTextOrNull(entry.job_name, 64),
+    jobId: shownTextOrNull(entry.job_id, 80),
+    status: shownTextOrNull(entry.status, 20),
+    loggedAt: timestampOrNull(entry.logged_at),
+    errorCode: errorCodeOrNull(diagnostics.error_code),
+    errorMessage: shownTextOrNull(diagnostics.error_message, 240),
+    dryRun: diagnostics.dry_run === true,
+  };
+}
+
+/**
+ * The last `maxBytes` of the run log, read backwards (never the whole log). A log that is a link,
+ * a FIFO or cannot be opened is `unreadable`, with the reason.
+ */
+export async function readRunLogTail(
+  path: string,
+  shown: string,
+  maxBytes: number = RUN_LOG_TAIL_BYTES,
+): Promise<RunLogTail> {
+  const empty = { entries: [], unreadableLines: 0, bytesRead: 0, wholeLog: true };
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
+  try {
+    opened = await openRegularFile(path, { kind: 'run_log', shown, code: 'run_log_unreadable' });
+  } catch (error) {
+    if (!(error instanceof JobError)) throw error;
+    return { state: 'unreadable', problem: error.message, ...empty };
+  }
+  if (!opened) return { state: 'missing', problem: null, ...empty };
+  const entries: TailEntry[] = [];
+  let unreadableLines = 0;
+  try {
+    for await (const line of linesBackwards(opened.handle, opened.size, { maxBytes })) {
+      if (line.length === 0) continue;
+      const entry = tailEntry(line);
+      if (entry) entries.push(entry);
+      else unreadableLines += 1;
+    }
+  } finally {
+    await opened.handle.close();
+  }
+  return {
+    state: 'ok',
+    problem: null,
+    entries,
+    unreadableLines,
+    bytesRead: Math.min(opened.size, maxBytes),
+    wholeLog: opened.size <= maxBytes,
+  };
+}

@@ -1,0 +1,35 @@
+import { parseTimestamp } from './clock.js';
+import { escapeUntrusted } from './message-text.js';
+
+/**
+ * Readers of single fields of JSON read back from a workspace file (heartbeats, log entries,
+ * manifests), for code that must take whatever shape it finds: a field that is absent or of
+ * another type reads as null, never as an exception.
+ */
+
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A finite number, or null for anything else (absent, null, text, NaN). */
+export function finiteOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** A non-empty text made safe to show (escaped, cut to `maxChars`), or null. */
+export function shownTextOrNull(value: unknown, maxChars?: number): string | null {
+  return typeof value === 'string' && value !== '' ? escapeUntrusted(value, maxChars) : null;
+}
+
+/** An ISO-8601 timestamp as a Date, or null when absent or not a timestamp. */
+export function timestampOrNull(value: unknown): Date | null {
+  return typeof value === 'string' ? parseTimestamp(value) : null;
+}
+
+const CODE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** An error code as the jobs write them (`missing_input`); anything else is shown escaped. */
+export function errorCodeOrNull(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  return CODE.test(value) ? value : escapeUntrusted(value, 64);
+}

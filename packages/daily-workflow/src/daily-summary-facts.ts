@@ -1,0 +1,15 @@
+import { isJsonObject, shownTextOrNull } from '@obs-automation/core';
+
+/** One line per job of the chain, with its error code or its alerts, for the human summary on a terminal. */
+export function dailySummaryFacts(summary: Record<string, unknown>): string[] {
+  const jobs = (Array.isArray(summary.jobs) ? summary.jobs : []).filter(isJsonObject);
+  return jobs.map((job) => {
+    const child = isJsonObject(job.summary) ? job.summary : {};
+    const diagnostics = isJsonObject(child.diagnostics) ? child.diagnostics : {};
+    const alerts = (Array.isArray(child.alerts) ? child.alerts : []).filter(isJsonObject);
+    const code = shownTextOrNull(diagnostics.error_code);
+    const raised = alerts.map((alert) => `${shownTextOrNull(alert.severity)} ${shownTextOrNull(alert.id)}`);
+    const detail = [code, ...raised].filter((item) => item !== null).join(', ');
+    return `${(shownTextOrNull(job.job) ?? '?').padEnd(10)} ${(shownTextOrNull(job.status) ?? '?').padEnd(8)} ${detail}`.trimEnd();
+  });
+}

@@ -1,0 +1,3 @@
+export { checkWorkspace, statusResult } from './status-check.js';
+export { statusCommand } from './status-command.js';
+export { renderStatusScreen } from './status-screen.js';

@@ -1,0 +1,20 @@
+import { finiteOrNull, shownTextOrNull } from '@obs-automation/core';
+
+const NOT_DELIVERED: Readonly<Record<string, string>> = {
+  already_delivered: 'already delivered: each week goes out once (--force-send sends it again)',
+  dry_run: 'not sent: a dry run (the payload is in the file below)',
+  not_due: 'nothing due: the next report goes out at its send time',
+  preview: 'nothing due: a preview of the next report (the file below)',
+};
+
+/** What an obs-weekly run found, for the human summary on a terminal. */
+export function weeklySummaryFacts(summary: Record<string, unknown>): string[] {
+  const week = shownTextOrNull(summary.week_start);
+  if (week === null) return [];
+  const facts = [`week of ${week}: ${finiteOrNull(summary.runs_included) ?? 0} runs included`];
+  const code = finiteOrNull(summary.webhook_status_code);
+  const reason = shownTextOrNull(summary.reason);
+  if (summary.delivered === true) facts.push(`delivered (HTTP ${code ?? '?'})`);
+  else if (reason !== null) facts.push(NOT_DELIVERED[reason] ?? `not delivered: ${reason}`);
+  return facts;
+}
