@@ -19,6 +19,8 @@ export interface LockOptions {
   staleSeconds?: number;
   /** How long to wait for a busy lock; 0 means fail at once (job locks), >0 polls (shared files). */
   waitMs?: number;
+  /** stops the wait (the result is then null) */
+  signal?: AbortSignal;
 }
 
 const LOCK_STALE_MIN_MS = 2000;
@@ -92,7 +94,7 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
       const remaining = deadline - performance.now();
       if (!isLockBusy(error)) throw error;
       if ((await isAbandonedFutureLock(lockPath, staleMs)) && (await removeLockFolder(lockPath))) continue;
-      if (remaining <= 0) return null;
+      if (remaining <= 0 || options.signal?.aborted) return null;
       // Jitter keeps waiting processes from retrying in lockstep.
       await sleep(Math.min(remaining, pause * (0.5 + Math.random())));
       pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 1.5);

@@ -62,6 +62,11 @@ export interface JobDefinition<
 > extends CommandBase<D, O, C> {
   /** lock and heartbeat paths come from the resolved options */
   lockFile(options: O): string;
+  /**
+   * How long a run waits for its lock while another process holds it (default 0: the run is
+   * `skipped` at once); for a job whose lock is shared with short data writes.
+   */
+  lockWaitSeconds?(options: O): number;
   heartbeatFile?(options: O): string;
   /** the run log this run's entry goes to (default: --log-file) */
   logFile?(options: O): string;

@@ -210,10 +210,31 @@ async function executeCommand(
 
 type LockAttempt = { lock: HeldLock } | { lock: null; status: JobStatus; outcome: JobOutcome };
 
-async function takeJobLock(lockFile: string, staleSeconds: number, shown: string): Promise<LockAttempt> {
+async function takeJobLock(
+  lockFile: string,
+  shown: string,
+  options: { staleSeconds: number; waitSeconds: number; signal: AbortSignal | undefined },
+): Promise<LockAttempt> {
+  const waited = options.waitSeconds > 0 ? ` (waited ${options.waitSeconds} s)` : '';
   try {
-    const lock = await tryAcquireLock(lockFile, { staleSeconds });
+    const lock = await tryAcquireLock(lockFile, {
+      staleSeconds: options.staleSeconds,
+      waitMs: options.waitSeconds * 1000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     if (lock) return { lock };
+    const reason: unknown = options.signal?.reason;
+    if (reason instanceof JobError) {
+      return {
+        lock: null,
+        status: 'error',
+        outcome: errorOutcome(
+          reason.code,
+          `${reason.message} while waiting for lock ${shown}`,
+          reason.details,
+        ),
+      };
+    }
     return {
       lock: null,
       status: 'skipped',
@@ -223,7 +244,7 @@ async function takeJobLock(lockFile: string, staleSeconds: number, shown: string
         attempts: 0,
         diagnostics: {
           error_code: 'lock_not_acquired',
-          error_message: `lock ${shown} is held by another run`,
+          error_message: `lock ${shown} is held by another run${waited}`,
           lock_file: shown,
         },
       },
@@ -253,7 +274,11 @@ async function executeJob(
   const workspace = workspaceOf(common.root);
   const commitSha = detectCommitSha(common.root, env);
   const lockFile = workspace.abs(definition.lockFile(options));
-  const attempt = await takeJobLock(lockFile, common.lockStaleSeconds, workspace.rel(lockFile));
+  const attempt = await takeJobLock(lockFile, workspace.rel(lockFile), {
+    staleSeconds: common.lockStaleSeconds,
+    waitSeconds: definition.lockWaitSeconds?.(options) ?? 0,
+    signal: runOptions.signal,
+  });
   const secretsRead: string[] = [];
   let status: JobStatus;
   let outcome: JobOutcome;

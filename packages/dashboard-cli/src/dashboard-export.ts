@@ -5,6 +5,7 @@ import {
   type JobContext,
   type JobOutcome,
   registeredJob,
+  secretEnvValues,
   writeFileAtomic,
 } from '@obs-automation/core';
 import { listHistoryBundles } from './bundle-history.js';
@@ -74,8 +75,8 @@ export async function runDashboardExport(
   const supplied = options.provenance
     ? await readProvenanceFile(abs(options.provenance), context.root)
     : undefined;
-  const previous = await readManifest(manifestPath);
-  const history = await listHistoryBundles(abs(options.historyDir), basename(manifestPath));
+  const previous = await readManifest(manifestPath, shown(manifestPath));
+  const history = await listHistoryBundles(abs(options.historyDir), basename(manifestPath), shown);
   await removeStaleTempFiles([
     manifestPath,
     pageFilePath(bundleDir),
@@ -164,7 +165,9 @@ export async function runDashboardExport(
       ...rendered.map((item) => manifestEntry(item, bundleDir, generatedAt)),
       ...carried.entries,
     ]),
-    provenance: buildProvenance(context, DASHBOARD_BINARY, provenanceInputs(built, previous), supplied),
+    provenance: buildProvenance(context, DASHBOARD_BINARY, provenanceInputs(built, previous), supplied, {
+      secretValues: secretEnvValues(process.env),
+    }),
     heartbeat: manifestHeartbeat(context.previousHeartbeat, datasetStates, {
       jobId: context.jobId,
       at: generatedAt,
@@ -240,7 +243,7 @@ export async function runDashboardExport(
   });
   context.checkpoint();
   summary.upload = uploadSummary(upload);
-  Object.assign(diagnostics, uploadDiagnostics(upload));
+  Object.assign(diagnostics, uploadDiagnostics(upload, secretEnvValues(process.env)));
   if (upload.ok) return { status: 'ok', artefacts, diagnostics, summary, heartbeat };
   diagnostics.error_code = 'upload_failed';
   diagnostics.error_message = describeUploadFailure(upload, options.uploadTimeoutSeconds);

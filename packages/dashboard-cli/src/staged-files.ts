@@ -1,6 +1,6 @@
-import { open, readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { commitTempFile, tempPathFor } from '@obs-automation/core';
+import { open, rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { commitTempFile, sweepAbandonedTempFiles, tempPathFor } from '@obs-automation/core';
 
 /**
  * Files of one bundle written to temporary files first (fsync'ed) and renamed into place one
@@ -13,7 +13,7 @@ export class StagedFiles {
   async stage(target: string, bytes: Uint8Array): Promise<void> {
     const temp = tempPathFor(target);
     this.staged.push({ temp, target });
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'wx');
     try {
       await handle.writeFile(bytes);
       await handle.sync();
@@ -37,18 +37,12 @@ export class StagedFiles {
 }
 
 /**
- * Removes temporary files a crashed run left beside `targets` (the job lock is held, so no live
- * run owns them).
+ * Removes temporary files a crashed run left beside `targets`: this host's whose writer is gone,
+ * and any host's not written to for an hour — a run on another host sharing the volume may still
+ * be writing its own.
  */
 export async function removeStaleTempFiles(targets: readonly string[]): Promise<void> {
-  const byFolder = new Map<string, string[]>();
   for (const target of targets) {
-    byFolder.set(dirname(target), [...(byFolder.get(dirname(target)) ?? []), `.${basename(target)}.tmp-`]);
-  }
-  for (const [folder, prefixes] of byFolder) {
-    const names = await readdir(folder).catch(() => [] as string[]);
-    for (const name of names) {
-      if (prefixes.some((prefix) => name.startsWith(prefix))) await rm(join(folder, name), { force: true });
-    }
+    await sweepAbandonedTempFiles(dirname(target), { target: basename(target) });
   }
 }

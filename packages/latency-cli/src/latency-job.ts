@@ -16,6 +16,7 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   options: LATENCY_OPTIONS,
   config: LATENCY_CONFIG,
   lockFile: (options) => options.lockFile,
+  lockWaitSeconds: (options) => options.lockWaitSeconds,
   heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeLatencyOptions,
   run: runLatency,

@@ -9,6 +9,7 @@ import {
   positive,
   type ResolvedInput,
   registeredJob,
+  seconds,
   usageError,
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
@@ -50,6 +51,10 @@ export const LATENCY_OPTIONS = defineOptions({
     default: WORKSPACE_LAYOUT.latencyArchiveManifest,
   }),
   lockFile: SHARED_DECLARATIONS.lockFile,
+  lockWaitSeconds: seconds(
+    'how long a run waits for the lock while `obs-latency record` writers (or another run) hold it, before it is skipped',
+    { default: 30 },
+  ),
   alertConfig: path('SLO thresholds and webhooks', {
     value: '<yaml>',
     default: WORKSPACE_LAYOUT.latencyAlertConfig,

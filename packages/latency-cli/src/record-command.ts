@@ -64,10 +64,14 @@ async function runRecord(options: RecordOptions, context: CommandContext): Promi
   const startedMs = performance.now();
   const input = await collectRecordInput(options, context);
   const artefacts: string[] = [];
-  const lockLatencyMs =
-    input.samples.length + input.rejected.length > 0
-      ? await writeUnderLock(options, context, input, artefacts)
-      : null;
+  let lockLatencyMs: number | null = null;
+  try {
+    if (input.samples.length + input.rejected.length > 0) {
+      lockLatencyMs = await writeUnderLock(options, context, input, artefacts);
+    }
+  } finally {
+    await input.spool?.discard();
+  }
   const rejected = input.rejected.length;
   const status: JobStatus = rejected > 0 ? 'warning' : 'ok';
   const rejectsFile = context.relativePath(context.resolvePath(options.rejectsFile));

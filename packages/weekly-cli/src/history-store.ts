@@ -1,10 +1,15 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   appendLines,
+  type FileKind,
   faultPoint,
+  forEachJsonLine,
   isMissingFile,
+  JobError,
   MS_PER_DAY,
+  parseJsonBounded,
+  readBoundedFile,
   sha256File,
   sha256Hex,
   unreadableInput,
@@ -85,8 +90,8 @@ export function manifestPath(history: HistoryLocation): string {
  * receiver accepted the report — is a signature record (or the earlier tooling's bare hex).
  */
 export async function deliveryState(history: HistoryLocation, weekStart: string): Promise<DeliveryState> {
-  const payloadText = await readIfPresent(history, join(history.dir, `${weekStart}.json`));
-  const signatureText = await readIfPresent(history, join(history.dir, `${weekStart}.sig`));
+  const payloadText = await readIfPresent(history, join(history.dir, `${weekStart}.json`), 'history_record');
+  const signatureText = await readIfPresent(history, join(history.dir, `${weekStart}.sig`), 'signature');
   if (payloadText === null || signatureText === null) return { delivered: false };
   if (!isJsonObject(payloadText))
     return {
@@ -141,8 +146,10 @@ export async function recordMissedDelivery(
   const recorded = await readManifestLines(history);
   if (recorded.some((line) => line.event === 'delivered' && line.week_start === weekStart)) return [];
   const payloadFile = join(history.dir, `${weekStart}.json`);
-  const record = signatureRecord(await readIfPresent(history, join(history.dir, `${weekStart}.sig`)));
-  const payload = await readFile(payloadFile).catch(() => null);
+  const record = signatureRecord(
+    await readIfPresent(history, join(history.dir, `${weekStart}.sig`), 'signature'),
+  );
+  const payload = await readBoundedFile(payloadFile, { kind: 'history_record' }).catch(() => null);
   const jobId = record?.webhook_id.endsWith(`:${weekStart}`)
     ? record.webhook_id.slice(0, -`:${weekStart}`.length)
     : null;
@@ -214,60 +221,57 @@ export async function pruneHistory(
   return expired.map(({ file }) => history.relative(file));
 }
 
-async function readIfPresent(history: HistoryLocation, path: string): Promise<string | null> {
+/**
+ * A history file's text (a regular file under its kind's cap, never through a link, never
+ * blocking); null when it does not exist. One that cannot be read is `invalid_input` naming it.
+ */
+async function readIfPresent(history: HistoryLocation, path: string, kind: FileKind): Promise<string | null> {
+  const shown = history.relative(path);
+  const bytes = await readBoundedFile(path, { kind, shown, what: 'history file' });
+  return bytes === null ? null : bytes.toString('utf8');
+}
+
+/** The parsed text, or undefined when it is not JSON or nests too deep. */
+function parsedOrUndefined(text: string): unknown {
   try {
-    return await readFile(path, 'utf8');
+    return parseJsonBounded(text, { what: 'history file', file: 'history' });
   } catch (error) {
-    if (isMissingFile(error)) return null;
-    throw unreadableInput(history.relative(path), error);
+    if (error instanceof JobError) return undefined;
+    throw error;
   }
 }
 
 function isJsonObject(text: string): boolean {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
+  const value = parsedOrUndefined(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isSignature(text: string): boolean {
   if (LEGACY_SIGNATURE.test(text)) return true;
-  try {
-    const record = JSON.parse(text) as Partial<SignatureRecord> | null;
-    return typeof record?.signature === 'string' && record.signature !== '';
-  } catch {
-    return false;
-  }
+  const record = parsedOrUndefined(text) as Partial<SignatureRecord> | null | undefined;
+  return typeof record?.signature === 'string' && record.signature !== '';
 }
 
 /** A `.sig` written by this job (not the earlier tooling's bare hex), or null. */
 function signatureRecord(text: string | null): SignatureRecord | null {
   if (text === null) return null;
-  try {
-    const record = JSON.parse(text) as Partial<SignatureRecord> | null;
-    return typeof record?.webhook_id === 'string' && Number.isFinite(record.timestamp)
-      ? (record as SignatureRecord)
-      : null;
-  } catch {
-    return null;
-  }
+  const record = parsedOrUndefined(text) as Partial<SignatureRecord> | null | undefined;
+  return typeof record?.webhook_id === 'string' && Number.isFinite(record.timestamp)
+    ? (record as SignatureRecord)
+    : null;
 }
 
-/** The manifest's readable lines; a line that is not a JSON object (a hand edit) is passed over. */
+/** The manifest's readable lines (streamed, bounded); a line that is not a JSON object (a hand edit) is passed over. */
 async function readManifestLines(
   history: HistoryLocation,
 ): Promise<Partial<DeliveryManifestLine | DeletionManifestLine>[]> {
-  const text = await readIfPresent(history, manifestPath(history));
-  return (text ?? '').split('\n').flatMap((line) => {
-    try {
-      const value = JSON.parse(line) as unknown;
-      return value && typeof value === 'object' && !Array.isArray(value)
-        ? [value as Partial<DeliveryManifestLine | DeletionManifestLine>]
-        : [];
-    } catch {
-      return [];
-    }
-  });
+  const lines: Partial<DeliveryManifestLine | DeletionManifestLine>[] = [];
+  await forEachJsonLine(
+    manifestPath(history),
+    { shown: history.relative(manifestPath(history)) },
+    ({ value }) => {
+      lines.push(value as Partial<DeliveryManifestLine | DeletionManifestLine>);
+    },
+  );
+  return lines;
 }

@@ -1,8 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { type JobError, usageError } from '../job-error.js';
 import { describeCommand } from '../run-context.js';
+import { secretEnvValues } from '../secret-masking.js';
 import { helpEpilogue, optionHelp } from './command-help.js';
 import type { DeclaredOption } from './option-declaration.js';
+
+/** The command line as a usage error records it: masked, the environment's secret values too. */
+function recordedCommand(argv: readonly string[]): string {
+  return describeCommand(argv, { secretValues: secretEnvValues(process.env) });
+}
 
 /** What commander needs to know of one command. */
 export interface CommandLine {
@@ -77,7 +83,7 @@ function usageErrorOf(error: CommanderError, command: Command, argv: readonly st
   const flag = error.code === 'commander.excessArguments' ? undefined : flagNamedIn(message);
   return usageError(message, {
     ...(flag ? { flag } : { arguments: command.args }),
-    command: describeCommand(argv),
+    command: recordedCommand(argv),
   });
 }
 
@@ -102,7 +108,7 @@ export function parseCommandLine(program: Command, argv: readonly string[]): Par
     if (program.commands.length > 0 && program.args.length > 0) {
       throw usageError(
         `unknown command '${program.args[0]}' (the subcommands are ${program.commands.map((command) => command.name()).join(', ')})`,
-        { arguments: program.args, command: describeCommand(argv) },
+        { arguments: program.args, command: recordedCommand(argv) },
       );
     }
     parsed = { subcommand: null, flags: givenFlags(program) };
@@ -112,7 +118,7 @@ export function parseCommandLine(program: Command, argv: readonly string[]): Par
       if (command.options.length === 0) {
         throw usageError(`${command.name()} must come first: ${program.name()} ${command.name()} [options]`, {
           arguments: program.args,
-          command: describeCommand(argv),
+          command: recordedCommand(argv),
         });
       }
       parsed = { subcommand: command.name(), flags: givenFlags(command) };

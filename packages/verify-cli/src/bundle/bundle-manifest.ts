@@ -1,5 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { bundledSchemaPath, errorMessageOf, type SchemaIssue, schemaValidator } from '@obs-automation/core';
+import {
+  bundledSchemaPath,
+  JobError,
+  parseJsonBounded,
+  readBoundedText,
+  type SchemaIssue,
+  schemaValidator,
+} from '@obs-automation/core';
 
 export const DASHBOARD_MANIFEST_SCHEMA = 'dashboard_manifest.schema.json';
 
@@ -32,20 +38,20 @@ async function manifestIssues(value: unknown): Promise<SchemaIssue[]> {
   return issues;
 }
 
-/** Reads a dashboard manifest and validates it against schemas/dashboard_manifest.schema.json. */
-export async function readBundleManifest(path: string): Promise<BundleManifestRead> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'unreadable', reason: errorMessageOf(error) };
-  }
+/**
+ * Reads a dashboard manifest (a regular file under the manifest cap, never through a link,
+ * nesting capped) and validates it against schemas/dashboard_manifest.schema.json. Why it
+ * cannot be read says where, never what it holds.
+ */
+export async function readBundleManifest(path: string, shown: string): Promise<BundleManifestRead> {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    const text = await readBoundedText(path, { kind: 'manifest', shown, what: 'manifest' });
+    if (text === null) return { kind: 'missing' };
+    value = parseJsonBounded(text, { what: 'manifest', file: shown });
   } catch (error) {
-    return { kind: 'unreadable', reason: `not valid JSON: ${errorMessageOf(error)}` };
+    if (!(error instanceof JobError)) throw error;
+    return { kind: 'unreadable', reason: String(error.details.problem ?? error.message) };
   }
   const issues = await manifestIssues(value);
   return issues.length > 0
