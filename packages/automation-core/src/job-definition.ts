@@ -63,10 +63,11 @@ export interface JobDefinition<
   /** lock and heartbeat paths come from the resolved options */
   lockFile(options: O): string;
   /**
-   * How long a run waits for its lock while another process holds it (default 0: the run is
-   * `skipped` at once); for a job whose lock is shared with short data writes.
+   * For a job whose lock is shared with short data writes: how long a run waits for its lock
+   * while one of the holders named (e.g. `latency-record`) has it. Without it — or when another
+   * run holds the lock — the run is `skipped` at once.
    */
-  lockWaitSeconds?(options: O): number;
+  lockWait?(options: O): { seconds: number; whileHeldBy: readonly string[] };
   heartbeatFile?(options: O): string;
   /** the run log this run's entry goes to (default: --log-file) */
   logFile?(options: O): string;

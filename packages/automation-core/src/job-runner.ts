@@ -213,13 +213,21 @@ type LockAttempt = { lock: HeldLock } | { lock: null; status: JobStatus; outcome
 async function takeJobLock(
   lockFile: string,
   shown: string,
-  options: { staleSeconds: number; waitSeconds: number; signal: AbortSignal | undefined },
+  options: {
+    holder: string;
+    staleSeconds: number;
+    wait: { seconds: number; whileHeldBy: readonly string[] } | undefined;
+    signal: AbortSignal | undefined;
+  },
 ): Promise<LockAttempt> {
-  const waited = options.waitSeconds > 0 ? ` (waited ${options.waitSeconds} s)` : '';
+  const startedMs = performance.now();
+  const waitedMs = () => Math.round(performance.now() - startedMs);
   try {
     const lock = await tryAcquireLock(lockFile, {
+      holder: options.holder,
       staleSeconds: options.staleSeconds,
-      waitMs: options.waitSeconds * 1000,
+      waitMs: (options.wait?.seconds ?? 0) * 1000,
+      ...(options.wait ? { waitWhileHeldBy: options.wait.whileHeldBy } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (lock) return { lock };
@@ -244,7 +252,7 @@ async function takeJobLock(
         attempts: 0,
         diagnostics: {
           error_code: 'lock_not_acquired',
-          error_message: `lock ${shown} is held by another run${waited}`,
+          error_message: `lock ${shown} is held by another run${options.wait ? ` (waited ${waitedMs()} ms)` : ''}`,
           lock_file: shown,
         },
       },
@@ -275,8 +283,9 @@ async function executeJob(
   const commitSha = detectCommitSha(common.root, env);
   const lockFile = workspace.abs(definition.lockFile(options));
   const attempt = await takeJobLock(lockFile, workspace.rel(lockFile), {
+    holder: definition.name,
     staleSeconds: common.lockStaleSeconds,
-    waitSeconds: definition.lockWaitSeconds?.(options) ?? 0,
+    wait: definition.lockWait?.(options),
     signal: runOptions.signal,
   });
   const secretsRead: string[] = [];

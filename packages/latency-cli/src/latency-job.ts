@@ -1,6 +1,11 @@
 import type { JobDefinition } from '@obs-automation/core';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
-import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
+import {
+  finalizeLatencyOptions,
+  LATENCY_OPTIONS,
+  type LatencyOptions,
+  RECORD_COMMAND_NAME,
+} from './latency-options.js';
 import { runLatency } from './latency-run.js';
 
 /** obs-latency: probe, rotate and archive raw samples, roll up per window, alert on SLO breach streaks. */
@@ -16,7 +21,8 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   options: LATENCY_OPTIONS,
   config: LATENCY_CONFIG,
   lockFile: (options) => options.lockFile,
-  lockWaitSeconds: (options) => options.lockWaitSeconds,
+  // Samples fed by `record` while a run starts must not make it skip: it waits for them.
+  lockWait: (options) => ({ seconds: options.lockWaitSeconds, whileHeldBy: [RECORD_COMMAND_NAME] }),
   heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeLatencyOptions,
   run: runLatency,

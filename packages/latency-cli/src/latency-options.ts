@@ -19,6 +19,12 @@ import { windowProblem } from './rollup/window-spec.js';
 
 const LATENCY = registeredJob('latency');
 
+/**
+ * How `obs-latency record` names itself: its summaries' job name, and the holder in the lock's
+ * owner record — a latency run finding the lock held by it waits instead of being skipped.
+ */
+export const RECORD_COMMAND_NAME = 'latency-record';
+
 /** Options `obs-latency` and `obs-latency record` share: both must agree on the files and the lock. */
 export const SHARED_DECLARATIONS = {
   input: path('raw latency samples', { value: '<csv>', default: WORKSPACE_LAYOUT.latencyRaw }),
@@ -52,7 +58,7 @@ export const LATENCY_OPTIONS = defineOptions({
   }),
   lockFile: SHARED_DECLARATIONS.lockFile,
   lockWaitSeconds: seconds(
-    'how long a run waits for the lock while `obs-latency record` writers (or another run) hold it, before it is skipped',
+    'how long a run waits for the lock while `obs-latency record` holds it (another run holding it skips this one at once)',
     { default: 30 },
   ),
   alertConfig: path('SLO thresholds and webhooks', {

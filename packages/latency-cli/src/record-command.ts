@@ -11,6 +11,7 @@ import {
 import { appendSamplesToRaw } from '@obs-automation/latency-store';
 import { readingOwnFile } from './input-unreadable.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
+import { RECORD_COMMAND_NAME } from './latency-options.js';
 import { RejectsWriter } from './raw/rejects-file.js';
 import { collectRecordInput, type RecordInput } from './record/record-input.js';
 import { RECORD_OPTIONS, type RecordOptions } from './record-options.js';
@@ -28,6 +29,7 @@ async function writeUnderLock(
   const rawPath = context.resolvePath(options.input);
   const rejectsPath = context.resolvePath(options.rejectsFile);
   const lock = await tryAcquireLock(lockPath, {
+    holder: RECORD_COMMAND_NAME,
     waitMs: options.lockWaitSeconds * 1000,
     staleSeconds: context.common.lockStaleSeconds,
   });
@@ -102,7 +104,7 @@ export const recordCommand: CommandDefinition<
   RecordOptions,
   LatencyConfig
 > = {
-  name: 'latency-record',
+  name: RECORD_COMMAND_NAME,
   description:
     'Appends latency samples to the raw file under the lock the latency job uses, so a notifier can feed ' +
     'samples while the job runs without either losing a row. Writes no run-log entry: it is a data write, not a job run.',

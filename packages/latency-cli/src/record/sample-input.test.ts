@@ -81,7 +81,11 @@ describe('record input validation', () => {
 
   it('rejects a line over the record limit with its number, spooling it whole in bounded memory', async () => {
     const long = `{"source":"${'x'.repeat(3 * 1024 * 1024)}","latency_ms":1}`;
-    const chunks = ['{"source":"a","latency_ms":1}\n', ...long.match(/.{1,65536}/gs) ?? [], '\n{"source":"b","latency_ms":2}\n'];
+    const chunks = [
+      '{"source":"a","latency_ms":1}\n',
+      ...(long.match(/.{1,65536}/gs) ?? []),
+      '\n{"source":"b","latency_ms":2}\n',
+    ];
     const spool = new LongLineSpool(join(dir, 'rejects.csv'));
     const lines = await readSampleLines(Readable.from(chunks.map((chunk) => Buffer.from(chunk))), now, spool);
     expect(lines.samples.map((sample) => sample.source)).toEqual(['a', 'b']);
