@@ -10,6 +10,8 @@ export interface OptionType<T> {
   readonly repeatable?: boolean;
   /** how --help and --config-dump show a value (default: the value itself) */
   show?(value: T): unknown;
+  /** names a file or folder: a config file may only name one inside the workspace root */
+  readonly namesPath?: boolean;
 }
 
 /**

@@ -37,7 +37,7 @@ export function expectedButGot(expected: string, value: unknown): { problem: str
 export function optionType<T>(
   placeholder: string | undefined,
   read: (value: unknown) => Reading<T>,
-  extra: { repeatable?: boolean; show?: (value: T) => unknown } = {},
+  extra: { repeatable?: boolean; show?: (value: T) => unknown; namesPath?: boolean } = {},
 ): OptionType<T> {
   const schema = z.unknown().transform((value, context) => {
     const reading = read(value);
@@ -62,8 +62,10 @@ function nonBlankText(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
-const pathType = optionType<string>('<path>', (value) =>
-  nonBlankText(value) && !value.includes('\0') ? { value } : expectedButGot('a path', value),
+const pathType = optionType<string>(
+  '<path>',
+  (value) => (nonBlankText(value) && !value.includes('\0') ? { value } : expectedButGot('a path', value)),
+  { namesPath: true },
 );
 
 const textType = optionType<string>('<text>', (value) =>
@@ -185,6 +187,7 @@ function listType<T>(item: OptionType<T>, min: number): OptionType<T[]> {
     schema,
     repeatable: true,
     ...(item.show ? { show: (values: T[]) => values.map((entry) => item.show?.(entry)) } : {}),
+    ...(item.namesPath ? { namesPath: true } : {}),
   };
 }
 
