@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, type ExpectStatic, it } from 'vitest';
-import { BIN, type CliResult, cleanEnv, runCli } from '../../../support/cli-process.js';
+import { type CliResult, cleanEnv, runCli } from '../../../support/cli-process.js';
 import { concurrencyLimit } from '../../support/concurrency-limit.js';
 import type { JsonDocument, RunStatus } from '../../support/corpus-case.js';
 import { DASHBOARD, type JobUnderTest, LATENCY, VERIFY } from '../../support/jobs-under-test.js';
@@ -179,5 +179,3 @@ export function describeHostile(title: string, cases: readonly HostileCase[]): v
     }
   });
 }
-
-export { BIN };
