@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, type ExpectStatic, it } from 'vitest';
-import { type CliResult, cleanEnv, runCli } from '../../../support/cli-process.js';
+import { type CliResult, cleanEnv, REPO_ROOT, runCli } from '../../../support/cli-process.js';
 import { concurrencyLimit } from '../../support/concurrency-limit.js';
 import type { JsonDocument, RunStatus } from '../../support/corpus-case.js';
 import { DASHBOARD, type JobUnderTest, LATENCY, VERIFY } from '../../support/jobs-under-test.js';
@@ -59,7 +59,16 @@ export interface HostileCase extends HostileOutcome {
   extraArgs?: readonly string[];
   env?: NodeJS.ProcessEnv;
   input?: string;
+  /** the most resident memory the process may have used, measured inside it (bench/rss-probe.mjs) */
+  maxRssMb?: number;
   check?(finished: FinishedHostileCase): Promise<void> | void;
+}
+
+const RSS_PROBE = join(REPO_ROOT, 'bench/rss-probe.mjs');
+
+/** The environment of a run whose peak memory is measured into `file` (in KiB). */
+function measuredEnv(file: string): NodeJS.ProcessEnv {
+  return { NODE_OPTIONS: `--import ${RSS_PROBE}`, BENCH_RSS_FILE: file };
 }
 
 const CASES_AT_ONCE = 4;
@@ -150,11 +159,17 @@ async function runHostileCase(testCase: HostileCase, expect: ExpectStatic): Prom
     await testCase.job.prepare(sandbox.root);
     await testCase.plant(sandbox);
     const armed = await armSentinels(sandbox);
+    const rssFile = join(sandbox.outside, '..', 'peak-rss');
     const result = await runCli(testCase.job.binary, argvOf(testCase, sandbox.root), {
-      env: cleanEnv(testCase.env),
+      env: cleanEnv({ ...testCase.env, ...(testCase.maxRssMb === undefined ? {} : measuredEnv(rssFile)) }),
       ...(testCase.input === undefined ? {} : { input: testCase.input }),
+      timeoutMs: 120_000,
     });
     const summary = expectOutcome(testCase, result, expect);
+    if (testCase.maxRssMb !== undefined) {
+      const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+      expect(peakMb, 'peak resident memory (MB)').toBeLessThan(testCase.maxRssMb);
+    }
     await expectNothingOutside(sandbox, armed, result, expect);
     expect(existsSync(join(sandbox.root, testCase.job.lockFile)), 'the job lock is released').toBe(false);
     await testCase.check?.({ sandbox, result, summary, expect });
@@ -175,7 +190,7 @@ export function describeHostile(title: string, cases: readonly HostileCase[]): v
     for (const testCase of cases) {
       if (names.has(testCase.name)) throw new Error(`${title}: case "${testCase.name}" is listed twice`);
       names.add(testCase.name);
-      it.concurrent(testCase.name, ({ expect }) => limited(() => runHostileCase(testCase, expect)), 60_000);
+      it.concurrent(testCase.name, ({ expect }) => limited(() => runHostileCase(testCase, expect)), 180_000);
     }
   });
 }

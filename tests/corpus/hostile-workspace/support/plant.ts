@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JsonDocument } from '../../support/corpus-case.js';
 
@@ -36,4 +36,27 @@ export const jsonLines = (...values: unknown[]) =>
 /** A JSON document nested `depth` levels deep in one field (`{"a":[[[…]]]}`). */
 export function deeplyNested(depth: number, field = 'a'): string {
   return `{"${field}":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+}
+
+/**
+ * Writes `before`, then one line of `length` bytes of `fill` (no line feed of its own), then
+ * `after`, streaming: a line of hundreds of megabytes costs the test no memory.
+ */
+export async function plantLongLine(
+  root: string,
+  path: string,
+  parts: { before: string; length: number; fill?: string; after: string },
+): Promise<void> {
+  await mkdir(dirname(join(root, path)), { recursive: true });
+  const handle = await open(join(root, path), 'w');
+  try {
+    await handle.write(parts.before);
+    const chunk = Buffer.alloc(1 << 20, parts.fill ?? 'x');
+    for (let left = parts.length; left > 0; left -= chunk.length) {
+      await handle.write(chunk, 0, Math.min(chunk.length, left));
+    }
+    await handle.write(parts.after);
+  } finally {
+    await handle.close();
+  }
 }
