@@ -80,7 +80,7 @@ describe('obs-latency record', () => {
         { line: 4, reason: expect.stringContaining('colour is not a sample field') },
         { line: 5, reason: 'is not valid JSON: unexpected character at line 5, column 1' },
       ],
-      artefacts: [RAW, REJECTS],
+      artefacts: [REJECTS, RAW],
       diagnostics: { error_code: 'rows_rejected' },
     });
     expect((await readText(root, RAW)).trim().split('\n').slice(1)).toEqual([

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
+  commandCredentials,
   faultPoint,
   type JobContext,
   type JobOutcome,
@@ -243,7 +244,9 @@ export async function runDashboardExport(
   });
   context.checkpoint();
   summary.upload = uploadSummary(upload);
-  Object.assign(diagnostics, uploadDiagnostics(upload, secretEnvValues(process.env)));
+  // The command's own credentials are masked in its output too (a client echoing `-u user:pass`).
+  const secretValues = [...secretEnvValues(process.env), ...commandCredentials(options.uploadCommand)];
+  Object.assign(diagnostics, uploadDiagnostics(upload, secretValues));
   if (upload.ok) return { status: 'ok', artefacts, diagnostics, summary, heartbeat };
   diagnostics.error_code = 'upload_failed';
   diagnostics.error_message = describeUploadFailure(upload, options.uploadTimeoutSeconds);

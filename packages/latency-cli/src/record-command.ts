@@ -41,14 +41,16 @@ async function writeUnderLock(
     );
   }
   try {
-    await readingOwnFile(
-      appendSamplesToRaw({ path: rawPath, label: context.relativePath(rawPath) }, input.samples),
-    );
-    if (input.samples.length > 0) artefacts.push(context.relativePath(rawPath));
+    // Rejects first: when they cannot be kept (a link where the rejects file belongs, a full disk)
+    // nothing is written and the whole input can be sent again without doubling a sample.
     const rejects = new RejectsWriter(rejectsPath, input.sourceLabel, context.common.now.toISOString());
     for (const rejected of input.rejected) rejects.add(rejected.line, rejected.reason, rejected.raw);
     await rejects.flush();
     if (rejects.count > 0) artefacts.push(context.relativePath(rejectsPath));
+    await readingOwnFile(
+      appendSamplesToRaw({ path: rawPath, label: context.relativePath(rawPath) }, input.samples),
+    );
+    if (input.samples.length > 0) artefacts.push(context.relativePath(rawPath));
   } finally {
     await lock.release();
   }

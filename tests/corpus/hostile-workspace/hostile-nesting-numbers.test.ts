@@ -23,7 +23,6 @@ const TELEMETRY = 'reports/portfolio_samples/router_demo/telemetry.json';
 const NESTED = 'nests deeper than 64 levels';
 
 function nested(
-  name: string,
   job: HostileCase['job'],
   path: string,
   outcome: Omit<HostileCase, 'name' | 'job' | 'plant'>,
@@ -52,12 +51,11 @@ const verifyFailed = (failures: string[], mentions: string[] = [NESTED]) => ({
 
 const nestingCases: HostileCase[] = [
   nested(
-    'journal',
     LATENCY,
     'ops/.signal_latency.csv.rotation.json',
     failed('archive_failed', ['ops/.signal_latency.csv.rotation.json', NESTED]),
   ),
-  nested('heartbeat', LATENCY, 'ops/latency_job_heartbeat.json', {
+  nested(LATENCY, 'ops/latency_job_heartbeat.json', {
     exit: 0,
     status: 'dry_run',
     errorCode: 'heartbeat_corrupt',
@@ -71,7 +69,7 @@ const nestingCases: HostileCase[] = [
     },
   }),
   {
-    ...nested('archive manifest', LATENCY, 'ops/signal_latency_archive/manifest.jsonl', {
+    ...nested(LATENCY, 'ops/signal_latency_archive/manifest.jsonl', {
       exit: 0,
       status: 'dry_run',
       errorCode: null,
@@ -89,42 +87,28 @@ const nestingCases: HostileCase[] = [
     mentions: ['in/samples.jsonl:1', NESTED],
   },
   nested(
-    'portfolio',
     WEEKLY,
     'reports/portfolio_summary.json',
     failed('invalid_input', ['reports/portfolio_summary.json', NESTED]),
   ),
   nested(
-    'heartbeat input',
     WEEKLY,
     'ops/latency_job_heartbeat.json',
     failed('invalid_input', ['ops/latency_job_heartbeat.json', NESTED]),
   ),
   nested(
-    'benchmarks',
     WEEKLY,
     'reports/benchmark_summary.json',
     failed('invalid_input', ['reports/benchmark_summary.json', NESTED]),
   ),
-  nested('state export', DASHBOARD, STATE_EXPORT, failed('invalid_input', [STATE_EXPORT, NESTED])),
-  nested('telemetry', DASHBOARD, TELEMETRY, failed('invalid_input', [TELEMETRY, NESTED])),
+  nested(DASHBOARD, STATE_EXPORT, failed('invalid_input', [STATE_EXPORT, NESTED])),
+  nested(DASHBOARD, TELEMETRY, failed('invalid_input', [TELEMETRY, NESTED])),
   {
-    ...nested(
-      'provenance',
-      DASHBOARD,
-      'in/provenance.json',
-      failed('invalid_input', ['in/provenance.json', NESTED]),
-    ),
+    ...nested(DASHBOARD, 'in/provenance.json', failed('invalid_input', ['in/provenance.json', NESTED])),
     extraArgs: ['--provenance', 'in/provenance.json'],
   },
+  nested(VERIFY_BUNDLE, 'out/dashboard/manifest.json', verifyFailed(['manifest_unreadable'])),
   nested(
-    'bundle manifest',
-    VERIFY_BUNDLE,
-    'out/dashboard/manifest.json',
-    verifyFailed(['manifest_unreadable']),
-  ),
-  nested(
-    'dataset',
     VERIFY_BUNDLE,
     'out/dashboard/latency.json',
     verifyFailed(['checksum_mismatch', 'row_count_mismatch']),
