@@ -2,8 +2,7 @@ import {
   bundledSchemaPath,
   formatSchemaIssues,
   JobError,
-  parseJsonBounded,
-  readBoundedText,
+  readJsonFile,
   type SchemaIssue,
   schemaValidator,
 } from '@obs-automation/core';
@@ -87,15 +86,10 @@ function sequenceOf(value: unknown): number | null {
  * nesting capped) and validates it; why it cannot be used says where, never what it holds.
  */
 export async function readManifest(path: string, shown: string): Promise<ManifestRead> {
-  let value: unknown;
-  try {
-    const text = await readBoundedText(path, { kind: 'manifest', shown, what: 'manifest' });
-    if (text === null) return { kind: 'missing' };
-    value = parseJsonBounded(text, { what: 'manifest', file: shown });
-  } catch (error) {
-    if (!(error instanceof JobError)) throw error;
-    return { kind: 'invalid', reason: String(error.details.problem ?? error.message), sequence: null };
-  }
+  const read = await readJsonFile(path, { kind: 'manifest', shown, what: 'manifest' });
+  if (read.kind === 'missing') return read;
+  if (read.kind === 'invalid') return { ...read, sequence: null };
+  const value = read.value;
   const issues = await manifestIssues(value);
   if (issues.length > 0) {
     return {

@@ -8,6 +8,7 @@ import {
   VERIFY_BUNDLE,
 } from './support/hostile-runner.js';
 import { deeplyNested, editJson, plantFile } from './support/plant.js';
+import type { Sandbox } from './support/sandbox.js';
 
 /**
  * Class 4 of the trust rules: every JSON the jobs read is held to 64 levels of nesting before it
@@ -153,15 +154,17 @@ async function evRow(root: string, source: string) {
   return dataset.rows.find((row: { source_path: string }) => row.source_path === source);
 }
 
-/** The first run folder of the dashboard workspace with a daily.csv. */
-async function firstRunDaily(root: string): Promise<string> {
-  const runs = (await readdir(join(root, 'runs'), { withFileTypes: true })).filter((entry) =>
+const DAILY_HEADER = 'date,breakouts,gate_pass,gate_block,ev_pass,ev_reject,fills,wins,pnl_pips';
+
+/** Replaces the daily.csv of the dashboard workspace's first run with these days (date, fills, pnl_pips). */
+const firstRunDays = (days: readonly [string, string, string][]) => async (sandbox: Sandbox) => {
+  const runs = (await readdir(join(sandbox.root, 'runs'), { withFileTypes: true })).filter((entry) =>
     entry.isDirectory(),
   );
-  return `runs/${(runs[0] as { name: string }).name}/daily.csv`;
-}
-
-const DAILY_HEADER = 'date,breakouts,gate_pass,gate_block,ev_pass,ev_reject,fills,wins,pnl_pips';
+  const rows = days.map(([date, fills, pnl]) => `${date},1,1,0,1,0,${fills},1,${pnl}`);
+  const daily = `runs/${(runs[0] as { name: string }).name}/daily.csv`;
+  await plantFile(sandbox.root, daily, `${[DAILY_HEADER, ...rows].join('\n')}\n`);
+};
 
 const numericCases: HostileCase[] = [
   {
@@ -201,12 +204,11 @@ const numericCases: HostileCase[] = [
   {
     name: 'dashboard: a daily P&L that leaves the range of a number is invalid_input naming daily.csv',
     job: DASHBOARD,
-    plant: async (sandbox) =>
-      plantFile(
-        sandbox.root,
-        await firstRunDaily(sandbox.root),
-        `${DAILY_HEADER}\n2026-11-10,1,1,0,1,0,1,1,1.5e308\n2026-11-11,1,1,0,1,0,1,1,1.5e308\n2026-11-12,1,1,0,1,0,1,1,-1e308\n`,
-      ),
+    plant: firstRunDays([
+      ['2026-11-10', '1', '1.5e308'],
+      ['2026-11-11', '1', '1.5e308'],
+      ['2026-11-12', '1', '-1e308'],
+    ]),
     exit: 1,
     status: 'error',
     errorCode: 'invalid_input',
@@ -215,12 +217,10 @@ const numericCases: HostileCase[] = [
   {
     name: 'dashboard: fill counts whose total overflows still give a finite average',
     job: DASHBOARD,
-    plant: async (sandbox) =>
-      plantFile(
-        sandbox.root,
-        await firstRunDaily(sandbox.root),
-        `${DAILY_HEADER}\n2026-11-10,1,1,0,1,0,1e308,1,1\n2026-11-11,1,1,0,1,0,1e308,1,1\n`,
-      ),
+    plant: firstRunDays([
+      ['2026-11-10', '1e308', '1'],
+      ['2026-11-11', '1e308', '1'],
+    ]),
     exit: 0,
     status: 'dry_run',
     errorCode: null,

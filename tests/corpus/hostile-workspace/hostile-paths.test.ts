@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WORKSPACE_LAYOUT } from '../../../packages/automation-core/src/workspace-layout.js';
 import { cleanEnv, runCli } from '../../support/cli-process.js';
 import { DASHBOARD, LATENCY, VERIFY, WEEKLY } from '../support/jobs-under-test.js';
 import {
@@ -19,12 +20,14 @@ import { type Sandbox, sentinelFiles, sha256 } from './support/sandbox.js';
  * quoted, and nothing outside is opened (docs/runbook.md#security-and-trust).
  */
 
-const RAW = 'ops/signal_latency.csv';
+const {
+  latencyRaw: RAW,
+  latencyArchiveManifest: ARCHIVE_MANIFEST,
+  dashboardManifest: BUNDLE_MANIFEST,
+  runLog: LOG,
+  sequenceFile: SEQUENCE,
+} = WORKSPACE_LAYOUT;
 const JOURNAL = 'ops/.signal_latency.csv.rotation.json';
-const ARCHIVE_MANIFEST = 'ops/signal_latency_archive/manifest.jsonl';
-const BUNDLE_MANIFEST = 'out/dashboard/manifest.json';
-const LOG = 'ops/automation_runs.log';
-const SEQUENCE = 'ops/automation_runs.sequence';
 
 /** A rotation journal as a killed run leaves it, with `fields` replaced. */
 function journal(sandbox: Sandbox, fields: Record<string, unknown>) {
@@ -77,6 +80,10 @@ function archiveLine(path: string, sandbox: Sandbox) {
     rotated_at: '2025-10-06T11:00:00Z',
   };
 }
+
+/** Plants an archive manifest whose one line names `path` (root-relative) for the sentinel archive. */
+const archiveManifestNaming = (path: string) => (sandbox: Sandbox) =>
+  plantFile(sandbox.root, ARCHIVE_MANIFEST, jsonLines(archiveLine(path, sandbox)));
 
 const latencyCases: HostileCase[] = [
   journalCase(
@@ -133,12 +140,7 @@ const latencyCases: HostileCase[] = [
   {
     name: 'latency archive manifest: an archive outside the root is not read back',
     job: LATENCY,
-    plant: (sandbox) =>
-      plantFile(
-        sandbox.root,
-        ARCHIVE_MANIFEST,
-        jsonLines(archiveLine('../outside/2025/10/sentinel.csv.gz', sandbox)),
-      ),
+    plant: archiveManifestNaming('../outside/2025/10/sentinel.csv.gz'),
     exit: 0,
     status: 'dry_run',
     errorCode: null,
@@ -149,69 +151,46 @@ const latencyCases: HostileCase[] = [
   },
 ];
 
-const weeklyCases: HostileCase[] = [
-  {
-    name: 'weekly archive manifest: an archive outside the root',
-    job: WEEKLY,
-    plant: (sandbox) =>
-      plantFile(
-        sandbox.root,
-        ARCHIVE_MANIFEST,
-        jsonLines(archiveLine('../outside/2025/10/sentinel.csv.gz', sandbox)),
-      ),
-    exit: 0,
-    status: 'dry_run',
-    errorCode: null,
-    check: ({ summary, expect }) => {
-      expect(summary.diagnostics.latency_archives_unusable).toEqual([
-        {
-          file: '"../outside/2025/10/sentinel.csv.gz"',
-          reason: expect.stringContaining('is outside the workspace root'),
-        },
-      ]);
-    },
-  },
-  {
-    name: 'weekly archive manifest: an archive reached through a symlinked parent folder',
+/** obs-weekly leaves out an archive whose path its manifest line may not name, and reports it. */
+function weeklyArchiveCase(
+  name: string,
+  path: string,
+  unusable: { file: unknown; reason: string },
+  plantMore?: (sandbox: Sandbox) => Promise<void>,
+): HostileCase {
+  return {
+    name: `weekly archive manifest: ${name}`,
     job: WEEKLY,
     plant: async (sandbox) => {
-      await plantLink(sandbox.root, 'ops/signal_latency_archive/2025', join(sandbox.outside, 'folder/2025'));
-      await plantFile(
-        sandbox.root,
-        ARCHIVE_MANIFEST,
-        jsonLines(archiveLine('ops/signal_latency_archive/2025/10/sentinel.csv.gz', sandbox)),
-      );
+      await plantMore?.(sandbox);
+      await archiveManifestNaming(path)(sandbox);
     },
     exit: 0,
     status: 'dry_run',
     errorCode: null,
-    check: ({ summary, expect }) => {
+    check: ({ summary, expect }) =>
       expect(summary.diagnostics.latency_archives_unusable).toEqual([
-        {
-          file: expect.stringContaining('sentinel.csv.gz'),
-          reason: expect.stringContaining('symbolic link'),
-        },
-      ]);
-    },
-  },
-  {
-    name: 'weekly archive manifest: a path that is not an archive path',
-    job: WEEKLY,
-    plant: (sandbox) =>
-      plantFile(
-        sandbox.root,
-        ARCHIVE_MANIFEST,
-        jsonLines(archiveLine('reports/portfolio_summary.csv.gz', sandbox)),
-      ),
-    exit: 0,
-    status: 'dry_run',
-    errorCode: null,
-    check: ({ summary, expect }) => {
-      expect(summary.diagnostics.latency_archives_unusable).toEqual([
-        { file: '"reports/portfolio_summary.csv.gz"', reason: expect.stringContaining('may name') },
-      ]);
-    },
-  },
+        { file: unusable.file, reason: expect.stringContaining(unusable.reason) },
+      ]),
+  };
+}
+
+const weeklyCases: HostileCase[] = [
+  weeklyArchiveCase('an archive outside the root', '../outside/2025/10/sentinel.csv.gz', {
+    file: '"../outside/2025/10/sentinel.csv.gz"',
+    reason: 'is outside the workspace root',
+  }),
+  weeklyArchiveCase(
+    'an archive reached through a symlinked parent folder',
+    'ops/signal_latency_archive/2025/10/sentinel.csv.gz',
+    { file: '"ops/signal_latency_archive/2025/10/sentinel.csv.gz"', reason: 'symbolic link' },
+    (sandbox) =>
+      plantLink(sandbox.root, 'ops/signal_latency_archive/2025', join(sandbox.outside, 'folder/2025')),
+  ),
+  weeklyArchiveCase('a path that is not an archive path', 'reports/portfolio_summary.csv.gz', {
+    file: '"reports/portfolio_summary.csv.gz"',
+    reason: 'may name',
+  }),
 ];
 
 /** Runs obs-dashboard once so the bundle has a previous manifest to carry entries from. */
@@ -378,6 +357,24 @@ function traceCase(
   };
 }
 
+const WEEKLY_HISTORY = 'ops/weekly_report_history/manifest.jsonl';
+
+/** A weekly history manifest recording a delivery of the traced weekly run whose payload is `path`. */
+const weeklyHistoryNaming = (path: string) => async (sandbox: Sandbox) => {
+  const record = {
+    event: 'delivered',
+    week_start: '2025-09-29',
+    job_id: TRACED_WEEKLY,
+    path,
+    checksum_sha256: '0'.repeat(64),
+    delivered_at: '2025-10-06T11:30:00.000Z',
+    webhook_status_code: 200,
+    attempts: 1,
+  };
+  await plantFile(sandbox.root, WEEKLY_HISTORY, jsonLines(record));
+  await logTraced(sandbox, TRACED_WEEKLY, [WEEKLY_HISTORY]);
+};
+
 const traceCases: HostileCase[] = [
   traceCase(
     'a log entry’s artefact outside the root',
@@ -410,37 +407,15 @@ const traceCases: HostileCase[] = [
       await logTraced(sandbox, TRACED, [BUNDLE_MANIFEST]);
     },
   ),
-  traceCase('a weekly history record naming a file outside the root', TRACED_WEEKLY, async (sandbox) => {
-    const record = {
-      event: 'delivered',
-      week_start: '2025-09-29',
-      job_id: TRACED_WEEKLY,
-      path: '../../../outside/sentinel.json',
-      checksum_sha256: '0'.repeat(64),
-      delivered_at: '2025-10-06T11:30:00.000Z',
-      webhook_status_code: 200,
-      attempts: 1,
-    };
-    await plantFile(sandbox.root, 'ops/weekly_report_history/manifest.jsonl', jsonLines(record));
-    await logTraced(sandbox, TRACED_WEEKLY, ['ops/weekly_report_history/manifest.jsonl']);
-  }),
+  traceCase(
+    'a weekly history record naming a file outside the root',
+    TRACED_WEEKLY,
+    weeklyHistoryNaming('../../../outside/sentinel.json'),
+  ),
   traceCase(
     'a weekly history record naming a file outside its folder',
     TRACED_WEEKLY,
-    async (sandbox) => {
-      const record = {
-        event: 'delivered',
-        week_start: '2025-09-29',
-        job_id: TRACED_WEEKLY,
-        path: 'ops/latency_job_heartbeat.json',
-        checksum_sha256: '0'.repeat(64),
-        delivered_at: '2025-10-06T11:30:00.000Z',
-        webhook_status_code: 200,
-        attempts: 1,
-      };
-      await plantFile(sandbox.root, 'ops/weekly_report_history/manifest.jsonl', jsonLines(record));
-      await logTraced(sandbox, TRACED_WEEKLY, ['ops/weekly_report_history/manifest.jsonl']);
-    },
+    weeklyHistoryNaming('ops/latency_job_heartbeat.json'),
     ['"ops/latency_job_heartbeat.json"', 'may name'],
   ),
 ];

@@ -120,6 +120,19 @@ const dashboardCases: HostileCase[] = [
 
 const verifyFailed: HostileOutcome = { exit: 1, status: 'error', errorCode: 'verification_failed' };
 
+/** The bundle's latency dataset replaced: the verification fails with `failure`, naming it. */
+function bundleDataset(
+  job: JobUnderTest,
+  replacement: SpecialFile,
+  failure: string,
+  says: string,
+): HostileCase {
+  const outcome = { ...verifyFailed, failures: [failure] };
+  return special(job, 'out/dashboard/latency.json', replacement, outcome, {
+    mentions: ['"latency.json"', says],
+  });
+}
+
 const verifyCases: HostileCase[] = [
   // The run's own entry cannot be appended there either: that failure is the run's code.
   special(VERIFY, 'ops/automation_runs.log', 'fifo', failed('log_write_failed')),
@@ -144,27 +157,9 @@ const verifyCases: HostileCase[] = [
     mentions: ['/dev/zero'],
   },
   // Paths a bundle manifest names are shown relative to the bundle folder.
-  special(
-    VERIFY_BUNDLE,
-    'out/dashboard/latency.json',
-    'fifo',
-    { ...verifyFailed, failures: ['invalid_input'] },
-    { mentions: ['"latency.json"', 'FIFO'] },
-  ),
-  special(
-    VERIFY_BUNDLE,
-    'out/dashboard/latency.json',
-    '/dev/zero',
-    { ...verifyFailed, failures: ['path_not_allowed'] },
-    { mentions: ['"latency.json"', 'symbolic link'] },
-  ),
-  special(
-    VERIFY,
-    'out/dashboard/latency.json',
-    'fifo',
-    { ...verifyFailed, failures: ['invalid_input'] },
-    { mentions: ['"latency.json"', 'FIFO'] },
-  ),
+  bundleDataset(VERIFY_BUNDLE, 'fifo', 'invalid_input', 'FIFO'),
+  bundleDataset(VERIFY_BUNDLE, '/dev/zero', 'path_not_allowed', 'symbolic link'),
+  bundleDataset(VERIFY, 'fifo', 'invalid_input', 'FIFO'),
   special(REBUILD_LOG, 'ops/automation_runs.log', 'fifo', failed('log_write_failed')),
   special(
     REBUILD_LOG,

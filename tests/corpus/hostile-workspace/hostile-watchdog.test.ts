@@ -4,16 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { cleanEnv, makeWorkspace } from '../../support/cli-process.js';
 import { concurrencyLimit } from '../support/concurrency-limit.js';
-import {
-  DAILY,
-  DASHBOARD,
-  type JobUnderTest,
-  LATENCY,
-  REBUILD_LOG,
-  VERIFY,
-  WEEKLY,
-} from '../support/jobs-under-test.js';
-import { argvOf, VERIFY_BUNDLE } from './support/hostile-runner.js';
+import type { JobUnderTest } from '../support/jobs-under-test.js';
+import { argvOf, EVERY_JOB } from './support/hostile-runner.js';
 import { describeSpecial, plantSpecial, type SpecialFile } from './support/special-files.js';
 
 /**
@@ -21,8 +13,6 @@ import { describeSpecial, plantSpecial, type SpecialFile } from './support/speci
  * or within 10 s of SIGTERM — and leaves no lock behind. A job that blocked in a read of a FIFO
  * no writer opens (or read a device forever) would hang here, holding its lock.
  */
-
-const JOBS: readonly JobUnderTest[] = [LATENCY, WEEKLY, DASHBOARD, VERIFY, VERIFY_BUNDLE, DAILY, REBUILD_LOG];
 
 /** One input of each kind the jobs read, as a FIFO; the inputs read whole or streamed the longest, as devices. */
 const CASES: readonly { path: string; special: SpecialFile }[] = [
@@ -97,7 +87,7 @@ async function locksLeft(root: string): Promise<string[]> {
 
 describe('hostile workspace, class 2 watchdog: every job on every FIFO and device ends, its lock released', () => {
   const limited = concurrencyLimit(6);
-  for (const job of JOBS) {
+  for (const job of EVERY_JOB) {
     for (const { path, special } of CASES) {
       it.concurrent(
         `${job.name}: ${path} is ${describeSpecial(special)}`,

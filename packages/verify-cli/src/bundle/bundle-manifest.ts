@@ -1,11 +1,4 @@
-import {
-  bundledSchemaPath,
-  JobError,
-  parseJsonBounded,
-  readBoundedText,
-  type SchemaIssue,
-  schemaValidator,
-} from '@obs-automation/core';
+import { bundledSchemaPath, readJsonFile, type SchemaIssue, schemaValidator } from '@obs-automation/core';
 
 export const DASHBOARD_MANIFEST_SCHEMA = 'dashboard_manifest.schema.json';
 
@@ -44,17 +37,11 @@ async function manifestIssues(value: unknown): Promise<SchemaIssue[]> {
  * cannot be read says where, never what it holds.
  */
 export async function readBundleManifest(path: string, shown: string): Promise<BundleManifestRead> {
-  let value: unknown;
-  try {
-    const text = await readBoundedText(path, { kind: 'manifest', shown, what: 'manifest' });
-    if (text === null) return { kind: 'missing' };
-    value = parseJsonBounded(text, { what: 'manifest', file: shown });
-  } catch (error) {
-    if (!(error instanceof JobError)) throw error;
-    return { kind: 'unreadable', reason: String(error.details.problem ?? error.message) };
-  }
-  const issues = await manifestIssues(value);
+  const read = await readJsonFile(path, { kind: 'manifest', shown, what: 'manifest' });
+  if (read.kind === 'missing') return read;
+  if (read.kind === 'invalid') return { kind: 'unreadable', reason: read.reason };
+  const issues = await manifestIssues(read.value);
   return issues.length > 0
     ? { kind: 'schema_invalid', issues }
-    : { kind: 'ok', manifest: value as BundleManifest };
+    : { kind: 'ok', manifest: read.value as BundleManifest };
 }

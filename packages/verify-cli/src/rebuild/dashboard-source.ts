@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { quoteUntrusted, resolveAgainstRoot } from '@obs-automation/core';
-import { isRecord, readJsonFile } from '../trace/json-files.js';
+import { quoteUntrusted, readJsonFile, resolveAgainstRoot } from '@obs-automation/core';
+import { isRecord } from '../trace/json-files.js';
 import { timestampField } from './artefact-time.js';
 import { jobsFromJsonLines } from './json-lines-source.js';
 import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';

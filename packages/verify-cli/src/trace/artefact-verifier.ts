@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonFile } from '@obs-automation/core';
 import { verifyChecksumManifest } from './checksum-manifest-artefact.js';
 import { datasetRecordsOf, verifyDatasetManifest } from './dataset-manifest-artefact.js';
-import { readJsonFile } from './json-files.js';
 import { verifyLatencyArchiveManifest } from './latency-archive-artefact.js';
 import type { ListedPath, TraceContext } from './trace-context.js';
 import { hasPayloadChecksum, verifyWeeklyPayload } from './weekly-payload-artefact.js';

@@ -4,7 +4,8 @@ import { describe, type ExpectStatic, it } from 'vitest';
 import { type CliResult, cleanEnv, REPO_ROOT, runCli } from '../../../support/cli-process.js';
 import { concurrencyLimit } from '../../support/concurrency-limit.js';
 import type { JsonDocument, RunStatus } from '../../support/corpus-case.js';
-import { DASHBOARD, type JobUnderTest, LATENCY, VERIFY } from '../../support/jobs-under-test.js';
+import type { JobUnderTest } from '../../support/jobs-under-test.js';
+import * as jobs from '../../support/jobs-under-test.js';
 import {
   armSentinels,
   atimeReadsAreVisible,
@@ -15,18 +16,29 @@ import {
 } from './sandbox.js';
 
 /** `obs-verify bundle` on the verify workspace's bundle. */
-export const VERIFY_BUNDLE: JobUnderTest = { ...VERIFY, name: 'verify bundle', command: ['bundle'] };
+export const VERIFY_BUNDLE: JobUnderTest = { ...jobs.VERIFY, name: 'verify bundle', command: ['bundle'] };
 
 /** `obs-latency record --from-jsonl` (no run of its own: no log entry, the latency lock while it appends). */
 export const LATENCY_RECORD: JobUnderTest = {
-  ...LATENCY,
+  ...jobs.LATENCY,
   name: 'latency record',
   command: ['record'],
   args: [],
 };
 
 /** `obs-dashboard` as a real export (history, retention), without upload. */
-export const DASHBOARD_EXPORT: JobUnderTest = { ...DASHBOARD, args: [] };
+export const DASHBOARD_EXPORT: JobUnderTest = { ...jobs.DASHBOARD, args: [] };
+
+/** Every job the watchdog runs: each binary's job, `obs-verify bundle` and `rebuild-log`. */
+export const EVERY_JOB: readonly JobUnderTest[] = [
+  jobs.LATENCY,
+  jobs.WEEKLY,
+  jobs.DASHBOARD,
+  jobs.VERIFY,
+  VERIFY_BUNDLE,
+  jobs.DAILY,
+  jobs.REBUILD_LOG,
+];
 
 /** A run that ends with its summary: what it must say. */
 export interface HostileOutcome {
