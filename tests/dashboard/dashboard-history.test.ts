@@ -70,7 +70,7 @@ describe('obs-dashboard history retention', () => {
     expect(result.exitCode).toBe(0);
     expect(result.json()).toMatchObject({ sequence: 2, history_pruned: 0 });
     expect(result.json().diagnostics.history_unreadable).toEqual([
-      expect.stringContaining(`${HISTORY}/20261124T121000Z-dashboard: manifest.json not valid JSON`),
+      expect.stringContaining(`${HISTORY}/20261124T121000Z-dashboard: manifest.json is not valid JSON`),
     ]);
     expect(existsSync(broken)).toBe(true);
   });

@@ -78,9 +78,9 @@ describe('obs-latency record', () => {
       rejected: [
         { line: 2, reason: expect.stringContaining('latency_ms must be a non-negative number') },
         { line: 4, reason: expect.stringContaining('colour is not a sample field') },
-        { line: 5, reason: expect.stringContaining('invalid JSON') },
+        { line: 5, reason: 'is not valid JSON: unexpected character at line 5, column 1' },
       ],
-      artefacts: [RAW, REJECTS],
+      artefacts: [REJECTS, RAW],
       diagnostics: { error_code: 'rows_rejected' },
     });
     expect((await readText(root, RAW)).trim().split('\n').slice(1)).toEqual([
@@ -89,8 +89,9 @@ describe('obs-latency record', () => {
     ]);
     const rejects = (await readText(root, REJECTS)).trim().split('\n');
     expect(rejects[0]).toBe('line,reason,raw,source_file,rejected_at');
+    // The reason locates the fault and never quotes the line; the raw column keeps it whole.
     expect(rejects[3]).toBe(
-      '5,"invalid JSON: Unexpected token \'g\', ""garbage"" is not valid JSON","garbage",in/batch.jsonl,2026-07-06T00:30:00.000Z',
+      '5,"is not valid JSON: unexpected character at line 5, column 1","garbage",in/batch.jsonl,2026-07-06T00:30:00.000Z',
     );
   });
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendLines, commitTempFile, writeFileAtomic } from './atomic-file.js';
+import { appendChunks, appendLines, commitTempFile, writeFileAtomic } from './atomic-file.js';
 import { sha256File, sha256Hex } from './checksum.js';
 import { JobError } from './job-error.js';
 import { tempPathFor } from './temp-files.js';
@@ -107,6 +107,41 @@ describe('appendLines', () => {
     const error = await appendLines(join(dir, 'manifest.jsonl'), ['{}']).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'output_not_writable', details: { reason: 'not_regular' } });
     expect((error as JobError).message).toContain('is a FIFO, not a regular file');
+  });
+});
+
+describe('appendChunks', () => {
+  it('writes a header into a new file, streams the pieces after it, and starts on a fresh line after a torn one', async () => {
+    const target = join(dir, 'rejects.csv');
+    async function* pieces() {
+      yield Buffer.from('1,"');
+      yield Buffer.alloc(3 * 1024 * 1024, 'x');
+      yield Buffer.from('"\n');
+    }
+    await appendChunks(target, pieces(), { header: 'line,raw' });
+    const text = await readFile(target, 'utf8');
+    expect(text.startsWith('line,raw\n1,"xxx')).toBe(true);
+    expect(text.length).toBe('line,raw\n1,"'.length + 3 * 1024 * 1024 + 2);
+    await writeFile(target, 'line,raw\ntorn');
+    await appendChunks(target, [Buffer.from('2,"y"\n')], { header: 'line,raw' });
+    expect(await readFile(target, 'utf8')).toBe('line,raw\ntorn\n2,"y"\n');
+  });
+
+  it('refuses a link at the target and leaves the file as it was when a piece fails', async () => {
+    await writeFile(join(dir, 'elsewhere'), 'kept\n');
+    await symlink(join(dir, 'elsewhere'), join(dir, 'linked.csv'));
+    await expect(appendChunks(join(dir, 'linked.csv'), [Buffer.from('x\n')])).rejects.toMatchObject({
+      code: 'output_not_writable',
+    });
+    const target = join(dir, 'partial.csv');
+    await writeFile(target, 'before\n');
+    async function* failing() {
+      yield Buffer.from('half of a row');
+      throw new Error('the source went away');
+    }
+    await expect(appendChunks(target, failing())).rejects.toThrow('the source went away');
+    expect(await readFile(target, 'utf8')).toBe('before\n');
+    expect(await readFile(join(dir, 'elsewhere'), 'utf8')).toBe('kept\n');
   });
 });
 

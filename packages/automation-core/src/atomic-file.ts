@@ -126,42 +126,84 @@ async function openForAppend(target: string): Promise<FileHandle> {
   return handle;
 }
 
+export interface AppendOptions {
+  /** written first when the file is new or empty (a CSV header) */
+  header?: string;
+}
+
 /**
- * Appends whole lines with one write call and fsyncs them. Callers that share the file across
- * processes hold a lock around this (see withLock). A link or anything but a regular
- * file at the target is refused (`output_not_writable`); write failures are mapped by
- * writeFailure.
+ * Appends to a regular file under the caller's lock: `write` gets the open handle and the bytes
+ * that must precede its data (the header of a new file, or a newline after a torn last line — a
+ * hand edit or a full disk — so the first new line is never glued to it). Everything is fsynced;
+ * on failure the file goes back to its size before, so a partial line never stays behind.
  */
-export async function appendLines(target: string, lines: readonly string[]): Promise<void> {
-  if (lines.length === 0) return;
+async function appendTo(
+  target: string,
+  options: AppendOptions,
+  write: (handle: FileHandle, prefix: string) => Promise<void>,
+): Promise<void> {
   await mappingWriteFailure(target, async () => {
     await makeFolder(dirname(target), target);
     const handle = await openForAppend(target);
     try {
       const { size } = await handle.stat();
       let prefix = '';
-      if (size > 0) {
+      if (size === 0 && options.header !== undefined) prefix = `${options.header}\n`;
+      else if (size > 0) {
         const last = Buffer.alloc(1);
         await handle.read(last, 0, 1, size - 1);
-        // A torn last line (hand edit, full disk) must not swallow the first new line.
         if (last[0] !== 0x0a) prefix = '\n';
       }
-      const data = Buffer.from(`${prefix}${lines.join('\n')}\n`);
       try {
-        const { bytesWritten } = await handle.write(data);
-        if (bytesWritten !== data.length) {
-          throw Object.assign(new Error(`wrote ${bytesWritten} of ${data.length} bytes to ${target}`), {
-            code: 'ENOSPC',
-          });
-        }
+        await write(handle, prefix);
         await handle.sync();
       } catch (error) {
-        // A partial line must not stay behind: the file goes back to what it was.
         await handle.truncate(size).catch(() => undefined);
         throw error;
       }
     } finally {
       await handle.close();
     }
+  });
+}
+
+async function writeAll(handle: FileHandle, data: Uint8Array, target: string): Promise<void> {
+  const { bytesWritten } = await handle.write(data);
+  if (bytesWritten !== data.length) {
+    throw Object.assign(new Error(`wrote ${bytesWritten} of ${data.length} bytes to ${target}`), {
+      code: 'ENOSPC',
+    });
+  }
+}
+
+/**
+ * Appends whole lines with one write call and fsyncs them. Callers that share the file across
+ * processes hold a lock around this (see withLock). A link or anything but a regular file at
+ * the target is refused (`output_not_writable`); write failures are mapped by writeFailure.
+ */
+export async function appendLines(
+  target: string,
+  lines: readonly string[],
+  options: AppendOptions = {},
+): Promise<void> {
+  if (lines.length === 0) return;
+  await appendTo(target, options, (handle, prefix) =>
+    writeAll(handle, Buffer.from(`${prefix}${lines.join('\n')}\n`), target),
+  );
+}
+
+/**
+ * appendLines for data produced piece by piece (a rejected line of any length copied from its
+ * file): the pieces are written as they come, in bounded memory, and must end with a newline.
+ * The same refusals apply, and a failure part-way leaves the file as it was.
+ */
+export async function appendChunks(
+  target: string,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: AppendOptions = {},
+): Promise<void> {
+  await appendTo(target, options, async (handle, prefix) => {
+    if (prefix !== '') await writeAll(handle, Buffer.from(prefix), target);
+    for await (const chunk of chunks) if (chunk.length > 0) await writeAll(handle, chunk, target);
   });
 }

@@ -1,3 +1,4 @@
+import { type RegularFileOptions, readBoundedText } from './bounded-file-read.js';
 import { JobError } from './job-error.js';
 import { findJsonSyntaxProblem, lineAndColumn } from './json-syntax-error.js';
 import { escapeUntrusted } from './message-text.js';
@@ -81,5 +82,29 @@ export function parseJsonBounded(input: string | Buffer, options: JsonParseOptio
   } catch {
     const found = findJsonSyntaxProblem(text) ?? { position: 0, problem: 'not accepted by the parser' };
     throw refused(text, found.position, `is not valid JSON: ${found.problem}`, options);
+  }
+}
+
+export type JsonFileRead =
+  | { kind: 'ok'; value: unknown }
+  | { kind: 'missing' }
+  | { kind: 'invalid'; reason: string };
+
+/**
+ * A JSON file read as readBoundedText reads it (a regular file under its kind's cap, never
+ * blocking, links as the kind allows) and parsed with the nesting cap. Why it cannot be used
+ * (`reason`) says where and what is wrong, never what the file holds.
+ */
+export async function readJsonFile(
+  path: string,
+  options: RegularFileOptions & { what: string },
+): Promise<JsonFileRead> {
+  try {
+    const text = await readBoundedText(path, options);
+    if (text === null) return { kind: 'missing' };
+    return { kind: 'ok', value: parseJsonBounded(text, { what: options.what, file: options.shown ?? path }) };
+  } catch (error) {
+    if (!(error instanceof JobError)) throw error;
+    return { kind: 'invalid', reason: String(error.details.problem ?? error.message) };
   }
 }

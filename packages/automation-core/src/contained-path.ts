@@ -26,7 +26,7 @@ export interface ContainedPathOptions {
   /** a path that does not exist is returned with `exists: false` instead of being refused */
   mayBeMissing?: boolean;
   /** what the path must name when it exists (default `file`, a regular file) */
-  type?: 'file' | 'folder';
+  type?: 'file' | 'folder' | 'file_or_folder';
 }
 
 export interface ContainedPath {
@@ -151,8 +151,13 @@ export async function resolveContainedPath(
   const stats = await stat(real.real).catch(() => null);
   if (!stats) return refuse('not_regular', shown, 'is a symbolic link that leads nowhere');
   const wanted = options.type ?? 'file';
-  if (wanted === 'file' ? !stats.isFile() : !stats.isDirectory()) {
-    const expected = wanted === 'file' ? 'a regular file' : 'a folder';
+  const fits = (wanted !== 'folder' && stats.isFile()) || (wanted !== 'file' && stats.isDirectory());
+  if (!fits) {
+    const expected = {
+      file: 'a regular file',
+      folder: 'a folder',
+      file_or_folder: 'a regular file or a folder',
+    }[wanted];
     return refuse('not_regular', shown, `is a ${describeFileType(stats)}, not ${expected}`);
   }
   return { absolute: real.real, relative: shown, exists: true };

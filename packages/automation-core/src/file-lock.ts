@@ -2,7 +2,13 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commonJsExports } from './commonjs-import.js';
 import { JobError } from './job-error.js';
-import { isAbandonedFutureLock, lockFileSystem, removeLockFolder } from './lock-owner.js';
+import {
+  isAbandonedFutureLock,
+  lockFileSystem,
+  lockHolders,
+  readLockOwner,
+  removeLockFolder,
+} from './lock-owner.js';
 import { makeFolder } from './make-folder.js';
 
 export const DEFAULT_LOCK_STALE_SECONDS = 600;
@@ -19,6 +25,12 @@ export interface LockOptions {
   staleSeconds?: number;
   /** How long to wait for a busy lock; 0 means fail at once (job locks), >0 polls (shared files). */
   waitMs?: number;
+  /** stops the wait (the result is then null) */
+  signal?: AbortSignal;
+  /** what takes the lock (a job's or command's name), recorded in the lock's owner record */
+  holder?: string;
+  /** waits for a busy lock only while its holder is one of these (default: whoever holds it) */
+  waitWhileHeldBy?: readonly string[];
 }
 
 const LOCK_STALE_MIN_MS = 2000;
@@ -47,6 +59,13 @@ export function releaseHeldLocksSync(): void {
     }
   }
   heldLocks.clear();
+}
+
+/** Whether a busy lock's holder is one `waitWhileHeldBy` names (anyone, without it). */
+async function worthWaitingFor(lockPath: string, options: LockOptions): Promise<boolean> {
+  if (options.waitWhileHeldBy === undefined) return true;
+  const holder = (await readLockOwner(lockPath))?.holder;
+  return holder !== undefined && options.waitWhileHeldBy.includes(holder);
 }
 
 /**
@@ -84,6 +103,8 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
   const deadline = started + waitMs;
   let pause = MIN_RETRY_PAUSE_MS;
   let release: () => Promise<void>;
+  if (options.holder === undefined) lockHolders.delete(lockPath);
+  else lockHolders.set(lockPath, options.holder);
   for (;;) {
     try {
       release = await lockfile.lock(lockPath, lockOptions);
@@ -92,7 +113,8 @@ export async function tryAcquireLock(lockPath: string, options: LockOptions = {}
       const remaining = deadline - performance.now();
       if (!isLockBusy(error)) throw error;
       if ((await isAbandonedFutureLock(lockPath, staleMs)) && (await removeLockFolder(lockPath))) continue;
-      if (remaining <= 0) return null;
+      if (remaining <= 0 || options.signal?.aborted || !(await worthWaitingFor(lockPath, options)))
+        return null;
       // Jitter keeps waiting processes from retrying in lockstep.
       await sleep(Math.min(remaining, pause * (0.5 + Math.random())));
       pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 1.5);

@@ -18,9 +18,11 @@ export type FileKind =
   | 'signature'
   | 'json_input'
   | 'dataset'
+  | 'json_artefact'
   | 'run_log'
   | 'jsonl_manifest'
   | 'csv_input'
+  | 'jsonl_input'
   | 'raw_samples'
   | 'archive'
   | 'artefact'
@@ -67,7 +69,16 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     followSymlinks: true,
     description: 'JSON inputs from other systems (portfolio summary, state exports, --provenance)',
   },
-  dataset: { maxBytes: 64 * MIB, followSymlinks: false, description: 'out/dashboard/<dataset>.json' },
+  dataset: {
+    maxBytes: 64 * MIB,
+    followSymlinks: false,
+    description: 'out/dashboard/<dataset>.json and the page index.html, in a bundle or its history copy',
+  },
+  json_artefact: {
+    maxBytes: 64 * MIB,
+    followSymlinks: false,
+    description: 'a JSON artefact a run lists (a manifest, a weekly payload), read back by the job trace',
+  },
   run_log: { maxBytes: null, followSymlinks: false, description: 'ops/automation_runs.log' },
   jsonl_manifest: {
     maxBytes: null,
@@ -78,6 +89,11 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     maxBytes: null,
     followSymlinks: true,
     description: 'CSV inputs from other systems (runs index, daily.csv)',
+  },
+  jsonl_input: {
+    maxBytes: null,
+    followSymlinks: true,
+    description: 'JSON-lines inputs from other systems (obs-latency record --from-jsonl)',
   },
   raw_samples: { maxBytes: null, followSymlinks: false, description: 'ops/signal_latency.csv' },
   archive: { maxBytes: null, followSymlinks: false, description: 'ops/signal_latency_archive/**/*.csv.gz' },

@@ -77,6 +77,12 @@ export interface JobDefinition<
 > extends CommandBase<D, O, C> {
   /** lock and heartbeat paths come from the resolved options */
   lockFile(options: O): string;
+  /**
+   * For a job whose lock is shared with short data writes: how long a run waits for its lock
+   * while one of the holders named (e.g. `latency-record`) has it. Without it — or when another
+   * run holds the lock — the run is `skipped` at once.
+   */
+  lockWait?(options: O): { seconds: number; whileHeldBy: readonly string[] };
   heartbeatFile?(options: O): string;
   /** the run log this run's entry goes to (default: --log-file) */
   logFile?(options: O): string;

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { versionLine } from './command-line/build-info.js';
 import { buildProgram, type CommandLine, parseCommandLine } from './command-line/commander-program.js';
 import {
@@ -14,9 +15,11 @@ import {
   resolveOptionValues,
 } from './command-line/option-values.js';
 import { loadYamlConfig } from './config-loader.js';
+import { resolveContainedPath } from './contained-path.js';
 import type { AnyCommandDefinition, CommandDefinition, JobDefinition } from './job-definition.js';
-import { usageError } from './job-error.js';
+import { configError, JobError, usageError } from './job-error.js';
 import { JOB_REGISTRY } from './job-registry.js';
+import { quoteUntrusted } from './message-text.js';
 
 export interface JobInvocation<O> {
   common: CommonOptions;
@@ -82,6 +85,38 @@ function dumpedConfig(
 }
 
 /**
+ * Paths a config file names are paths read from a workspace file: each must resolve — following
+ * links, also above one not yet written — inside the root (`invalid_config`, exit 2, naming the
+ * file, the key and the path quoted). A flag may name any path: the command line is the
+ * operator's.
+ */
+async function requireConfigPathsInside(
+  definition: AnyCommandDefinition,
+  values: Readonly<Record<string, unknown>>,
+  fromConfig: ReadonlySet<string>,
+  config: { root: string; configPath: string },
+): Promise<void> {
+  for (const { key, configKey, declaration } of definition.options.entries) {
+    if (!declaration.type.isPath || !fromConfig.has(key)) continue;
+    const value = values[key];
+    for (const path of Array.isArray(value) ? value : [value]) {
+      try {
+        await resolveContainedPath(config.root, path, {
+          code: 'invalid_config',
+          what: `${configKey}:`,
+          mayBeMissing: true,
+          type: 'file_or_folder',
+        });
+      } catch (error) {
+        if (!(error instanceof JobError)) throw error;
+        const file = relative(config.root, config.configPath) || config.configPath;
+        throw configError(`${quoteUntrusted(file)}: ${error.message}`, { file, key: configKey });
+      }
+    }
+  }
+}
+
+/**
  * Resolves a parsed command line into typed options: flag > config file > built-in default, then
  * the command's finalize. Throws JobError with exit code 2 for a bad flag or config.
  */
@@ -107,6 +142,7 @@ export async function resolveInvocation<O>(
   }
   const byConfigKey = configSpec?.flagDefaults ? configSpec.flagDefaults(config) : config;
   const { values, explicit, fromConfig } = resolveOptionValues(definition.options, flags, byConfigKey);
+  await requireConfigPathsInside(definition, values, fromConfig, { root: common.root, configPath });
   let options: O;
   try {
     options = (

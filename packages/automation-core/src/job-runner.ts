@@ -257,10 +257,39 @@ async function executeCommand(
 
 type LockAttempt = { lock: HeldLock } | { lock: null; status: JobStatus; outcome: JobOutcome };
 
-async function takeJobLock(lockFile: string, staleSeconds: number, shown: string): Promise<LockAttempt> {
+async function takeJobLock(
+  lockFile: string,
+  shown: string,
+  options: {
+    holder: string;
+    staleSeconds: number;
+    wait: { seconds: number; whileHeldBy: readonly string[] } | undefined;
+    signal: AbortSignal | undefined;
+  },
+): Promise<LockAttempt> {
+  const startedMs = performance.now();
+  const waitedMs = () => Math.round(performance.now() - startedMs);
   try {
-    const lock = await tryAcquireLock(lockFile, { staleSeconds });
+    const lock = await tryAcquireLock(lockFile, {
+      holder: options.holder,
+      staleSeconds: options.staleSeconds,
+      waitMs: (options.wait?.seconds ?? 0) * 1000,
+      ...(options.wait ? { waitWhileHeldBy: options.wait.whileHeldBy } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     if (lock) return { lock };
+    const reason: unknown = options.signal?.reason;
+    if (reason instanceof JobError) {
+      return {
+        lock: null,
+        status: 'error',
+        outcome: errorOutcome(
+          reason.code,
+          `${reason.message} while waiting for lock ${shown}`,
+          reason.details,
+        ),
+      };
+    }
     return {
       lock: null,
       status: 'skipped',
@@ -270,7 +299,7 @@ async function takeJobLock(lockFile: string, staleSeconds: number, shown: string
         attempts: 0,
         diagnostics: {
           error_code: 'lock_not_acquired',
-          error_message: `lock ${shown} is held by another run`,
+          error_message: `lock ${shown} is held by another run${options.wait ? ` (waited ${waitedMs()} ms)` : ''}`,
           lock_file: shown,
         },
       },
@@ -301,7 +330,12 @@ async function executeJob(
   const workspace = workspaceOf(common.root);
   const commitSha = detectCommitSha(common.root, env);
   const lockFile = workspace.abs(definition.lockFile(options));
-  const attempt = await takeJobLock(lockFile, common.lockStaleSeconds, workspace.rel(lockFile));
+  const attempt = await takeJobLock(lockFile, workspace.rel(lockFile), {
+    holder: definition.name,
+    staleSeconds: common.lockStaleSeconds,
+    wait: definition.lockWait?.(options),
+    signal: runOptions.signal,
+  });
   const secretsRead: string[] = [];
   let status: JobStatus;
   let outcome: JobOutcome;

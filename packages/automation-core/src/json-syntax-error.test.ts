@@ -66,3 +66,19 @@ describe('lineAndColumn', () => {
     expect(lineAndColumn('ab\ncd\n', 6)).toEqual({ line: 3, column: 1 });
   });
 });
+
+describe('Python non-numbers', () => {
+  it('names NaN and Infinity, the fixed words Python writes, and nothing else of the text', () => {
+    expect(findJsonSyntaxProblem('{"a": NaN}')).toEqual({
+      position: 6,
+      problem: "NaN (Python's spelling of a missing number)",
+    });
+    expect(findJsonSyntaxProblem('[-Infinity]')?.problem).toBe(
+      "-Infinity (Python's spelling of a missing number)",
+    );
+    expect(findJsonSyntaxProblem('[Infinity]')?.problem).toBe(
+      "Infinity (Python's spelling of a missing number)",
+    );
+    expect(findJsonSyntaxProblem('[Nonsense]')?.problem).toBe('unexpected character');
+  });
+});

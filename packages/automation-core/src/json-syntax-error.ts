@@ -44,10 +44,16 @@ function scanString(text: string, start: number): number | JsonSyntaxProblem {
   return { position: text.length, problem: 'unterminated string' };
 }
 
+const PYTHON_NON_NUMBERS = ['NaN', '-Infinity', 'Infinity'];
+
 /** The end of the value that is not a container starting at `start`, or the problem there. */
 function scanScalar(text: string, start: number): number | JsonSyntaxProblem {
   const char = text[start] as string;
   if (char === '"') return scanString(text, start);
+  // Python's json writes these for floats JSON cannot hold; naming the fixed word quotes nothing else.
+  const pythonWord = PYTHON_NON_NUMBERS.find((word) => text.startsWith(word, start));
+  if (pythonWord)
+    return { position: start, problem: `${pythonWord} (Python's spelling of a missing number)` };
   if (char === '-' || (char >= '0' && char <= '9')) {
     NUMBER.lastIndex = start;
     const match = NUMBER.exec(text);

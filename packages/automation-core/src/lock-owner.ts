@@ -14,12 +14,23 @@ export interface LockOwner {
   host: string;
   /** the holder's clock when it took the lock */
   acquired_at: string;
+  /** what holds it: a job's name, or a command's such as `latency-record` (absent in older records) */
+  holder?: string;
 }
 
 type Callback = (error: NodeJS.ErrnoException | null) => void;
 
-function ownerRecord(): string {
-  const owner: LockOwner = { pid: process.pid, host: thisHost(), acquired_at: new Date().toISOString() };
+/** What each lock this process is taking is taken for, by lock path (see tryAcquireLock's `holder`). */
+export const lockHolders = new Map<string, string>();
+
+function ownerRecord(path: string): string {
+  const holder = lockHolders.get(path);
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: thisHost(),
+    acquired_at: new Date().toISOString(),
+    ...(holder === undefined ? {} : { holder }),
+  };
   return `${JSON.stringify(owner)}\n`;
 }
 
@@ -43,7 +54,7 @@ export const lockFileSystem: LockFileSystem = {
   mkdir(path: string, callback: Callback): void {
     fs.mkdir(path, (error) => {
       if (error) return callback(error);
-      fs.writeFile(join(path, LOCK_OWNER_FILE), ownerRecord(), { flag: 'wx' }, (writeError) => {
+      fs.writeFile(join(path, LOCK_OWNER_FILE), ownerRecord(path), { flag: 'wx' }, (writeError) => {
         if (!writeError) return callback(null);
         fs.unlink(join(path, LOCK_OWNER_FILE), () => fs.rmdir(path, () => callback(writeError)));
       });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  commandCredentials,
   maskCommand,
   maskOutputTail,
   maskResponseExcerpt,
@@ -138,6 +139,34 @@ describe('secretEnvValues', () => {
     };
     expect(secretEnvValues(env, ['MY_SLACK_HOOK']).sort()).toEqual(
       ['https://hooks.example/T0', 'hunter2!', 'whsec_abcdef'].sort(),
+    );
+  });
+});
+
+describe('commandCredentials', () => {
+  const curl =
+    "curl -u admin:S3cr3tPass -H 'Authorization: Bearer tok_abc' https://bot:hunter22@uploads.example/x --api-key=k3y-value";
+
+  it('finds the credential values a command carries, with the password part of user:password', () => {
+    expect(commandCredentials(curl)).toEqual(
+      expect.arrayContaining([
+        'admin:S3cr3tPass',
+        'S3cr3tPass',
+        'tok_abc',
+        'bot:hunter22',
+        'hunter22',
+        'k3y-value',
+      ]),
+    );
+    expect(commandCredentials('aws s3 sync "$OBS_DASHBOARD_DIR" s3://bucket/dashboard/')).toEqual([]);
+  });
+
+  it('masks them wherever else they appear in the command and in its output', () => {
+    const command = `${curl}; echo "sent as admin:S3cr3tPass"`;
+    expect(maskCommand(command)).not.toMatch(/S3cr3tPass|tok_abc|hunter22|k3y-value/);
+    const output = 'auth failed for admin:S3cr3tPass (tok_abc)';
+    expect(maskOutputTail(output, { secretValues: commandCredentials(curl) })).toBe(
+      'auth failed for *** (***)',
     );
   });
 });

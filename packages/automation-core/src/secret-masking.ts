@@ -12,11 +12,11 @@ const MASK = '***';
 
 type Replacer = (match: string, ...groups: string[]) => string;
 
-const AUTH_SCHEME = /\b(Bearer|Basic|Token|Digest)\s+[A-Za-z0-9._~+/=-]+/gi;
+const AUTH_SCHEME = /\b(Bearer|Basic|Token|Digest)\s+([A-Za-z0-9._~+/=-]+)/gi;
 // `key=value`, `key: value` and JSON `"key": "value"` where the key names a credential; a value
 // already masked as `Bearer ***` is left as it is.
 const CREDENTIAL_PAIR =
-  /\b([A-Za-z0-9_.-]*(?:token|secret|password|passwd|api[_-]?key|auth|cookie)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)(?!\*\*\*|(?:Bearer|Basic|Token|Digest)\s)[^\s"'&,;)}\]]+/gi;
+  /\b([A-Za-z0-9_.-]*(?:token|secret|password|passwd|api[_-]?key|auth|cookie)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)(?!\*\*\*|(?:Bearer|Basic|Token|Digest)\s)([^\s"'&,;)}\]]+)/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const TOKEN_CANDIDATE = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
@@ -27,12 +27,12 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SHELL_WORD = `(?:'[^']*'|"(?:[^"\\\\]|\\\\.)*"|[^\\s'"]+)`;
 /** `--password x`, `--api-key=x`, `-u user:pass`: flags whose value is a credential. Flags that name a variable or file holding one (`--webhook-secret-env`, `--token-file`) are not. */
 const SECRET_FLAG_VALUE = new RegExp(
-  `(^|\\s)(-u|-U|--user|--proxy-user|--oauth2-bearer|--?[A-Za-z0-9_-]*(?:token|secret|password|passwd|passphrase|credential|api[_-]?key|access[_-]?key|private[_-]?key)(?![A-Za-z0-9_]*-(?:env|file|path|dir)\\b)[A-Za-z0-9_-]*)(=|\\s+)${SHELL_WORD}`,
+  `(^|\\s)(-u|-U|--user|--proxy-user|--oauth2-bearer|--?[A-Za-z0-9_-]*(?:token|secret|password|passwd|passphrase|credential|api[_-]?key|access[_-]?key|private[_-]?key)(?![A-Za-z0-9_]*-(?:env|file|path|dir)\\b)[A-Za-z0-9_-]*)(=|\\s+)(${SHELL_WORD})`,
   'gi',
 );
 /** `Authorization: <value>` and similar headers inside a command, up to the end of the header's word. */
 const SECRET_HEADER =
-  /\b((?:Proxy-)?Authorization|Cookie|X-[A-Za-z-]*(?:Token|Key|Secret|Auth)[A-Za-z-]*)(\s*:\s*)(?!\*\*\*|(?:Bearer|Basic|Token|Digest)\s)[^\s'"]+/gi;
+  /\b((?:Proxy-)?Authorization|Cookie|X-[A-Za-z-]*(?:Token|Key|Secret|Auth)[A-Za-z-]*)(\s*:\s*)(?!\*\*\*|(?:Bearer|Basic|Token|Digest)\s)([^\s'"]+)/gi;
 const URL_IN_TEXT = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s'"]+/g;
 /** Environment variable names whose values are treated as secrets wherever they appear. */
 const SECRET_ENV_NAME =
@@ -109,6 +109,32 @@ function maskUrlsIn(text: string): string {
   );
 }
 
+/** `scheme://user:password@host`: the user info of a URL. */
+const URL_USER_INFO = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/@\s'"]+)@/g;
+
+/**
+ * The credential values a command line carries where maskCommand recognises them — credential
+ * flag values (`-u admin:pass`), `Authorization`/`Bearer` values, credential `key=value` pairs,
+ * URL user info — unquoted, with the password part of a `user:password` too. They are masked
+ * wherever else they appear: further on in the command, and in its output.
+ */
+export function commandCredentials(command: string): string[] {
+  const values = new Set<string>();
+  const add = (value: string | undefined) => {
+    const text = (value ?? '').replace(/^(['"])(.*)\1$/s, '$2');
+    if (text.length >= MIN_SECRET_VALUE_LENGTH && text !== MASK) values.add(text);
+    const password = text.slice(text.indexOf(':') + 1);
+    if (text.includes(':') && password.length >= MIN_SECRET_VALUE_LENGTH) values.add(password);
+  };
+  for (const match of command.matchAll(SECRET_FLAG_VALUE)) add(match[4]);
+  for (const match of command.matchAll(AUTH_SCHEME)) add(match[2]);
+  for (const match of command.matchAll(SECRET_HEADER)) add(match[3]);
+  for (const match of command.matchAll(CREDENTIAL_PAIR)) add(match[3]);
+  for (const match of command.matchAll(URL_USER_INFO)) add(match[1]);
+  for (const match of command.matchAll(JWT)) add(match[0]);
+  return [...values];
+}
+
 export interface MaskOptions {
   /** values to mask wherever they appear (e.g. secretEnvValues of the job's environment) */
   secretValues?: readonly string[];
@@ -117,11 +143,12 @@ export interface MaskOptions {
 /**
  * A command line as it may be recorded: known secret values, URL user info and paths,
  * `Authorization`/`Bearer`/`Basic` values, credential `key=value` pairs and the values of
- * credential flags (`--password x`, `-u user:pass`) masked. Paths and ordinary arguments are
- * kept, so the record still says what ran.
+ * credential flags (`--password x`, `-u user:pass`) masked — those credentials also wherever
+ * else they appear in it (commandCredentials). Paths and ordinary arguments are kept, so the
+ * record still says what ran.
  */
 export function maskCommand(text: string, options: MaskOptions = {}): string {
-  return maskUrlsIn(maskSecrets(text, options.secretValues ?? []))
+  return maskUrlsIn(maskSecrets(text, [...(options.secretValues ?? []), ...commandCredentials(text)]))
     .replace(
       SECRET_FLAG_VALUE,
       (_match, lead, flag, separator) => `${lead}${flag}${separator.includes('=') ? '=' : ' '}${MASK}`,

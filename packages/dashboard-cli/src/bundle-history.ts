@@ -25,7 +25,11 @@ async function syncPath(path: string): Promise<void> {
 }
 
 /** Every bundle in the history folder (none when it does not exist), with its manifest read. */
-export async function listHistoryBundles(historyDir: string, manifestName: string): Promise<HistoryBundle[]> {
+export async function listHistoryBundles(
+  historyDir: string,
+  manifestName: string,
+  shown: (absolute: string) => string,
+): Promise<HistoryBundle[]> {
   let names: string[];
   try {
     const entries = await readdir(historyDir, { withFileTypes: true });
@@ -39,7 +43,8 @@ export async function listHistoryBundles(historyDir: string, manifestName: strin
   }
   return mapWithConcurrency(names, READ_CONCURRENCY, async (name): Promise<HistoryBundle> => {
     const folder = join(historyDir, name);
-    const read = await readManifest(join(folder, manifestName));
+    const manifest = join(folder, manifestName);
+    const read = await readManifest(manifest, shown(manifest));
     if (read.kind === 'ok') return { folder, manifest: read.manifest };
     return {
       folder,

@@ -1,10 +1,12 @@
 import { basename, dirname } from 'node:path';
 import {
+  commandCredentials,
   faultPoint,
   type JobContext,
   type JobOutcome,
   makeFolder,
   registeredJob,
+  secretEnvValues,
   writeFileAtomic,
 } from '@obs-automation/core';
 import { listHistoryBundles } from './bundle-history.js';
@@ -74,8 +76,8 @@ export async function runDashboardExport(
   const supplied = options.provenance
     ? await readProvenanceFile(abs(options.provenance), context.root)
     : undefined;
-  const previous = await readManifest(manifestPath);
-  const history = await listHistoryBundles(abs(options.historyDir), basename(manifestPath));
+  const previous = await readManifest(manifestPath, shown(manifestPath));
+  const history = await listHistoryBundles(abs(options.historyDir), basename(manifestPath), shown);
   await removeStaleTempFiles([
     manifestPath,
     pageFilePath(bundleDir),
@@ -164,7 +166,9 @@ export async function runDashboardExport(
       ...rendered.map((item) => manifestEntry(item, bundleDir, generatedAt)),
       ...carried.entries,
     ]),
-    provenance: buildProvenance(context, DASHBOARD_BINARY, provenanceInputs(built, previous), supplied),
+    provenance: buildProvenance(context, DASHBOARD_BINARY, provenanceInputs(built, previous), supplied, {
+      secretValues: secretEnvValues(process.env),
+    }),
     heartbeat: manifestHeartbeat(context.previousHeartbeat, datasetStates, {
       jobId: context.jobId,
       at: generatedAt,
@@ -241,7 +245,9 @@ export async function runDashboardExport(
   });
   context.checkpoint();
   summary.upload = uploadSummary(upload);
-  Object.assign(diagnostics, uploadDiagnostics(upload));
+  // The command's own credentials are masked in its output too (a client echoing `-u user:pass`).
+  const secretValues = [...secretEnvValues(process.env), ...commandCredentials(options.uploadCommand)];
+  Object.assign(diagnostics, uploadDiagnostics(upload, secretValues));
   if (upload.ok) return { status: 'ok', artefacts, diagnostics, summary, heartbeat };
   diagnostics.error_code = 'upload_failed';
   diagnostics.error_message = describeUploadFailure(upload, options.uploadTimeoutSeconds);

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import {
+  command,
   count,
   defineOptions,
   flag,
@@ -38,9 +39,8 @@ export const DASHBOARD_OPTIONS = defineOptions({
   }),
   provenance: path('JSON object merged into the manifest provenance', { value: '<json file>' }),
   heartbeatFile: path('heartbeat', { default: DASHBOARD.heartbeatFile }),
-  uploadCommand: text(
+  uploadCommand: command(
     'run through /bin/sh -c after the export (cwd = root; env OBS_DASHBOARD_DIR, OBS_DASHBOARD_MANIFEST, OBS_JOB_ID, OBS_SEQUENCE)',
-    { value: '<command>' },
   ),
   uploadTimeoutSeconds: positive('per attempt; the command’s process group is killed when it runs longer', {
     value: '<seconds>',

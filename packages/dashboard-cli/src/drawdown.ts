@@ -18,6 +18,11 @@ export class DrawdownTracker {
     }
   }
 
+  /** False once the cumulative value has left the range of a double (no fall is meaningful then). */
+  get inRange(): boolean {
+    return Number.isFinite(this.cumulative) && Number.isFinite(this.largestFall);
+  }
+
   /** The largest fall (≥ 0), in the curve's units. */
   get maxDrawdown(): number {
     return this.largestFall;

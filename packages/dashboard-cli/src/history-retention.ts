@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { appendLines, faultPoint, MS_PER_DAY } from '@obs-automation/core';
+import { appendLines, faultPoint, forEachJsonLine, MS_PER_DAY } from '@obs-automation/core';
 import type { HistoryBundle } from './bundle-history.js';
 import type { DashboardManifest } from './manifest.js';
 
@@ -50,25 +48,19 @@ export function planRetention(
   };
 }
 
-/** Job ids among `wanted` that the archive manifest already records (streamed; bad lines ignored). */
-async function alreadyRecorded(archiveManifest: string, wanted: ReadonlySet<string>): Promise<Set<string>> {
+/**
+ * Job ids among `wanted` that the archive manifest already records (streamed and bounded; lines
+ * that are not JSON objects only cannot match: obs-verify bundle reports them).
+ */
+async function alreadyRecorded(
+  archiveManifest: string,
+  shown: string,
+  wanted: ReadonlySet<string>,
+): Promise<Set<string>> {
   const found = new Set<string>();
-  const input = createReadStream(archiveManifest, 'utf8');
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  try {
-    for await (const line of lines) {
-      try {
-        const jobId = (JSON.parse(line) as { job_id?: unknown }).job_id;
-        if (typeof jobId === 'string' && wanted.has(jobId)) found.add(jobId);
-      } catch {
-        // obs-verify bundle reports malformed archive lines; here they only cannot match.
-      }
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  } finally {
-    input.destroy();
-  }
+  await forEachJsonLine(archiveManifest, { shown }, ({ value }) => {
+    if (typeof value.job_id === 'string' && wanted.has(value.job_id)) found.add(value.job_id);
+  });
   return found;
 }
 
@@ -86,6 +78,7 @@ export async function deleteExpiredBundles(
   if (expired.length === 0) return [];
   const recorded = await alreadyRecorded(
     archiveManifest,
+    shownPath(archiveManifest),
     new Set(expired.map((bundle) => bundle.manifest.job_id)),
   );
   const lines = expired.map(

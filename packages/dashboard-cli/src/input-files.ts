@@ -1,12 +1,13 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import {
   invalidInput,
   isMissingFile,
   missingInput,
   type PathResolver,
+  parseJsonBounded,
+  readBoundedFile,
   resolveAgainstRoot,
-  shortened,
   unreadableInput,
 } from '@obs-automation/core';
 
@@ -39,14 +40,14 @@ export function rootRelativeOrNull(root: string, absolute: string): string | nul
   return inside.split(sep).join('/');
 }
 
-/** Reads a whole input file; a missing file is `missing_input`, any other failure `invalid_input`. */
+/**
+ * Reads a whole JSON input (a regular file under the JSON-input cap, opened without blocking); a
+ * missing file is `missing_input`, a FIFO, device, folder or oversized file `invalid_input`.
+ */
 export async function readInputFile(absolute: string, shown: string): Promise<Buffer> {
-  try {
-    return await readFile(absolute);
-  } catch (error) {
-    if (isMissingFile(error)) throw missingInput([shown]);
-    throw unreadableInput(shown, error);
-  }
+  const bytes = await readBoundedFile(absolute, { kind: 'json_input', shown, what: 'input' });
+  if (bytes === null) throw missingInput([shown]);
+  return bytes;
 }
 
 /** Requires an input folder to exist; returns nothing, throws missing_input / invalid_input. */
@@ -61,31 +62,7 @@ export async function requireInputDirectory(absolute: string, shown: string): Pr
   if (!isDirectory) throw invalidInput({ file: shown }, 'is not a folder');
 }
 
-/**
- * The line of a JSON syntax error: where the parser says it is, or the last line when the text
- * ended early (an empty or truncated file). An unexpected token comes without a position; the
- * parser's message quotes the text around it instead.
- */
-function syntaxErrorLine(text: string, message: string): number | undefined {
-  const position = /at position (\d+)/.exec(message)?.[1];
-  const offset =
-    position !== undefined
-      ? Number(position)
-      : message.startsWith('Unexpected end of JSON input')
-        ? text.trimEnd().length
-        : undefined;
-  return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
-}
-
+/** A JSON input parsed with the nesting cap; `invalid_input` naming the file, line and column otherwise. */
 export function parseJsonInput(bytes: Buffer, shown: string): unknown {
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    throw invalidInput(
-      { file: shown, line: syntaxErrorLine(text, message) },
-      `not valid JSON: ${shortened(message)}`,
-    );
-  }
+  return parseJsonBounded(bytes, { what: 'input', file: shown });
 }

@@ -1,6 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { isJsonObject, parseTimestamp } from '@obs-automation/core';
+import { isAbsolute, relative, sep } from 'node:path';
+import { isJsonObject, parseTimestamp, resolveContainedPath } from '@obs-automation/core';
 import type { HistoryBundle } from './bundle-history.js';
 import type { RenderedDataset } from './dataset-file.js';
 import { DATASET_NAMES, type DatasetName } from './dataset-names.js';
@@ -44,15 +43,27 @@ export function manifestEntry(
   };
 }
 
-function staysInBundle(path: string): boolean {
-  return !isAbsolute(path) && path !== '..' && !path.startsWith('../') && !path.includes('/../');
+/**
+ * True when a previous entry's file may stay in the bundle: a regular file inside the bundle
+ * folder, also after following links (an absolute path of the earlier tooling never does).
+ */
+async function staysInBundle(bundleDir: string, path: string): Promise<boolean> {
+  if (isAbsolute(path)) return false;
+  return resolveContainedPath(bundleDir, path, {
+    code: 'invalid_input',
+    what: 'dataset path',
+    base: '.',
+  }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
  * Entries of the previous manifest for datasets this run did not write (failed or not
  * requested): their files are left in place and stay part of the bundle. An entry whose file
- * is gone, or that points outside the bundle (absolute paths of the earlier tooling), is dropped
- * and named.
+ * is gone, is not a regular file, or that points outside the bundle (absolute paths of the
+ * earlier tooling, `..`, a link leading out) is dropped and named.
  */
 export async function carriedEntries(
   previous: ManifestRead,
@@ -64,13 +75,7 @@ export async function carriedEntries(
   if (previous.kind !== 'ok') return { entries, dropped };
   for (const entry of previous.manifest.datasets) {
     if (written.has(entry.dataset)) continue;
-    const exists =
-      staysInBundle(entry.path) &&
-      (await stat(resolve(bundleDir, entry.path)).then(
-        (info) => info.isFile(),
-        () => false,
-      ));
-    if (exists) entries.push(entry);
+    if (await staysInBundle(bundleDir, entry.path)) entries.push(entry);
     else dropped.push(entry.dataset);
   }
   return { entries, dropped };

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import {
   bundledSchemaPath,
-  errorMessageOf,
   formatSchemaIssues,
   JobError,
+  readJsonFile,
   type SchemaIssue,
   schemaValidator,
 } from '@obs-automation/core';
@@ -82,20 +81,15 @@ function sequenceOf(value: unknown): number | null {
   return typeof sequence === 'number' && Number.isInteger(sequence) && sequence > 0 ? sequence : null;
 }
 
-export async function readManifest(path: string): Promise<ManifestRead> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'invalid', reason: `cannot read: ${errorMessageOf(error)}`, sequence: null };
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'invalid', reason: `not valid JSON: ${errorMessageOf(error)}`, sequence: null };
-  }
+/**
+ * Reads a manifest the job wrote (a regular file under the manifest cap, never through a link,
+ * nesting capped) and validates it; why it cannot be used says where, never what it holds.
+ */
+export async function readManifest(path: string, shown: string): Promise<ManifestRead> {
+  const read = await readJsonFile(path, { kind: 'manifest', shown, what: 'manifest' });
+  if (read.kind === 'missing') return read;
+  if (read.kind === 'invalid') return { ...read, sequence: null };
+  const value = read.value;
   const issues = await manifestIssues(value);
   if (issues.length > 0) {
     return {

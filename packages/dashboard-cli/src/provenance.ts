@@ -1,4 +1,10 @@
-import { invalidInput, isJsonObject, type JobContext } from '@obs-automation/core';
+import {
+  invalidInput,
+  isJsonObject,
+  type JobContext,
+  type MaskOptions,
+  maskCommand,
+} from '@obs-automation/core';
 import { displayPath, parseJsonInput, readInputFile } from './input-files.js';
 import type { ManifestProvenance } from './manifest.js';
 
@@ -32,15 +38,17 @@ export async function readProvenanceFile(absolute: string, root: string): Promis
 }
 
 /**
- * The manifest's provenance: the run context fills `command`, `commit_sha`, `environment` and
- * `inputs`; a `--provenance` file's keys are merged over them, except that its `inputs` are
- * added to (not replacing) the inputs this run actually read.
+ * The manifest's provenance: the run context fills `command` (already masked), `commit_sha`,
+ * `environment` and `inputs`; a `--provenance` file's keys are merged over them, except that its
+ * `inputs` are added to (not replacing) the inputs this run actually read, and its `command` is
+ * masked as every recorded command is — the manifest is uploaded with the bundle.
  */
 export function buildProvenance(
   context: Pick<JobContext, 'command' | 'commitSha' | 'environment'>,
   binary: string,
   inputs: readonly string[],
   supplied: Record<string, unknown> = {},
+  masking: MaskOptions = {},
 ): ManifestProvenance {
   const suppliedInputs = (supplied.inputs as string[] | undefined) ?? [];
   return {
@@ -48,6 +56,7 @@ export function buildProvenance(
     commit_sha: context.commitSha,
     environment: context.environment,
     ...supplied,
+    ...(typeof supplied.command === 'string' ? { command: maskCommand(supplied.command, masking) } : {}),
     inputs: [...new Set([...suppliedInputs, ...inputs])],
   };
 }

@@ -1,6 +1,12 @@
-import { readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { commitTempFile, mappingWriteFailure, tempPathFor, writeSyncedFile } from '@obs-automation/core';
+import { rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import {
+  commitTempFile,
+  mappingWriteFailure,
+  sweepAbandonedTempFiles,
+  tempPathFor,
+  writeSyncedFile,
+} from '@obs-automation/core';
 
 /**
  * Files of one bundle written to temporary files first (fsync'ed) and renamed into place one
@@ -13,8 +19,9 @@ export class StagedFiles {
   async stage(target: string, bytes: Uint8Array): Promise<void> {
     const temp = tempPathFor(target);
     this.staged.push({ temp, target });
-    // A failure names the file staged, never its temporary name.
-    await mappingWriteFailure(target, () => writeSyncedFile(temp, bytes, 'w'));
+    // Created exclusively (a planted file or link at the temporary name is refused); a failure
+    // names the file staged, never its temporary name.
+    await mappingWriteFailure(target, () => writeSyncedFile(temp, bytes, 'wx'));
   }
 
   /** Renames the staged files into place in the order they were staged. */
@@ -32,18 +39,12 @@ export class StagedFiles {
 }
 
 /**
- * Removes temporary files a crashed run left beside `targets` (the job lock is held, so no live
- * run owns them).
+ * Removes temporary files a crashed run left beside `targets`: this host's whose writer is gone,
+ * and any host's not written to for an hour — a run on another host sharing the volume may still
+ * be writing its own.
  */
 export async function removeStaleTempFiles(targets: readonly string[]): Promise<void> {
-  const byFolder = new Map<string, string[]>();
   for (const target of targets) {
-    byFolder.set(dirname(target), [...(byFolder.get(dirname(target)) ?? []), `.${basename(target)}.tmp-`]);
-  }
-  for (const [folder, prefixes] of byFolder) {
-    const names = await readdir(folder).catch(() => [] as string[]);
-    for (const name of names) {
-      if (prefixes.some((prefix) => name.startsWith(prefix))) await rm(join(folder, name), { force: true });
-    }
+    await sweepAbandonedTempFiles(dirname(target), { target: basename(target) });
   }
 }

@@ -49,13 +49,13 @@ async function listEntries(folder: string, wantFolders: boolean, root: string): 
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     let isFolder = entry.isDirectory();
-    let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
       const target = await stat(join(folder, entry.name)).catch(() => null);
       isFolder = target?.isDirectory() ?? false;
-      isFile = target?.isFile() ?? false;
     }
-    if (wantFolders ? isFolder : isFile && entry.name.endsWith('.json')) names.push(entry.name);
+    // A `.json` entry that is not a folder is an export to read: one that is a FIFO, a device or a
+    // dangling link is refused when it is opened (invalid_input), never passed over in silence.
+    if (wantFolders ? isFolder : !isFolder && entry.name.endsWith('.json')) names.push(entry.name);
   }
   return names.sort();
 }

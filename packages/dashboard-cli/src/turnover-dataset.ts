@@ -60,7 +60,7 @@ function turnoverRow(run: IndexedRun, daily: RunDaily | null): TurnoverRow {
     trades: run.trades,
     wins: run.wins,
     win_rate: run.win_rate,
-    ...(daily ? dailyStats(daily.days, run.equity) : NO_DAILY),
+    ...(daily ? dailyStats(daily.days, run.equity, daily.file.relative) : NO_DAILY),
   };
 }
 

@@ -16,15 +16,22 @@ export function uploadSummary(result: UploadResult | UploadSkipReason): Record<s
   };
 }
 
-/** What the last attempt left: exit code or timeout, and the last 2 KB of its output. */
-export function uploadDiagnostics(result: UploadResult): Record<string, unknown> {
+/**
+ * What the last attempt left: exit code or timeout, and the last 2 KB of its output, masked like
+ * every recorded output (credentials, tokens, and `secretValues` — the values of the
+ * environment's secret-named variables, which the command inherits).
+ */
+export function uploadDiagnostics(
+  result: UploadResult,
+  secretValues: readonly string[],
+): Record<string, unknown> {
   return {
     returncode: result.last.returncode,
     timed_out: result.last.timedOut,
     upload_signal: result.last.signal,
     upload_attempts: result.attempts,
-    upload_stdout_tail: maskOutputTail(result.last.stdoutTail),
-    upload_stderr_tail: maskOutputTail(result.last.stderrTail),
+    upload_stdout_tail: maskOutputTail(result.last.stdoutTail, { secretValues }),
+    upload_stderr_tail: maskOutputTail(result.last.stderrTail, { secretValues }),
   };
 }
 

@@ -2,7 +2,12 @@ import type { JobDefinition } from '@obs-automation/core';
 import { LATENCY_EARLIER_FLAGS } from './earlier-flags.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
 import { latencyMetrics } from './latency-metrics.js';
-import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
+import {
+  finalizeLatencyOptions,
+  LATENCY_OPTIONS,
+  type LatencyOptions,
+  RECORD_COMMAND_NAME,
+} from './latency-options.js';
 import { runLatency } from './latency-run.js';
 import { latencySummaryFacts } from './latency-summary-facts.js';
 
@@ -21,6 +26,8 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   config: LATENCY_CONFIG,
   describeSummary: latencySummaryFacts,
   lockFile: (options) => options.lockFile,
+  // Samples fed by `record` while a run starts must not make it skip: it waits for them.
+  lockWait: (options) => ({ seconds: options.lockWaitSeconds, whileHeldBy: [RECORD_COMMAND_NAME] }),
   heartbeatFile: (options) => options.heartbeatFile,
   metrics: latencyMetrics,
   finalize: finalizeLatencyOptions,

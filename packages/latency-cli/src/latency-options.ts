@@ -9,6 +9,7 @@ import {
   positive,
   type ResolvedInput,
   registeredJob,
+  seconds,
   usageError,
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
@@ -17,6 +18,12 @@ import type { LatencyConfig } from './latency-config.js';
 import { windowProblem } from './rollup/window-spec.js';
 
 const LATENCY = registeredJob('latency');
+
+/**
+ * How `obs-latency record` names itself: its summaries' job name, and the holder in the lock's
+ * owner record — a latency run finding the lock held by it waits instead of being skipped.
+ */
+export const RECORD_COMMAND_NAME = 'latency-record';
 
 /** Options `obs-latency` and `obs-latency record` share: both must agree on the files and the lock. */
 export const SHARED_DECLARATIONS = {
@@ -50,6 +57,10 @@ export const LATENCY_OPTIONS = defineOptions({
     default: WORKSPACE_LAYOUT.latencyArchiveManifest,
   }),
   lockFile: SHARED_DECLARATIONS.lockFile,
+  lockWaitSeconds: seconds(
+    'how long a run waits for the lock while `obs-latency record` holds it (another run holding it skips this one at once)',
+    { default: 30 },
+  ),
   alertConfig: path('SLO thresholds and webhooks', {
     value: '<yaml>',
     default: WORKSPACE_LAYOUT.latencyAlertConfig,

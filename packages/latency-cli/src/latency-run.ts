@@ -10,6 +10,7 @@ import { resolveLatencyPaths } from './latency-paths.js';
 import { probeSources } from './probes/http-probe.js';
 import { analyseRawSamples, fileSize } from './raw/raw-analysis.js';
 import { RunNotes } from './run-notes.js';
+import { checkWebhookUrls } from './webhook-urls.js';
 
 /**
  * One run of obs-latency under the job lock the harness holds: finish any rotation a killed run
@@ -19,8 +20,17 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
   const startedAt = performance.now();
   const paths = resolveLatencyPaths(options, context);
   const notes = new RunNotes();
+  if (!options.dryRunAlert) checkWebhookUrls(options.alert.webhooks, (name) => context.readSecret(name));
 
-  const recovery = await recoverRotation(paths.input.path);
+  const recovery = await recoverRotation(
+    {
+      root: context.root,
+      rawPath: paths.input.path,
+      archiveDir: paths.archiveDir,
+      manifestPath: paths.manifest.path,
+    },
+    (absolute) => context.relativePath(absolute),
+  );
   if (recovery) {
     notes.diagnostics.rotation_recovery = recovery;
     if (recovery.action === 'raw_temp_missing' || recovery.action === 'raw_changed') {
@@ -30,9 +40,13 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
     }
   }
   await Promise.all(
-    [paths.input.path, journalPathFor(paths.input.path), paths.rollup.path, paths.archiveTempTarget].map(
-      removeStaleTemps,
-    ),
+    [
+      paths.input.path,
+      journalPathFor(paths.input.path),
+      paths.rollup.path,
+      paths.archiveTempTarget,
+      paths.rejects.path,
+    ].map(removeStaleTemps),
   );
   context.checkpoint();
 

@@ -17,6 +17,7 @@ import {
 import { appendSamplesToRaw } from '@obs-automation/latency-store';
 import { readingOwnFile } from './input-unreadable.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
+import { RECORD_COMMAND_NAME } from './latency-options.js';
 import { recordSummaryFacts } from './latency-summary-facts.js';
 import { RejectsWriter } from './raw/rejects-file.js';
 import { collectRecordInput, type RecordInput } from './record/record-input.js';
@@ -35,6 +36,7 @@ async function writeUnderLock(
   const rawPath = context.resolvePath(options.input);
   const rejectsPath = context.resolvePath(options.rejectsFile);
   const lock = await tryAcquireLock(lockPath, {
+    holder: RECORD_COMMAND_NAME,
     waitMs: options.lockWaitSeconds * 1000,
     staleSeconds: context.common.lockStaleSeconds,
   });
@@ -46,14 +48,16 @@ async function writeUnderLock(
     );
   }
   try {
-    await readingOwnFile(
-      appendSamplesToRaw({ path: rawPath, label: context.relativePath(rawPath) }, input.samples),
-    );
-    if (input.samples.length > 0) artefacts.push(context.relativePath(rawPath));
+    // Rejects first: when they cannot be kept (a link where the rejects file belongs, a full disk)
+    // nothing is written and the whole input can be sent again without doubling a sample.
     const rejects = new RejectsWriter(rejectsPath, input.sourceLabel, context.common.now.toISOString());
     for (const rejected of input.rejected) rejects.add(rejected.line, rejected.reason, rejected.raw);
     await rejects.flush();
     if (rejects.count > 0) artefacts.push(context.relativePath(rejectsPath));
+    await readingOwnFile(
+      appendSamplesToRaw({ path: rawPath, label: context.relativePath(rawPath) }, input.samples),
+    );
+    if (input.samples.length > 0) artefacts.push(context.relativePath(rawPath));
   } finally {
     await lock.release();
   }
@@ -71,10 +75,14 @@ async function runRecord(options: RecordOptions, context: CommandContext): Promi
   const startedMs = performance.now();
   const input = await collectRecordInput(options, context);
   const artefacts: string[] = [];
-  const lockLatencyMs =
-    input.samples.length + input.rejected.length > 0
-      ? await writeUnderLock(options, context, input, artefacts)
-      : null;
+  let lockLatencyMs: number | null = null;
+  try {
+    if (input.samples.length + input.rejected.length > 0) {
+      lockLatencyMs = await writeUnderLock(options, context, input, artefacts);
+    }
+  } finally {
+    await input.spool?.discard();
+  }
   const rejected = input.rejected.length;
   const status: JobStatus = rejected > 0 ? 'warning' : 'ok';
   const rejectsFile = context.relativePath(context.resolvePath(options.rejectsFile));
@@ -133,7 +141,7 @@ export const recordCommand: CommandDefinition<
   RecordOptions,
   LatencyConfig
 > = {
-  name: 'latency-record',
+  name: RECORD_COMMAND_NAME,
   description:
     'Appends latency samples to the raw file under the lock the latency job uses, so a notifier can feed ' +
     'samples while the job runs without either losing a row. Writes no run-log entry: it is a data write, not a job run.',

@@ -1,7 +1,6 @@
-import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { errorMessageOf } from '@obs-automation/core';
+import { errorMessageOf, JobError, openInputStream, openRegularFile } from '@obs-automation/core';
 import { type LatencyFile, LatencyFileError } from './latency-file.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
@@ -13,13 +12,29 @@ export interface ChunkOptions {
   onStoredBytes?: (chunk: Buffer) => void;
 }
 
-export function isMissingFile(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
 export function cannotRead(file: LatencyFile, error: unknown): LatencyFileError {
   return new LatencyFileError({ file: file.label }, `cannot read: ${errorMessageOf(error)}`);
+}
+
+/**
+ * The core's refusal of a file that is not a readable regular file (a FIFO, a device, a link,
+ * a folder) as a LatencyFileError naming it; other errors pass.
+ */
+export function refusedFile(file: LatencyFile, error: unknown): unknown {
+  if (!(error instanceof JobError) || error instanceof LatencyFileError) return error;
+  return new LatencyFileError({ file: file.label }, String(error.details.problem ?? error.message));
+}
+
+/**
+ * Opens a latency file the jobs write (never through a link, never blocking, only a regular
+ * file) for a positioned read; null when it does not exist.
+ */
+export async function openLatencyFile(file: LatencyFile, gzip = false) {
+  try {
+    return await openRegularFile(file.path, { kind: gzip ? 'archive' : 'raw_samples', shown: file.label });
+  } catch (error) {
+    throw refusedFile(file, error);
+  }
 }
 
 async function* tapped(
@@ -33,21 +48,26 @@ async function* tapped(
 }
 
 /**
- * Opens a file for reading in 1 MiB chunks; null when it does not exist. Other failures to
- * open it are a LatencyFileError naming the file; read errors surface from the iteration.
+ * Opens a file for reading in 1 MiB chunks, as openLatencyFile opens it; null when it does not
+ * exist. A file that cannot be used is a LatencyFileError naming it; read errors surface from
+ * the iteration.
  */
 export async function openChunks(
   file: LatencyFile,
   options: ChunkOptions = {},
 ): Promise<AsyncIterable<Buffer> | null> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  let stored: AsyncIterable<Buffer> & NodeJS.ReadableStream;
   try {
-    handle = await open(file.path, 'r');
+    const stream = await openInputStream(file.path, {
+      kind: options.gzip ? 'archive' : 'raw_samples',
+      shown: file.label,
+      highWaterMark: READ_CHUNK_BYTES,
+    });
+    if (!stream) return null;
+    stored = stream as typeof stored;
   } catch (error) {
-    if (isMissingFile(error)) return null;
-    throw cannotRead(file, error);
+    throw refusedFile(file, error);
   }
-  const stored = handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
   const { onStoredBytes } = options;
   if (!options.gzip) return onStoredBytes ? tapped(stored, onStoredBytes) : stored;
   // The pipe below attaches its own listener in the same tick, so both see every chunk.

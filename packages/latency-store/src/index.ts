@@ -1,14 +1,17 @@
 export {
+  ARCHIVE_ENTRY_RULE,
   type ArchiveManifest,
   type ArchiveManifestEntry,
   appendArchiveManifestEntry,
+  archiveFileOf,
   type ManifestRecord,
   readArchiveManifest,
 } from './archive/archive-manifest.js';
 export { newArchivePath } from './archive/archive-path.js';
 export { parseDecimalText } from './csv/ascii-decimal.js';
 export { parseTimestampText } from './csv/ascii-timestamp.js';
-export { csvBytesField, csvField, csvLine } from './csv/csv-format.js';
+export { csvField, csvLine, csvQuotedBytes } from './csv/csv-format.js';
+export { DEFAULT_MAX_RECORD_BYTES, overLongReason } from './csv/csv-tokenizer.js';
 export { openChunks } from './file-chunks.js';
 export { type LatencyFile, LatencyFileError } from './latency-file.js';
 export { isFailureStatus, type LatencySample } from './raw/latency-sample.js';

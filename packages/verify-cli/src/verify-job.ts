@@ -27,7 +27,7 @@ async function logChecks(options: VerifyOptions, context: JobContext) {
   const logPath = context.resolvePath(options.checkLog);
   const sequencePath = context.resolvePath(options.sequenceFile);
   const log = context.relativePath(logPath);
-  const snapshot = await snapshotRunLog(logPath, sequencePath);
+  const snapshot = await snapshotRunLog(logPath, sequencePath, log);
   let scan: RunLogScan | null = null;
   if (snapshot.size !== null) {
     scan = await scanRunLog(logPath, {

@@ -4,9 +4,11 @@ import {
   appendLines,
   type FileKind,
   faultPoint,
+  forEachJsonLine,
   isMissingFile,
   JobError,
   MS_PER_DAY,
+  parseJsonBounded,
   readBoundedFile,
   sha256File,
   sha256Hex,
@@ -282,13 +284,28 @@ async function historyNames(history: HistoryLocation): Promise<string[]> {
   }
 }
 
+/**
+ * A history file's text (a regular file under its kind's cap, never through a link, never
+ * blocking); null when it does not exist. One that cannot be read is `invalid_input` naming it.
+ */
 async function readIfPresent(history: HistoryLocation, path: string, kind: FileKind): Promise<string | null> {
+  const shown = history.relative(path);
   try {
-    const bytes = await readBoundedFile(path, { kind, shown: history.relative(path) });
+    const bytes = await readBoundedFile(path, { kind, shown, what: 'history file' });
     return bytes === null ? null : bytes.toString('utf8');
   } catch (error) {
     if (error instanceof JobError) throw error;
-    throw unreadableInput(history.relative(path), error);
+    throw unreadableInput(shown, error);
+  }
+}
+
+/** The parsed text, or undefined when it is not JSON or nests too deep. */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return parseJsonBounded(text, { what: 'history file', file: 'history' });
+  } catch (error) {
+    if (error instanceof JobError) return undefined;
+    throw error;
   }
 }
 
@@ -307,35 +324,23 @@ async function manifestRecords(
 }
 
 function isJsonObject(text: string): boolean {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
+  const value = parsedOrUndefined(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isSignature(text: string): boolean {
   if (LEGACY_SIGNATURE.test(text)) return true;
-  try {
-    const record = JSON.parse(text) as Partial<SignatureRecord> | null;
-    return typeof record?.signature === 'string' && record.signature !== '';
-  } catch {
-    return false;
-  }
+  const record = parsedOrUndefined(text) as Partial<SignatureRecord> | null | undefined;
+  return typeof record?.signature === 'string' && record.signature !== '';
 }
 
 /** A `.sig` written by this job (not the earlier tooling's bare hex), or null. */
 function signatureRecord(text: string | null): SignatureRecord | null {
   if (text === null) return null;
-  try {
-    const record = JSON.parse(text) as Partial<SignatureRecord> | null;
-    return typeof record?.webhook_id === 'string' && Number.isFinite(record.timestamp)
-      ? (record as SignatureRecord)
-      : null;
-  } catch {
-    return null;
-  }
+  const record = parsedOrUndefined(text) as Partial<SignatureRecord> | null | undefined;
+  return typeof record?.webhook_id === 'string' && Number.isFinite(record.timestamp)
+    ? (record as SignatureRecord)
+    : null;
 }
 
 /** The delivering run: recorded in the signature, or (records before revisions) `<job_id>:<week>` as its webhook id. */
@@ -346,19 +351,17 @@ function deliveringJob(record: SignatureRecord, weekStart: string): string | nul
     : null;
 }
 
-/** The manifest's readable lines; a line that is not a JSON object (a hand edit) is passed over. */
+/** The manifest's readable lines (streamed, bounded); a line that is not a JSON object (a hand edit) is passed over. */
 async function readManifestLines(
   history: HistoryLocation,
 ): Promise<Partial<DeliveryManifestLine | DeletionManifestLine>[]> {
-  const text = await readIfPresent(history, manifestPath(history), 'history_record');
-  return (text ?? '').split('\n').flatMap((line) => {
-    try {
-      const value = JSON.parse(line) as unknown;
-      return value && typeof value === 'object' && !Array.isArray(value)
-        ? [value as Partial<DeliveryManifestLine | DeletionManifestLine>]
-        : [];
-    } catch {
-      return [];
-    }
-  });
+  const lines: Partial<DeliveryManifestLine | DeletionManifestLine>[] = [];
+  await forEachJsonLine(
+    manifestPath(history),
+    { shown: history.relative(manifestPath(history)) },
+    ({ value }) => {
+      lines.push(value as Partial<DeliveryManifestLine | DeletionManifestLine>);
+    },
+  );
+  return lines;
 }

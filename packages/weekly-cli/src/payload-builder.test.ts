@@ -125,7 +125,7 @@ describe('weekly latency', () => {
     expect(diagnostics.archive_manifest_issues).toEqual({
       file: 'ops/signal_latency_archive/manifest.jsonl',
       count: 1,
-      lines: [{ line: 2, message: 'not a JSON object' }],
+      lines: [{ line: 2, message: expect.stringMatching(/^is not valid JSON: .+ at line 2, column \d+$/) }],
     });
   });
 

@@ -34,7 +34,7 @@ export interface BuiltPayload {
 /** Reads every input of the week and assembles the sealed payload. */
 export async function buildWeeklyPayload(
   options: WeeklyOptions,
-  context: PathResolver & Pick<JobContext, 'now' | 'checkpoint'>,
+  context: PathResolver & Pick<JobContext, 'now' | 'checkpoint' | 'root'>,
   week: WeekWindow,
 ): Promise<BuiltPayload> {
   const input = (path: string) => inputFile(context, path);

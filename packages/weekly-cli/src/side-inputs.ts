@@ -6,7 +6,7 @@ const latencyHeartbeat = z.looseObject({ pending_alerts: z.number().int().min(0)
 
 /** `pending_alerts` from the latency job's heartbeat; null when the heartbeat or the field is absent. */
 export async function readPendingAlerts(heartbeat: InputFile): Promise<number | null> {
-  const document = await readJsonInput(heartbeat);
+  const document = await readJsonInput(heartbeat, 'heartbeat');
   if (document === null) return null;
   return parseShape(latencyHeartbeat, document, heartbeat).pending_alerts ?? null;
 }

@@ -1,5 +1,6 @@
 import {
   type DailyRow,
+  dividedSum,
   type IndexedRun,
   type InputFile,
   isoSeconds,
@@ -31,17 +32,18 @@ export interface DailyActivity {
 export function dailyActivity(days: readonly DailyRow[] | null): DailyActivity {
   let first: Date | null = null;
   let last: Date | null = null;
-  let fills: number | null = null;
+  const fills: number[] = [];
   for (const day of days ?? []) {
     if (!first || day.date < first) first = day.date;
     if (!last || day.date > last) last = day.date;
-    if (day.fills !== null) fills = (fills ?? 0) + day.fills;
+    if (day.fills !== null) fills.push(day.fills);
   }
   const count = days?.length ?? 0;
   return {
     start_ts: first && isoSeconds(first),
     end_ts: last && isoSeconds(last),
-    turnover_per_day: fills === null || count === 0 ? null : roundTo(fills / count, 6),
+    // Counts whose total overflows still give their finite mean.
+    turnover_per_day: fills.length === 0 || count === 0 ? null : roundTo(dividedSum(fills, count), 6),
   };
 }
 

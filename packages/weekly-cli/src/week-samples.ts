@@ -1,5 +1,6 @@
-import { DIAGNOSTIC_LINES_SHOWN, type InputFile, inputFile, type PathResolver } from '@obs-automation/core';
+import { DIAGNOSTIC_LINES_SHOWN, type InputFile, type PathResolver } from '@obs-automation/core';
 import {
+  archiveFileOf,
   type LatencyFile,
   LatencyFileError,
   type LatencySample,
@@ -78,7 +79,7 @@ function overlapsWeek(entry: ManifestRecord, week: WeekWindow): boolean {
  * left out; the figures then fall back to the rollups rather than rest on part of a file.
  */
 export async function readWeekSamples(
-  paths: PathResolver,
+  paths: PathResolver & { root: string },
   week: WeekWindow,
   files: { latency_raw: InputFile; archive_manifest: InputFile },
   sources: Record<string, string>,
@@ -104,13 +105,14 @@ export async function readWeekSamples(
   }
   const unusable: UnusableArchive[] = [];
   for (const entry of archives) {
-    const archive = inputFile(paths, entry.path);
-    const read = new WeekFileSamples(archive.relative, week);
+    let read: WeekFileSamples;
     try {
-      await readArchiveSamples(asLatencyFile(archive), entry.sha256, read);
+      const archive = await archiveFileOf(paths.root, entry.path, files.archive_manifest.relative);
+      read = new WeekFileSamples(archive.label, week);
+      await readArchiveSamples(archive, entry.sha256, read);
     } catch (error) {
       if (!(error instanceof LatencyFileError)) throw error;
-      unusable.push({ file: archive.relative, reason: error.problem });
+      unusable.push({ file: error.location.file, reason: error.problem });
       continue;
     }
     perFile.push(read.samples);

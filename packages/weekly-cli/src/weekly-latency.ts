@@ -81,8 +81,12 @@ function rollupFigures(windows: readonly RollupWindow[]): Figures {
     weighted += window.p50_ms * window.count;
     weight += window.count;
   }
+  // Products that overflow (a hand-edited p50 near the largest double) are weighted by share instead.
+  const p50 = Number.isFinite(weighted)
+    ? weighted / weight
+    : counted.reduce((mean, window) => mean + window.p50_ms * (window.count / weight), 0);
   return {
-    p50_ms: weight === 0 ? null : roundMs(weighted / weight),
+    p50_ms: weight === 0 ? null : roundMs(p50),
     p95_ms: largest(counted.map((window) => window.p95_ms)),
     p99_ms: largest(counted.map((window) => window.p99_ms)),
     max_ms: largest(counted.map((window) => window.max_ms)),

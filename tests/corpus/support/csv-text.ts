@@ -20,7 +20,10 @@ export function missingFrom(expected: readonly string[], found: readonly string[
   });
 }
 
-/** The numbers (from 1) of the lines that are not blank, split as readline splits (\n, \r\n or \r). */
+/**
+ * The numbers (from 1) of the lines that are not blank, split as the JSON-lines readers split
+ * (\n or \r\n; a lone \r is part of its line, as in every other reader of the jobs).
+ */
 export function nonBlankLines(text: string): number[] {
-  return text.split(/\r\n|\r|\n/).flatMap((line, index) => (line.trim() === '' ? [] : [index + 1]));
+  return text.split(/\r?\n/).flatMap((line, index) => (line.trim() === '' ? [] : [index + 1]));
 }

@@ -11,36 +11,10 @@ const LATENCY_ARCHIVE_MANIFEST = 'ops/signal_latency_archive/manifest.jsonl';
 
 const readIfPresent = (path: string) => readFile(path, 'utf8').catch(() => '');
 
-interface RejectedRecord {
-  reason: string;
-  /** the row's original text; the first bytes only of an over-long line */
-  raw: string;
-}
-
-async function rejectedRecords(root: string): Promise<RejectedRecord[]> {
-  const [, ...records] = csvRecords(await readIfPresent(join(root, LATENCY_REJECTS)));
-  return records.map((record) => ({ reason: record[1] ?? '', raw: (record[2] ?? '').replace(/\r$/, '') }));
-}
-
-/** The `raw` column of the rejects file: each rejected row's original text. */
+/** The `raw` column of the rejects file: each rejected row's original text, whole however long. */
 export async function rejectedRows(root: string): Promise<string[]> {
-  return (await rejectedRecords(root)).map((record) => record.raw);
-}
-
-const OVER_LONG = /^line of \d+ bytes is longer than the limit of \d+ bytes$/;
-
-/**
- * Rows not found whole that the rejects file records as over-long: such a row is rejected with
- * its length and only its start is kept (docs/decisions.md), so its start must be there.
- */
-function withoutRecordedOverLong(missing: string[], rejected: readonly RejectedRecord[]): string[] {
-  const prefixes = rejected.filter((record) => OVER_LONG.test(record.reason)).map((record) => record.raw);
-  return missing.filter((row) => {
-    const index = prefixes.findIndex((prefix) => row.length > prefix.length && row.startsWith(prefix));
-    if (index === -1) return true;
-    prefixes.splice(index, 1);
-    return false;
-  });
+  const [, ...records] = csvRecords(await readIfPresent(join(root, LATENCY_REJECTS)));
+  return records.map((record) => (record[2] ?? '').replace(/\r$/, ''));
 }
 
 /** Every row the archives listed in the archive manifest hold. */
@@ -61,14 +35,12 @@ export async function storedLatencyRows(root: string): Promise<string[]> {
 
 /**
  * The raw latency file may be rewritten by a run, but each of its rows must afterwards be in the
- * raw file, an archive or the rejects file (as a multiset: duplicates count; an over-long row by
- * its recorded start).
+ * raw file, an archive or the rejects file, whole (as a multiset: duplicates count).
  */
 export const LATENCY_RAW_STORE: RowStore = {
   file: LATENCY_RAW,
   async lostRows(root, before) {
-    const rejected = await rejectedRecords(root);
-    const found = [...(await storedLatencyRows(root)), ...rejected.map((record) => record.raw)];
-    return withoutRecordedOverLong(missingFrom(dataLines(before.toString('utf8')), found), rejected);
+    const found = [...(await storedLatencyRows(root)), ...(await rejectedRows(root))];
+    return missingFrom(dataLines(before.toString('utf8')), found);
   },
 };

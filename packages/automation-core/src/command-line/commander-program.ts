@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { type JobError, usageError } from '../job-error.js';
 import { describeCommand } from '../run-context.js';
+import { secretEnvValues } from '../secret-masking.js';
 import { helpEpilogue, optionHelp } from './command-help.js';
 import {
   deprecationNotice,
@@ -18,6 +19,11 @@ import {
   SHELLS,
   type Shell,
 } from './shell-completion.js';
+
+/** The command line as a usage error records it: masked, the environment's secret values too. */
+function recordedCommand(argv: readonly string[]): string {
+  return describeCommand(argv, { secretValues: secretEnvValues(process.env) });
+}
 
 /** What commander needs to know of one command. */
 export interface CommandLine {
@@ -231,7 +237,7 @@ function usageErrorOf(error: CommanderError, command: Command, argv: readonly st
       : undefined;
   return usageError(removed ? removedFlagMessage(removed) : message, {
     ...(flag ? { flag } : { arguments: command.args }),
-    command: describeCommand(argv),
+    command: recordedCommand(argv),
   });
 }
 
@@ -290,7 +296,7 @@ export function parseCommandLine(
     if (program.commands.length > 0 && program.args.length > 0) {
       throw usageError(
         `unknown command '${program.args[0]}' (the subcommands are ${program.commands.map((command) => command.name()).join(', ')})`,
-        { arguments: program.args, command: describeCommand(argv) },
+        { arguments: program.args, command: recordedCommand(argv) },
       );
     }
     parsed = { subcommand: null, flags: givenFlags(program, renamed) };
@@ -301,7 +307,7 @@ export function parseCommandLine(
       if (command.options.length === 0) {
         throw usageError(`${command.name()} must come first: ${program.name()} ${command.name()} [options]`, {
           arguments: program.args,
-          command: describeCommand(argv),
+          command: recordedCommand(argv),
         });
       }
       parsed = { subcommand: command.name(), flags: givenFlags(command, renamed) };

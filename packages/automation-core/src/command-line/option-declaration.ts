@@ -12,7 +12,7 @@ export interface OptionType<T> {
   show?(value: T): unknown;
   /** the values a shell completion offers (a choice, or a list of choices) */
   readonly choices?: readonly string[];
-  /** the value names a file or folder: a shell completion offers the file system */
+  /** names a file or folder: a shell completion offers the file system, and a config file may only name one inside the workspace root */
   readonly isPath?: boolean;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MS_PER_HOUR, MS_PER_MINUTE, parseTimestamp } from '../clock.js';
 import { JOB_ID_PATTERN } from '../job-id.js';
+import { maskCommand, secretEnvValues } from '../secret-masking.js';
 import {
   type Declared,
   declareOption,
@@ -69,6 +70,13 @@ const pathType = optionType<string>(
 
 const textType = optionType<string>('<text>', (value) =>
   nonBlankText(value) ? { value } : expectedButGot('a non-empty text', value),
+);
+
+/** A shell command; --config-dump shows it masked, as every recorded command is. */
+const commandType = optionType<string>(
+  '<command>',
+  (value) => (nonBlankText(value) ? { value } : expectedButGot('a non-empty command', value)),
+  { show: (value) => maskCommand(value, { secretValues: secretEnvValues(process.env) }) },
 );
 
 const anyTextType = optionType<string>('<text>', (value) =>
@@ -235,6 +243,8 @@ function kind<T>(type: OptionType<T>) {
 export const path = kind(pathType);
 /** Free text that is not empty or blank (a command, a name). */
 export const text = kind(textType);
+/** A shell command to run (non-blank text), shown masked by --config-dump. */
+export const command = kind(commandType);
 /** Any text, the empty one included; for values a domain rule checks itself. */
 export const anyText = kind(anyTextType);
 /** The name of an environment variable (holding a secret: set `secretEnv`). */

@@ -8,6 +8,7 @@ export {
 } from './defaults.js';
 export { deliverWebhook } from './deliver.js';
 export { webhookDeliveryOptions } from './delivery-options.js';
+export { parseWebhookUrl } from './options.js';
 export { parseRetryAfter } from './retry-after.js';
 export { obsSignature, signWebhook, standardWebhookKey, standardWebhookSignature } from './signing.js';
 export type {

@@ -50,7 +50,8 @@ export function resolveOptions(request: WebhookRequest): DeliveryOptions {
   };
 }
 
-function parseWebhookUrl(text: string): URL {
+/** The URL the webhook client will post to; a TypeError (never quoting the value) when it cannot. */
+export function parseWebhookUrl(text: string): URL {
   let url: URL;
   try {
     url = new URL(text);

@@ -1,5 +1,10 @@
-import { resolveAgainstRoot } from '@obs-automation/core';
-import { type ArchiveManifest, type ManifestRecord, readArchiveSamples } from '@obs-automation/latency-store';
+import { quoteUntrusted } from '@obs-automation/core';
+import {
+  type ArchiveManifest,
+  archiveFileOf,
+  type ManifestRecord,
+  readArchiveSamples,
+} from '@obs-automation/latency-store';
 import type { WindowedSamples } from '../rollup/window-samples.js';
 
 export interface ReadBack {
@@ -30,14 +35,14 @@ interface ArchivedSample {
 /**
  * Adds to each window that has raw rows the samples of that window already archived, read back
  * from the archives whose time range overlaps it (late samples, or a window cut by retention),
- * so its rollup row covers all of its samples. An archive that is missing, unreadable or whose
- * bytes differ from its manifest line adds nothing and is an issue to report, not a reason to
- * stop.
+ * so its rollup row covers all of its samples. An archive that is missing, unreadable, whose
+ * bytes differ from its manifest line, or whose path the manifest may not name (outside the
+ * root, not an archive path) adds nothing and is an issue to report, not a reason to stop.
  */
 export async function addArchivedSamples(
   windows: WindowedSamples,
   manifest: ArchiveManifest,
-  root: string,
+  source: { root: string; label: string },
 ): Promise<ReadBack> {
   const result: ReadBack = { archivesRead: 0, samplesAdded: 0, issues: [] };
   const starts = windows.starts();
@@ -46,17 +51,14 @@ export async function addArchivedSamples(
     if (!overlaps(entry, starts, windows.windowMs)) continue;
     const archived: ArchivedSample[] = [];
     try {
-      await readArchiveSamples(
-        { path: resolveAgainstRoot(root, entry.path), label: entry.path },
-        entry.sha256,
-        {
-          wants: (timestampMs) => windows.has(timestampMs),
-          onSample: ({ timestampMs, latencyMs, failed }) => archived.push({ timestampMs, latencyMs, failed }),
-        },
-      );
+      const archive = await archiveFileOf(source.root, entry.path, source.label);
+      await readArchiveSamples(archive, entry.sha256, {
+        wants: (timestampMs) => windows.has(timestampMs),
+        onSample: ({ timestampMs, latencyMs, failed }) => archived.push({ timestampMs, latencyMs, failed }),
+      });
     } catch (error) {
       result.issues.push(
-        `archive ${entry.path} (manifest line ${entry.line}) could not be read back: ${(error as Error).message}`,
+        `archive ${quoteUntrusted(entry.path)} (${source.label} line ${entry.line}) could not be read back: ${(error as Error).message}`,
       );
       continue;
     }

@@ -1,7 +1,17 @@
-import { readdir, readFile, rm, stat, truncate } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { errorMessageOf, JobError, writeFileAtomic } from '@obs-automation/core';
+import { lstat, rm, stat, truncate } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import {
+  JobError,
+  type PathRule,
+  parseJsonBounded,
+  quoteUntrusted,
+  readBoundedText,
+  resolveContainedPath,
+  sweepAbandonedTempFiles,
+  writeFileAtomic,
+} from '@obs-automation/core';
 import { readArchiveManifest } from '@obs-automation/latency-store';
+import { z } from 'zod';
 import { replaceRawFile } from '../raw/raw-replace.js';
 
 /**
@@ -26,6 +36,26 @@ export interface RotationJournal {
   manifest_entry_path: string;
 }
 
+const journalShape = z.strictObject({
+  job_id: z.string().regex(/^[0-9]{8}T[0-9]{6}Z-[a-z0-9_-]{1,100}$/),
+  raw_path: z.string(),
+  raw_temp: z.string(),
+  raw_temp_inode: z.string().regex(/^\d{1,40}$/),
+  raw_temp_bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  raw_bytes_consumed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  archive_path: z.string(),
+  manifest_path: z.string(),
+  manifest_entry_path: z.string(),
+});
+
+/** The files of one rotation: the run's own, from its options — never from the journal. */
+export interface RotationFiles {
+  root: string;
+  rawPath: string;
+  archiveDir: string;
+  manifestPath: string;
+}
+
 export interface RotationRecovery {
   /**
    * rolled_forward: the raw file was replaced as the run intended; completed: it already had been;
@@ -38,9 +68,21 @@ export interface RotationRecovery {
   archive: string;
 }
 
+/** An archive as newArchivePath names it, relative to the archive folder. */
+const ARCHIVE_IN_FOLDER = /^\d{4}\/\d{2}\/[^/]+\.csv\.gz$/;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The raw file's temporary replacement, as tempPathFor names it beside the raw file. */
+function rawTempRule(rawPath: string): RegExp {
+  return new RegExp(`^\\.${escapeRegExp(basename(rawPath))}\\.tmp-[A-Za-z0-9._-]+$`);
+}
+
 export function journalPathFor(rawPath: string): string {
   return join(dirname(rawPath), `.${basename(rawPath)}.rotation.json`);
 }
+
+const toPosix = (path: string) => path.split(sep).join('/');
 
 export async function writeRotationJournal(
   journal: Omit<RotationJournal, 'raw_temp_inode' | 'raw_temp_bytes'>,
@@ -62,21 +104,131 @@ async function identityOf(path: string): Promise<{ inode: string; bytes: number 
   );
 }
 
-/** Finishes or undoes a rotation a previous run left half done; null when there was none. */
-export async function recoverRotation(rawPath: string): Promise<RotationRecovery | null> {
-  const path = journalPathFor(rawPath);
-  let journal: RotationJournal;
+/** Refuses the journal, naming it and what is wrong; nothing it names has been touched. */
+function journalRefused(journal: string, problem: string): JobError {
+  return new JobError(
+    'archive_failed',
+    `rotation journal ${journal} ${problem}; nothing it names was changed: inspect it and the files it names before deleting it`,
+    { file: journal, problem },
+  );
+}
+
+/**
+ * A path the journal names, accepted only inside `folder` and matching `rule` there, and never a
+ * symbolic link (the rotation writes every one of these files itself): the journal can name the
+ * run's own archive and temporary raw file, nothing else.
+ */
+async function journaledPath(
+  journal: string,
+  candidate: string,
+  folder: string,
+  what: string,
+  rule: PathRule,
+): Promise<string> {
+  let path: string;
   try {
-    journal = JSON.parse(await readFile(path, 'utf8')) as RotationJournal;
+    path = (
+      await resolveContainedPath(folder, candidate, {
+        code: 'archive_failed',
+        what,
+        source: journal,
+        base: '.',
+        allowed: rule,
+        mayBeMissing: true,
+      })
+    ).absolute;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new JobError(
-      'archive_failed',
-      `rotation journal ${path} cannot be read (${errorMessageOf(error)}); inspect it and the archive it names before deleting it`,
-      { file: path },
+    if (!(error instanceof JobError)) throw error;
+    throw journalRefused(
+      journal,
+      `names ${what} ${String(error.details.path)}, which ${error.details.problem}`,
     );
   }
-  const manifest = await readArchiveManifest({ path: journal.manifest_path, label: journal.manifest_path });
+  const link = await lstat(resolve(folder, candidate)).then(
+    (info) => info.isSymbolicLink(),
+    () => false,
+  );
+  if (link)
+    throw journalRefused(journal, `names ${what} ${quoteUntrusted(candidate)}, which is a symbolic link`);
+  return path;
+}
+
+/**
+ * Reads the journal a killed run left and checks everything it names against this run's own
+ * files: the raw file and manifest must be this run's, the temporary file a temporary of the raw
+ * file beside it, the archive an archive path inside the archive folder and the manifest entry
+ * that archive. A journal that fails any of it is refused (`archive_failed`) and left in place.
+ */
+async function readJournal(
+  files: RotationFiles,
+  path: string,
+  shown: string,
+): Promise<RotationJournal | null> {
+  let value: unknown;
+  try {
+    const text = await readBoundedText(path, { kind: 'rotation_journal', shown, code: 'archive_failed' });
+    if (text === null) return null;
+    value = parseJsonBounded(text, { what: 'rotation journal', file: shown, code: 'archive_failed' });
+  } catch (error) {
+    if (!(error instanceof JobError)) throw error;
+    throw journalRefused(shown, String(error.details.problem ?? error.message));
+  }
+  const parsed = journalShape.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.join('.') || '(top level)';
+    throw journalRefused(
+      shown,
+      `is not a rotation journal: ${quoteUntrusted(key)} ${issue?.message ?? ''}`.trim(),
+    );
+  }
+  const journal = parsed.data;
+  const own = [
+    ['raw file', journal.raw_path, files.rawPath],
+    ['archive manifest', journal.manifest_path, files.manifestPath],
+  ] as const;
+  for (const [what, named, expected] of own) {
+    if (resolve(files.root, named) !== resolve(files.root, expected)) {
+      throw journalRefused(shown, `names ${what} ${quoteUntrusted(named)}, not this run's`);
+    }
+  }
+  const rawFolder = dirname(files.rawPath);
+  const rawTemp = await journaledPath(
+    shown,
+    journal.raw_temp,
+    rawFolder,
+    'temporary raw file',
+    rawTempRule(files.rawPath),
+  );
+  const archive = await journaledPath(
+    shown,
+    journal.archive_path,
+    files.archiveDir,
+    'archive',
+    ARCHIVE_IN_FOLDER,
+  );
+  const entryPath = toPosix(relative(files.root, resolve(files.archiveDir, journal.archive_path)));
+  if (journal.manifest_entry_path !== entryPath) {
+    throw journalRefused(
+      shown,
+      `names manifest entry ${quoteUntrusted(journal.manifest_entry_path)}, not its archive's`,
+    );
+  }
+  return { ...journal, raw_temp: rawTemp, archive_path: archive };
+}
+
+/**
+ * Finishes or undoes a rotation a previous run left half done; null when there was none. The
+ * journal is a workspace file like any other: only the paths readJournal accepts are touched.
+ */
+export async function recoverRotation(
+  files: RotationFiles,
+  shown: (absolute: string) => string,
+): Promise<RotationRecovery | null> {
+  const path = journalPathFor(files.rawPath);
+  const journal = await readJournal(files, path, shown(path));
+  if (journal === null) return null;
+  const manifest = await readArchiveManifest({ path: files.manifestPath, label: shown(files.manifestPath) });
   const listed = manifest.entries.some((entry) => entry.path === journal.manifest_entry_path);
   let action: RotationRecovery['action'];
   if (!listed) {
@@ -86,7 +238,7 @@ export async function recoverRotation(rawPath: string): Promise<RotationRecovery
   } else if ((await identityOf(journal.raw_temp)) !== null) {
     // A run killed while copying appended rows left part of them on the temp file: drop that part.
     await truncate(journal.raw_temp, journal.raw_temp_bytes);
-    action = await replaceRawFile(journal.raw_path, journal.raw_temp, journal.raw_bytes_consumed).then(
+    action = await replaceRawFile(files.rawPath, journal.raw_temp, journal.raw_bytes_consumed).then(
       () => 'rolled_forward' as const,
       async (error: unknown) => {
         if (!(error instanceof JobError)) throw error;
@@ -96,21 +248,17 @@ export async function recoverRotation(rawPath: string): Promise<RotationRecovery
     );
   } else {
     action =
-      (await identityOf(journal.raw_path))?.inode === journal.raw_temp_inode
-        ? 'completed'
-        : 'raw_temp_missing';
+      (await identityOf(files.rawPath))?.inode === journal.raw_temp_inode ? 'completed' : 'raw_temp_missing';
   }
   await rm(path, { force: true });
   return { action, job_id: journal.job_id, archive: journal.manifest_entry_path };
 }
 
-/** Removes temporary files a killed run left beside `target` (the caller holds the lock). */
+/**
+ * Removes temporary files a killed run left beside `target`: this host's whose writer is gone,
+ * and any host's not written to for an hour (a run on another host sharing the volume may be
+ * writing its own).
+ */
 export async function removeStaleTemps(target: string): Promise<void> {
-  const prefix = `.${basename(target)}.tmp-`;
-  const names = await readdir(dirname(target)).catch(() => [] as string[]);
-  await Promise.all(
-    names
-      .filter((name) => name.startsWith(prefix))
-      .map((name) => rm(join(dirname(target), name), { force: true })),
-  );
+  await sweepAbandonedTempFiles(dirname(target), { target: basename(target) });
 }

@@ -7,15 +7,18 @@ import {
 } from '@obs-automation/latency-store';
 import { discardRawPass, type RawPass } from '../raw/raw-pass.js';
 import { replaceRawFile } from '../raw/raw-replace.js';
-import { clearRotationJournal, recoverRotation, writeRotationJournal } from './rotation-journal.js';
+import {
+  clearRotationJournal,
+  type RotationFiles,
+  recoverRotation,
+  writeRotationJournal,
+} from './rotation-journal.js';
 
-export interface RotationContext {
+export interface RotationContext extends RotationFiles {
   jobId: string;
   now: Date;
-  root: string;
-  rawPath: string;
-  archiveDir: string;
-  manifestPath: string;
+  /** how messages name a file (root-relative) */
+  shown: (absolute: string) => string;
 }
 
 export interface RotationResult {
@@ -26,7 +29,7 @@ export interface RotationResult {
 
 /** The archive is not in the manifest: remove it and the journal, leaving every row in the raw file. */
 async function undoRotation(context: RotationContext, pass: RawPass): Promise<void> {
-  await recoverRotation(context.rawPath).catch(() => undefined);
+  await recoverRotation(context, context.shown).catch(() => undefined);
   await discardRawPass(pass);
 }
 

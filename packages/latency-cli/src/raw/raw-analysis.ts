@@ -98,7 +98,12 @@ export async function analyseRawSamples(
   let rows: RollupRow[];
   try {
     context.checkpoint();
-    if (pass) readBack = await addArchivedSamples(pass.windows, manifest, context.root);
+    if (pass) {
+      readBack = await addArchivedSamples(pass.windows, manifest, {
+        root: context.root,
+        label: paths.manifest.label,
+      });
+    }
     notes.warnings.push(...readBack.issues);
     recomputed = rollupRowsOf(pass);
     rows = mergeRollup(await readingOwnFile(readRollupFile(paths.rollup)), recomputed, rollupCutoffMs, {
@@ -125,6 +130,7 @@ export async function analyseRawSamples(
         rawPath: paths.input.path,
         archiveDir: paths.archiveDir,
         manifestPath: paths.manifest.path,
+        shown: (absolute) => context.relativePath(absolute),
       })
     : { entry: null, archivePath: null, rawReplaced: false };
   if (rotation.rawReplaced) notes.artefacts.add(paths.input.label);

@@ -143,7 +143,14 @@ export async function runRawPass(options: RawPassOptions): Promise<RawPass> {
     },
     onReject(row, reason) {
       pass.rejected += 1;
-      rejects.add(row.line, reason, row.raw());
+      // An over-long line is copied whole from the raw file, which stays until the rejects are flushed.
+      const stored = {
+        path: options.raw.path,
+        kind: 'raw_samples' as const,
+        start: row.offset,
+        length: row.overLongBytes,
+      };
+      rejects.add(row.line, reason, row.overLongBytes > 0 ? stored : row.raw());
     },
     async afterChunk() {
       options.signal.throwIfAborted();

@@ -1,12 +1,13 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { commitTempFile, JobError } from '@obs-automation/core';
+import { commitTempFile, JobError, openInputStream } from '@obs-automation/core';
 
 /**
  * Replaces the raw file with `tempPath`, first copying onto the temp file any bytes appended to
  * the raw file after the first `consumedBytes` were read (a writer that does not take the lock),
- * so that replacing never loses a row.
+ * so that replacing never loses a row. The raw file is read as every latency file is: never
+ * through a link, only a regular file.
  */
 export async function replaceRawFile(
   rawPath: string,
@@ -28,10 +29,13 @@ export async function replaceRawFile(
     );
   }
   if (size > consumedBytes) {
-    await pipeline(
-      createReadStream(rawPath, { start: consumedBytes, end: size - 1 }),
-      createWriteStream(tempPath, { flags: 'a' }),
-    );
+    const appended = await openInputStream(rawPath, {
+      kind: 'raw_samples',
+      code: 'archive_failed',
+      start: consumedBytes,
+      end: size - 1,
+    });
+    if (appended) await pipeline(appended, createWriteStream(tempPath, { flags: 'a' }));
   }
   await commitTempFile(tempPath, rawPath);
 }

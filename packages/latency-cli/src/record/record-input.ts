@@ -1,14 +1,16 @@
-import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import {
   type CommandContext,
   configKeyOf,
   errorMessageOf,
   flagOf,
   JobError,
+  openInputStream,
   usageError,
 } from '@obs-automation/core';
 import type { LatencySample } from '@obs-automation/latency-store';
 import { type RecordOptions, SAMPLE_DECLARATIONS } from '../record-options.js';
+import { LongLineSpool } from './long-line-spool.js';
 import { sampleFromInput } from './sample-input.js';
 import { type RejectedLine, readSampleLines } from './sample-lines.js';
 
@@ -17,6 +19,18 @@ export interface RecordInput {
   rejected: RejectedLine[];
   /** where the samples came from, for the rejects file */
   sourceLabel: string;
+  /** holds rejected lines too long to keep in memory until they reach the rejects file; discard it after */
+  spool: LongLineSpool | null;
+}
+
+/** The --from-jsonl input: stdin, or a regular file opened without blocking (a FIFO or device is refused). */
+async function openSampleInput(path: string | null, shown: string): Promise<Readable> {
+  if (path === null) return process.stdin;
+  const input = await openInputStream(path, { kind: 'jsonl_input', shown, what: '--from-jsonl file' });
+  if (!input) {
+    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${shown}'`), { code: 'ENOENT' });
+  }
+  return input;
 }
 
 const SAMPLE_KEYS = Object.keys(SAMPLE_DECLARATIONS) as (keyof typeof SAMPLE_DECLARATIONS)[];
@@ -38,14 +52,18 @@ export async function collectRecordInput(
       });
     }
     const path = options.fromJsonl === '-' ? null : context.resolvePath(options.fromJsonl);
+    const sourceLabel = path === null ? 'stdin' : context.relativePath(path);
+    const spool = new LongLineSpool(context.resolvePath(options.rejectsFile));
     try {
-      const lines = await readSampleLines(path === null ? process.stdin : createReadStream(path), now);
-      return { ...lines, sourceLabel: path === null ? 'stdin' : context.relativePath(path) };
+      const lines = await readSampleLines(await openSampleInput(path, sourceLabel), now, spool);
+      return { ...lines, sourceLabel, spool };
     } catch (error) {
+      await spool.discard();
+      if (error instanceof JobError) throw new JobError('input_unreadable', error.message, error.details);
       throw new JobError(
         'input_unreadable',
-        `--from-jsonl ${options.fromJsonl}: cannot read: ${errorMessageOf(error)}`,
-        { file: options.fromJsonl },
+        `--from-jsonl ${sourceLabel}: cannot read: ${errorMessageOf(error)}`,
+        { file: sourceLabel },
       );
     }
   }
@@ -62,5 +80,5 @@ export async function collectRecordInput(
     const flag = `--${parsed.field.replace(/_/g, '-')}`;
     throw usageError(`${flag}: ${parsed.error}`, { flag });
   }
-  return { samples: [parsed.sample], rejected: [], sourceLabel: 'command line' };
+  return { samples: [parsed.sample], rejected: [], sourceLabel: 'command line', spool: null };
 }

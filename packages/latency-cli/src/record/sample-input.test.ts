@@ -1,9 +1,19 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredBytes } from '../raw/rejects-file.js';
+import { LongLineSpool } from './long-line-spool.js';
 import { sampleFromInput } from './sample-input.js';
 import { readSampleLines } from './sample-lines.js';
 
 const now = new Date('2026-07-06T00:10:00Z');
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'record-input-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('record input validation', () => {
   it('accepts a full sample and defaults status and timestamp', () => {
@@ -59,13 +69,36 @@ describe('record input validation', () => {
       '{broken\n',
       '{"source":"c","latency_ms":3}',
     ]);
-    const lines = await readSampleLines(input, now);
+    const lines = await readSampleLines(input, now, new LongLineSpool(join(dir, 'rejects.csv')));
     expect(lines.samples.map((sample) => sample.source)).toEqual(['a', 'c']);
     expect(lines.rejected.map(({ line, reason }) => [line, reason.split(':')[0]])).toEqual([
       [3, 'latency_ms must be a non-negative number, got -2'],
       [4, 'not a JSON object'],
-      [5, 'invalid JSON'],
+      [5, 'is not valid JSON'],
     ]);
     expect(lines.rejected[2]?.raw.toString()).toBe('{broken');
+  });
+
+  it('rejects a line over the record limit with its number, spooling it whole in bounded memory', async () => {
+    const long = `{"source":"${'x'.repeat(3 * 1024 * 1024)}","latency_ms":1}`;
+    const chunks = [
+      '{"source":"a","latency_ms":1}\n',
+      ...(long.match(/.{1,65536}/gs) ?? []),
+      '\n{"source":"b","latency_ms":2}\n',
+    ];
+    const spool = new LongLineSpool(join(dir, 'rejects.csv'));
+    const lines = await readSampleLines(Readable.from(chunks.map((chunk) => Buffer.from(chunk))), now, spool);
+    expect(lines.samples.map((sample) => sample.source)).toEqual(['a', 'b']);
+    expect(lines.rejected).toHaveLength(1);
+    const [rejected] = lines.rejected;
+    expect(rejected).toMatchObject({
+      line: 2,
+      reason: `line of ${long.length} bytes is longer than the limit of 65536 bytes`,
+      raw: { start: 0, length: long.length },
+    });
+    const stored = rejected?.raw as StoredBytes;
+    expect(await readFile(stored.path, 'utf8')).toBe(long);
+    await spool.discard();
+    await expect(readFile(stored.path)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -53,7 +53,9 @@ describe('archive manifest', () => {
     const read = await readArchiveManifest(manifest);
     expect(read.entries.map((item) => item.line)).toEqual([1]);
     expect(read.issues.map((issue) => issue.line)).toEqual([2, 4, 5, 6, 7, 8]);
-    expect(read.issues[0]?.message).toBe('not a JSON object');
+    // A torn line is located, never quoted.
+    expect(read.issues[0]?.message).toMatch(/^is not valid JSON: .+ at line 2, column \d+$/);
+    expect(read.issues[1]?.message).toBe('not a JSON object');
     expect(read.issues[2]?.message).toMatch(/signal_latency_archive\.schema\.json: \/sha256/);
     // Messages never quote the file's content.
     expect(JSON.stringify(read.issues)).not.toContain('passwd');

@@ -1,15 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import {
   appendLines,
   bundledSchemaPath,
+  forEachJsonLine,
   formatSchemaIssues,
   JobError,
+  resolveContainedPath,
   schemaValidator,
   type Validator,
 } from '@obs-automation/core';
 import { parseTimestampText } from '../csv/ascii-timestamp.js';
-import { cannotRead, isMissingFile } from '../file-chunks.js';
-import type { LatencyFile } from '../latency-file.js';
+import { refusedFile } from '../file-chunks.js';
+import { type LatencyFile, LatencyFileError } from '../latency-file.js';
 
 export const ARCHIVE_MANIFEST_SCHEMA = 'signal_latency_archive.schema.json';
 
@@ -48,13 +49,7 @@ function manifestValidator(): Promise<Validator> {
 }
 
 /** The record of one line, or what is wrong with it (never quoting the line itself). */
-function recordOf(text: string, line: number, validate: Validator): ManifestRecord | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'not a JSON object';
-  }
+function recordOf(value: unknown, line: number, validate: Validator): ManifestRecord | string {
   const issues = validate(value);
   if (issues.length > 0) return `fails ${ARCHIVE_MANIFEST_SCHEMA}: ${formatSchemaIssues(issues)}`;
   const entry = value as ArchiveManifestEntry;
@@ -65,29 +60,63 @@ function recordOf(text: string, line: number, validate: Validator): ManifestReco
 }
 
 /**
- * Reads the archive manifest (JSON lines), each line validated against the schema its writer
- * used. A missing file is an empty manifest; a line that cannot be used is listed in `issues`
- * with its line number and skipped, so one torn line cannot stop a job.
+ * Reads the archive manifest (JSON lines, streamed: lines over the core's line cap, not JSON or
+ * nested too deep are issues), each line validated against the schema its writer used. A
+ * missing file is an empty manifest; a line that cannot be used is listed in `issues` with its
+ * line number and skipped, so one torn line cannot stop a job. A manifest that is a link, a FIFO
+ * or a device is a LatencyFileError naming it.
  */
 export async function readArchiveManifest(file: LatencyFile): Promise<ArchiveManifest> {
-  let text: string;
-  try {
-    text = await readFile(file.path, 'utf8');
-  } catch (error) {
-    if (isMissingFile(error)) return { entries: [], issues: [] };
-    throw cannotRead(file, error);
-  }
   const manifest: ArchiveManifest = { entries: [], issues: [] };
-  if (text.trim() === '') return manifest;
   const validate = await manifestValidator();
-  text.split('\n').forEach((content, index) => {
-    if (content.trim() === '') return;
-    const line = index + 1;
-    const record = recordOf(content, line, validate);
-    if (typeof record === 'string') manifest.issues.push({ line, message: record });
-    else manifest.entries.push(record);
-  });
+  try {
+    await forEachJsonLine(
+      file.path,
+      { shown: file.label, what: 'archive manifest' },
+      ({ line, value }) => {
+        const record = recordOf(value, line, validate);
+        if (typeof record === 'string') manifest.issues.push({ line, message: record });
+        else manifest.entries.push(record);
+      },
+      (line, message) => manifest.issues.push({ line, message }),
+    );
+  } catch (error) {
+    throw refusedFile(file, error);
+  }
   return manifest;
+}
+
+/**
+ * What an archive manifest line may name: an archive as obs-latency writes it,
+ * `<archive-dir>/YYYY/MM/<name>.csv.gz`, relative to the root and inside it (links resolved).
+ */
+export const ARCHIVE_ENTRY_RULE = {
+  what: 'archive path',
+  allowed: /(?:^|\/)\d{4}\/\d{2}\/[^/]+\.csv\.gz$/,
+} as const;
+
+/**
+ * The archive a manifest line names, resolved inside the root by ARCHIVE_ENTRY_RULE; a path it
+ * may not name (outside the root, through a link, not an archive path, not a regular file) is a
+ * LatencyFileError naming the path quoted, and nothing is opened. A missing archive is returned
+ * as it is (its reader reports it).
+ */
+export async function archiveFileOf(root: string, entryPath: string, manifest: string): Promise<LatencyFile> {
+  try {
+    const path = await resolveContainedPath(root, entryPath, {
+      ...ARCHIVE_ENTRY_RULE,
+      code: 'invalid_input',
+      source: manifest,
+      mayBeMissing: true,
+    });
+    return { path: path.absolute, label: path.relative };
+  } catch (error) {
+    if (!(error instanceof JobError)) throw error;
+    throw new LatencyFileError(
+      { file: String(error.details.path) },
+      `${ARCHIVE_ENTRY_RULE.what} named in ${manifest} ${String(error.details.problem)}`,
+    );
+  }
 }
 
 /** Validates the entry against the schema, then appends it as one line (fsync'ed). */

@@ -13,17 +13,16 @@ export function csvLine(values: readonly (string | number | boolean | null | und
 
 const QUOTE = 0x22;
 
-/** A CSV field holding arbitrary bytes unchanged (always quoted, quotes doubled). */
-export function csvBytesField(bytes: Uint8Array): Buffer {
+/** The inside of a quoted CSV field holding `bytes`: every quote doubled, nothing else changed. */
+export function csvQuotedBytes(bytes: Uint8Array): Buffer {
   let quotes = 0;
   for (const byte of bytes) if (byte === QUOTE) quotes += 1;
-  const out = Buffer.allocUnsafe(bytes.length + quotes + 2);
+  if (quotes === 0) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const out = Buffer.allocUnsafe(bytes.length + quotes);
   let position = 0;
-  out[position++] = QUOTE;
   for (const byte of bytes) {
     out[position++] = byte;
     if (byte === QUOTE) out[position++] = QUOTE;
   }
-  out[position] = QUOTE;
   return out;
 }

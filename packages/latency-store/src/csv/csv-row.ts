@@ -26,6 +26,12 @@ export class CsvRow {
   /** file offset of `start` */
   offset = 0;
   fieldCount = 0;
+  /**
+   * For a line longer than the tokenizer's record limit: its length in the file (terminator
+   * excluded; `raw()` is then only its start, and `offset` where it begins). 0 for every other
+   * record.
+   */
+  overLongBytes = 0;
   /** why the record could not be split into fields (it then has no fields) */
   problem: string | null = null;
   /** where the field spans point: `bytes`, or the decoded fields of a quoted record */
@@ -37,6 +43,7 @@ export class CsvRow {
     this.bytes = bytes;
     this.fields = bytes;
     this.fieldCount = 0;
+    this.overLongBytes = 0;
     this.problem = null;
   }
 

@@ -14,7 +14,16 @@ const QUOTE = 0x22;
  */
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
 
-/** How much of an over-long line its rejected row keeps: enough to recognise it. */
+/** Why a line past the record limit is rejected, in the words every reader of latency input uses. */
+export function overLongReason(bytes: number, maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES): string {
+  return `line of ${bytes} bytes is longer than the limit of ${maxRecordBytes} bytes`;
+}
+
+/**
+ * How much of an over-long line the tokenizer hands out as its `raw()`: enough to recognise it.
+ * The whole line stays in the file, at the row's `offset` and `overLongBytes` long, for a caller
+ * that must copy it (the rejects file).
+ */
 export const OVERLONG_PREFIX_BYTES = 1024;
 
 /**
@@ -164,8 +173,10 @@ interface OverLongLine {
   line: number;
   offset: number;
   prefix: Buffer;
-  /** bytes of the line seen so far, its terminator excluded */
+  /** bytes of the line seen so far, its line feed excluded */
   bytes: number;
+  /** the last of those bytes (a CR before the line feed is not part of the line) */
+  lastByte: number;
 }
 
 /**
@@ -178,7 +189,7 @@ interface OverLongLine {
  * of chunks of at most `maxRecordBytes` in all (never joined again on every chunk), and a line
  * that grows past that limit is not buffered further. Its remaining bytes are read past and it
  * is delivered once, when it ends, as a rejected record (`problem` set) whose `raw()` is its
- * first OVERLONG_PREFIX_BYTES bytes.
+ * first OVERLONG_PREFIX_BYTES bytes and whose `offset` and `overLongBytes` locate all of it.
  */
 export class CsvTokenizer {
   private pending: Buffer[] = [];
@@ -214,7 +225,9 @@ export class CsvTokenizer {
     this.received += input.length;
     if (this.overLong) {
       const lineFeed = chunk.indexOf(LF);
-      this.overLong.bytes += lineFeed === -1 ? chunk.length : lineFeed;
+      const seen = lineFeed === -1 ? chunk.length : lineFeed;
+      this.overLong.bytes += seen;
+      if (seen > 0) this.overLong.lastByte = chunk[seen - 1] as number;
       if (lineFeed === -1 && !final) return;
       this.finishOverLong();
       chunk = lineFeed === -1 ? chunk.subarray(chunk.length) : chunk.subarray(lineFeed + 1);
@@ -321,6 +334,7 @@ export class CsvTokenizer {
       offset: base + from,
       prefix: Buffer.from(bytes.subarray(from, from + Math.min(OVERLONG_PREFIX_BYTES, this.maxRecordBytes))),
       bytes: lineFeed - from,
+      lastByte: bytes[lineFeed - 1] as number,
     };
     if (lineFeed === bytes.length && !final) return bytes.length;
     this.finishOverLong();
@@ -330,9 +344,11 @@ export class CsvTokenizer {
   private finishOverLong(): void {
     const line = this.overLong as OverLongLine;
     this.overLong = null;
+    const length = line.lastByte === CR ? line.bytes - 1 : line.bytes;
     const row = this.row;
     row.reset(line.prefix);
-    row.setProblem(`line of ${line.bytes} bytes is longer than the limit of ${this.maxRecordBytes} bytes`);
+    row.setProblem(overLongReason(length, this.maxRecordBytes));
+    row.overLongBytes = length;
     row.start = 0;
     row.end = line.prefix.length;
     row.next = line.prefix.length;

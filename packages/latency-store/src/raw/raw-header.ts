@@ -1,6 +1,5 @@
-import { open } from 'node:fs/promises';
 import { CsvTokenizer } from '../csv/csv-tokenizer.js';
-import { cannotRead, isMissingFile } from '../file-chunks.js';
+import { cannotRead, openLatencyFile } from '../file-chunks.js';
 import { type LatencyFile, LatencyFileError } from '../latency-file.js';
 import { layoutFromHeader, type RawLayout } from './raw-layout.js';
 
@@ -20,21 +19,18 @@ const BLANK = /^(\uFEFF)?[\s]*$/;
  * LatencyFileError: appending to a file of unknown shape would corrupt it further.
  */
 export async function readRawHeader(file: LatencyFile): Promise<RawHeader> {
+  const opened = await openLatencyFile(file);
+  if (!opened) return { kind: 'empty', size: 0 };
+  const { handle, size } = opened;
   let head: Buffer;
-  let size: number;
   try {
-    const handle = await open(file.path, 'r');
-    try {
-      size = (await handle.stat()).size;
-      const buffer = Buffer.alloc(Math.min(size, MAX_HEADER_BYTES));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      head = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    const buffer = Buffer.alloc(Math.min(size, MAX_HEADER_BYTES));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
   } catch (error) {
-    if (isMissingFile(error)) return { kind: 'empty', size: 0 };
     throw cannotRead(file, error);
+  } finally {
+    await handle.close();
   }
   if (size === head.length && BLANK.test(head.toString('utf8'))) return { kind: 'empty', size };
   const lineFeed = head.indexOf(0x0a);

@@ -1,6 +1,5 @@
-import { parseTimestamp } from '@obs-automation/core';
+import { forEachJsonLine, JobError, parseTimestamp } from '@obs-automation/core';
 import { z } from 'zod';
-import { forEachJsonLine } from '../trace/json-files.js';
 
 /** One line of ops/dashboard_export_archive_manifest.jsonl: a history bundle deleted by retention. */
 const archiveLineSchema = z.object({
@@ -29,6 +28,8 @@ export interface ArchiveManifestScan {
   /** the first invalid lines (up to 20) */
   invalid: InvalidArchiveLine[];
   invalidCount: number;
+  /** why the file itself cannot be read (a link, a FIFO, …); null when it was read */
+  unreadable: string | null;
 }
 
 const MAX_LISTED_LINES = 20;
@@ -39,30 +40,38 @@ function describeIssue(error: z.ZodError): string {
 }
 
 /** Reads the archive manifest line by line (streamed); every line is checked against the line format. */
-export async function scanArchiveManifest(path: string): Promise<ArchiveManifestScan> {
+export async function scanArchiveManifest(path: string, shown: string): Promise<ArchiveManifestScan> {
   const scan: ArchiveManifestScan = {
     exists: false,
     lines: 0,
     recordedJobIds: new Set(),
     invalid: [],
     invalidCount: 0,
+    unreadable: null,
   };
   const reject = (line: number, reason: string) => {
     scan.invalidCount += 1;
     if (scan.invalid.length < MAX_LISTED_LINES) scan.invalid.push({ line, reason });
   };
-  scan.exists = await forEachJsonLine(
-    path,
-    ({ line, value }) => {
-      scan.lines += 1;
-      const parsed = archiveLineSchema.safeParse(value);
-      if (parsed.success) scan.recordedJobIds.add(parsed.data.job_id);
-      else reject(line, describeIssue(parsed.error));
-    },
-    (line, reason) => {
-      scan.lines += 1;
-      reject(line, reason);
-    },
-  );
+  try {
+    scan.exists = await forEachJsonLine(
+      path,
+      { shown, what: 'archive manifest' },
+      ({ line, value }) => {
+        scan.lines += 1;
+        const parsed = archiveLineSchema.safeParse(value);
+        if (parsed.success) scan.recordedJobIds.add(parsed.data.job_id);
+        else reject(line, describeIssue(parsed.error));
+      },
+      (line, reason) => {
+        scan.lines += 1;
+        reject(line, reason);
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof JobError)) throw error;
+    scan.exists = true;
+    scan.unreadable = error.message;
+  }
   return scan;
 }

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { bundledSchemaPath, errorMessageOf, type SchemaIssue, schemaValidator } from '@obs-automation/core';
+import { bundledSchemaPath, readJsonFile, type SchemaIssue, schemaValidator } from '@obs-automation/core';
 
 export const DASHBOARD_MANIFEST_SCHEMA = 'dashboard_manifest.schema.json';
 
@@ -32,23 +31,17 @@ async function manifestIssues(value: unknown): Promise<SchemaIssue[]> {
   return issues;
 }
 
-/** Reads a dashboard manifest and validates it against schemas/dashboard_manifest.schema.json. */
-export async function readBundleManifest(path: string): Promise<BundleManifestRead> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'unreadable', reason: errorMessageOf(error) };
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'unreadable', reason: `not valid JSON: ${errorMessageOf(error)}` };
-  }
-  const issues = await manifestIssues(value);
+/**
+ * Reads a dashboard manifest (a regular file under the manifest cap, never through a link,
+ * nesting capped) and validates it against schemas/dashboard_manifest.schema.json. Why it
+ * cannot be read says where, never what it holds.
+ */
+export async function readBundleManifest(path: string, shown: string): Promise<BundleManifestRead> {
+  const read = await readJsonFile(path, { kind: 'manifest', shown, what: 'manifest' });
+  if (read.kind === 'missing') return read;
+  if (read.kind === 'invalid') return { kind: 'unreadable', reason: read.reason };
+  const issues = await manifestIssues(read.value);
   return issues.length > 0
     ? { kind: 'schema_invalid', issues }
-    : { kind: 'ok', manifest: value as BundleManifest };
+    : { kind: 'ok', manifest: read.value as BundleManifest };
 }

@@ -13,8 +13,13 @@ export interface HistoryEntry {
 
 const READ_CONCURRENCY = 16;
 
-async function readEntry(folder: string, manifestName: string): Promise<HistoryEntry> {
-  const read = await readBundleManifest(join(folder, manifestName));
+async function readEntry(
+  folder: string,
+  manifestName: string,
+  shown: (absolute: string) => string,
+): Promise<HistoryEntry> {
+  const manifest = join(folder, manifestName);
+  const read = await readBundleManifest(manifest, shown(manifest));
   switch (read.kind) {
     case 'ok':
       return { folder, manifest: read.manifest };
@@ -31,7 +36,11 @@ async function readEntry(folder: string, manifestName: string): Promise<HistoryE
  * The bundles of the history folder with their manifests (hidden partial copies are not
  * bundles); null when the folder does not exist.
  */
-export async function readHistory(historyDir: string, manifestName: string): Promise<HistoryEntry[] | null> {
+export async function readHistory(
+  historyDir: string,
+  manifestName: string,
+  shown: (absolute: string) => string,
+): Promise<HistoryEntry[] | null> {
   let folders: string[];
   try {
     const entries = await readdir(historyDir, { withFileTypes: true });
@@ -46,7 +55,7 @@ export async function readHistory(historyDir: string, manifestName: string): Pro
   const entries: HistoryEntry[] = [];
   for (let start = 0; start < folders.length; start += READ_CONCURRENCY) {
     const batch = folders.slice(start, start + READ_CONCURRENCY);
-    entries.push(...(await Promise.all(batch.map((folder) => readEntry(folder, manifestName)))));
+    entries.push(...(await Promise.all(batch.map((folder) => readEntry(folder, manifestName, shown)))));
   }
   return entries;
 }

@@ -51,7 +51,7 @@ async function manifestCheck(
   shown: (absolute: string) => string,
 ): Promise<{ outcome: CheckOutcome; manifest: BundleManifest | null }> {
   const check = new CheckBuilder('manifest_schema');
-  const read = await readBundleManifest(manifestPath);
+  const read = await readBundleManifest(manifestPath, shown(manifestPath));
   const where = shown(manifestPath);
   if (read.kind === 'missing') check.fail('manifest_missing', `manifest ${where} does not exist`);
   else if (read.kind === 'unreadable') check.fail('manifest_unreadable', `manifest ${where}: ${read.reason}`);
@@ -143,6 +143,7 @@ function archiveCheck(archive: ArchiveManifestScan, path: string): CheckOutcome 
   if (!archive.exists)
     return skippedCheck('archive_manifest', `${path} does not exist (nothing deleted yet)`);
   const check = new CheckBuilder('archive_manifest');
+  if (archive.unreadable) check.fail('invalid_input', archive.unreadable);
   for (const { line, reason } of archive.invalid) {
     check.fail('archive_manifest_invalid', `${path}:${line}: ${reason}`);
   }
@@ -192,9 +193,9 @@ export async function verifyBundle(options: VerifyBundleOptions): Promise<Bundle
   const archivePath = options.archiveManifest
     ? resolveAgainstRoot(options.root, options.archiveManifest)
     : null;
-  const archive = archivePath ? await scanArchiveManifest(archivePath) : null;
+  const archive = archivePath ? await scanArchiveManifest(archivePath, shown(archivePath)) : null;
   const historyDir = options.historyDir ? resolveAgainstRoot(options.root, options.historyDir) : null;
-  const history = historyDir ? await readHistory(historyDir, basename(manifestPath)) : null;
+  const history = historyDir ? await readHistory(historyDir, basename(manifestPath), shown) : null;
   if (!historyDir || !history) {
     const reason = historyDir ? `${shown(historyDir)} does not exist` : 'no history folder given';
     outcomes.push(skippedCheck('history_sequence', reason), skippedCheck('history_retention', reason));

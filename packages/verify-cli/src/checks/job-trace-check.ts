@@ -1,3 +1,4 @@
+import { escapeUntrusted } from '@obs-automation/core';
 import type { TracedEntry } from '../log/run-log-scan.js';
 import { verifyArtefact } from '../trace/artefact-verifier.js';
 import { DEFAULT_RETENTION_MANIFESTS, loadDeletionRecords } from '../trace/deletion-records.js';
@@ -17,6 +18,9 @@ export interface JobTraceOptions {
   log: string;
   signingSecret: string | undefined;
 }
+
+/** A logged error message is shown escaped and cut here: the log is a workspace file like any other. */
+const MAX_SHOWN_CHARS = 300;
 
 const ACCEPTED_STATUSES = new Set(['ok', 'warning', 'dry_run']);
 
@@ -39,7 +43,8 @@ function describeEnding(traced: TracedEntry): string {
   const message = isRecord(traced.entry.diagnostics)
     ? text(traced.entry.diagnostics.error_message)
     : undefined;
-  return `ended ${String(traced.entry.status)}${code ? ` (${code}${message ? `: ${message}` : ''})` : ''} (line ${traced.line})`;
+  const shown = (value: unknown) => escapeUntrusted(String(value), MAX_SHOWN_CHARS);
+  return `ended ${shown(traced.entry.status)}${code ? ` (${shown(code)}${message ? `: ${shown(message)}` : ''})` : ''} (line ${traced.line})`;
 }
 
 /** The entry that records how a job ended: its last entry that is not a sequence_gap warning. */
@@ -119,7 +124,7 @@ export async function jobTraceCheck(options: JobTraceOptions): Promise<CheckOutc
     if (!accepted(child.entry)) {
       fail(
         'child_failed',
-        `${String(child.entry.job_name)} ${String(child.entry.job_id)} ${describeEnding(child)}`,
+        `${escapeUntrusted(String(child.entry.job_name))} ${escapeUntrusted(String(child.entry.job_id))} ${describeEnding(child)}`,
       );
     }
   }
@@ -138,11 +143,16 @@ export async function jobTraceCheck(options: JobTraceOptions): Promise<CheckOutc
   );
   const checked = new Set<string>();
   for (const owner of owners) {
+    const listedIn = `${log} line ${owner.line}`;
     for (const artefact of artefactsOf(owner.entry)) {
-      const path = context.absolute(artefact);
-      if (checked.has(path)) continue;
-      checked.add(path);
-      await verifyArtefact(context, artefact, String(owner.entry.job_id), `${log} line ${owner.line}`);
+      const path = await context.listed(artefact, {
+        what: 'artefact',
+        source: listedIn,
+        type: 'file_or_folder',
+      });
+      if (!path || checked.has(path.real)) continue;
+      checked.add(path.real);
+      await verifyArtefact(context, path, String(owner.entry.job_id), listedIn);
     }
   }
   return check.done({

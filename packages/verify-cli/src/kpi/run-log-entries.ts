@@ -1,12 +1,9 @@
-import { openInputStream } from '@obs-automation/core';
-import { forEachLineOf } from '../log/line-reader.js';
+import { forEachFileLine } from '@obs-automation/core';
 
 /** One line of the run log: its entry, or why it is not one. */
 export type RunLogItem =
   | { line: number; entry: Record<string, unknown> }
   | { line: number; entry: null; problem: string };
-
-const CHUNK_BYTES = 256 * 1024;
 
 function itemOf(line: number, text: string | null, bytes: number): RunLogItem {
   if (text === null) return { line, entry: null, problem: `a line of ${bytes} bytes` };
@@ -33,7 +30,7 @@ export async function forEachRunLogEntry(
   shown: string,
   onItem: (item: RunLogItem) => void,
 ): Promise<number | null> {
-  const stream = await openInputStream(logFile, { kind: 'run_log', shown, highWaterMark: CHUNK_BYTES });
-  if (stream === null) return null;
-  return forEachLineOf(stream, {}, (line) => onItem(itemOf(line.number, line.text, line.bytes)));
+  return forEachFileLine(logFile, { kind: 'run_log', shown, what: 'run log' }, (line) =>
+    onItem(itemOf(line.number, line.text, line.bytes)),
+  );
 }

@@ -22,9 +22,13 @@ export interface RunLogSnapshot {
  * even while other jobs append: the checks then read exactly the first `size` bytes, and an
  * append that lands meanwhile is neither half-read nor compared against a stale sequence file.
  */
-export function snapshotRunLog(logFile: string, sequenceFile: string): Promise<RunLogSnapshot> {
+export function snapshotRunLog(
+  logFile: string,
+  sequenceFile: string,
+  shown: string,
+): Promise<RunLogSnapshot> {
   return withRunLogLock(logFile, async () => {
-    const [size, state] = await Promise.all([fileSize(logFile), readSequenceFile(sequenceFile)]);
+    const [size, state] = await Promise.all([fileSize(logFile, shown), readSequenceFile(sequenceFile)]);
     return { size, sequenceFile: state };
   });
 }

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { resolveAgainstRoot } from '@obs-automation/core';
-import { isRecord, readJsonFile } from '../trace/json-files.js';
+import { quoteUntrusted, readJsonFile, resolveAgainstRoot } from '@obs-automation/core';
+import { isRecord } from '../trace/json-files.js';
 import { timestampField } from './artefact-time.js';
 import { jobsFromJsonLines } from './json-lines-source.js';
 import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
@@ -9,7 +9,7 @@ import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
 /** A dashboard manifest is written by a finished export: its job, time, datasets and sequence. */
 async function jobFromManifest(root: string, manifestPath: string, jobs: ReconstructedJobs): Promise<void> {
   const shown = relative(root, manifestPath);
-  const read = await readJsonFile(manifestPath);
+  const read = await readJsonFile(manifestPath, { kind: 'manifest', shown, what: 'manifest' });
   if (read.kind === 'missing') return;
   if (read.kind === 'invalid' || !isRecord(read.value)) {
     return jobs.reject(shown, read.kind === 'invalid' ? read.reason : 'not a JSON object');
@@ -17,7 +17,7 @@ async function jobFromManifest(root: string, manifestPath: string, jobs: Reconst
   const manifest = read.value;
   const jobId = typeof manifest.job_id === 'string' ? manifest.job_id : '';
   const parsed = parseJobId(jobId);
-  if (!parsed) return jobs.reject(shown, `job_id ${JSON.stringify(manifest.job_id)} is not a job id`);
+  if (!parsed) return jobs.reject(shown, `job_id ${quoteUntrusted(String(manifest.job_id))} is not a job id`);
   const datasets = Array.isArray(manifest.datasets) ? manifest.datasets.filter(isRecord) : [];
   jobs.add({
     jobId,

@@ -1,4 +1,4 @@
-import { type JobStatus, readHeartbeat, resolveAgainstRoot } from '@obs-automation/core';
+import { type JobStatus, quoteUntrusted, readHeartbeat, resolveAgainstRoot } from '@obs-automation/core';
 import { isRecord } from '../trace/json-files.js';
 import { timestampField } from './artefact-time.js';
 import { parseJobId, type ReconstructedJobs } from './reconstructed-job.js';
@@ -19,7 +19,7 @@ export async function jobsFromHeartbeat(root: string, file: string, jobs: Recons
   const jobId = typeof data.job_id === 'string' ? data.job_id : '';
   const parsed = parseJobId(jobId);
   if (!parsed) {
-    jobs.reject(file, `job_id ${JSON.stringify(data.job_id)} is not a job id`);
+    jobs.reject(file, `job_id ${quoteUntrusted(String(data.job_id))} is not a job id`);
   } else {
     const failedRun = failure?.job_id === jobId;
     const status = (
@@ -39,7 +39,8 @@ export async function jobsFromHeartbeat(root: string, file: string, jobs: Recons
   }
   if (failure && typeof failure.job_id === 'string' && failure.job_id !== jobId) {
     const failed = parseJobId(failure.job_id);
-    if (!failed) return jobs.reject(`${file} last_failure`, `job_id ${failure.job_id} is not a job id`);
+    if (!failed)
+      return jobs.reject(`${file} last_failure`, `job_id ${quoteUntrusted(failure.job_id)} is not a job id`);
     jobs.add({
       jobId: failure.job_id,
       status: 'error',

@@ -1,5 +1,4 @@
-import { resolveAgainstRoot } from '@obs-automation/core';
-import { forEachJsonLine } from '../trace/json-files.js';
+import { forEachJsonLine, resolveAgainstRoot } from '@obs-automation/core';
 import { parseJobId, type ReconstructedJob, type ReconstructedJobs } from './reconstructed-job.js';
 
 /** What a manifest line tells about the run that wrote it; its job id and source are added. */
@@ -24,6 +23,7 @@ export async function jobsFromJsonLines(
 ): Promise<void> {
   await forEachJsonLine(
     resolveAgainstRoot(root, manifest),
+    { shown: manifest },
     ({ line, value }) => {
       if (reader.recordsRun && !reader.recordsRun(value)) return;
       const jobId = typeof value.job_id === 'string' ? value.job_id : '';

@@ -135,12 +135,12 @@ async function runRebuild(options: RebuildLogOptions, context: JobContext): Prom
   const jobs = await reconstructJobs(context.root);
   if (!options.apply) {
     // Read up to the log's length at one instant; appends meanwhile are simply not included.
-    const size = await withRunLogLock(paths.log, () => fileSize(paths.log));
+    const size = await withRunLogLock(paths.log, () => fileSize(paths.log, context.relativePath(paths.log)));
     return { paths, jobs, result: await rebuild(paths, size, jobs, validate, context), backup: null };
   }
   // Replacing the log: no append may land between reading it and replacing it.
   return withRunLogLock(paths.log, async () => {
-    const size = await fileSize(paths.log);
+    const size = await fileSize(paths.log, context.relativePath(paths.log));
     const result = await rebuild(paths, size, jobs, validate, context);
     const backup = size === null ? null : await backUpLog(paths.log, context.now);
     faultPoint('rebuild-log:after-backup');

@@ -1,9 +1,10 @@
+import { dirname, relative, sep } from 'node:path';
+import { forEachJsonLine } from '@obs-automation/core';
 import { verifyFileChecksum } from './file-checksum.js';
-import { forEachJsonLine } from './json-files.js';
-import type { TraceContext } from './trace-context.js';
+import type { ListedPath, TraceContext } from './trace-context.js';
 
 interface RecordedFile {
-  path: string;
+  path: unknown;
   checksum: string;
 }
 
@@ -19,19 +20,29 @@ function recordedFileOf(value: Record<string, unknown>, ownerJobId: string): Rec
   return typeof checksum === 'string' ? { path: value.path, checksum } : null;
 }
 
-/** Re-hashes every file the manifest records for the traced job (paths relative to the root). */
+/**
+ * Re-hashes every file the manifest records for the traced job. Paths are relative to the root
+ * and may only name files in the manifest's own folder (the weekly history keeps its payloads
+ * beside its manifest); any other path is refused, never opened.
+ */
 export async function verifyChecksumManifest(
   context: TraceContext,
-  manifestPath: string,
+  manifest: ListedPath,
   ownerJobId: string,
 ): Promise<void> {
   const recorded: RecordedFile[] = [];
-  await forEachJsonLine(manifestPath, ({ value }) => {
+  const shown = context.display(manifest.lexical);
+  await forEachJsonLine(manifest.real, { shown }, ({ value }) => {
     const file = recordedFileOf(value, ownerJobId);
     if (file) recorded.push(file);
   });
-  const shown = context.display(manifestPath);
+  const folder = relative(context.root, dirname(manifest.lexical)).split(sep).join('/');
   for (const file of recorded) {
-    await verifyFileChecksum(context, context.absolute(file.path), file.checksum, 'manifest_entry', shown);
+    const listed = await context.listed(file.path, {
+      what: 'recorded path',
+      source: shown,
+      ...(folder === '' ? {} : { allowed: `${folder}/` }),
+    });
+    if (listed) await verifyFileChecksum(context, listed, file.checksum, 'manifest_entry', shown);
   }
 }

@@ -1,7 +1,7 @@
-import { dirname, resolve } from 'node:path';
+import { quoteUntrusted } from '@obs-automation/core';
 import { verifyFileChecksum } from './file-checksum.js';
 import { isRecord } from './json-files.js';
-import type { TraceContext } from './trace-context.js';
+import type { ListedPath, TraceContext } from './trace-context.js';
 
 interface DatasetRecord {
   path: string;
@@ -19,33 +19,32 @@ export function datasetRecordsOf(value: unknown): DatasetRecord[] | null {
 }
 
 /**
- * Re-hashes the datasets of a dashboard manifest that the traced job wrote. A manifest a later
- * run has replaced no longer describes this job's files and is only noted.
+ * Re-hashes the datasets of a dashboard manifest that the traced job wrote, each contained in
+ * the manifest's folder. A manifest a later run has replaced no longer describes this job's
+ * files and is only noted.
  */
 export async function verifyDatasetManifest(
   context: TraceContext,
-  manifestPath: string,
+  manifestPath: ListedPath,
   manifest: Record<string, unknown>,
   datasets: readonly DatasetRecord[],
   ownerJobId: string,
 ): Promise<void> {
-  const shown = context.display(manifestPath);
+  const shown = context.display(manifestPath.lexical);
   if (manifest.job_id !== ownerJobId) {
     context.note({
       path: shown,
       kind: 'dashboard_dataset',
       result: 'not_checked',
-      note: `the manifest now belongs to ${String(manifest.job_id)}`,
+      note: `the manifest now belongs to ${quoteUntrusted(String(manifest.job_id))}`,
     });
     return;
   }
   for (const dataset of datasets) {
-    await verifyFileChecksum(
-      context,
-      resolve(dirname(manifestPath), dataset.path),
-      dataset.checksum_sha256,
-      'dashboard_dataset',
-      shown,
-    );
+    const file = await context.inBundle(manifestPath.lexical, dataset.path, {
+      what: 'dataset path',
+      source: shown,
+    });
+    if (file) await verifyFileChecksum(context, file, dataset.checksum_sha256, 'dashboard_dataset', shown);
   }
 }

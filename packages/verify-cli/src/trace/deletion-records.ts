@@ -1,6 +1,12 @@
 import { sep } from 'node:path';
-import { JOB_REGISTRY, type RegisteredJob, resolveAgainstRoot } from '@obs-automation/core';
-import { forEachJsonLine } from './json-files.js';
+import {
+  forEachJsonLine,
+  JOB_REGISTRY,
+  JobError,
+  type RegisteredJob,
+  resolveAgainstRoot,
+  resolveContainedPath,
+} from '@obs-automation/core';
 
 /** The manifests where the jobs' retention records what it deletes, at their default locations. */
 export const DEFAULT_RETENTION_MANIFESTS: readonly string[] = (
@@ -21,14 +27,37 @@ function deletionOf(value: Record<string, unknown>): { path: string; deletedAt: 
   return { path: value.path, deletedAt: typeof value.deleted_at === 'string' ? value.deleted_at : null };
 }
 
-/** Deletion records from JSON-lines manifests (root-relative paths); missing manifests add none. */
+/**
+ * The manifest's real path when it is a regular file inside the root; null otherwise (a path a
+ * log entry names outside the root is the artefact check's to report, and is never opened here).
+ */
+async function containedManifest(root: string, manifest: string): Promise<string | null> {
+  try {
+    const path = await resolveContainedPath(root, manifest, {
+      code: 'path_not_allowed',
+      what: 'manifest',
+      mayBeMissing: true,
+    });
+    return path.exists ? path.absolute : null;
+  } catch (error) {
+    if (error instanceof JobError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Deletion records from JSON-lines manifests (root-relative paths); missing manifests, and
+ * manifests the trust rules refuse, add none.
+ */
 export async function loadDeletionRecords(
   root: string,
   manifests: readonly string[],
 ): Promise<DeletionRecord[]> {
   const records: DeletionRecord[] = [];
   for (const manifest of new Set(manifests)) {
-    await forEachJsonLine(resolveAgainstRoot(root, manifest), ({ value }) => {
+    const path = await containedManifest(root, manifest);
+    if (path === null) continue;
+    await forEachJsonLine(path, { shown: manifest }, ({ value }) => {
       const deletion = deletionOf(value);
       if (deletion) {
         records.push({

@@ -1,24 +1,31 @@
-import { sha256File } from '@obs-automation/core';
-import { type ChecksumKind, sameChecksum, type TraceContext } from './trace-context.js';
+import { isMissingFile, JobError, sha256File } from '@obs-automation/core';
+import { refusalCode } from '../checks/refusal-code.js';
+import { type ChecksumKind, type ListedPath, sameChecksum, type TraceContext } from './trace-context.js';
 
 /**
  * Re-hashes one file against the checksum on record in `recordedIn`: a missing file is
- * artefact_missing (unless retention deleted it), a different hash checksum_mismatch.
+ * artefact_missing (unless retention deleted it), a different hash checksum_mismatch, a file
+ * that is not a regular file (a FIFO, a device, a link) invalid_input.
  */
 export async function verifyFileChecksum(
   context: TraceContext,
-  absolutePath: string,
+  file: ListedPath,
   expected: string,
   kind: ChecksumKind,
   recordedIn: string,
 ): Promise<void> {
-  const path = context.display(absolutePath);
+  const path = context.display(file.lexical);
+  if (!file.exists) {
+    context.missing(file.lexical, kind, recordedIn);
+    return;
+  }
   let actual: string;
   try {
-    actual = await sha256File(absolutePath);
+    actual = await sha256File(file.real, { shown: path });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    context.missing(absolutePath, kind, recordedIn);
+    if (isMissingFile(error)) context.missing(file.lexical, kind, recordedIn);
+    else if (error instanceof JobError) context.fail(refusalCode(error, 'artefact_missing'), error.message);
+    else throw error;
     return;
   }
   if (sameChecksum(actual, expected)) {

@@ -1,5 +1,12 @@
-import { relative } from 'node:path';
-import { resolveAgainstRoot } from '@obs-automation/core';
+import { dirname, relative, resolve } from 'node:path';
+import {
+  type ContainedPath,
+  type ContainedPathOptions,
+  JobError,
+  resolveBundleFile,
+  resolveContainedPath,
+} from '@obs-automation/core';
+import { refusalCode } from '../checks/refusal-code.js';
 import { type DeletionRecord, deletionCovering } from './deletion-records.js';
 
 export type ChecksumKind = 'dashboard_dataset' | 'manifest_entry' | 'weekly_payload' | 'weekly_signature';
@@ -9,6 +16,15 @@ export interface ArtefactNote {
   kind: ChecksumKind | 'artefact';
   result: 'verified' | 'mismatch' | 'missing' | 'deleted_by_retention' | 'not_checked';
   note?: string;
+}
+
+/** A path read from a file, resolved inside the root. */
+export interface ListedPath {
+  /** every link resolved: the path to open */
+  real: string;
+  /** as the file names it, for messages and deletion records */
+  lexical: string;
+  exists: boolean;
 }
 
 /** What the artefact verifiers share: path display, failure reporting and a note per artefact. */
@@ -25,8 +41,42 @@ export class TraceContext {
     readonly signingSecret: string | undefined,
   ) {}
 
-  absolute(path: string): string {
-    return resolveAgainstRoot(this.root, path);
+  /**
+   * A path taken from a file — a log entry's artefact, a manifest line — resolved inside the root
+   * (see resolveContainedPath; `base` and `allowed` narrow it further). A refused path is
+   * reported (`path_not_allowed`, or `invalid_input` for something not a regular file or
+   * folder) and null returned: nothing outside the root is opened.
+   */
+  listed(
+    path: unknown,
+    options: Pick<ContainedPathOptions, 'what' | 'source' | 'base' | 'allowed' | 'type'>,
+  ): Promise<ListedPath | null> {
+    return this.contained(this.root, () =>
+      resolveContainedPath(this.root, path, { code: 'path_not_allowed', mayBeMissing: true, ...options }),
+    );
+  }
+
+  /** A file a dashboard manifest names, resolved inside the manifest's folder (resolveBundleFile). */
+  inBundle(manifestPath: string, path: unknown, options: Pick<ContainedPathOptions, 'what' | 'source'>) {
+    const bundleDir = dirname(manifestPath);
+    return this.contained(bundleDir, () =>
+      resolveBundleFile(bundleDir, path, { code: 'path_not_allowed', mayBeMissing: true, ...options }),
+    );
+  }
+
+  private async contained(base: string, resolving: () => Promise<ContainedPath>): Promise<ListedPath | null> {
+    try {
+      const contained = await resolving();
+      return {
+        real: contained.absolute,
+        lexical: resolve(base, contained.relative),
+        exists: contained.exists,
+      };
+    } catch (error) {
+      if (!(error instanceof JobError)) throw error;
+      this.fail(refusalCode(error, 'artefact_missing'), error.message);
+      return null;
+    }
   }
 
   display(absolutePath: string): string {

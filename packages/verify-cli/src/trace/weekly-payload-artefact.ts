@@ -1,7 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { canonicalJson, obsSignature, sha256Hex } from '@obs-automation/core';
+import {
+  canonicalJson,
+  JobError,
+  obsSignature,
+  parseJsonBounded,
+  quoteUntrusted,
+  readBoundedText,
+  sha256Hex,
+} from '@obs-automation/core';
 import { isRecord } from './json-files.js';
-import { sameChecksum, type TraceContext } from './trace-context.js';
+import { type ListedPath, sameChecksum, type TraceContext } from './trace-context.js';
 
 export const PAYLOAD_CHECKSUM_FIELD = 'payload_checksum_sha256';
 const LEGACY_SIGNATURE = /^(sha256=)?[0-9a-fA-F]{64}$/;
@@ -16,11 +23,22 @@ export function hasPayloadChecksum(value: unknown): value is Record<string, unkn
   return isRecord(value) && typeof value[PAYLOAD_CHECKSUM_FIELD] === 'string';
 }
 
-async function readIfPresent(path: string): Promise<string | null> {
+/** The signature record's text, or null when absent; a link, FIFO or oversized file is reported. */
+async function readSignature(context: TraceContext, path: string, shown: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return await readBoundedText(path, { kind: 'signature', shown, what: 'signature' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (!(error instanceof JobError)) throw error;
+    context.fail('invalid_input', error.message);
+    return null;
+  }
+}
+
+function parsedRecord(text: string, shown: string): unknown {
+  try {
+    return parseJsonBounded(text, { what: 'signature', file: shown });
+  } catch (error) {
+    if (error instanceof JobError) return null;
     throw error;
   }
 }
@@ -32,18 +50,13 @@ async function readIfPresent(path: string): Promise<string | null> {
  */
 async function verifySignature(
   context: TraceContext,
-  signaturePath: string,
+  signature: ListedPath,
   payload: Record<string, unknown>,
 ) {
-  const shown = context.display(signaturePath);
-  const text = await readIfPresent(signaturePath);
+  const shown = context.display(signature.lexical);
+  const text = await readSignature(context, signature.real, shown);
   if (text === null) return;
-  let record: unknown;
-  try {
-    record = JSON.parse(text);
-  } catch {
-    record = null;
-  }
+  const record = parsedRecord(text, shown);
   if (!isRecord(record)) {
     context.note({
       path: shown,
@@ -58,7 +71,7 @@ async function verifySignature(
   if (!sameChecksum(record[PAYLOAD_CHECKSUM_FIELD], payload[PAYLOAD_CHECKSUM_FIELD])) {
     context.fail(
       'checksum_mismatch',
-      `${shown}: ${PAYLOAD_CHECKSUM_FIELD} ${String(record[PAYLOAD_CHECKSUM_FIELD])} differs from the payload's ${String(payload[PAYLOAD_CHECKSUM_FIELD])}`,
+      `${shown}: ${PAYLOAD_CHECKSUM_FIELD} ${quoteUntrusted(String(record[PAYLOAD_CHECKSUM_FIELD]))} differs from the payload's ${quoteUntrusted(String(payload[PAYLOAD_CHECKSUM_FIELD]))}`,
     );
   }
   if (context.signingSecret === undefined) {
@@ -85,10 +98,10 @@ async function verifySignature(
 /** Recomputes a weekly payload's checksum and checks the signature record beside it. */
 export async function verifyWeeklyPayload(
   context: TraceContext,
-  payloadPath: string,
+  payloadFile: ListedPath,
   payload: Record<string, unknown>,
 ): Promise<void> {
-  const shown = context.display(payloadPath);
+  const shown = context.display(payloadFile.lexical);
   const recorded = payload[PAYLOAD_CHECKSUM_FIELD];
   const actual = payloadChecksum(payload);
   if (sameChecksum(actual, recorded)) {
@@ -96,10 +109,16 @@ export async function verifyWeeklyPayload(
   } else {
     context.fail(
       'checksum_mismatch',
-      `${shown}: the payload's canonical SHA-256 ${actual} differs from its ${PAYLOAD_CHECKSUM_FIELD} ${String(recorded)}`,
+      `${shown}: the payload's canonical SHA-256 ${actual} differs from its ${PAYLOAD_CHECKSUM_FIELD} ${quoteUntrusted(String(recorded))}`,
     );
     context.note({ path: shown, kind: 'weekly_payload', result: 'mismatch' });
   }
-  if (payloadPath.endsWith('.json'))
-    await verifySignature(context, payloadPath.replace(/\.json$/, '.sig'), payload);
+  if (payloadFile.lexical.endsWith('.json')) {
+    const beside = (path: string) => path.replace(/\.json$/, '.sig');
+    await verifySignature(
+      context,
+      { real: beside(payloadFile.real), lexical: beside(payloadFile.lexical), exists: true },
+      payload,
+    );
+  }
 }

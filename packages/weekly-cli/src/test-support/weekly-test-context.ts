@@ -12,6 +12,7 @@ export async function weeklyTestOptions(root: string, args: readonly string[] = 
 /** The part of the job context the payload builder uses. */
 export function weeklyTestContext(root: string, now: string) {
   return {
+    root,
     now: new Date(now),
     resolvePath: (path: string) => resolveAgainstRoot(root, path),
     relativePath: (path: string) => relative(root, resolveAgainstRoot(root, path)) || '.',

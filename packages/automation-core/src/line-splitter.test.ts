@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { type FileLine, LineSplitter } from './line-splitter.js';
+
+function split(chunks: string[], maxKeptBytes: number) {
+  const long: { line: number; bytes: string }[] = [];
+  const lines: FileLine[] = [];
+  const splitter = new LineSplitter({
+    maxKeptBytes,
+    onLongLineBytes: (bytes, line) => long.push({ line, bytes: bytes.toString() }),
+  });
+  for (const chunk of chunks) splitter.push(Buffer.from(chunk), (line) => lines.push(line));
+  splitter.end((line) => lines.push(line));
+  return { lines, long };
+}
+
+describe('LineSplitter', () => {
+  it('hands every byte of a line over the cap to onLongLineBytes, in order, before the line', () => {
+    const { lines, long } = split(['ok\nabc', 'defgh', 'ij\nshort\nklmnopqrs', 'tu'], 5);
+    expect(lines.map((line) => [line.number, line.text, line.bytes])).toEqual([
+      [1, 'ok', 2],
+      [2, null, 10],
+      [3, 'short', 5],
+      [4, null, 11],
+    ]);
+    const joined = (line: number) =>
+      long
+        .filter((piece) => piece.line === line)
+        .map((piece) => piece.bytes)
+        .join('');
+    expect(joined(2)).toBe('abcdefghij');
+    expect(joined(4)).toBe('klmnopqrstu');
+  });
+
+  it('keeps no long line when nobody asks for its bytes', () => {
+    const { lines } = split(['x'.repeat(100), '\n'], 10);
+    expect(lines).toEqual([{ number: 1, text: null, raw: null, bytes: 100 }]);
+  });
+});
