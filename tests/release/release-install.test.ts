@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
-import { appendFile, copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,7 +247,7 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
     await mkdir(dirname(envFile), { recursive: true });
     await writeFile(
       envFile,
-      `OBS_WEEKLY_WEBHOOK_URL='${webhook.url}'\nOBS_WEBHOOK_SECRET='${SIGNING_SECRET}'\nOBS_ENV='release-test'\n`,
+      `OBS_WEEKLY_WEBHOOK_URL='${webhook.url}'\nOBS_WEBHOOK_SECRET='${SIGNING_SECRET}'\nOBS_ENV='release-test'\nOBS_DATA_ROOTS='${join(dir, 'srv/research')}'\n`,
     );
     // The notifier's latency samples, as it records them into the workspace.
     await copyFile(join(dir, 'srv/research/ops/signal_latency.csv'), join(prefix, 'ops/signal_latency.csv'));
@@ -264,7 +264,10 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
     };
     const run = async (command: string) => {
       const result = await runShell(command, { cwd: cron.HOME as string, env: cron, shell: variables.SHELL });
-      expect(result, `${command}\n${result.stdout}${result.stderr}`).toMatchObject({ exitCode: 0 });
+      // the crontab sends the output to log/: show it when the line fails
+      const logs = await readdir(join(prefix, 'log')).catch(() => [] as string[]);
+      const output = logs.map((name) => readFileSync(join(prefix, 'log', name), 'utf8')).join('\n');
+      expect(result, `${command}\n${result.stdout}${result.stderr}${output}`).toMatchObject({ exitCode: 0 });
     };
     const [chain, verify] = entries as [{ command: string }, { command: string }];
     await run(chain.command);

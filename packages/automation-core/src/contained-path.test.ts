@@ -92,6 +92,29 @@ describe('resolveContainedPath', () => {
     expect(resolved.relative).toBe('current/latency.json');
   });
 
+  it('follows a link into a folder the operator names in OBS_DATA_ROOTS, and nowhere else', async () => {
+    const research = join(base, 'research');
+    await mkdir(join(research, 'runs'), { recursive: true });
+    await writeFile(join(research, 'runs/index.csv'), 'run_id\n');
+    await symlink(join(research, 'runs'), join(root, 'runs'));
+    await symlink(base, join(root, 'out/escape'));
+    expect((await refusal('runs/index.csv')).message).toContain('OBS_DATA_ROOTS');
+    process.env.OBS_DATA_ROOTS = `/nonexistent-folder:${research}`;
+    try {
+      const resolved = await resolveContainedPath(root, 'runs/index.csv', OPTIONS);
+      expect(resolved.absolute).toBe(join(await realpath(research), 'runs/index.csv'));
+      expect(resolved.relative).toBe('runs/index.csv');
+      // a base folder reached through the link contains its own paths
+      await resolveContainedPath(root, 'index.csv', { ...OPTIONS, base: 'runs' });
+      expect((await refusal('out/escape/sentinel.txt')).details.reason).toBe('outside_root');
+      process.env.OBS_DATA_ROOTS = 'relative/research';
+      expect((await refusal('runs/index.csv')).code).toBe('invalid_config');
+    } finally {
+      delete process.env.OBS_DATA_ROOTS;
+    }
+    await expectSentinelUntouched();
+  });
+
   it('accepts only what the source may name: patterns, folder prefixes and exact paths', async () => {
     const allowed = [/^out\/dashboard\/[a-z_]+\.json$/, 'ops/history/', 'configs/exact.yaml'];
     expect(

@@ -1,6 +1,7 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { describeFileType, readBoundedFile } from './bounded-file-read.js';
+import { DATA_ROOTS_ENV, operatorDataRoots } from './data-roots.js';
 import type { FileKind } from './file-read-rules.js';
 import { JobError } from './job-error.js';
 import { quoteUntrusted } from './message-text.js';
@@ -127,22 +128,31 @@ export async function resolveContainedPath(
   let real: { real: string; exists: boolean };
   let realBase: string;
   let realRoot: string;
+  let dataRoots: string[];
   try {
-    [real, realBase, realRoot] = await Promise.all([
+    [real, realBase, realRoot, dataRoots] = await Promise.all([
       resolveReal(lexical),
       realpath(basePath),
       realpath(rootPath),
+      operatorDataRoots(),
     ]);
   } catch (error) {
+    if (error instanceof JobError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return refuse('unreadable', shown, `cannot be resolved (${code})`);
   }
-  if (!isInside(realRoot, realBase) || !isInside(realBase, real.real)) {
+  // The workspace, and the folders its links may lead into by the operator's leave.
+  const workspace = [realRoot, ...dataRoots];
+  const inWorkspace = (path: string) => workspace.some((folder) => isInside(folder, path));
+  if (!options.base && !inWorkspace(real.real)) {
     return refuse(
       'outside_root',
       shown,
-      `leads outside ${options.base ? 'its folder' : 'the workspace root'} through a symbolic link`,
+      `leads outside the workspace root through a symbolic link (a folder the operator links in is named in ${DATA_ROOTS_ENV})`,
     );
+  }
+  if (options.base && (!inWorkspace(realBase) || !isInside(realBase, real.real))) {
+    return refuse('outside_root', shown, 'leads outside its folder through a symbolic link');
   }
   if (!real.exists) {
     if (options.mayBeMissing) return { absolute: real.real, relative: shown, exists: false };

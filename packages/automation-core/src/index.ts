@@ -17,6 +17,7 @@ export * from './command-line/option-values.js';
 export * from './commonjs-import.js';
 export * from './config-loader.js';
 export * from './contained-path.js';
+export * from './data-roots.js';
 export * from './date-time-format.js';
 export * from './diagnostics-logger.js';
 export * from './fault-injection.js';
