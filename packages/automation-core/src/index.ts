@@ -37,6 +37,7 @@ export * from './lock-owner.js';
 export * from './log-line-limit.js';
 export * from './log-tail.js';
 export * from './message-text.js';
+export * from './notifications/index.js';
 export * from './percentile.js';
 export * from './process-identity.js';
 export * from './rounding.js';

@@ -4,6 +4,8 @@ import type { OptionDeclarations, OptionSet, OptionValues } from './command-line
 import type { JobStatus } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
 import type { Scheduler } from './run-context.js';
+import type { ImplicitRouting } from './notifications/notification-config.js';
+import type { JobEvents } from './notifications/notification-events.js';
 import type { LogAlert } from './run-log-entry.js';
 
 /** A job's YAML config file. */
@@ -65,6 +67,8 @@ export interface JobDefinition<
   heartbeatFile?(options: O): string;
   /** the run log this run's entry goes to (default: --log-file) */
   logFile?(options: O): string;
+  /** receivers and routes the job's own config brings (obs-latency's `webhooks`), routed first */
+  notificationRouting?(options: O): ImplicitRouting | null;
   /** what --config-dump prints (default: the effective configuration, `dump`) */
   configDump?(options: O, dump: Record<string, unknown>): Record<string, unknown>;
   run(options: O, context: JobContext): Promise<JobOutcome>;
@@ -142,4 +146,6 @@ export interface JobOutcome {
   logSummary?: Record<string, unknown>;
   /** job-specific heartbeat fields */
   heartbeat?: Record<string, unknown>;
+  /** the events this run evaluated and which of them fire (job_failed is the harness's own) */
+  events?: JobEvents;
 }

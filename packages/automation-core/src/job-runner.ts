@@ -27,6 +27,7 @@ import {
   detectScheduler,
   logContextOf,
 } from './run-context.js';
+import { type RunNotificationInput, runNotificationStep, withNotifications } from './notifications/run-notifications.js';
 import { appendRunLog } from './run-log.js';
 import type { LogAlert, RunLogContext, RunLogEntry } from './run-log-entry.js';
 import { secretEnvValues } from './secret-masking.js';
@@ -280,6 +281,17 @@ async function executeJob(
       status = outcome.status;
     } else {
       ({ status, outcome } = attempt);
+      if (status === 'skipped') {
+        outcome = await notifySkipped(outcome, {
+          definition,
+          options,
+          invocation,
+          workspace,
+          jobId,
+          runOptions,
+          secretsRead,
+        });
+      }
     }
     summary = await recordRun({
       jobId,
@@ -346,6 +358,7 @@ async function runLocked(
       `heartbeat ${workspace.rel(heartbeatFile)} is corrupt (${previous.reason}); rewritten from this run`,
     );
   }
+  outcome = await notifyOutcome(definition, options, run, context, outcome);
   if (!heartbeatFile) return outcome;
   try {
     await writeHeartbeat(
@@ -364,6 +377,72 @@ async function runLocked(
       ),
     };
   }
+}
+
+/** Reads a secret's variable and records its name (never its value) among the run's secrets. */
+function secretReader(env: NodeJS.ProcessEnv, secretsRead: string[]): (envName: string) => string | undefined {
+  return (envName) => {
+    if (!secretsRead.includes(envName)) secretsRead.push(envName);
+    const value = env[envName];
+    return value === undefined || value === '' ? undefined : value;
+  };
+}
+
+function notificationInput(
+  definition: AnyJobDefinition,
+  options: unknown,
+  invocation: JobInvocation<unknown>,
+  workspace: Workspace,
+  jobId: string,
+  context: RunNotificationInput['context'],
+): RunNotificationInput | null {
+  if (!invocation.notifications) return null;
+  return {
+    job: definition.name,
+    jobId,
+    config: invocation.notifications,
+    runLog: workspace.rel(definition.logFile?.(options) ?? invocation.common.logFile),
+    context,
+  };
+}
+
+/** The notification step, after the body and before the heartbeat: it may change the run's status. */
+async function notifyOutcome(
+  definition: AnyJobDefinition,
+  options: unknown,
+  run: LockedRun<unknown>,
+  context: JobContext,
+  outcome: JobOutcome,
+): Promise<JobOutcome> {
+  const input = notificationInput(definition, options, run.invocation, run.workspace, run.jobId, context);
+  return input ? withNotifications(outcome, await runNotificationStep(input, outcome)) : outcome;
+}
+
+/** A run skipped for its lock still counts towards job_skipped_repeatedly and delivers that. */
+async function notifySkipped(
+  skipped: JobOutcome,
+  run: {
+    definition: AnyJobDefinition;
+    options: unknown;
+    invocation: JobInvocation<unknown>;
+    workspace: Workspace;
+    jobId: string;
+    runOptions: RunJobOptions;
+    secretsRead: string[];
+  },
+): Promise<JobOutcome> {
+  const { definition, options, invocation, workspace, runOptions } = run;
+  const input = notificationInput(definition, options, invocation, workspace, run.jobId, {
+    now: invocation.common.now,
+    signal: runOptions.signal ?? new AbortController().signal,
+    resolvePath: workspace.abs,
+    relativePath: workspace.rel,
+    readSecret: secretReader(runOptions.env ?? process.env, run.secretsRead),
+  });
+  if (!input) return skipped;
+  const notified = withNotifications(skipped, await runNotificationStep(input, 'skipped'));
+  // A skipped run stays skipped; its notification problem is reported beside lock_not_acquired.
+  return { ...notified, status: skipped.status };
 }
 
 function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: HeartbeatRead): JobContext {
@@ -387,11 +466,7 @@ function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: Heartbe
     },
     resolvePath: run.workspace.abs,
     relativePath: run.workspace.rel,
-    readSecret(envName) {
-      if (!run.secretsRead.includes(envName)) run.secretsRead.push(envName);
-      const value = run.env[envName];
-      return value === undefined || value === '' ? undefined : value;
-    },
+    readSecret: secretReader(run.env, run.secretsRead),
     previousHeartbeat: previous.kind === 'ok' ? previous.data : null,
     log(message, fields) {
       diagnosticsLogger().info({ job_id: run.jobId, ...fields }, message);

@@ -1,4 +1,5 @@
 import type { JobDefinition } from '@obs-automation/core';
+import { alertConfigDump, latencyRouting } from './alerts/alert-config.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
 import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
 import { runLatency } from './latency-run.js';
@@ -18,5 +19,7 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   lockFile: (options) => options.lockFile,
   heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeLatencyOptions,
+  notificationRouting: (options) => latencyRouting(options.alert, options.alertConfigPath),
+  configDump: (options, dump) => ({ ...dump, alert: alertConfigDump(options) }),
   run: runLatency,
 };

@@ -4,6 +4,7 @@ import { resolveNow } from '../clock.js';
 import { DEFAULT_LOCK_STALE_SECONDS } from '../file-lock.js';
 import { usageError } from '../job-error.js';
 import { JOB_ID_PATTERN, jobSlug } from '../job-id.js';
+import { NOTIFICATIONS_CONFIG_ENV } from '../notifications/notification-config.js';
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
 import { defineOptions, type OptionValues } from './option-declaration.js';
 import { flag, jobId, path, positive, text, timestamp } from './option-kit.js';
@@ -39,6 +40,11 @@ function commonDeclarations(jobName: string, configPath: string) {
     sequenceFile: path('sequence file', { default: WORKSPACE_LAYOUT.sequenceFile, inConfig: false }),
     lockStaleSeconds: positive('a lock not refreshed for this long is taken over', {
       default: DEFAULT_LOCK_STALE_SECONDS,
+      inConfig: false,
+    }),
+    notificationsConfig: path('receivers and routes of every notification (notifications.yaml)', {
+      value: '<yaml>',
+      defaultLabel: `env ${NOTIFICATIONS_CONFIG_ENV}, else ${WORKSPACE_LAYOUT.notificationsConfig}`,
       inConfig: false,
     }),
     jsonOut: path('also write the JSON summary to this file', { inConfig: false }),
@@ -87,6 +93,10 @@ export interface CommonOptions {
   sequenceFile: string;
   lockStaleSeconds: number;
   jsonOut?: string;
+  /** `--notifications-config`, else OBS_NOTIFICATIONS_CONFIG, else the layout's default */
+  notificationsConfig: string;
+  /** named by the flag or the variable: it must exist */
+  notificationsConfigExplicit: boolean;
   configDump: boolean;
   /** `--config`, or the default config path (empty without a config file) */
   config: string;
@@ -122,6 +132,9 @@ export function resolveCommonOptions(
     sequenceFile: given.sequenceFile ?? WORKSPACE_LAYOUT.sequenceFile,
     lockStaleSeconds: given.lockStaleSeconds ?? DEFAULT_LOCK_STALE_SECONDS,
     jsonOut: given.jsonOut,
+    notificationsConfig:
+      given.notificationsConfig ?? (env[NOTIFICATIONS_CONFIG_ENV] || WORKSPACE_LAYOUT.notificationsConfig),
+    notificationsConfigExplicit: given.notificationsConfig !== undefined || Boolean(env[NOTIFICATIONS_CONFIG_ENV]),
     configDump: given.configDump === true,
     config: given.config ?? '',
     explicit,
