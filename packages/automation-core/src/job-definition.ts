@@ -3,9 +3,9 @@ import type { CommonOptionKey, CommonOptions } from './command-line/common-optio
 import type { OptionDeclarations, OptionSet, OptionValues } from './command-line/option-declaration.js';
 import type { JobStatus } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
-import type { Scheduler } from './run-context.js';
-import type { ImplicitRouting } from './notifications/notification-config.js';
+import type { EffectiveNotificationConfig, ImplicitRouting } from './notifications/notification-config.js';
 import type { JobEvents } from './notifications/notification-events.js';
+import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
 
 /** A job's YAML config file. */
@@ -128,6 +128,8 @@ export interface JobContext {
   relativePath(path: string): string;
   /** reads an environment variable holding a secret and records its name (never its value) */
   readSecret(envName: string): string | undefined;
+  /** the run's notification routing (notifications.yaml and the job's own receivers) */
+  notifications: EffectiveNotificationConfig | null;
   /** this job's heartbeat as the previous run left it (null when missing or corrupt) */
   previousHeartbeat: Record<string, unknown> | null;
   /** human-readable diagnostics on stderr */

@@ -17,7 +17,10 @@ import { loadYamlConfig } from './config-loader.js';
 import type { AnyCommandDefinition, CommandDefinition, JobDefinition } from './job-definition.js';
 import { usageError } from './job-error.js';
 import { JOB_REGISTRY } from './job-registry.js';
-import { type EffectiveNotificationConfig, loadNotificationConfig } from './notifications/notification-config.js';
+import {
+  type EffectiveNotificationConfig,
+  loadNotificationConfig,
+} from './notifications/notification-config.js';
 import { notificationDump } from './notifications/notification-dump.js';
 
 export interface JobInvocation<O> {

@@ -21,13 +21,17 @@ import { makeJobId } from './job-id.js';
 import { type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import {
+  type RunNotificationInput,
+  runNotificationStep,
+  withNotifications,
+} from './notifications/run-notifications.js';
+import {
   describeCommand,
   detectCommitSha,
   detectEnvironment,
   detectScheduler,
   logContextOf,
 } from './run-context.js';
-import { type RunNotificationInput, runNotificationStep, withNotifications } from './notifications/run-notifications.js';
 import { appendRunLog } from './run-log.js';
 import type { LogAlert, RunLogContext, RunLogEntry } from './run-log-entry.js';
 import { secretEnvValues } from './secret-masking.js';
@@ -380,7 +384,10 @@ async function runLocked(
 }
 
 /** Reads a secret's variable and records its name (never its value) among the run's secrets. */
-function secretReader(env: NodeJS.ProcessEnv, secretsRead: string[]): (envName: string) => string | undefined {
+function secretReader(
+  env: NodeJS.ProcessEnv,
+  secretsRead: string[],
+): (envName: string) => string | undefined {
   return (envName) => {
     if (!secretsRead.includes(envName)) secretsRead.push(envName);
     const value = env[envName];
@@ -467,6 +474,7 @@ function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: Heartbe
     resolvePath: run.workspace.abs,
     relativePath: run.workspace.rel,
     readSecret: secretReader(run.env, run.secretsRead),
+    notifications: run.invocation.notifications,
     previousHeartbeat: previous.kind === 'ok' ? previous.data : null,
     log(message, fields) {
       diagnosticsLogger().info({ job_id: run.jobId, ...fields }, message);

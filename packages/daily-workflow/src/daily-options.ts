@@ -50,7 +50,7 @@ export const DAILY_OPTIONS = defineOptions({
 });
 
 /** Common flags every job of the chain inherits from the chain's command line. */
-const FORWARDED_FLAGS = ['logFile', 'sequenceFile', 'lockStaleSeconds'] as const;
+const FORWARDED_FLAGS = ['logFile', 'sequenceFile', 'lockStaleSeconds', 'notificationsConfig'] as const;
 
 function forwardedFlags(common: CommonOptions): string[] {
   return FORWARDED_FLAGS.filter((key) => common.explicit.has(key)).flatMap((key) => [

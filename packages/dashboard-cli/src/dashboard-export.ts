@@ -241,8 +241,10 @@ export async function runDashboardExport(
   context.checkpoint();
   summary.upload = uploadSummary(upload);
   Object.assign(diagnostics, uploadDiagnostics(upload));
-  if (upload.ok) return { status: 'ok', artefacts, diagnostics, summary, heartbeat };
+  // every attempt of the upload counts among the run's delivery attempts
+  const attempts = upload.attempts;
+  if (upload.ok) return { status: 'ok', artefacts, attempts, diagnostics, summary, heartbeat };
   diagnostics.error_code = 'upload_failed';
   diagnostics.error_message = describeUploadFailure(upload, options.uploadTimeoutSeconds);
-  return { status: 'error', artefacts, diagnostics, summary, heartbeat };
+  return { status: 'error', artefacts, attempts, diagnostics, summary, heartbeat };
 }

@@ -134,7 +134,8 @@ export function resolveCommonOptions(
     jsonOut: given.jsonOut,
     notificationsConfig:
       given.notificationsConfig ?? (env[NOTIFICATIONS_CONFIG_ENV] || WORKSPACE_LAYOUT.notificationsConfig),
-    notificationsConfigExplicit: given.notificationsConfig !== undefined || Boolean(env[NOTIFICATIONS_CONFIG_ENV]),
+    notificationsConfigExplicit:
+      given.notificationsConfig !== undefined || Boolean(env[NOTIFICATIONS_CONFIG_ENV]),
     configDump: given.configDump === true,
     config: given.config ?? '',
     explicit,

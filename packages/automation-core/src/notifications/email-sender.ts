@@ -33,11 +33,13 @@ interface SmtpSettings {
 function smtpSettings(request: EmailRequest): SmtpSettings | { problem: string } {
   const { smtp } = request.receiver;
   const host = request.readEnv(smtp.host_env);
-  if (host === undefined) return { problem: `environment variable ${smtp.host_env} (smtp.host_env) is not set` };
+  if (host === undefined)
+    return { problem: `environment variable ${smtp.host_env} (smtp.host_env) is not set` };
   let port: number = DEFAULT_PORTS[smtp.tls.mode];
   if (smtp.port_env !== undefined) {
     const text = request.readEnv(smtp.port_env);
-    if (text === undefined) return { problem: `environment variable ${smtp.port_env} (smtp.port_env) is not set` };
+    if (text === undefined)
+      return { problem: `environment variable ${smtp.port_env} (smtp.port_env) is not set` };
     port = Number(text);
     if (!/^[0-9]{1,5}$/.test(text) || port < 1 || port > 65535)
       return { problem: `environment variable ${smtp.port_env} (smtp.port_env) is not a port number` };
@@ -74,7 +76,13 @@ function messageIdHeader(messageId: string): string {
 export async function sendEmail(request: EmailRequest): Promise<DeliveryAttempt> {
   const settings = smtpSettings(request);
   if ('problem' in settings) {
-    return { ok: false, attempts: 0, statusCode: null, errorCode: 'invalid_receiver', errorMessage: settings.problem };
+    return {
+      ok: false,
+      attempts: 0,
+      statusCode: null,
+      errorCode: 'invalid_receiver',
+      errorMessage: settings.problem,
+    };
   }
   const nodemailer = commonJsExports(await import('nodemailer'));
   const { smtp } = request.receiver;
@@ -93,7 +101,9 @@ export async function sendEmail(request: EmailRequest): Promise<DeliveryAttempt>
     greetingTimeout: smtp.timeout_seconds * 1000,
     socketTimeout: smtp.timeout_seconds * 1000,
   });
-  const secrets = [settings.auth?.pass, settings.auth?.user].filter((value): value is string => Boolean(value));
+  const secrets = [settings.auth?.pass, settings.auth?.user].filter((value): value is string =>
+    Boolean(value),
+  );
   const sleep = request.sleep ?? realSleep;
   try {
     for (let attempt = 1; ; attempt++) {
@@ -122,7 +132,11 @@ export async function sendEmail(request: EmailRequest): Promise<DeliveryAttempt>
           };
         }
       }
-      await sleepUnlessAborted(sleep, backoffSeconds(attempt, request.retryWaitSeconds) * 1000, request.signal);
+      await sleepUnlessAborted(
+        sleep,
+        backoffSeconds(attempt, request.retryWaitSeconds) * 1000,
+        request.signal,
+      );
     }
   } finally {
     transport.close();

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { type Duration, optionTypes, parseDuration } from '../command-line/option-kit.js';
 import { loadYamlConfig, requireUniqueNames } from '../config-loader.js';
 import { configError } from '../job-error.js';
-import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from '../webhook/defaults.js';
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_RETRY_WAIT_SECONDS,
+  DEFAULT_TIMEOUT_SECONDS,
+} from '../webhook/defaults.js';
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
 import { EVENT_NAMES, SEVERITIES } from './notification-events.js';
 
@@ -104,7 +108,6 @@ const routeSchema = z.strictObject({
   continue: z.boolean().default(false),
 });
 export type RouteConfig = z.output<typeof routeSchema>;
-
 
 const DEFAULT_REPEAT_INTERVAL = '4h';
 export const DEFAULT_SKIPPED_RUNS_THRESHOLD = 4;

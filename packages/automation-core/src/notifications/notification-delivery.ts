@@ -4,7 +4,12 @@ import type { EffectiveNotificationConfig, ReceiverConfig } from './notification
 import { genericPayload } from './notification-payloads.js';
 import { routeNotification } from './notification-routing.js';
 import type { AlertRecord, NotificationState, QueuedNotification } from './notification-state.js';
-import { type BatchEntry, type DeliveryAttempt, deliverToReceiver, type ReceiverContext } from './receiver-delivery.js';
+import {
+  type BatchEntry,
+  type DeliveryAttempt,
+  deliverToReceiver,
+  type ReceiverContext,
+} from './receiver-delivery.js';
 
 /** One receiver's share of a run, as the summary lists it. */
 export interface DeliveryReport {
@@ -21,8 +26,16 @@ export interface DeliveryReport {
 }
 
 /** Where the receivers a queued notification goes to are decided: the routes, now. */
-export function receiversOf(config: EffectiveNotificationConfig, alert: AlertRecord, queued: QueuedNotification): string[] {
-  return routeNotification(config, { job: queued.item.job, event: alert.event, severity: queued.item.severity });
+export function receiversOf(
+  config: EffectiveNotificationConfig,
+  alert: AlertRecord,
+  queued: QueuedNotification,
+): string[] {
+  return routeNotification(config, {
+    job: queued.item.job,
+    event: alert.event,
+    severity: queued.item.severity,
+  });
 }
 
 /**
@@ -60,7 +73,12 @@ export interface DeliveryPass {
 
 async function validated(jobId: string, entries: readonly BatchEntry[]): Promise<DeliveryAttempt | null> {
   const validate = await schemaValidator(bundledSchemaPath('notification.schema.json'));
-  const issues = validate(genericPayload(jobId, entries.map((entry) => entry.item)));
+  const issues = validate(
+    genericPayload(
+      jobId,
+      entries.map((entry) => entry.item),
+    ),
+  );
   if (issues.length === 0) return null;
   return {
     ok: false,
@@ -91,7 +109,10 @@ export async function deliverQueued(state: NotificationState, pass: DeliveryPass
         .map((queued) => ({ alert, queued })),
     );
     if (batch.length === 0) continue;
-    const entries: BatchEntry[] = batch.map(({ queued }) => ({ messageId: queued.message_id, item: queued.item }));
+    const entries: BatchEntry[] = batch.map(({ queued }) => ({
+      messageId: queued.message_id,
+      item: queued.item,
+    }));
     pass.context.signal.throwIfAborted();
     const invalid = await validated(pass.context.jobId, entries);
     const { accepted, attempt } = invalid
@@ -100,14 +121,15 @@ export async function deliverQueued(state: NotificationState, pass: DeliveryPass
     if (accepted.length > 0) faultPoint('notify:after-send');
     for (const { alert, queued } of batch) {
       const ok = accepted.some((entry) => entry.messageId === queued.message_id);
-      queued.attempts += attempt.attempts;
       queued.failed = queued.failed.filter((name) => name !== receiver.name);
       if (ok) {
         queued.delivered_to.push(receiver.name);
         alert.last_notified_at = pass.nowIso;
       } else {
+        queued.attempts += attempt.attempts;
         queued.failed.push(receiver.name);
-        queued.last_error = `${receiver.name}: ${attempt.errorCode ?? 'not sent'}: ${attempt.errorMessage ?? ''}`.trim();
+        queued.last_error =
+          `${receiver.name}: ${attempt.errorCode ?? 'not sent'}: ${attempt.errorMessage ?? ''}`.trim();
       }
     }
     await pass.save(state);
@@ -127,26 +149,41 @@ export async function deliverQueued(state: NotificationState, pass: DeliveryPass
 
 /**
  * Settles the queue after a pass: a notification every routed receiver accepted leaves it; one
- * with no receiver at all waits as `no_receiver`, one a receiver failed as `alert_delivery_failed`.
- * Alerts that are resolved and fully delivered leave the state.
+ * with no receiver waits as `no_receiver` while its alert fires, one a receiver failed as
+ * `alert_delivery_failed`. A notification nobody can receive about an alert that has already
+ * cleared is closed (returned, for the run to report): nothing is left to act on, and keeping it
+ * would fail every verification until a receiver is configured. Alerts that are resolved and
+ * fully delivered leave the state.
  */
-export function settleQueue(state: NotificationState, config: EffectiveNotificationConfig): NotificationState {
+export function settleQueue(
+  state: NotificationState,
+  config: EffectiveNotificationConfig,
+): { state: NotificationState; closed: QueuedNotification[] } {
   const failing = failingReceivers(state);
+  const closed: QueuedNotification[] = [];
   const alerts = state.alerts.map((alert) => {
     const queue = alert.queue.flatMap((queued) => {
       const targets = targetsOf(config, alert, queued, failing);
       if (targets.length === 0) {
-        // Nobody can be told: an alert_delivery_failing whose only receivers are the failing ones
-        // waits for them like the notifications it is about; anything else has no receiver.
-        const reason = alert.event === 'alert_delivery_failing' && receiversOf(config, alert, queued).length > 0
-          ? 'alert_delivery_failed'
-          : 'no_receiver';
-        return [{ ...queued, pending_reason: reason } as QueuedNotification];
+        // alert_delivery_failing goes only where a working route sends it: the notifications it
+        // is about wait themselves and obs-verify names them.
+        if (alert.event === 'alert_delivery_failing') return [];
+        if (alert.status === 'resolved') {
+          closed.push(queued);
+          return [];
+        }
+        return [{ ...queued, pending_reason: 'no_receiver' } as QueuedNotification];
       }
       if (targets.every((name) => queued.delivered_to.includes(name))) return [];
       return [{ ...queued, pending_reason: 'alert_delivery_failed' } as QueuedNotification];
     });
     return { ...alert, queue };
   });
-  return { ...state, alerts: alerts.filter((alert) => alert.status === 'firing' || alert.queue.length > 0) };
+  return {
+    state: {
+      ...state,
+      alerts: alerts.filter((alert) => alert.status === 'firing' || alert.queue.length > 0),
+    },
+    closed,
+  };
 }

@@ -6,15 +6,27 @@ function variable(name: string | undefined, env: NodeJS.ProcessEnv): Record<stri
   return { env: name, set: env[name] !== undefined && env[name] !== '' };
 }
 
-function receiverDump(receiver: ReceiverConfig, env: NodeJS.ProcessEnv, source: string): Record<string, unknown> {
+function receiverDump(
+  receiver: ReceiverConfig,
+  env: NodeJS.ProcessEnv,
+  source: string,
+): Record<string, unknown> {
   const base = { name: receiver.name, type: receiver.type, source };
   switch (receiver.type) {
     case 'generic':
-      return { ...base, url_env: variable(receiver.url_env, env), secret_env: variable(receiver.secret_env, env) };
+      return {
+        ...base,
+        url_env: variable(receiver.url_env, env),
+        secret_env: variable(receiver.secret_env, env),
+      };
     case 'slack':
       return { ...base, url_env: variable(receiver.url_env, env) };
     case 'pagerduty':
-      return { ...base, url_env: variable(receiver.url_env, env), secret_env: variable(receiver.secret_env, env) };
+      return {
+        ...base,
+        url_env: variable(receiver.url_env, env),
+        secret_env: variable(receiver.secret_env, env),
+      };
     case 'email': {
       const { smtp } = receiver;
       return {
@@ -39,7 +51,10 @@ function receiverDump(receiver: ReceiverConfig, env: NodeJS.ProcessEnv, source: 
  * whether each is set, the routes in order, the default route. Two environments diff cleanly,
  * and "nobody gets paged" shows as an empty receiver list or `set: false`.
  */
-export function notificationDump(config: EffectiveNotificationConfig, env: NodeJS.ProcessEnv): Record<string, unknown> {
+export function notificationDump(
+  config: EffectiveNotificationConfig,
+  env: NodeJS.ProcessEnv,
+): Record<string, unknown> {
   const implicit = new Set(config.implicit?.receivers.map((receiver) => receiver.name) ?? []);
   return {
     config_path: config.path,
@@ -49,7 +64,11 @@ export function notificationDump(config: EffectiveNotificationConfig, env: NodeJ
     state_dir: config.config.state_dir,
     delivery: config.config.delivery,
     receivers: config.receivers.map((receiver) =>
-      receiverDump(receiver, env, implicit.has(receiver.name) ? (config.implicit?.source ?? '') : config.path),
+      receiverDump(
+        receiver,
+        env,
+        implicit.has(receiver.name) ? (config.implicit?.source ?? '') : config.path,
+      ),
     ),
     routes: config.routes,
     default_route: config.config.default_route ?? null,

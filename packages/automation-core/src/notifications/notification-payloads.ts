@@ -41,7 +41,10 @@ export function slackPayload(jobId: string, items: readonly NotificationItem[]):
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: [`*${headline(item)}*`, ...detailLines(item).map((line, index) => (index === 0 ? line : `_${line}_`))].join('\n'),
+      text: [
+        `*${headline(item)}*`,
+        ...detailLines(item).map((line, index) => (index === 0 ? line : `_${line}_`)),
+      ].join('\n'),
     },
   }));
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `obs-automation run ${jobId}` }] });
@@ -82,7 +85,10 @@ function latencyDetails(figures: Partial<NotificationItem>): Record<string, unkn
 }
 
 /** An e-mail: the subject is the one-line summary, the body every item's details. */
-export function emailMessage(jobId: string, items: readonly NotificationItem[]): { subject: string; text: string } {
+export function emailMessage(
+  jobId: string,
+  items: readonly NotificationItem[],
+): { subject: string; text: string } {
   const text = [
     ...items.flatMap((item) => [headline(item), ...detailLines(item).map((line) => `  ${line}`), '']),
     `obs-automation run ${jobId}`,

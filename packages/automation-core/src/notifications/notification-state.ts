@@ -44,6 +44,7 @@ const queuedSchema = z.object({
   delivered_to: z.array(z.string()),
   /** receivers whose last attempt failed */
   failed: z.array(z.string()),
+  /** attempts that failed, over every run that tried it */
   attempts: z.number().int().min(0),
   last_error: z.string().nullable(),
   /** why it is still waiting after the last run that tried it */
@@ -105,9 +106,17 @@ export type StateRead =
  */
 export async function readNotificationState(path: string, shown: string, job: string): Promise<StateRead> {
   try {
-    const bytes = await readBoundedFile(path, { kind: 'notification_state', shown, code: 'notification_state_corrupt' });
+    const bytes = await readBoundedFile(path, {
+      kind: 'notification_state',
+      shown,
+      code: 'notification_state_corrupt',
+    });
     if (bytes === null) return { kind: 'missing', state: emptyState(job) };
-    const data = parseJsonBounded(bytes, { what: 'notification state', file: shown, code: 'notification_state_corrupt' });
+    const data = parseJsonBounded(bytes, {
+      what: 'notification state',
+      file: shown,
+      code: 'notification_state_corrupt',
+    });
     const parsed = stateSchema.safeParse(data);
     if (parsed.success) return { kind: 'ok', state: parsed.data };
     const issue = parsed.error.issues[0];
@@ -118,7 +127,11 @@ export async function readNotificationState(path: string, shown: string, job: st
     };
   } catch (error) {
     if (!(error instanceof JobError)) throw error;
-    return { kind: 'corrupt', state: emptyState(job), reason: String(error.details.problem ?? error.message) };
+    return {
+      kind: 'corrupt',
+      state: emptyState(job),
+      reason: String(error.details.problem ?? error.message),
+    };
   }
 }
 
@@ -127,6 +140,8 @@ export async function writeNotificationState(path: string, state: NotificationSt
 }
 
 /** Every queued notification of a state, with the alert it belongs to. */
-export function pendingNotifications(state: NotificationState): { alert: AlertRecord; queued: QueuedNotification }[] {
+export function pendingNotifications(
+  state: NotificationState,
+): { alert: AlertRecord; queued: QueuedNotification }[] {
   return state.alerts.flatMap((alert) => alert.queue.map((queued) => ({ alert, queued })));
 }

@@ -44,7 +44,11 @@ export interface NotificationResult {
   reports: DeliveryReport[];
   attempts: number;
   /** the worst problem left: nothing, a notification with no receiver, or one not delivered */
-  problem: { code: 'no_receiver' | 'alert_delivery_failed' | 'notification_state_failed'; message: string; error: boolean } | null;
+  problem: {
+    code: 'no_receiver' | 'alert_delivery_failed' | 'notification_state_failed';
+    message: string;
+    error: boolean;
+  } | null;
   /** problems of the step itself (state unreadable, busy), reported as warnings */
   warnings: string[];
   artefacts: string[];
@@ -56,7 +60,10 @@ export interface NotificationResult {
 }
 
 /** The conditions the harness itself evaluates for every job, added to what the job reported. */
-function observedEvents(run: NotificationRun, state: NotificationState): {
+function observedEvents(
+  run: NotificationRun,
+  state: NotificationState,
+): {
   evaluated: Set<EventName>;
   firing: EventCondition[];
   consecutiveSkipped: number;
@@ -80,7 +87,11 @@ function observedEvents(run: NotificationRun, state: NotificationState): {
   }
   const { outcome } = run;
   const events = outcome.events;
-  const evaluated = new Set<EventName>([...(events?.evaluated ?? []), 'job_failed', 'job_skipped_repeatedly']);
+  const evaluated = new Set<EventName>([
+    ...(events?.evaluated ?? []),
+    'job_failed',
+    'job_skipped_repeatedly',
+  ]);
   const firing = [...(events?.firing ?? [])];
   if (outcome.status === 'error' && !events?.failureReported) {
     const code = String(outcome.diagnostics?.error_code ?? 'internal_error');
@@ -125,7 +136,10 @@ function deliveryFailure(state: NotificationState): EventCondition | null {
   };
 }
 
-function alertStateOf(state: NotificationState, config: EffectiveNotificationConfig): Record<string, unknown> {
+function alertStateOf(
+  state: NotificationState,
+  config: EffectiveNotificationConfig,
+): Record<string, unknown> {
   const firing = state.alerts.filter((alert) => alert.status === 'firing');
   const top = firing.reduce<(typeof firing)[number] | null>(
     (best, alert) => (!best || severityRank(alert.severity) > severityRank(best.severity) ? alert : best),
@@ -139,8 +153,15 @@ function alertStateOf(state: NotificationState, config: EffectiveNotificationCon
     dedup_key: top?.key ?? null,
     firing: firing.map((alert) => alert.key),
     pending: pendingNotifications(state).map(({ alert, queued }) => ({
-      webhook: (queued.failed.length > 0 ? queued.failed : receiversOf(config, alert, queued)).join(', ') || 'no_receiver',
-      alert: { id: queued.item.id, status: queued.item.status, severity: queued.item.severity, dedup_key: queued.item.dedup_key },
+      webhook:
+        (queued.failed.length > 0 ? queued.failed : receiversOf(config, alert, queued)).join(', ') ||
+        'no_receiver',
+      alert: {
+        id: queued.item.id,
+        status: queued.item.status,
+        severity: queued.item.severity,
+        dedup_key: queued.item.dedup_key,
+      },
       reason: queued.pending_reason,
       attempts: queued.attempts,
       queued_at: queued.queued_at,
@@ -154,7 +175,9 @@ function problemOf(state: NotificationState): NotificationResult['problem'] {
   const failed = pending.filter(({ queued }) => queued.pending_reason === 'alert_delivery_failed');
   const unrouted = pending.filter(({ queued }) => queued.pending_reason === 'no_receiver');
   const names = (list: typeof pending) =>
-    list.map(({ queued }) => `${queued.item.dedup_key} (${queued.item.status}, ${queued.item.severity})`).join(', ');
+    list
+      .map(({ queued }) => `${queued.item.dedup_key} (${queued.item.status}, ${queued.item.severity})`)
+      .join(', ');
   if (failed.length > 0) {
     return {
       code: 'alert_delivery_failed',
@@ -174,7 +197,12 @@ function problemOf(state: NotificationState): NotificationResult['problem'] {
   return null;
 }
 
-function resultOf(state: NotificationState, run: NotificationRun, reports: DeliveryReport[], warnings: string[]): NotificationResult {
+function resultOf(
+  state: NotificationState,
+  run: NotificationRun,
+  reports: DeliveryReport[],
+  warnings: string[],
+): NotificationResult {
   return {
     reports,
     attempts: reports.reduce((sum, report) => sum + report.attempts, 0),
@@ -187,18 +215,25 @@ function resultOf(state: NotificationState, run: NotificationRun, reports: Deliv
 }
 
 /** A dry run: what would be sent goes to out/notifications/<job_id>.json; nothing is marked. */
-async function rehearse(run: NotificationRun, state: NotificationState, warnings: string[]): Promise<NotificationResult> {
+async function rehearse(
+  run: NotificationRun,
+  state: NotificationState,
+  warnings: string[],
+): Promise<NotificationResult> {
   const { state: next, queued } = transition(run, state);
-  const settled = settleQueue(next, run.config);
   const notifications = pendingNotifications(next).map(({ alert, queued: entry }) => ({
     receivers: receiversOf(run.config, alert, entry).filter((name) => !entry.delivered_to.includes(name)),
     new: queued.includes(entry),
     item: entry.item,
   }));
   const file = run.abs(join(WORKSPACE_LAYOUT.notificationDryRunDir, `${run.jobId}.json`));
-  await writeFileAtomic(file, `${JSON.stringify({ job_id: run.jobId, job: run.job, notifications }, null, 2)}\n`);
+  await writeFileAtomic(
+    file,
+    `${JSON.stringify({ job_id: run.jobId, job: run.job, notifications }, null, 2)}\n`,
+  );
   return {
-    ...resultOf(settled, run, [], warnings),
+    // the state as it stands: a rehearsal changes nothing a later real run decides on
+    ...resultOf(state, run, [], warnings),
     problem: null,
     artefacts: [run.rel(file)],
     dryRunNotifications: notifications.length,
@@ -221,13 +256,16 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
       warnings.push(`notification state ${shown} is corrupt (${result.reason}); started afresh`);
     return result.state;
   };
-  if (run.outcome !== 'skipped' && run.outcome.status === 'dry_run') return rehearse(run, await read(), warnings);
+  if (run.outcome !== 'skipped' && run.outcome.status === 'dry_run')
+    return rehearse(run, await read(), warnings);
 
   const lock = await tryAcquireLock(`${stateFile}.lock`, {
     waitMs: run.outcome === 'skipped' ? 0 : STATE_LOCK_WAIT_MS,
   });
   if (!lock) {
-    warnings.push(`notification state ${shown} is busy (another run of obs-${run.job} is delivering); not updated by this run`);
+    warnings.push(
+      `notification state ${shown} is busy (another run of obs-${run.job} is delivering); not updated by this run`,
+    );
     return { ...resultOf(await read(), run, [], warnings), problem: null };
   }
   try {
@@ -240,9 +278,18 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
     faultPoint('notify:after-state-queue');
     const pass = { context: run.receiver, config: run.config, save, nowIso: run.now.toISOString() };
     // Interrupted: what changed is saved and waits for the next run; nothing is sent now.
-    if (run.receiver.signal.aborted) return resultOf(settleQueue(state, run.config), run, [], warnings);
+    const settle = (current: NotificationState) => {
+      const settled = settleQueue(current, run.config);
+      for (const queued of settled.closed) {
+        warnings.push(
+          `closed ${queued.item.dedup_key} (${queued.item.status}) undelivered: it cleared while no receiver was routed for it`,
+        );
+      }
+      return settled.state;
+    };
+    if (run.receiver.signal.aborted) return resultOf(settle(state), run, [], warnings);
     const reports = await deliverQueued(state, pass);
-    state = settleQueue(state, run.config);
+    state = settle(state);
     // Notifications that could not be delivered are themselves an alert, sent to the receivers that work.
     const failure = deliveryFailure(state);
     const again = transitionAlerts(state, {
@@ -258,7 +305,7 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
       await save(state);
       const only = new Set(again.queued.map((entry) => entry.message_id));
       reports.push(...(await deliverQueued(state, { ...pass, only })));
-      state = settleQueue(state, run.config);
+      state = settle(state);
     }
     await save(state);
     return resultOf(state, run, reports, warnings);

@@ -6,7 +6,12 @@ import {
   runbookAnchor,
   severityRank,
 } from './notification-events.js';
-import type { AlertRecord, NotificationItem, NotificationState, QueuedNotification } from './notification-state.js';
+import type {
+  AlertRecord,
+  NotificationItem,
+  NotificationState,
+  QueuedNotification,
+} from './notification-state.js';
 
 export interface TransitionInput {
   job: string;
@@ -51,7 +56,9 @@ function queue(record: AlertRecord, item: NotificationItem, input: TransitionInp
     last_error: null,
     pending_reason: null,
   };
-  record.queue.push(queued);
+  // A newer notification supersedes a waiting one of the same status: receivers want the current
+  // state, and an alert that flaps while nobody can be told keeps at most a firing and a resolved.
+  record.queue = [...record.queue.filter((entry) => entry.item.status !== item.status), queued];
   return queued;
 }
 
@@ -74,7 +81,8 @@ export function transitionAlerts(
   );
 
   for (const record of alerts) {
-    if (record.status !== 'firing' || firingKeys.has(record.key) || !input.evaluated.has(record.event)) continue;
+    if (record.status !== 'firing' || firingKeys.has(record.key) || !input.evaluated.has(record.event))
+      continue;
     record.status = 'resolved';
     record.resolved_at = nowIso;
     const item: NotificationItem = {
@@ -121,17 +129,14 @@ export function transitionAlerts(
       peak_severity: higherSeverity(record.peak_severity, condition.severity),
       item,
     });
-    if (rose) {
-      // The receiver wants the current state: a newer firing replaces one nobody has accepted yet.
-      record.queue = record.queue.filter(
-        (entry) => entry.item.status !== 'firing' || entry.delivered_to.length > 0,
-      );
-    }
     if (rose || repeatDue) queued.push(queue(record, item, input));
   }
 
   return {
-    state: { ...previous, alerts: alerts.filter((alert) => alert.status === 'firing' || alert.queue.length > 0) },
+    state: {
+      ...previous,
+      alerts: alerts.filter((alert) => alert.status === 'firing' || alert.queue.length > 0),
+    },
     queued,
   };
 }

@@ -108,7 +108,8 @@ export async function deliverToReceiver(
     return { accepted: attempt.ok ? [...entries] : [], attempt };
   }
   const url = receiver.url_env === undefined ? PAGERDUTY_EVENTS_URL : context.readSecret(receiver.url_env);
-  if (url === undefined) return { accepted: [], attempt: unsetVariable(receiver, 'url_env', receiver.url_env ?? '') };
+  if (url === undefined)
+    return { accepted: [], attempt: unsetVariable(receiver, 'url_env', receiver.url_env ?? '') };
   const secretEnv = receiver.type === 'slack' ? undefined : receiver.secret_env;
   const secret = secretEnv === undefined ? undefined : context.readSecret(secretEnv);
   if (secretEnv !== undefined && secret === undefined)
@@ -120,14 +121,22 @@ export async function deliverToReceiver(
     let attempts = 0;
     let last: DeliveryAttempt = invalid('nothing sent');
     for (const entry of entries) {
-      last = await post(context, delivery, url, pagerDutyEvent(secret as string, entry.item), entry.messageId, undefined);
+      last = await post(
+        context,
+        delivery,
+        url,
+        pagerDutyEvent(secret as string, entry.item),
+        entry.messageId,
+        undefined,
+      );
       attempts += last.attempts;
       if (!last.ok) break;
       accepted.push(entry);
     }
     return { accepted, attempt: { ...last, attempts } };
   }
-  const body = receiver.type === 'slack' ? slackPayload(context.jobId, items) : genericPayload(context.jobId, items);
+  const body =
+    receiver.type === 'slack' ? slackPayload(context.jobId, items) : genericPayload(context.jobId, items);
   const attempt = await post(context, delivery, url, body, messageId, secret);
   return { accepted: attempt.ok ? [...entries] : [], attempt };
 }

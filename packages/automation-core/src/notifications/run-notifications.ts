@@ -49,7 +49,9 @@ function summaryFields(result: NotificationResult): Record<string, unknown> {
     notifications: result.reports,
     pending_alerts: result.pendingAlerts,
     alert_state: alertState,
-    ...(result.dryRunNotifications === undefined ? {} : { dry_run_notifications: result.dryRunNotifications }),
+    ...(result.dryRunNotifications === undefined
+      ? {}
+      : { dry_run_notifications: result.dryRunNotifications }),
   };
 }
 
@@ -100,11 +102,20 @@ export function withNotifications(
   return {
     ...outcome,
     status,
-    artefacts: [...outcome.artefacts, ...result.artefacts.filter((path) => !outcome.artefacts.includes(path))],
+    artefacts: [
+      ...outcome.artefacts,
+      ...result.artefacts.filter((path) => !outcome.artefacts.includes(path)),
+    ],
     attempts: (outcome.attempts ?? 1) + result.attempts,
-    diagnostics: notificationDiagnostics(outcome.diagnostics ?? {}, result, raises && (problem.error || !ownCode)),
+    diagnostics: notificationDiagnostics(
+      outcome.diagnostics ?? {},
+      result,
+      raises && (problem.error || !ownCode),
+    ),
     summary: { ...outcome.summary, ...summaryFields(result) },
-    ...(outcome.logSummary ? { logSummary: { ...outcome.logSummary, pending_alerts: result.pendingAlerts } } : {}),
+    ...(outcome.logSummary
+      ? { logSummary: { ...outcome.logSummary, pending_alerts: result.pendingAlerts } }
+      : {}),
     heartbeat: { ...outcome.heartbeat, pending_alerts: result.pendingAlerts, alert_state: result.alertState },
   };
 }

@@ -85,7 +85,8 @@ export function latencyRouting(config: AlertConfig, source: string): ImplicitRou
     timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
   };
   const receivers: ReceiverConfig[] = config.webhooks.map((webhook) => {
-    if (webhook.format === 'slack') return { name: webhook.name, type: 'slack', url_env: webhook.url_env, delivery };
+    if (webhook.format === 'slack')
+      return { name: webhook.name, type: 'slack', url_env: webhook.url_env, delivery };
     if (webhook.format === 'pagerduty')
       return {
         name: webhook.name,
@@ -117,11 +118,18 @@ export function latencyRouting(config: AlertConfig, source: string): ImplicitRou
  * The SLO and alert settings `--config-dump` shows: thresholds and retry settings as in effect;
  * the webhooks are in the dump's `notifications.receivers`, with their variables' names.
  */
-export function alertConfigDump(options: { alert: AlertConfig; alertConfigPath: string }): Record<string, unknown> {
+export function alertConfigDump(options: {
+  alert: AlertConfig;
+  alertConfigPath: string;
+}): Record<string, unknown> {
   const { webhooks, ...settings } = options.alert;
   return {
     path: options.alertConfigPath,
     ...settings,
-    webhooks: webhooks.map((webhook) => ({ name: webhook.name, format: webhook.format, min_severity: webhook.min_severity })),
+    webhooks: webhooks.map((webhook) => ({
+      name: webhook.name,
+      format: webhook.format,
+      min_severity: webhook.min_severity,
+    })),
   };
 }

@@ -1,6 +1,6 @@
 import {
-  emptyState,
   type EventCondition,
+  emptyState,
   type NotificationState,
   transitionAlerts,
 } from '@obs-automation/core';
@@ -80,7 +80,10 @@ function run(state: NotificationState, p95s: (number | null)[], minutes: number)
     if (alert.queue.length > 0) alert.last_notified_at = now.toISOString();
     alert.queue = [];
   }
-  return { state: { ...result.state, alerts: result.state.alerts.filter((a) => a.status === 'firing') }, notifications: result.queued };
+  return {
+    state: { ...result.state, alerts: result.state.alerts.filter((a) => a.status === 'firing') },
+    notifications: result.queued,
+  };
 }
 
 const sent = (result: ReturnType<typeof run>) =>

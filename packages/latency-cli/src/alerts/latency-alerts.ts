@@ -72,7 +72,9 @@ export async function runAlertStep(
   };
   if (!options.dryRunAlert) return { condition, events, dryRunFile: null, logAlerts };
   const file = join(context.resolvePath(options.alertsDir), `${context.jobId}.json`);
-  const items = raised ? [conditionItem(raised, { job: 'latency', jobId: context.jobId }, context.now.toISOString())] : [];
+  const items = raised
+    ? [conditionItem(raised, { job: 'latency', jobId: context.jobId }, context.now.toISOString())]
+    : [];
   await writeFileAtomic(file, `${JSON.stringify(genericPayload(context.jobId, items), null, 2)}\n`);
   return { condition, events, dryRunFile: file, logAlerts };
 }
