@@ -18,6 +18,7 @@ import {
 } from './job-definition.js';
 import { EXIT_FAILED, errorMessageOf, exitCodeForOutcome, JobError, type JobStatus } from './job-error.js';
 import { makeJobId } from './job-id.js';
+import { JOB_REGISTRY, type RegisteredJob } from './job-registry.js';
 import { type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import {
@@ -383,6 +384,17 @@ async function runLocked(
   }
 }
 
+/**
+ * Whether the run rehearses: its registry dry-run flag is set. A rehearsal that fails is still a
+ * rehearsal: its notifications are written down, never sent.
+ */
+function isDryRun(definition: AnyJobDefinition, options: unknown): boolean {
+  const flag = (JOB_REGISTRY as readonly RegisteredJob[]).find((job) => job.name === definition.name)?.dryRunFlag;
+  if (!flag || !options || typeof options !== 'object') return false;
+  const key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return (options as Record<string, unknown>)[key] === true;
+}
+
 /** Reads a secret's variable and records its name (never its value) among the run's secrets. */
 function secretReader(
   env: NodeJS.ProcessEnv,
@@ -407,6 +419,7 @@ function notificationInput(
   return {
     job: definition.name,
     jobId,
+    dryRun: isDryRun(definition, options),
     config: invocation.notifications,
     runLog: workspace.rel(definition.logFile?.(options) ?? invocation.common.logFile),
     context,

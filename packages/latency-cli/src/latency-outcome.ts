@@ -41,8 +41,6 @@ export function latencyOutcome(
     status: statusOf(options, results, notes),
     artefacts: [...notes.artefacts],
     alerts: alerts.logAlerts,
-    // obs-latency delivers nothing itself: every attempt of its run is a notification's
-    attempts: 0,
     events: alerts.events,
     diagnostics,
     summary: {

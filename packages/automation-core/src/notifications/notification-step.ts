@@ -28,6 +28,8 @@ export interface NotificationRun {
   /** the registry job the state belongs to, e.g. `weekly` */
   job: string;
   jobId: string;
+  /** a rehearsal (the job's dry-run flag): nothing is sent or marked, whatever its status */
+  dryRun: boolean;
   now: Date;
   config: EffectiveNotificationConfig;
   /** the body's outcome, or `skipped` for a run that could not take the job lock */
@@ -256,7 +258,7 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
       warnings.push(`notification state ${shown} is corrupt (${result.reason}); started afresh`);
     return result.state;
   };
-  if (run.outcome !== 'skipped' && run.outcome.status === 'dry_run')
+  if (run.dryRun || (run.outcome !== 'skipped' && run.outcome.status === 'dry_run'))
     return rehearse(run, await read(), warnings);
 
   const lock = await tryAcquireLock(`${stateFile}.lock`, {

@@ -8,6 +8,8 @@ export interface RunNotificationInput {
   /** the registry job, whose state file it is */
   job: string;
   jobId: string;
+  /** a rehearsal: what would be sent is written down, nothing is sent or marked */
+  dryRun: boolean;
   config: EffectiveNotificationConfig;
   /** the run log, relative to the root: the evidence of job_failed */
   runLog: string;
@@ -24,6 +26,7 @@ export async function runNotificationStep(
     return await notifyRun({
       job: input.job,
       jobId: input.jobId,
+      dryRun: input.dryRun,
       now: context.now,
       config: input.config,
       outcome,
@@ -106,7 +109,9 @@ export function withNotifications(
       ...outcome.artefacts,
       ...result.artefacts.filter((path) => !outcome.artefacts.includes(path)),
     ],
-    attempts: (outcome.attempts ?? 1) + result.attempts,
+    // every delivery attempt of the run; a job that reports none of its own and sent no
+    // notification still records its one run, as it always did
+    attempts: (outcome.attempts ?? (result.attempts > 0 ? 0 : 1)) + result.attempts,
     diagnostics: notificationDiagnostics(
       outcome.diagnostics ?? {},
       result,

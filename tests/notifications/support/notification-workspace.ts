@@ -1,0 +1,67 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateSampleWorkspace } from '../../../scripts/sample-workspace.mjs';
+import { BIN, type CliResult, cleanEnv, type RunCliOptions, runCli } from '../../support/cli-process.js';
+
+/** A Monday: the chain reports the week of 2025-09-29; the sample's latency breach is critical. */
+export const NOW = Date.parse('2025-10-06T12:00:00Z');
+export const SIGNING_SECRET = 'notification-e2e-signing-secret-0123456789';
+export const LOG = 'ops/automation_runs.log';
+export const NOTIFICATIONS = 'configs/observability/notifications.yaml';
+
+// biome-ignore lint/suspicious/noExplicitAny: assertions walk parsed JSON of a known shape
+export type JsonDocument = Record<string, any>;
+
+/** `--now` for `minutes` after NOW. */
+export function at(minutes: number): string {
+  return new Date(NOW + minutes * 60_000).toISOString().replace('.000', '');
+}
+
+export async function writeSampleInputs(root: string): Promise<void> {
+  await generateSampleWorkspace(root, {
+    anchor: new Date(NOW).toISOString(),
+    runs: 8,
+    runWeeks: 3,
+    dailyRows: 14,
+    stateDays: 4,
+    latencyDays: 16,
+  });
+}
+
+export async function writeNotificationsConfig(root: string, lines: readonly string[]): Promise<void> {
+  await mkdir(join(root, 'configs/observability'), { recursive: true });
+  await writeFile(join(root, NOTIFICATIONS), `${lines.join('\n')}\n`);
+}
+
+/** Runs one of the built binaries on the workspace at `minutes` after NOW. */
+export function runJob(
+  job: 'latency' | 'weekly' | 'dashboard' | 'verify' | 'daily',
+  root: string,
+  args: readonly string[],
+  minutes: number,
+  env: NodeJS.ProcessEnv = {},
+  options: RunCliOptions = {},
+): Promise<CliResult> {
+  return runCli(BIN[job], [...args, '--root', root, '--now', at(minutes)], { ...options, env: cleanEnv(env) });
+}
+
+export async function readJson(root: string, path: string): Promise<JsonDocument> {
+  return JSON.parse(await readFile(join(root, path), 'utf8')) as JsonDocument;
+}
+
+export async function readLog(root: string): Promise<JsonDocument[]> {
+  const text = await readFile(join(root, LOG), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as JsonDocument);
+}
+
+/** The alerts (`<dedup_key>:<status>`) of every request a generic receiver got, in order. */
+export function receivedAlerts(requests: readonly { body: Buffer }[]): string[][] {
+  return requests.map((request) =>
+    (JSON.parse(request.body.toString('utf8')) as JsonDocument).alerts.map(
+      (alert: JsonDocument) => `${alert.dedup_key}:${alert.status}`,
+    ),
+  );
+}
