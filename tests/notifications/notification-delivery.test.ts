@@ -1,0 +1,190 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  startWebhookTestServer,
+  type WebhookTestServer,
+} from '../../packages/automation-core/src/test-support/webhook-test-server.js';
+import { makeWorkspace } from '../support/cli-process.js';
+import {
+  type JsonDocument,
+  readJson,
+  readLog,
+  receivedAlerts,
+  runJob,
+  SIGNING_SECRET,
+  writeNotificationsConfig,
+  writeSampleInputs,
+} from './support/notification-workspace.js';
+
+const HEARTBEAT = 'ops/latency_job_heartbeat.json';
+const BREACH = 'latency:latency_breach:slo_breach';
+
+const ONE_RECEIVER = [
+  'delivery: {max_retries: 1, retry_wait_seconds: 0, timeout_seconds: 5}',
+  'receivers:',
+  '  - name: ops-webhook',
+  '    type: generic',
+  '    url_env: OBS_TEST_HOOK_URL',
+  '    secret_env: OBS_WEBHOOK_SECRET',
+  'default_route:',
+  '  receivers: [ops-webhook]',
+];
+
+describe('notification delivery (real HTTP receivers)', () => {
+  let root: string;
+  let cleanup: () => Promise<void>;
+  let hook: WebhookTestServer;
+  let env: NodeJS.ProcessEnv;
+
+  beforeEach(async () => {
+    ({ root, cleanup } = await makeWorkspace('obs-notify-'));
+    hook = await startWebhookTestServer({ path: '/hooks/ops' });
+    env = { OBS_TEST_HOOK_URL: hook.url, OBS_WEBHOOK_SECRET: SIGNING_SECRET };
+    await writeSampleInputs(root);
+  });
+
+  afterEach(async () => {
+    await hook.close();
+    await cleanup();
+  });
+
+  it('keeps a critical SLO alert with no route pending (no_receiver) until a receiver is added, then delivers it once', async () => {
+    const unrouted = await runJob('latency', root, [], 0, env);
+    expect(unrouted.exitCode).toBe(0);
+    expect(unrouted.json()).toMatchObject({
+      status: 'warning',
+      alerts: [{ id: 'latency_breach', severity: 'critical' }],
+      notifications: [],
+      pending_alerts: 1,
+      diagnostics: { error_code: 'no_receiver', error_message: expect.stringContaining(BREACH) },
+    });
+    expect(await readJson(root, HEARTBEAT)).toMatchObject({
+      pending_alerts: 1,
+      alert_state: {
+        severity: 'critical',
+        last_notified_at: null,
+        pending: [{ webhook: 'no_receiver', reason: 'no_receiver', alert: { dedup_key: BREACH, status: 'firing' } }],
+      },
+    });
+
+    const verify = await runJob('verify', root, [], 5);
+    expect(verify.exitCode).toBe(1);
+    expect(verify.json().failures).toContainEqual({
+      check: 'notifications_delivered',
+      error_code: 'no_receiver',
+      message: expect.stringMatching(
+        /^notification latency:latency_breach:slo_breach \(firing, critical\) of obs-latency pending since 2025-10-06T12:00:00\.000Z: no receiver is routed for it$/,
+      ),
+    });
+
+    await writeNotificationsConfig(root, ONE_RECEIVER);
+    const routed = await runJob('latency', root, [], 15, env);
+    expect(routed.json()).toMatchObject({ status: 'warning', pending_alerts: 0, attempts: 1 });
+    expect(receivedAlerts(hook.requests)).toEqual([[`${BREACH}:firing`]]);
+    expect((await readJson(root, HEARTBEAT)).alert_state).toMatchObject({
+      last_notified_at: '2025-10-06T12:15:00.000Z',
+      pending: [],
+    });
+    await runJob('latency', root, [], 30, env);
+    expect(hook.requests).toHaveLength(1);
+    const passing = await runJob('verify', root, ['--check-log', 'ops/automation_runs.log'], 35);
+    expect(passing.json().checks).toContainEqual(
+      expect.objectContaining({ name: 'notifications_delivered', status: 'pass' }),
+    );
+  });
+
+  it('delivers once when a receiver that was down for three runs comes back, counting every attempt in the log', async () => {
+    await writeNotificationsConfig(root, ONE_RECEIVER);
+    // max_retries 1: two attempts per run, three runs down
+    hook.enqueue(...Array.from({ length: 6 }, () => ({ status: 503 })));
+    for (const minutes of [0, 15, 30]) {
+      const down = await runJob('latency', root, [], minutes, env);
+      expect(down.exitCode).toBe(1);
+      expect(down.json()).toMatchObject({
+        status: 'error',
+        attempts: 2,
+        pending_alerts: 1,
+        notifications: [{ receiver: 'ops-webhook', delivered: false, attempts: 2, status_code: 503 }],
+        diagnostics: { error_code: 'alert_delivery_failed', error_message: expect.stringContaining('ops-webhook') },
+      });
+    }
+    const up = await runJob('latency', root, [], 45, env);
+    expect(up.exitCode).toBe(0);
+    expect(up.json()).toMatchObject({ status: 'warning', attempts: 1, pending_alerts: 0 });
+    const delivered = hook.requests.slice(6);
+    expect(receivedAlerts(delivered)).toEqual([[`${BREACH}:firing`]]);
+    // the same message each time: receivers deduplicate on webhook-id
+    expect(new Set(hook.requests.map((request) => request.headers['webhook-id'])).size).toBe(1);
+    const latencyEntries = (await readLog(root)).filter((entry) => entry.job_name === 'latency');
+    expect(latencyEntries.map((entry) => [entry.status, entry.attempts])).toEqual([
+      ['error', 2],
+      ['error', 2],
+      ['error', 2],
+      ['warning', 1],
+    ]);
+    await runJob('latency', root, [], 50, env);
+    expect(receivedAlerts(hook.requests.slice(7))).toEqual([]);
+  });
+
+  it('raises job_skipped_repeatedly after four runs skipped for a held lock, and resolves it on the next run', async () => {
+    await writeNotificationsConfig(root, [
+      ...ONE_RECEIVER.slice(0, -2),
+      'routes:',
+      '  - match: {event: job_skipped_repeatedly}',
+      '    receivers: [ops-webhook]',
+    ]);
+    await mkdir(join(root, 'ops/.latency.lock'), { recursive: true });
+    for (const minutes of [0, 15, 30]) {
+      const skipped = await runJob('latency', root, [], minutes, env);
+      expect(skipped.json()).toMatchObject({ status: 'skipped', attempts: 0 });
+    }
+    expect(hook.requests).toHaveLength(0);
+    const fourth = await runJob('latency', root, [], 45, env);
+    expect(fourth.json()).toMatchObject({
+      status: 'skipped',
+      attempts: 1,
+      diagnostics: { error_code: 'lock_not_acquired' },
+      notifications: [{ receiver: 'ops-webhook', delivered: true }],
+    });
+    const body = JSON.parse(hook.requests[0]?.body.toString('utf8') ?? '{}') as JsonDocument;
+    expect(body.alerts[0]).toMatchObject({
+      id: 'job_skipped_repeatedly',
+      severity: 'warning',
+      dedup_key: 'latency:job_skipped_repeatedly:lock_not_acquired',
+      message: expect.stringContaining('skipped 4 runs in a row'),
+    });
+    await runJob('latency', root, [], 60, env);
+    expect(hook.requests).toHaveLength(1);
+
+    await rm(join(root, 'ops/.latency.lock'), { recursive: true });
+    await runJob('latency', root, [], 75, env);
+    expect(receivedAlerts(hook.requests.slice(1))).toEqual([
+      ['latency:job_skipped_repeatedly:lock_not_acquired:resolved'],
+    ]);
+  });
+
+  it('raises verification_failed for a stale heartbeat, and resolves it when verify passes', async () => {
+    await writeNotificationsConfig(root, ONE_RECEIVER);
+    await runJob('latency', root, [], 0, env);
+    await runJob('dashboard', root, [], 1, env);
+    expect(receivedAlerts(hook.requests)).toEqual([[`${BREACH}:firing`]]);
+    const stale = await runJob('verify', root, ['--heartbeat', HEARTBEAT], 7 * 60, env);
+    expect(stale.exitCode).toBe(1);
+    const raised = JSON.parse(hook.requests[1]?.body.toString('utf8') ?? '{}') as JsonDocument;
+    expect(raised.alerts[0]).toMatchObject({
+      id: 'verification_failed',
+      status: 'firing',
+      dedup_key: 'verify:verification_failed:verification_failed',
+      message: expect.stringContaining('heartbeat_stale'),
+    });
+    const fresh = await runJob('verify', root, ['--heartbeat', HEARTBEAT], 60, env);
+    expect(fresh.json().failures).toEqual([]);
+    expect(receivedAlerts(hook.requests.slice(2))).toEqual([
+      ['verify:verification_failed:verification_failed:resolved'],
+    ]);
+    expect(await readdir(join(root, 'ops/notifications'))).toEqual(
+      expect.arrayContaining(['latency.json', 'verify.json']),
+    );
+  });
+});
