@@ -420,6 +420,7 @@ function notificationInput(
     job: definition.name,
     jobId,
     dryRun: isDryRun(definition, options),
+    lockStaleSeconds: invocation.common.lockStaleSeconds,
     config: invocation.notifications,
     runLog: workspace.rel(definition.logFile?.(options) ?? invocation.common.logFile),
     context,

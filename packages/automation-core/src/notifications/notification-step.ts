@@ -30,6 +30,8 @@ export interface NotificationRun {
   jobId: string;
   /** a rehearsal (the job's dry-run flag): nothing is sent or marked, whatever its status */
   dryRun: boolean;
+  /** as the job lock's: a state lock left by a killed run is taken over after this long */
+  lockStaleSeconds: number;
   now: Date;
   config: EffectiveNotificationConfig;
   /** the body's outcome, or `skipped` for a run that could not take the job lock */
@@ -263,6 +265,7 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
 
   const lock = await tryAcquireLock(`${stateFile}.lock`, {
     waitMs: run.outcome === 'skipped' ? 0 : STATE_LOCK_WAIT_MS,
+    staleSeconds: run.lockStaleSeconds,
   });
   if (!lock) {
     warnings.push(

@@ -10,6 +10,7 @@ export interface RunNotificationInput {
   jobId: string;
   /** a rehearsal: what would be sent is written down, nothing is sent or marked */
   dryRun: boolean;
+  lockStaleSeconds: number;
   config: EffectiveNotificationConfig;
   /** the run log, relative to the root: the evidence of job_failed */
   runLog: string;
@@ -27,6 +28,7 @@ export async function runNotificationStep(
       job: input.job,
       jobId: input.jobId,
       dryRun: input.dryRun,
+      lockStaleSeconds: input.lockStaleSeconds,
       now: context.now,
       config: input.config,
       outcome,
