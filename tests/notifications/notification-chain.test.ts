@@ -1,7 +1,10 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SmtpTestServer, startSmtpTestServer } from '../../packages/automation-core/src/test-support/smtp-test-server.js';
+import {
+  type SmtpTestServer,
+  startSmtpTestServer,
+} from '../../packages/automation-core/src/test-support/smtp-test-server.js';
 import {
   startWebhookTestServer,
   type WebhookTestServer,
@@ -90,7 +93,10 @@ describe('notifications of a failing chain (real webhook and SMTP receivers)', (
       ['daily:chain_stopped:upstream_failed:firing'],
     ]);
     for (const request of hook.requests) {
-      expect(hook.verifySignatures(request, SIGNING_SECRET)).toEqual({ obsSignature: true, standardSignature: true });
+      expect(hook.verifySignatures(request, SIGNING_SECRET)).toEqual({
+        obsSignature: true,
+        standardSignature: true,
+      });
     }
     const jobFailed = JSON.parse(hook.requests[0]?.body.toString('utf8') ?? '{}') as JsonDocument;
     expect(jobFailed).toMatchObject({ schema_version: '1.1.0', job_id: '20251006T120000Z-weekly' });
@@ -116,14 +122,34 @@ describe('notifications of a failing chain (real webhook and SMTP receivers)', (
 
     // the weekly entry counts its two deliveries and lists them
     const weekly = (await readLog(root)).find((entry) => entry.job_name === 'weekly') as JsonDocument;
-    expect(weekly).toMatchObject({ status: 'error', attempts: 2, diagnostics: { error_code: 'missing_input' } });
+    expect(weekly).toMatchObject({
+      status: 'error',
+      attempts: 2,
+      diagnostics: { error_code: 'missing_input' },
+    });
     expect(chain.jobs[1].summary.notifications).toEqual([
-      expect.objectContaining({ receiver: 'ops-webhook', type: 'generic', delivered: true, attempts: 1, status_code: 200 }),
-      expect.objectContaining({ receiver: 'oncall-email', type: 'email', delivered: true, attempts: 1, status_code: 250 }),
+      expect.objectContaining({
+        receiver: 'ops-webhook',
+        type: 'generic',
+        delivered: true,
+        attempts: 1,
+        status_code: 200,
+      }),
+      expect.objectContaining({
+        receiver: 'oncall-email',
+        type: 'email',
+        delivered: true,
+        attempts: 1,
+        status_code: 250,
+      }),
     ]);
     expect(await readJson(root, 'ops/weekly_report_heartbeat.json')).toMatchObject({
       pending_alerts: 0,
-      alert_state: { alert_id: 'job_failed', severity: 'critical', last_notified_at: '2025-10-06T12:00:00.000Z' },
+      alert_state: {
+        alert_id: 'job_failed',
+        severity: 'critical',
+        last_notified_at: '2025-10-06T12:00:00.000Z',
+      },
     });
 
     const again = await runJob('daily', root, ['--observability'], 15, env);

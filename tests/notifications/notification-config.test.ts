@@ -48,7 +48,11 @@ describe('notifications.yaml', () => {
       ['receivers: [{name: a, type: slack, url_env: X}]', 'routes: [{receivers: [a, b]}]'],
       'routes.0.receivers.1',
     ],
-    ['an empty environment variable name', ['receivers: [{name: a, type: generic, url_env: ""}]'], 'receivers.0.url_env'],
+    [
+      'an empty environment variable name',
+      ['receivers: [{name: a, type: generic, url_env: ""}]'],
+      'receivers.0.url_env',
+    ],
     [
       'an invalid e-mail address',
       ['receivers: [{name: a, type: email, smtp: {host_env: H}, from: ops@example.com, to: [oncall]}]'],
@@ -60,7 +64,11 @@ describe('notifications.yaml', () => {
       'receivers.1.name',
     ],
     ['an unknown key', ['repeat_intervall: 4h'], 'repeat_intervall'],
-    ['a default route to a missing receiver', ['default_route: {receivers: [nobody]}'], 'default_route.receivers.0'],
+    [
+      'a default route to a missing receiver',
+      ['default_route: {receivers: [nobody]}'],
+      'default_route.receivers.0',
+    ],
   ];
 
   for (const [what, lines, key] of BAD_CONFIGS) {
@@ -78,7 +86,12 @@ describe('notifications.yaml', () => {
   it('takes its path from --notifications-config, else OBS_NOTIFICATIONS_CONFIG; a named file must exist', async () => {
     await mkdir(join(root, 'elsewhere'), { recursive: true });
     await writeFile(join(root, 'elsewhere/routing.yaml'), 'repeat_interval: 30m\n');
-    const byFlag = await runJob('weekly', root, ['--config-dump', '--notifications-config', 'elsewhere/routing.yaml'], 0);
+    const byFlag = await runJob(
+      'weekly',
+      root,
+      ['--config-dump', '--notifications-config', 'elsewhere/routing.yaml'],
+      0,
+    );
     expect(byFlag.json().notifications).toMatchObject({
       config_path: join(root, 'elsewhere/routing.yaml'),
       config_exists: true,
@@ -88,7 +101,9 @@ describe('notifications.yaml', () => {
       OBS_NOTIFICATIONS_CONFIG: 'elsewhere/routing.yaml',
     });
     expect(byEnv.json().notifications.repeat_interval).toBe('30m');
-    const missing = await runJob('weekly', root, ['--config-dump'], 0, { OBS_NOTIFICATIONS_CONFIG: 'nope.yaml' });
+    const missing = await runJob('weekly', root, ['--config-dump'], 0, {
+      OBS_NOTIFICATIONS_CONFIG: 'nope.yaml',
+    });
     expect(missing.exitCode).toBe(2);
     const absent = await runJob('weekly', root, ['--config-dump'], 0);
     expect(absent.json().notifications).toMatchObject({
@@ -109,7 +124,10 @@ describe('notifications.yaml', () => {
       'slo_p95_ms: 4000\ncritical_threshold: 4\nwebhooks:\n  - {name: legacy-hook, url_env: LEGACY_URL, min_severity: critical}\n',
     );
     const secretUrl = 'https://hooks.example.com/services/T000/B000/very-secret-token';
-    const latency = await runJob('latency', root, ['--config-dump'], 0, { OBS_TEST_PD_KEY: 'routing-key-0123', LEGACY_URL: secretUrl });
+    const latency = await runJob('latency', root, ['--config-dump'], 0, {
+      OBS_TEST_PD_KEY: 'routing-key-0123',
+      LEGACY_URL: secretUrl,
+    });
     expect(latency.exitCode).toBe(0);
     expect(latency.stdout).not.toContain('very-secret-token');
     expect(latency.stdout).not.toContain('routing-key-0123');
@@ -122,7 +140,9 @@ describe('notifications.yaml', () => {
       repeat_interval_minutes: 240,
       webhooks: [{ name: 'legacy-hook', format: 'generic', min_severity: 'critical' }],
     });
-    expect(dump.notifications.receivers.map((receiver: JsonDocument) => [receiver.name, receiver.type])).toEqual([
+    expect(
+      dump.notifications.receivers.map((receiver: JsonDocument) => [receiver.name, receiver.type]),
+    ).toEqual([
       ['legacy-hook', 'generic'],
       ['ops-webhook', 'generic'],
       ['oncall-pagerduty', 'pagerduty'],
@@ -171,7 +191,10 @@ describe('routing to PagerDuty and Slack (real HTTP receivers)', () => {
   beforeEach(async () => {
     ({ root, cleanup } = await makeWorkspace('obs-notify-formats-'));
     hook = await startWebhookTestServer({ path: '/hooks/ops' });
-    pagerduty = await startWebhookTestServer({ path: '/v2/enqueue', defaultResponse: { status: 202, body: '{}' } });
+    pagerduty = await startWebhookTestServer({
+      path: '/v2/enqueue',
+      defaultResponse: { status: 202, body: '{}' },
+    });
     slack = await startWebhookTestServer({ path: '/services/T0/B0/x' });
     await writeSampleInputs(root);
     await writeNotificationsConfig(root, ['delivery: {max_retries: 0}', ...RECEIVERS]);
@@ -192,7 +215,9 @@ describe('routing to PagerDuty and Slack (real HTTP receivers)', () => {
     };
     await runJob('latency', root, [], 0, env);
     await runJob('weekly', root, [], 1, env);
-    const events = pagerduty.requests.map((request) => JSON.parse(request.body.toString('utf8')) as JsonDocument);
+    const events = pagerduty.requests.map(
+      (request) => JSON.parse(request.body.toString('utf8')) as JsonDocument,
+    );
     expect(events).toMatchObject([
       {
         routing_key: env.OBS_TEST_PD_KEY,
@@ -201,10 +226,16 @@ describe('routing to PagerDuty and Slack (real HTTP receivers)', () => {
         payload: { severity: 'critical', source: 'obs-latency', class: 'latency_breach' },
       },
     ]);
-    const messages = slack.requests.map((request) => JSON.parse(request.body.toString('utf8')) as JsonDocument);
+    const messages = slack.requests.map(
+      (request) => JSON.parse(request.body.toString('utf8')) as JsonDocument,
+    );
     expect(messages.map((message) => message.text)).toEqual([
-      expect.stringMatching(/^\[CRITICAL\] latency_breach \(latency: slo_breach\): signal latency SLO breached/),
-      expect.stringMatching(/^\[CRITICAL\] job_failed \(weekly: missing_secret\): .*OBS_WEEKLY_WEBHOOK_URL is not set$/),
+      expect.stringMatching(
+        /^\[CRITICAL\] latency_breach \(latency: slo_breach\): signal latency SLO breached/,
+      ),
+      expect.stringMatching(
+        /^\[CRITICAL\] job_failed \(weekly: missing_secret\): .*OBS_WEEKLY_WEBHOOK_URL is not set$/,
+      ),
     ]);
     expect(messages[1]?.blocks.map((block: JsonDocument) => block.type)).toEqual(['section', 'context']);
     // weekly's failure matched the slack route: not the default route

@@ -58,13 +58,17 @@ describe('SIGKILL at each notification fault point', () => {
       expect(killed.signal).toBe('SIGKILL');
       // the state change survived the kill: the alert is firing, its notification queued or delivered
       const state = await readJson(root, STATE);
-      expect(state.alerts).toMatchObject([{ key: BREACH, status: 'firing', since: '2025-10-06T12:00:00.000Z' }]);
+      expect(state.alerts).toMatchObject([
+        { key: BREACH, status: 'firing', since: '2025-10-06T12:00:00.000Z' },
+      ]);
 
       await sleep(LOCK_STALE_WAIT_MS);
       const next = await runJob('latency', root, STALE, 15, env);
       expect(next.exitCode).toBe(0);
       expect(next.json()).toMatchObject({ pending_alerts: 0 });
-      expect(receivedAlerts(hook.requests)).toEqual(Array.from({ length: deliveries }, () => [`${BREACH}:firing`]));
+      expect(receivedAlerts(hook.requests)).toEqual(
+        Array.from({ length: deliveries }, () => [`${BREACH}:firing`]),
+      );
       // a duplicate is the same message: receivers drop it by webhook-id
       expect(new Set(hook.requests.map((request) => request.headers['webhook-id'])).size).toBe(1);
       expect((await readJson(root, STATE)).alerts).toMatchObject([

@@ -64,7 +64,9 @@ describe('notification delivery (real HTTP receivers)', () => {
       alert_state: {
         severity: 'critical',
         last_notified_at: null,
-        pending: [{ webhook: 'no_receiver', reason: 'no_receiver', alert: { dedup_key: BREACH, status: 'firing' } }],
+        pending: [
+          { webhook: 'no_receiver', reason: 'no_receiver', alert: { dedup_key: BREACH, status: 'firing' } },
+        ],
       },
     });
 
@@ -106,7 +108,10 @@ describe('notification delivery (real HTTP receivers)', () => {
         attempts: 2,
         pending_alerts: 1,
         notifications: [{ receiver: 'ops-webhook', delivered: false, attempts: 2, status_code: 503 }],
-        diagnostics: { error_code: 'alert_delivery_failed', error_message: expect.stringContaining('ops-webhook') },
+        diagnostics: {
+          error_code: 'alert_delivery_failed',
+          error_message: expect.stringContaining('ops-webhook'),
+        },
       });
     }
     const up = await runJob('latency', root, [], 45, env);

@@ -18,8 +18,8 @@ import {
 } from './job-definition.js';
 import { EXIT_FAILED, errorMessageOf, exitCodeForOutcome, JobError, type JobStatus } from './job-error.js';
 import { makeJobId } from './job-id.js';
-import { JOB_REGISTRY, type RegisteredJob } from './job-registry.js';
 import { type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
+import { JOB_REGISTRY, type RegisteredJob } from './job-registry.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import {
   type RunNotificationInput,
@@ -389,7 +389,9 @@ async function runLocked(
  * rehearsal: its notifications are written down, never sent.
  */
 function isDryRun(definition: AnyJobDefinition, options: unknown): boolean {
-  const flag = (JOB_REGISTRY as readonly RegisteredJob[]).find((job) => job.name === definition.name)?.dryRunFlag;
+  const flag = (JOB_REGISTRY as readonly RegisteredJob[]).find(
+    (job) => job.name === definition.name,
+  )?.dryRunFlag;
   if (!flag || !options || typeof options !== 'object') return false;
   const key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
   return (options as Record<string, unknown>)[key] === true;

@@ -42,7 +42,10 @@ export function runJob(
   env: NodeJS.ProcessEnv = {},
   options: RunCliOptions = {},
 ): Promise<CliResult> {
-  return runCli(BIN[job], [...args, '--root', root, '--now', at(minutes)], { ...options, env: cleanEnv(env) });
+  return runCli(BIN[job], [...args, '--root', root, '--now', at(minutes)], {
+    ...options,
+    env: cleanEnv(env),
+  });
 }
 
 export async function readJson(root: string, path: string): Promise<JsonDocument> {

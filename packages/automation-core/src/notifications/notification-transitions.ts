@@ -86,7 +86,8 @@ export function transitionAlerts(
     record.status = 'resolved';
     record.resolved_at = nowIso;
     // Nobody was told it fired, and nobody is about to be: a resolved would announce a stranger.
-    if (record.last_notified_at === null && !record.queue.some((entry) => entry.item.status === 'firing')) continue;
+    if (record.last_notified_at === null && !record.queue.some((entry) => entry.item.status === 'firing'))
+      continue;
     const item: NotificationItem = {
       ...record.item,
       // routed like its highest severity, so whoever was paged learns that it cleared

@@ -33,7 +33,9 @@ export interface SmtpTestServerOptions {
 function headerOf(raw: string, name: string): string {
   const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
   const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-  const line = unfolded.split(/\r?\n/).find((entry) => entry.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  const line = unfolded
+    .split(/\r?\n/)
+    .find((entry) => entry.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   return line ? line.slice(name.length + 1).trim() : '';
 }
 
@@ -69,7 +71,10 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
           raw,
           subject: headerOf(raw, 'Subject'),
           messageId: headerOf(raw, 'Message-ID'),
-          body: raw.split(/\r?\n\r?\n/).slice(1).join('\n\n'),
+          body: raw
+            .split(/\r?\n\r?\n/)
+            .slice(1)
+            .join('\n\n'),
         });
         callback();
       });
