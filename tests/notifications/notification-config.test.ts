@@ -5,7 +5,7 @@ import {
   startWebhookTestServer,
   type WebhookTestServer,
 } from '../../packages/automation-core/src/test-support/webhook-test-server.js';
-import { makeWorkspace } from '../support/cli-process.js';
+import { makeWorkspace, REPO_ROOT } from '../support/cli-process.js';
 import {
   type JsonDocument,
   NOTIFICATIONS,
@@ -137,7 +137,6 @@ describe('notifications.yaml', () => {
       warning_threshold: 2,
       critical_threshold: 4,
       failure_rate_threshold: 0.01,
-      repeat_interval_minutes: 240,
       webhooks: [{ name: 'legacy-hook', format: 'generic', min_severity: 'critical' }],
     });
     expect(
@@ -166,6 +165,33 @@ describe('notifications.yaml', () => {
     expect(chain.chain.notifications.receivers).toHaveLength(3);
     expect(chain.jobs.latency.notifications.receivers).toHaveLength(4);
     expect(chain.jobs.weekly.notifications.default_route).toEqual({ receivers: ['ops-webhook'] });
+  });
+
+  it('loads the commented example configs shipped in configs/observability/', async () => {
+    const examples = join(REPO_ROOT, 'configs/observability');
+    const result = await runJob(
+      'latency',
+      root,
+      [
+        '--config-dump',
+        '--notifications-config',
+        join(examples, 'notifications.example.yaml'),
+        '--alert-config',
+        join(examples, 'latency_alert.example.yaml'),
+      ],
+      0,
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    const dump = result.json();
+    expect(dump.alert).toMatchObject({ slo_p95_ms: 5000, critical_threshold: 3, repeat_interval_minutes: 240 });
+    expect(dump.notifications.receivers.map((receiver: JsonDocument) => receiver.name)).toEqual([
+      'ops-latency',
+      'oncall-latency',
+      'ops-webhook',
+      'team-slack',
+      'oncall-pagerduty',
+      'oncall-email',
+    ]);
   });
 
   it('refuses a receiver whose name a latency_alert.yaml webhook already has', async () => {

@@ -60,6 +60,8 @@ export interface EventCondition {
   message: string;
   /** the file that shows it, relative to the root */
   evidence_path: string;
+  /** its own repeat interval instead of notifications.yaml's (latency_alert.yaml's repeat_interval_minutes) */
+  repeat_interval_ms?: number;
   latency?: LatencyFigures;
 }
 

@@ -126,7 +126,8 @@ export function transitionAlerts(
     const rose = severityRank(condition.severity) > severityRank(record.severity);
     const waiting = record.queue.some((entry) => entry.item.status === 'firing');
     const lastNotified = record.last_notified_at ? Date.parse(record.last_notified_at) : Number.NaN;
-    const repeatDue = !waiting && !(input.now.getTime() - lastNotified < input.repeatIntervalMs);
+    const repeatMs = condition.repeat_interval_ms ?? input.repeatIntervalMs;
+    const repeatDue = !waiting && !(input.now.getTime() - lastNotified < repeatMs);
     record = Object.assign(record, {
       severity: condition.severity,
       peak_severity: higherSeverity(record.peak_severity, condition.severity),

@@ -43,7 +43,8 @@ export const alertConfigSchema = z
     warning_threshold: z.number().int().min(1).default(2),
     critical_threshold: z.number().int().min(1).default(3),
     failure_rate_threshold: z.number().min(0).max(1).default(0.01),
-    repeat_interval_minutes: z.number().positive().default(240),
+    /** repeats of latency alerts; unset: notifications.yaml's repeat_interval (default 4 h) */
+    repeat_interval_minutes: z.number().positive().optional(),
     /** the webhook retry wait, as the webhook client's --retry-wait-seconds */
     backoff_seconds: z.number().min(0).default(DEFAULT_RETRY_WAIT_SECONDS),
     max_retries: z.number().int().min(0).default(DEFAULT_MAX_RETRIES),

@@ -71,7 +71,7 @@ function run(state: NotificationState, p95s: (number | null)[], minutes: number)
     job: 'latency',
     jobId: `${now.toISOString().replace(/[-:]|\.000/g, '')}-latency`,
     now,
-    repeatIntervalMs: config.repeat_interval_minutes * 60_000,
+    repeatIntervalMs: (config.repeat_interval_minutes ?? 240) * 60_000,
     evaluated: new Set(['latency_breach', 'latency_data_stale']),
     firing,
   });

@@ -46,6 +46,9 @@ export async function runAlertStep(
           error_code: ALERT_CODES[condition.id],
           message: condition.message,
           evidence_path: evidencePath,
+          ...(config.repeat_interval_minutes === undefined
+            ? {}
+            : { repeat_interval_ms: config.repeat_interval_minutes * 60_000 }),
           latency: {
             breach_range: condition.breachRange,
             p95_ms: condition.window?.p95Ms ?? null,
