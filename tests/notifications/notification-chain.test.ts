@@ -11,6 +11,7 @@ import {
 } from '../../packages/automation-core/src/test-support/webhook-test-server.js';
 import { makeWorkspace } from '../support/cli-process.js';
 import {
+  bodyOf,
   type JsonDocument,
   readJson,
   readLog,
@@ -98,7 +99,7 @@ describe('notifications of a failing chain (real webhook and SMTP receivers)', (
         standardSignature: true,
       });
     }
-    const jobFailed = JSON.parse(hook.requests[0]?.body.toString('utf8') ?? '{}') as JsonDocument;
+    const jobFailed = bodyOf(hook.requests[0]);
     expect(jobFailed).toMatchObject({ schema_version: '1.1.0', job_id: '20251006T120000Z-weekly' });
     expect(jobFailed.alerts[0]).toMatchObject({
       id: 'job_failed',

@@ -183,7 +183,11 @@ describe('notifications.yaml', () => {
     );
     expect(result.exitCode, result.stderr).toBe(0);
     const dump = result.json();
-    expect(dump.alert).toMatchObject({ slo_p95_ms: 5000, critical_threshold: 3, repeat_interval_minutes: 240 });
+    expect(dump.alert).toMatchObject({
+      slo_p95_ms: 5000,
+      critical_threshold: 3,
+      repeat_interval_minutes: 240,
+    });
     expect(dump.notifications.receivers.map((receiver: JsonDocument) => receiver.name)).toEqual([
       'ops-latency',
       'oncall-latency',

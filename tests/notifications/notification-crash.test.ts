@@ -1,17 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  startWebhookTestServer,
-  type WebhookTestServer,
-} from '../../packages/automation-core/src/test-support/webhook-test-server.js';
-import { makeWorkspace } from '../support/cli-process.js';
-import {
+  ONE_RECEIVER,
   readJson,
   receivedAlerts,
   runJob,
-  SIGNING_SECRET,
+  useHookWorkspace,
   writeNotificationsConfig,
-  writeSampleInputs,
 } from './support/notification-workspace.js';
 
 const BREACH = 'latency:latency_breach:slo_breach';
@@ -29,31 +24,15 @@ const POINTS = [
 ] as const;
 
 describe('SIGKILL at each notification fault point', () => {
-  let root: string;
-  let cleanup: () => Promise<void>;
-  let hook: WebhookTestServer;
-  let env: NodeJS.ProcessEnv;
+  const workspace = useHookWorkspace('obs-notify-crash-');
 
   beforeEach(async () => {
-    ({ root, cleanup } = await makeWorkspace('obs-notify-crash-'));
-    hook = await startWebhookTestServer({ path: '/hooks/ops' });
-    env = { OBS_TEST_HOOK_URL: hook.url, OBS_WEBHOOK_SECRET: SIGNING_SECRET };
-    await writeSampleInputs(root);
-    await writeNotificationsConfig(root, [
-      'delivery: {max_retries: 0, retry_wait_seconds: 0}',
-      'receivers:',
-      '  - {name: ops-webhook, type: generic, url_env: OBS_TEST_HOOK_URL, secret_env: OBS_WEBHOOK_SECRET}',
-      'default_route: {receivers: [ops-webhook]}',
-    ]);
-  });
-
-  afterEach(async () => {
-    await hook.close();
-    await cleanup();
+    await writeNotificationsConfig(workspace.root, ONE_RECEIVER);
   });
 
   for (const { point, deliveries } of POINTS) {
     it(`${point}: the alert is recorded, and the next run leaves it delivered ${deliveries === 1 ? 'once' : 'with at most one duplicate'}`, async () => {
+      const { root, hook, env } = workspace;
       const killed = await runJob('latency', root, STALE, 0, { ...env, OBS_FAULT_POINT: point });
       expect(killed.signal).toBe('SIGKILL');
       // the state change survived the kill: the alert is firing, its notification queued or delivered
@@ -82,6 +61,7 @@ describe('SIGKILL at each notification fault point', () => {
 
   for (const { point, deliveries } of POINTS) {
     it(`${point}: a resolved survives the kill and reaches the receiver ${deliveries === 1 ? 'once' : 'at most twice'}`, async () => {
+      const { root, hook, env } = workspace;
       await runJob('latency', root, STALE, 0, env);
       expect(receivedAlerts(hook.requests)).toEqual([[`${BREACH}:firing`]]);
       // an hour later the breach has cleared

@@ -1,55 +1,25 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  startWebhookTestServer,
-  type WebhookTestServer,
-} from '../../packages/automation-core/src/test-support/webhook-test-server.js';
-import { makeWorkspace } from '../support/cli-process.js';
-import {
-  type JsonDocument,
+  bodyOf,
+  ONE_RECEIVER,
   readJson,
   readLog,
   receivedAlerts,
   runJob,
-  SIGNING_SECRET,
+  useHookWorkspace,
   writeNotificationsConfig,
-  writeSampleInputs,
 } from './support/notification-workspace.js';
 
 const HEARTBEAT = 'ops/latency_job_heartbeat.json';
 const BREACH = 'latency:latency_breach:slo_breach';
 
-const ONE_RECEIVER = [
-  'delivery: {max_retries: 1, retry_wait_seconds: 0, timeout_seconds: 5}',
-  'receivers:',
-  '  - name: ops-webhook',
-  '    type: generic',
-  '    url_env: OBS_TEST_HOOK_URL',
-  '    secret_env: OBS_WEBHOOK_SECRET',
-  'default_route:',
-  '  receivers: [ops-webhook]',
-];
-
 describe('notification delivery (real HTTP receivers)', () => {
-  let root: string;
-  let cleanup: () => Promise<void>;
-  let hook: WebhookTestServer;
-  let env: NodeJS.ProcessEnv;
-
-  beforeEach(async () => {
-    ({ root, cleanup } = await makeWorkspace('obs-notify-'));
-    hook = await startWebhookTestServer({ path: '/hooks/ops' });
-    env = { OBS_TEST_HOOK_URL: hook.url, OBS_WEBHOOK_SECRET: SIGNING_SECRET };
-    await writeSampleInputs(root);
-  });
-
-  afterEach(async () => {
-    await hook.close();
-    await cleanup();
-  });
+  const workspace = useHookWorkspace('obs-notify-');
 
   it('keeps a critical SLO alert with no route pending (no_receiver) until a receiver is added, then delivers it once', async () => {
+    const { root, hook, env } = workspace;
     const unrouted = await runJob('latency', root, [], 0, env);
     expect(unrouted.exitCode).toBe(0);
     expect(unrouted.json()).toMatchObject({
@@ -97,6 +67,7 @@ describe('notification delivery (real HTTP receivers)', () => {
   });
 
   it('delivers once when a receiver that was down for three runs comes back, counting every attempt in the log', async () => {
+    const { root, hook, env } = workspace;
     await writeNotificationsConfig(root, ONE_RECEIVER);
     // max_retries 1: two attempts per run, three runs down
     hook.enqueue(...Array.from({ length: 6 }, () => ({ status: 503 })));
@@ -133,8 +104,9 @@ describe('notification delivery (real HTTP receivers)', () => {
   });
 
   it('raises job_skipped_repeatedly after four runs skipped for a held lock, and resolves it on the next run', async () => {
+    const { root, hook, env } = workspace;
     await writeNotificationsConfig(root, [
-      ...ONE_RECEIVER.slice(0, -2),
+      ...ONE_RECEIVER.slice(0, -1),
       'routes:',
       '  - match: {event: job_skipped_repeatedly}',
       '    receivers: [ops-webhook]',
@@ -152,7 +124,7 @@ describe('notification delivery (real HTTP receivers)', () => {
       diagnostics: { error_code: 'lock_not_acquired' },
       notifications: [{ receiver: 'ops-webhook', delivered: true }],
     });
-    const body = JSON.parse(hook.requests[0]?.body.toString('utf8') ?? '{}') as JsonDocument;
+    const body = bodyOf(hook.requests[0]);
     expect(body.alerts[0]).toMatchObject({
       id: 'job_skipped_repeatedly',
       severity: 'warning',
@@ -170,13 +142,14 @@ describe('notification delivery (real HTTP receivers)', () => {
   });
 
   it('raises verification_failed for a stale heartbeat, and resolves it when verify passes', async () => {
+    const { root, hook, env } = workspace;
     await writeNotificationsConfig(root, ONE_RECEIVER);
     await runJob('latency', root, [], 0, env);
     await runJob('dashboard', root, [], 1, env);
     expect(receivedAlerts(hook.requests)).toEqual([[`${BREACH}:firing`]]);
     const stale = await runJob('verify', root, ['--heartbeat', HEARTBEAT], 7 * 60, env);
     expect(stale.exitCode).toBe(1);
-    const raised = JSON.parse(hook.requests[1]?.body.toString('utf8') ?? '{}') as JsonDocument;
+    const raised = bodyOf(hook.requests[1]);
     expect(raised.alerts[0]).toMatchObject({
       id: 'verification_failed',
       status: 'firing',

@@ -1,7 +1,20 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import {
+  type RecordedRequest,
+  startWebhookTestServer,
+  type WebhookTestServer,
+} from '../../../packages/automation-core/src/test-support/webhook-test-server.js';
 import { generateSampleWorkspace } from '../../../scripts/sample-workspace.mjs';
-import { BIN, type CliResult, cleanEnv, type RunCliOptions, runCli } from '../../support/cli-process.js';
+import {
+  BIN,
+  type CliResult,
+  cleanEnv,
+  makeWorkspace,
+  type RunCliOptions,
+  runCli,
+} from '../../support/cli-process.js';
 
 /** A Monday: the chain reports the week of 2025-09-29; the sample's latency breach is critical. */
 export const NOW = Date.parse('2025-10-06T12:00:00Z');
@@ -27,6 +40,14 @@ export async function writeSampleInputs(root: string): Promise<void> {
     latencyDays: 16,
   });
 }
+
+/** One signed generic receiver (the HookWorkspace's) taking everything, retried once without waiting. */
+export const ONE_RECEIVER = [
+  'delivery: {max_retries: 1, retry_wait_seconds: 0, timeout_seconds: 5}',
+  'receivers:',
+  '  - {name: ops-webhook, type: generic, url_env: OBS_TEST_HOOK_URL, secret_env: OBS_WEBHOOK_SECRET}',
+  'default_route: {receivers: [ops-webhook]}',
+];
 
 export async function writeNotificationsConfig(root: string, lines: readonly string[]): Promise<void> {
   await mkdir(join(root, 'configs/observability'), { recursive: true });
@@ -60,11 +81,41 @@ export async function readLog(root: string): Promise<JsonDocument[]> {
     .map((line) => JSON.parse(line) as JsonDocument);
 }
 
+/** The JSON body of a request a receiver got. */
+export function bodyOf(request: RecordedRequest | undefined): JsonDocument {
+  return JSON.parse(request?.body.toString('utf8') ?? '{}') as JsonDocument;
+}
+
 /** The alerts (`<dedup_key>:<status>`) of every request a generic receiver got, in order. */
-export function receivedAlerts(requests: readonly { body: Buffer }[]): string[][] {
+export function receivedAlerts(requests: readonly RecordedRequest[]): string[][] {
   return requests.map((request) =>
-    (JSON.parse(request.body.toString('utf8')) as JsonDocument).alerts.map(
-      (alert: JsonDocument) => `${alert.dedup_key}:${alert.status}`,
-    ),
+    bodyOf(request).alerts.map((alert: JsonDocument) => `${alert.dedup_key}:${alert.status}`),
   );
+}
+
+/** A workspace of sample inputs and a real generic receiver, fresh for each test. */
+export interface HookWorkspace {
+  root: string;
+  hook: WebhookTestServer;
+  /** the receiver's variables: OBS_TEST_HOOK_URL and OBS_WEBHOOK_SECRET */
+  env: NodeJS.ProcessEnv;
+}
+
+/** Registers the set-up and clean-up of a HookWorkspace around each test of the file. */
+export function useHookWorkspace(prefix: string): HookWorkspace {
+  const workspace = {} as HookWorkspace;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    const made = await makeWorkspace(prefix);
+    cleanup = made.cleanup;
+    workspace.root = made.root;
+    workspace.hook = await startWebhookTestServer({ path: '/hooks/ops' });
+    workspace.env = { OBS_TEST_HOOK_URL: workspace.hook.url, OBS_WEBHOOK_SECRET: SIGNING_SECRET };
+    await writeSampleInputs(made.root);
+  });
+  afterEach(async () => {
+    await workspace.hook.close();
+    await cleanup();
+  });
+  return workspace;
 }

@@ -1,14 +1,10 @@
-import {
-  type EventCondition,
-  emptyState,
-  type NotificationState,
-  transitionAlerts,
-} from '@obs-automation/core';
+import { emptyState, type NotificationState, transitionAlerts } from '@obs-automation/core';
 import type { RollupRow } from '@obs-automation/latency-store';
 import { describe, expect, it } from 'vitest';
 import { applyBreachStreaks } from '../rollup/breach.js';
 import { type AlertConfig, alertConfigSchema } from './alert-config.js';
 import { evaluateAlert } from './alert-evaluation.js';
+import { latencyEventCondition } from './latency-alerts.js';
 
 const HOUR = 3_600_000;
 const WINDOW = { ms: HOUR, text: '1h' };
@@ -42,38 +38,19 @@ function rollup(p95s: (number | null)[]): RollupRow[] {
 }
 
 const INITIAL: NotificationState = emptyState('latency');
-const CODES = { latency_breach: 'slo_breach', latency_data_stale: 'no_recent_window' } as const;
 
 /** One job run at `minutes` after T0 on the given hourly data, through the notification lifecycle. */
 function run(state: NotificationState, p95s: (number | null)[], minutes: number) {
   const now = new Date(T0 + minutes * 60_000);
   const condition = evaluateAlert(rollup(p95s), now.getTime(), WINDOW, config);
-  const firing: EventCondition[] =
-    condition.id && condition.severity !== 'none'
-      ? [
-          {
-            event: condition.id,
-            severity: condition.severity,
-            error_code: CODES[condition.id],
-            message: condition.message,
-            evidence_path: 'ops/signal_latency_rollup.csv',
-            latency: {
-              breach_range: condition.breachRange,
-              p95_ms: condition.window?.p95Ms ?? null,
-              threshold_ms: config.slo_p95_ms,
-              failure_rate: condition.window?.failureRate ?? null,
-              breach_streak: condition.streak,
-            },
-          },
-        ]
-      : [];
+  const raised = latencyEventCondition(condition, config, 'ops/signal_latency_rollup.csv');
   const result = transitionAlerts(state, {
     job: 'latency',
     jobId: `${now.toISOString().replace(/[-:]|\.000/g, '')}-latency`,
     now,
     repeatIntervalMs: (config.repeat_interval_minutes ?? 240) * 60_000,
     evaluated: new Set(['latency_breach', 'latency_data_stale']),
-    firing,
+    firing: raised ? [raised] : [],
   });
   // every queued notification is accepted, as by a receiver that is up
   for (const alert of result.state.alerts) {

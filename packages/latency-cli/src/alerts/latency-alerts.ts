@@ -10,6 +10,7 @@ import {
 } from '@obs-automation/core';
 import type { RollupRow } from '@obs-automation/latency-store';
 import type { LatencyOptions } from '../latency-options.js';
+import type { AlertConfig } from './alert-config.js';
 import { type AlertCondition, evaluateAlert } from './alert-evaluation.js';
 
 export interface AlertStepResult {
@@ -25,6 +26,32 @@ export interface AlertStepResult {
 /** The error code in a latency alert's dedup key: one key per kind of alert, from raise to resolve. */
 const ALERT_CODES = { latency_breach: 'slo_breach', latency_data_stale: 'no_recent_window' } as const;
 
+/** The alert the data raises as an event of the notification step, with its SLO figures; null when none. */
+export function latencyEventCondition(
+  condition: AlertCondition,
+  config: AlertConfig,
+  evidencePath: string,
+): EventCondition | null {
+  if (!condition.id || condition.severity === 'none') return null;
+  return {
+    event: condition.id,
+    severity: condition.severity,
+    error_code: ALERT_CODES[condition.id],
+    message: condition.message,
+    evidence_path: evidencePath,
+    ...(config.repeat_interval_minutes === undefined
+      ? {}
+      : { repeat_interval_ms: config.repeat_interval_minutes * 60_000 }),
+    latency: {
+      breach_range: condition.breachRange,
+      p95_ms: condition.window?.p95Ms ?? null,
+      threshold_ms: config.slo_p95_ms,
+      failure_rate: condition.window?.failureRate ?? null,
+      breach_streak: condition.streak,
+    },
+  };
+}
+
 /**
  * Decides the latency SLO alert of this run (20-latency.md step 6). Notifying — when, to whom,
  * again, resolved — is the harness's notification step; with --dry-run-alert this also writes
@@ -38,26 +65,7 @@ export async function runAlertStep(
   const config = options.alert;
   const condition = evaluateAlert(rows, context.now.getTime(), options.window, config);
   const evidencePath = context.relativePath(options.rollupOutput);
-  const raised: EventCondition | null =
-    condition.id && condition.severity !== 'none'
-      ? {
-          event: condition.id,
-          severity: condition.severity,
-          error_code: ALERT_CODES[condition.id],
-          message: condition.message,
-          evidence_path: evidencePath,
-          ...(config.repeat_interval_minutes === undefined
-            ? {}
-            : { repeat_interval_ms: config.repeat_interval_minutes * 60_000 }),
-          latency: {
-            breach_range: condition.breachRange,
-            p95_ms: condition.window?.p95Ms ?? null,
-            threshold_ms: config.slo_p95_ms,
-            failure_rate: condition.window?.failureRate ?? null,
-            breach_streak: condition.streak,
-          },
-        }
-      : null;
+  const raised = latencyEventCondition(condition, config, evidencePath);
   const logAlerts: LogAlert[] = raised
     ? [
         {
