@@ -1,6 +1,10 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type SmtpTestServer,
+  startSmtpTestServer,
+} from '../../packages/automation-core/src/test-support/smtp-test-server.js';
 import {
   bodyOf,
   ONE_RECEIVER,
@@ -164,5 +168,71 @@ describe('notification delivery (real HTTP receivers)', () => {
     expect(await readdir(join(root, 'ops/notifications'))).toEqual(
       expect.arrayContaining(['latency.json', 'verify.json']),
     );
+  });
+});
+
+describe('e-mail over STARTTLS (real SMTP server)', () => {
+  const workspace = useHookWorkspace('obs-notify-tls-');
+  let smtp: SmtpTestServer;
+
+  beforeEach(async () => {
+    smtp = await startSmtpTestServer({
+      starttls: true,
+      login: { user: 'mailer', pass: 'tls-password-0042' },
+    });
+  });
+
+  afterEach(async () => {
+    await smtp.close();
+  });
+
+  const emailReceiver = (rejectUnauthorized: boolean) => [
+    'delivery: {max_retries: 0}',
+    'receivers:',
+    '  - name: oncall-email',
+    '    type: email',
+    '    smtp:',
+    '      host_env: OBS_TEST_SMTP_HOST',
+    '      port_env: OBS_TEST_SMTP_PORT',
+    '      username_env: OBS_TEST_SMTP_USER',
+    '      password_env: OBS_TEST_SMTP_PASSWORD',
+    `      tls: {mode: starttls, reject_unauthorized: ${rejectUnauthorized}}`,
+    '    from: obs@example.com',
+    '    to: [oncall@example.com, second@example.com]',
+    'default_route: {receivers: [oncall-email]}',
+  ];
+  const smtpEnv = () => ({
+    OBS_TEST_SMTP_HOST: smtp.host,
+    OBS_TEST_SMTP_PORT: String(smtp.port),
+    OBS_TEST_SMTP_USER: 'mailer',
+    OBS_TEST_SMTP_PASSWORD: 'tls-password-0042',
+  });
+
+  it('upgrades the connection and logs in before sending the alert', async () => {
+    await writeNotificationsConfig(workspace.root, emailReceiver(false));
+    const result = await runJob('latency', workspace.root, [], 0, smtpEnv());
+    expect(result.json()).toMatchObject({
+      status: 'warning',
+      notifications: [
+        { receiver: 'oncall-email', type: 'email', delivered: true, attempts: 1, status_code: 250 },
+      ],
+    });
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]?.to).toEqual(['oncall@example.com', 'second@example.com']);
+    expect(smtp.messages[0]?.subject).toContain('[CRITICAL] latency_breach (latency: slo_breach)');
+  });
+
+  it('refuses a certificate it cannot verify: nothing sent, the alert stays pending', async () => {
+    await writeNotificationsConfig(workspace.root, emailReceiver(true));
+    const result = await runJob('latency', workspace.root, [], 0, smtpEnv());
+    expect(result.exitCode).toBe(1);
+    expect(result.json()).toMatchObject({
+      status: 'error',
+      pending_alerts: 1,
+      notifications: [{ receiver: 'oncall-email', delivered: false, error_code: 'email_failed' }],
+      diagnostics: { error_code: 'alert_delivery_failed' },
+    });
+    expect(result.stdout).not.toContain('tls-password-0042');
+    expect(smtp.messages).toHaveLength(0);
   });
 });

@@ -28,6 +28,26 @@ export interface SmtpTestServer {
 export interface SmtpTestServerOptions {
   /** require AUTH with these credentials */
   login?: { user: string; pass: string };
+  /** offer STARTTLS (with smtp-server's own self-signed certificate) and require it */
+  starttls?: boolean;
+}
+
+/** Decodes RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`), as mail clients show them. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g, (_, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-Fa-f]{2})/g, (_hex, code: string) =>
+                String.fromCharCode(Number.parseInt(code, 16)),
+              ),
+            'latin1',
+          ).toString('utf8'),
+    );
 }
 
 function headerOf(raw: string, name: string): string {
@@ -36,21 +56,25 @@ function headerOf(raw: string, name: string): string {
   const line = unfolded
     .split(/\r?\n/)
     .find((entry) => entry.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  return line ? line.slice(name.length + 1).trim() : '';
+  return line ? decodeWords(line.slice(name.length + 1).trim()) : '';
 }
 
 export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): Promise<SmtpTestServer> {
   const messages: ReceivedMail[] = [];
   let refusals = 0;
   const settings: SMTPServerOptions = {
-    disabledCommands: options.login ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    disabledCommands: [...(options.starttls ? [] : ['STARTTLS']), ...(options.login ? [] : ['AUTH'])],
     authOptional: !options.login,
-    allowInsecureAuth: true,
+    allowInsecureAuth: !options.starttls,
     logger: false,
     onAuth(auth, _session, callback) {
       if (auth.username === options.login?.user && auth.password === options.login?.pass)
         callback(null, { user: auth.username });
       else callback(new Error('invalid credentials'));
+    },
+    onMailFrom(_address, session, callback) {
+      if (options.starttls && !session.secure) callback(new Error('STARTTLS required'));
+      else callback();
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
