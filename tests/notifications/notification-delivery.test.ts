@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -68,6 +68,45 @@ describe('notification delivery (real HTTP receivers)', () => {
     expect(passing.json().checks).toContainEqual(
       expect.objectContaining({ name: 'notifications_delivered', status: 'pass' }),
     );
+  });
+
+  it('carries a latency alert the earlier release notified (heartbeat alert_state) without paging it again', async () => {
+    const { root, hook, env } = workspace;
+    await writeNotificationsConfig(root, ONE_RECEIVER);
+    const legacy = (pending: unknown[]) => ({
+      job_id: '20251006T110000Z-latency',
+      status: 'warning',
+      alert_state: {
+        severity: 'critical',
+        alert_id: 'latency_breach',
+        since: '2025-10-06T10:00:00.000Z',
+        last_notified_at: '2025-10-06T11:00:00.000Z',
+        dedup_key: 'obs-latency:latency_breach:20251006T100000Z',
+        peak_severity: 'critical',
+        pending,
+      },
+    });
+    await writeFile(join(root, HEARTBEAT), JSON.stringify(legacy([])));
+    const carried = await runJob('latency', root, [], 0, env);
+    expect(carried.json()).toMatchObject({ status: 'warning', notifications: [], pending_alerts: 0 });
+    expect(hook.requests).toHaveLength(0);
+    expect((await readJson(root, 'ops/notifications/latency.json')).alerts).toMatchObject([
+      { key: BREACH, since: '2025-10-06T10:00:00.000Z', last_notified_at: '2025-10-06T11:00:00.000Z' },
+    ]);
+    // its lifecycle goes on: when the data stops, it resolves (and the stale-data alert fires)
+    await runJob('latency', root, [], 3 * 60 + 5, env);
+    expect(receivedAlerts(hook.requests)).toEqual([
+      [`${BREACH}:resolved`, 'latency:latency_data_stale:no_recent_window:firing'],
+    ]);
+
+    // one the earlier release never delivered is notified afresh
+    await rm(join(root, 'ops/notifications'), { recursive: true });
+    await writeFile(
+      join(root, HEARTBEAT),
+      JSON.stringify(legacy([{ webhook: 'old', alert: { id: 'latency_breach', status: 'firing' } }])),
+    );
+    await runJob('latency', root, [], 0, env);
+    expect(receivedAlerts(hook.requests).at(-1)).toEqual([`${BREACH}:firing`]);
   });
 
   it('delivers once when a receiver that was down for three runs comes back, counting every attempt in the log', async () => {

@@ -4,7 +4,7 @@ import type { OptionDeclarations, OptionSet, OptionValues } from './command-line
 import type { JobStatus } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
 import type { EffectiveNotificationConfig, ImplicitRouting } from './notifications/notification-config.js';
-import type { JobEvents } from './notifications/notification-events.js';
+import type { CarriedAlert, JobEvents } from './notifications/notification-events.js';
 import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
 
@@ -69,6 +69,8 @@ export interface JobDefinition<
   logFile?(options: O): string;
   /** receivers and routes the job's own config brings (obs-latency's `webhooks`), routed first */
   notificationRouting?(options: O): ImplicitRouting | null;
+  /** alerts an earlier release notified, from the previous heartbeat; read once, when the job has no notification state yet */
+  carriedAlerts?(options: O, previousHeartbeat: Record<string, unknown>): CarriedAlert[];
   /** what --config-dump prints (default: the effective configuration, `dump`) */
   configDump?(options: O, dump: Record<string, unknown>): Record<string, unknown>;
   run(options: O, context: JobContext): Promise<JobOutcome>;

@@ -61,6 +61,7 @@ describe('--help', () => {
       '--log-file',
       '--sequence-file',
       '--lock-stale-seconds',
+      '--notifications-config',
       '--json-out',
       '--config-dump',
       '--max-retries',

@@ -438,7 +438,12 @@ async function notifyOutcome(
   outcome: JobOutcome,
 ): Promise<JobOutcome> {
   const input = notificationInput(definition, options, run.invocation, run.workspace, run.jobId, context);
-  return input ? withNotifications(outcome, await runNotificationStep(input, outcome)) : outcome;
+  if (!input) return outcome;
+  const carried =
+    definition.carriedAlerts && context.previousHeartbeat
+      ? definition.carriedAlerts(options, context.previousHeartbeat)
+      : [];
+  return withNotifications(outcome, await runNotificationStep({ ...input, carried }, outcome));
 }
 
 /** A run skipped for its lock still counts towards job_skipped_repeatedly and delivers that. */

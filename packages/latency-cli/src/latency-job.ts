@@ -1,5 +1,6 @@
 import type { JobDefinition } from '@obs-automation/core';
 import { alertConfigDump, latencyRouting } from './alerts/alert-config.js';
+import { carriedLatencyAlerts } from './alerts/carried-alert-state.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
 import { finalizeLatencyOptions, LATENCY_OPTIONS, type LatencyOptions } from './latency-options.js';
 import { runLatency } from './latency-run.js';
@@ -20,6 +21,7 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   heartbeatFile: (options) => options.heartbeatFile,
   finalize: finalizeLatencyOptions,
   notificationRouting: (options) => latencyRouting(options.alert, options.alertConfigPath),
+  carriedAlerts: carriedLatencyAlerts,
   configDump: (options, dump) => ({ ...dump, alert: alertConfigDump(options) }),
   run: runLatency,
 };

@@ -65,6 +65,16 @@ export interface EventCondition {
   latency?: LatencyFigures;
 }
 
+/**
+ * An alert an earlier release notified and kept elsewhere (obs-latency's heartbeat), taken into
+ * a job's first notification state so that it is not notified again as new.
+ */
+export interface CarriedAlert {
+  condition: EventCondition;
+  since: string;
+  last_notified_at: string;
+}
+
 /** What a job reports about events: which it evaluated this run, and which of them fire. */
 export interface JobEvents {
   /** events this run looked at; any of them firing before and not in `firing` now resolves */

@@ -7,8 +7,16 @@ import { errorMessageOf } from '../job-error.js';
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
 import type { EffectiveNotificationConfig } from './notification-config.js';
 import { type DeliveryReport, deliverQueued, receiversOf, settleQueue } from './notification-delivery.js';
-import { EVENT_SEVERITY, type EventCondition, type EventName, severityRank } from './notification-events.js';
 import {
+  type CarriedAlert,
+  dedupKey,
+  EVENT_SEVERITY,
+  type EventCondition,
+  type EventName,
+  severityRank,
+} from './notification-events.js';
+import {
+  type AlertRecord,
   emptyState,
   type NotificationState,
   pendingNotifications,
@@ -16,7 +24,7 @@ import {
   stateFileOf,
   writeNotificationState,
 } from './notification-state.js';
-import { transitionAlerts } from './notification-transitions.js';
+import { conditionItem, transitionAlerts } from './notification-transitions.js';
 import type { ReceiverContext } from './receiver-delivery.js';
 
 /** How long a run waits for its job's notification state while a skipped run of it updates it. */
@@ -38,6 +46,8 @@ export interface NotificationRun {
   outcome: JobOutcome | 'skipped';
   /** the file named in job_failed notifications (the run log) */
   evidencePath: string;
+  /** alerts an earlier release notified, taken in when the job has no state file yet */
+  carried?: readonly CarriedAlert[];
   abs(path: string): string;
   rel(path: string): string;
   receiver: ReceiverContext;
@@ -244,6 +254,23 @@ async function rehearse(
   };
 }
 
+/** A carried-over alert as a firing record, already notified: its repeats and resolve go on. */
+function carriedRecord(run: NotificationRun, carried: CarriedAlert): AlertRecord {
+  const { condition } = carried;
+  return {
+    key: dedupKey(run.job, condition.event, condition.error_code),
+    event: condition.event,
+    status: 'firing',
+    severity: condition.severity,
+    peak_severity: condition.severity,
+    since: carried.since,
+    resolved_at: null,
+    last_notified_at: carried.last_notified_at,
+    item: conditionItem(condition, run, carried.since),
+    queue: [],
+  };
+}
+
 /**
  * The notification step of one run, between the body and the heartbeat: decide what changed,
  * persist it, deliver, persist what was delivered. The state is written before anything is sent
@@ -258,6 +285,8 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
     const result = await readNotificationState(stateFile, shown, run.job);
     if (result.kind === 'corrupt')
       warnings.push(`notification state ${shown} is corrupt (${result.reason}); started afresh`);
+    if (result.kind === 'missing' && run.carried && run.carried.length > 0)
+      return { ...result.state, alerts: run.carried.map((alert) => carriedRecord(run, alert)) };
     return result.state;
   };
   if (run.dryRun || (run.outcome !== 'skipped' && run.outcome.status === 'dry_run'))

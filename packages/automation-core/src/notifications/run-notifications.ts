@@ -2,6 +2,7 @@ import type { JobContext, JobOutcome } from '../job-definition.js';
 import { errorMessageOf } from '../job-error.js';
 import { recordFailure } from '../job-summary.js';
 import type { EffectiveNotificationConfig } from './notification-config.js';
+import type { CarriedAlert } from './notification-events.js';
 import { type NotificationResult, notifyRun } from './notification-step.js';
 
 export interface RunNotificationInput {
@@ -14,6 +15,7 @@ export interface RunNotificationInput {
   config: EffectiveNotificationConfig;
   /** the run log, relative to the root: the evidence of job_failed */
   runLog: string;
+  carried?: readonly CarriedAlert[];
   context: Pick<JobContext, 'now' | 'signal' | 'resolvePath' | 'relativePath' | 'readSecret'>;
 }
 
@@ -33,6 +35,7 @@ export async function runNotificationStep(
       config: input.config,
       outcome,
       evidencePath: input.runLog,
+      ...(input.carried ? { carried: input.carried } : {}),
       abs: context.resolvePath,
       rel: context.relativePath,
       receiver: {
