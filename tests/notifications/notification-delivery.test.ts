@@ -109,6 +109,30 @@ describe('notification delivery (real HTTP receivers)', () => {
     expect(receivedAlerts(hook.requests).at(-1)).toEqual([`${BREACH}:firing`]);
   });
 
+  it('starts afresh from a corrupt notification state, says so, and notifies what still holds', async () => {
+    const { root, hook, env } = workspace;
+    await writeNotificationsConfig(root, ONE_RECEIVER);
+    await mkdir(join(root, 'ops/notifications'), { recursive: true });
+    await writeFile(join(root, 'ops/notifications/latency.json'), '{"schema_version": 1, "alerts": [');
+    const verify = await runJob('verify', root, ['--heartbeat', HEARTBEAT], 0);
+    expect(verify.json().failures).toContainEqual(
+      expect.objectContaining({ check: 'notifications_delivered', error_code: 'notification_state_corrupt' }),
+    );
+    const result = await runJob('latency', root, [], 0, env);
+    expect(result.json()).toMatchObject({
+      status: 'warning',
+      diagnostics: {
+        notification_warnings: [
+          expect.stringMatching(
+            /^notification state ops\/notifications\/latency\.json is corrupt \(.+\); started afresh$/,
+          ),
+        ],
+      },
+    });
+    expect(receivedAlerts(hook.requests)).toEqual([[`${BREACH}:firing`]]);
+    expect((await readJson(root, 'ops/notifications/latency.json')).alerts).toHaveLength(1);
+  });
+
   it('delivers once when a receiver that was down for three runs comes back, counting every attempt in the log', async () => {
     const { root, hook, env } = workspace;
     await writeNotificationsConfig(root, ONE_RECEIVER);

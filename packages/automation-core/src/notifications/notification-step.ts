@@ -281,10 +281,14 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
   const stateFile = run.abs(stateFileOf(run.config.config.state_dir, run.job));
   const shown = run.rel(stateFile);
   const warnings: string[] = [];
+  /** a corrupt file is replaced even when the fresh state has nothing in it */
+  let rewrite = false;
   const read = async () => {
     const result = await readNotificationState(stateFile, shown, run.job);
-    if (result.kind === 'corrupt')
+    if (result.kind === 'corrupt') {
       warnings.push(`notification state ${shown} is corrupt (${result.reason}); started afresh`);
+      rewrite = true;
+    }
     if (result.kind === 'missing' && run.carried && run.carried.length > 0)
       return { ...result.state, alerts: run.carried.map((alert) => carriedRecord(run, alert)) };
     return result.state;
@@ -304,8 +308,13 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
   }
   try {
     const previous = await read();
+    // Written only when something changed: most runs of a healthy job leave the file alone.
+    let saved = rewrite ? '' : JSON.stringify({ ...previous, updated_at: null });
     const save = async (state: NotificationState) => {
+      const content = JSON.stringify({ ...state, updated_at: null });
+      if (content === saved) return;
       await writeNotificationState(stateFile, { ...state, updated_at: run.now.toISOString() });
+      saved = content;
     };
     let { state } = transition(run, previous);
     await save(state);
