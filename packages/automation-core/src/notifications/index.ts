@@ -3,6 +3,7 @@ export type { DeliveryReport } from './notification-delivery.js';
 export * from './notification-dump.js';
 export * from './notification-events.js';
 export * from './notification-payloads.js';
+export * from './notification-result.js';
 export * from './notification-routing.js';
 export * from './notification-state.js';
 export * from './notification-step.js';

@@ -5,16 +5,11 @@ import { tryAcquireLock } from '../file-lock.js';
 import type { JobOutcome } from '../job-definition.js';
 import { errorMessageOf } from '../job-error.js';
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
+import { deliveryFailure, observedEvents } from './harness-conditions.js';
 import type { EffectiveNotificationConfig } from './notification-config.js';
-import { type DeliveryReport, deliverQueued, receiversOf, settleQueue } from './notification-delivery.js';
-import {
-  type CarriedAlert,
-  dedupKey,
-  EVENT_SEVERITY,
-  type EventCondition,
-  type EventName,
-  severityRank,
-} from './notification-events.js';
+import { deliverQueued, receiversOf, settleQueue } from './notification-delivery.js';
+import { type CarriedAlert, dedupKey } from './notification-events.js';
+import { type NotificationResult, resultOf } from './notification-result.js';
 import {
   type AlertRecord,
   emptyState,
@@ -29,8 +24,6 @@ import type { ReceiverContext } from './receiver-delivery.js';
 
 /** How long a run waits for its job's notification state while a skipped run of it updates it. */
 const STATE_LOCK_WAIT_MS = 10_000;
-/** Latency alerts whose delivery failed keep 20-latency.md's rule: the run is `error`. */
-const ERROR_ON_DELIVERY_FAILURE: ReadonlySet<EventName> = new Set(['latency_breach', 'latency_data_stale']);
 
 export interface NotificationRun {
   /** the registry job the state belongs to, e.g. `weekly` */
@@ -53,76 +46,12 @@ export interface NotificationRun {
   receiver: ReceiverContext;
 }
 
-/** What the notification step did, for the run's status, summary, log entry and heartbeat. */
-export interface NotificationResult {
-  reports: DeliveryReport[];
-  attempts: number;
-  /** the worst problem left: nothing, a notification with no receiver, or one not delivered */
-  problem: {
-    code: 'no_receiver' | 'alert_delivery_failed' | 'notification_state_failed';
-    message: string;
-    error: boolean;
-  } | null;
-  /** problems of the step itself (state unreadable, busy), reported as warnings */
-  warnings: string[];
-  artefacts: string[];
-  /** the summary's and heartbeat's view of the job's alerts */
-  pendingAlerts: number;
-  alertState: Record<string, unknown>;
-  /** dry run: the notifications that would have been sent */
-  dryRunNotifications?: number;
-}
-
-/** The conditions the harness itself evaluates for every job, added to what the job reported. */
-function observedEvents(
-  run: NotificationRun,
-  state: NotificationState,
-): {
-  evaluated: Set<EventName>;
-  firing: EventCondition[];
-  consecutiveSkipped: number;
-} {
-  const threshold = run.config.config.skipped_runs_threshold;
-  if (run.outcome === 'skipped') {
-    const consecutiveSkipped = state.consecutive_skipped + 1;
-    const firing: EventCondition[] =
-      consecutiveSkipped >= threshold
-        ? [
-            {
-              event: 'job_skipped_repeatedly',
-              severity: EVENT_SEVERITY.job_skipped_repeatedly,
-              error_code: 'lock_not_acquired',
-              message: `obs-${run.job} was skipped ${consecutiveSkipped} runs in a row: another run holds its lock (threshold ${threshold})`,
-              evidence_path: run.evidencePath,
-            },
-          ]
-        : [];
-    return { evaluated: new Set(['job_skipped_repeatedly']), firing, consecutiveSkipped };
-  }
-  const { outcome } = run;
-  const events = outcome.events;
-  const evaluated = new Set<EventName>([
-    ...(events?.evaluated ?? []),
-    'job_failed',
-    'job_skipped_repeatedly',
-  ]);
-  const firing = [...(events?.firing ?? [])];
-  if (outcome.status === 'error' && !events?.failureReported) {
-    const code = String(outcome.diagnostics?.error_code ?? 'internal_error');
-    const message = String(outcome.diagnostics?.error_message ?? 'the run ended error');
-    firing.push({
-      event: 'job_failed',
-      severity: EVENT_SEVERITY.job_failed,
-      error_code: code,
-      message: `obs-${run.job} run ${run.jobId} failed: ${code}: ${message}`,
-      evidence_path: run.evidencePath,
-    });
-  }
-  return { evaluated, firing, consecutiveSkipped: 0 };
-}
-
+/** The run's conditions against the job's alerts: the new state and what it queued. */
 function transition(run: NotificationRun, state: NotificationState) {
-  const observed = observedEvents(run, state);
+  const observed = observedEvents(
+    { ...run, skippedRunsThreshold: run.config.config.skipped_runs_threshold },
+    state,
+  );
   const result = transitionAlerts(state, {
     job: run.job,
     jobId: run.jobId,
@@ -132,100 +61,6 @@ function transition(run: NotificationRun, state: NotificationState) {
     firing: observed.firing,
   });
   return { ...result, state: { ...result.state, consecutive_skipped: observed.consecutiveSkipped } };
-}
-
-/** Receivers failing notifications of this job, for the alert_delivery_failing condition. */
-function deliveryFailure(state: NotificationState): EventCondition | null {
-  const waiting = pendingNotifications(state).filter(
-    ({ alert, queued }) => alert.event !== 'alert_delivery_failing' && queued.failed.length > 0,
-  );
-  if (waiting.length === 0) return null;
-  const receivers = [...new Set(waiting.flatMap(({ queued }) => queued.failed))];
-  return {
-    event: 'alert_delivery_failing',
-    severity: EVENT_SEVERITY.alert_delivery_failing,
-    error_code: 'alert_delivery_failed',
-    message: `${waiting.length} notification(s) of obs-${waiting[0]?.queued.item.job} could not be delivered to ${receivers.join(', ')}: ${waiting[0]?.queued.last_error ?? ''}`,
-    evidence_path: waiting[0]?.queued.item.evidence_path ?? '',
-  };
-}
-
-function alertStateOf(
-  state: NotificationState,
-  config: EffectiveNotificationConfig,
-): Record<string, unknown> {
-  const firing = state.alerts.filter((alert) => alert.status === 'firing');
-  const top = firing.reduce<(typeof firing)[number] | null>(
-    (best, alert) => (!best || severityRank(alert.severity) > severityRank(best.severity) ? alert : best),
-    null,
-  );
-  return {
-    severity: top?.severity ?? 'none',
-    alert_id: top?.event ?? null,
-    since: top?.since ?? null,
-    last_notified_at: top?.last_notified_at ?? null,
-    dedup_key: top?.key ?? null,
-    firing: firing.map((alert) => alert.key),
-    pending: pendingNotifications(state).map(({ alert, queued }) => ({
-      webhook:
-        (queued.failed.length > 0 ? queued.failed : receiversOf(config, alert, queued)).join(', ') ||
-        'no_receiver',
-      alert: {
-        id: queued.item.id,
-        status: queued.item.status,
-        severity: queued.item.severity,
-        dedup_key: queued.item.dedup_key,
-      },
-      reason: queued.pending_reason,
-      attempts: queued.attempts,
-      queued_at: queued.queued_at,
-      last_error: queued.last_error,
-    })),
-  };
-}
-
-function problemOf(state: NotificationState): NotificationResult['problem'] {
-  const pending = pendingNotifications(state);
-  const failed = pending.filter(({ queued }) => queued.pending_reason === 'alert_delivery_failed');
-  const unrouted = pending.filter(({ queued }) => queued.pending_reason === 'no_receiver');
-  const names = (list: typeof pending) =>
-    list
-      .map(({ queued }) => `${queued.item.dedup_key} (${queued.item.status}, ${queued.item.severity})`)
-      .join(', ');
-  if (failed.length > 0) {
-    return {
-      code: 'alert_delivery_failed',
-      message: `${failed.length} notification(s) not delivered, kept for the next run: ${failed
-        .map(({ queued }) => queued.last_error ?? queued.item.dedup_key)
-        .join('; ')}${unrouted.length > 0 ? `; no receiver for ${names(unrouted)}` : ''}`,
-      error: failed.some(({ alert }) => ERROR_ON_DELIVERY_FAILURE.has(alert.event)),
-    };
-  }
-  if (unrouted.length > 0) {
-    return {
-      code: 'no_receiver',
-      message: `no receiver is routed for ${names(unrouted)}: kept pending; add a receiver and route in notifications.yaml`,
-      error: false,
-    };
-  }
-  return null;
-}
-
-function resultOf(
-  state: NotificationState,
-  run: NotificationRun,
-  reports: DeliveryReport[],
-  warnings: string[],
-): NotificationResult {
-  return {
-    reports,
-    attempts: reports.reduce((sum, report) => sum + report.attempts, 0),
-    problem: problemOf(state),
-    warnings,
-    artefacts: [],
-    pendingAlerts: pendingNotifications(state).length,
-    alertState: alertStateOf(state, run.config),
-  };
 }
 
 /** A dry run: what would be sent goes to out/notifications/<job_id>.json; nothing is marked. */
@@ -247,7 +82,7 @@ async function rehearse(
   );
   return {
     // the state as it stands: a rehearsal changes nothing a later real run decides on
-    ...resultOf(state, run, [], warnings),
+    ...resultOf(state, run.config, [], warnings),
     problem: null,
     artefacts: [run.rel(file)],
     dryRunNotifications: notifications.length,
@@ -304,7 +139,7 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
     warnings.push(
       `notification state ${shown} is busy (another run of obs-${run.job} is delivering); not updated by this run`,
     );
-    return { ...resultOf(await read(), run, [], warnings), problem: null };
+    return { ...resultOf(await read(), run.config, [], warnings), problem: null };
   }
   try {
     const previous = await read();
@@ -330,7 +165,7 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
       }
       return settled.state;
     };
-    if (run.receiver.signal.aborted) return resultOf(settle(state), run, [], warnings);
+    if (run.receiver.signal.aborted) return resultOf(settle(state), run.config, [], warnings);
     const reports = await deliverQueued(state, pass);
     state = settle(state);
     // Notifications that could not be delivered are themselves an alert, sent to the receivers that work.
@@ -351,12 +186,12 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
       state = settle(state);
     }
     await save(state);
-    return resultOf(state, run, reports, warnings);
+    return resultOf(state, run.config, reports, warnings);
   } catch (error) {
     if (run.receiver.signal.aborted) throw error;
     // Whatever this run decided may be lost: the run fails rather than report it as notified.
     return {
-      ...resultOf(emptyState(run.job), run, [], warnings),
+      ...resultOf(emptyState(run.job), run.config, [], warnings),
       problem: {
         code: 'notification_state_failed',
         message: `notification state ${shown} could not be updated: ${errorMessageOf(error)}`,

@@ -3,7 +3,8 @@ import { errorMessageOf } from '../job-error.js';
 import { recordFailure } from '../job-summary.js';
 import type { EffectiveNotificationConfig } from './notification-config.js';
 import type { CarriedAlert } from './notification-events.js';
-import { type NotificationResult, notifyRun } from './notification-step.js';
+import type { NotificationResult } from './notification-result.js';
+import { notifyRun } from './notification-step.js';
 
 export interface RunNotificationInput {
   /** the registry job, whose state file it is */
