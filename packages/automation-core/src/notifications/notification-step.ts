@@ -132,7 +132,8 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
     return rehearse(run, await read(), warnings);
 
   const lock = await tryAcquireLock(`${stateFile}.lock`, {
-    waitMs: run.outcome === 'skipped' ? 0 : STATE_LOCK_WAIT_MS,
+    // a skipped run and an interrupted one (which must end within seconds) never wait
+    waitMs: run.outcome === 'skipped' || run.receiver.signal.aborted ? 0 : STATE_LOCK_WAIT_MS,
     staleSeconds: run.lockStaleSeconds,
   });
   if (!lock) {
