@@ -18,6 +18,8 @@ export interface NotificationResult {
   } | null;
   /** problems of the step itself (state unreadable, busy), reported as warnings */
   warnings: string[];
+  /** notifications closed undelivered: nobody could receive them and their alert has cleared */
+  closed: string[];
   artefacts: string[];
   /** the summary's and heartbeat's view of the job's alerts */
   pendingAlerts: number;
@@ -93,13 +95,14 @@ export function resultOf(
   state: NotificationState,
   config: EffectiveNotificationConfig,
   reports: DeliveryReport[],
-  warnings: string[],
+  notes: { warnings: string[]; closed: string[] },
 ): NotificationResult {
   return {
     reports,
     attempts: reports.reduce((sum, report) => sum + report.attempts, 0),
     problem: problemOf(state),
-    warnings,
+    warnings: notes.warnings,
+    closed: notes.closed,
     artefacts: [],
     pendingAlerts: pendingNotifications(state).length,
     alertState: alertStateOf(state, config),

@@ -67,7 +67,7 @@ function transition(run: NotificationRun, state: NotificationState) {
 async function rehearse(
   run: NotificationRun,
   state: NotificationState,
-  warnings: string[],
+  notes: { warnings: string[]; closed: string[] },
 ): Promise<NotificationResult> {
   const { state: next, queued } = transition(run, state);
   const notifications = pendingNotifications(next).map(({ alert, queued: entry }) => ({
@@ -82,7 +82,7 @@ async function rehearse(
   );
   return {
     // the state as it stands: a rehearsal changes nothing a later real run decides on
-    ...resultOf(state, run.config, [], warnings),
+    ...resultOf(state, run.config, [], notes),
     problem: null,
     artefacts: [run.rel(file)],
     dryRunNotifications: notifications.length,
@@ -115,7 +115,8 @@ function carriedRecord(run: NotificationRun, carried: CarriedAlert): AlertRecord
 export async function notifyRun(run: NotificationRun): Promise<NotificationResult> {
   const stateFile = run.abs(stateFileOf(run.config.config.state_dir, run.job));
   const shown = run.rel(stateFile);
-  const warnings: string[] = [];
+  const notes = { warnings: [] as string[], closed: [] as string[] };
+  const { warnings } = notes;
   /** a corrupt file is replaced even when the fresh state has nothing in it */
   let rewrite = false;
   const read = async () => {
@@ -129,7 +130,7 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
     return result.state;
   };
   if (run.dryRun || (run.outcome !== 'skipped' && run.outcome.status === 'dry_run'))
-    return rehearse(run, await read(), warnings);
+    return rehearse(run, await read(), notes);
 
   const lock = await tryAcquireLock(`${stateFile}.lock`, {
     // a skipped run and an interrupted one (which must end within seconds) never wait
@@ -140,7 +141,7 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
     warnings.push(
       `notification state ${shown} is busy (another run of obs-${run.job} is delivering); not updated by this run`,
     );
-    return { ...resultOf(await read(), run.config, [], warnings), problem: null };
+    return { ...resultOf(await read(), run.config, [], notes), problem: null };
   }
   try {
     const previous = await read();
@@ -160,13 +161,11 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
     const settle = (current: NotificationState) => {
       const settled = settleQueue(current, run.config);
       for (const queued of settled.closed) {
-        warnings.push(
-          `closed ${queued.item.dedup_key} (${queued.item.status}) undelivered: it cleared while no receiver was routed for it`,
-        );
+        notes.closed.push(`${queued.item.dedup_key} (${queued.item.status})`);
       }
       return settled.state;
     };
-    if (run.receiver.signal.aborted) return resultOf(settle(state), run.config, [], warnings);
+    if (run.receiver.signal.aborted) return resultOf(settle(state), run.config, [], notes);
     const reports = await deliverQueued(state, pass);
     state = settle(state);
     // Notifications that could not be delivered are themselves an alert, sent to the receivers that work.
@@ -187,12 +186,12 @@ export async function notifyRun(run: NotificationRun): Promise<NotificationResul
       state = settle(state);
     }
     await save(state);
-    return resultOf(state, run.config, reports, warnings);
+    return resultOf(state, run.config, reports, notes);
   } catch (error) {
     if (run.receiver.signal.aborted) throw error;
     // Whatever this run decided may be lost: the run fails rather than report it as notified.
     return {
-      ...resultOf(emptyState(run.job), run.config, [], warnings),
+      ...resultOf(emptyState(run.job), run.config, [], notes),
       problem: {
         code: 'notification_state_failed',
         message: `notification state ${shown} could not be updated: ${errorMessageOf(error)}`,

@@ -71,6 +71,8 @@ function notificationDiagnostics(
 ): Record<string, unknown> {
   let next = { ...diagnostics };
   if (result.warnings.length > 0) next.notification_warnings = result.warnings;
+  // cleared while nobody could be told: recorded here, the run's earlier no_receiver said it
+  if (result.closed.length > 0) next.notifications_closed_undelivered = result.closed;
   const { problem } = result;
   if (!problem) return next;
   if (replaceError) next = recordFailure(next, problem.code, problem.message);
