@@ -63,7 +63,7 @@ function transition(run: NotificationRun, state: NotificationState) {
   return { ...result, state: { ...result.state, consecutive_skipped: observed.consecutiveSkipped } };
 }
 
-/** A dry run: what would be sent goes to out/notifications/<job_id>.json; nothing is marked. */
+/** A dry run: what would be sent (if anything) goes to out/notifications/<job_id>.json; nothing is marked. */
 async function rehearse(
   run: NotificationRun,
   state: NotificationState,
@@ -75,18 +75,20 @@ async function rehearse(
     new: queued.includes(entry),
     item: entry.item,
   }));
+  // the state as it stands: a rehearsal changes nothing a later real run decides on
+  const result = {
+    ...resultOf(state, run.config, [], notes),
+    problem: null,
+    dryRunNotifications: notifications.length,
+  };
+  // nothing to send, nothing to write: the summary's dry_run_notifications says 0
+  if (notifications.length === 0) return result;
   const file = run.abs(join(WORKSPACE_LAYOUT.notificationDryRunDir, `${run.jobId}.json`));
   await writeFileAtomic(
     file,
     `${JSON.stringify({ job_id: run.jobId, job: run.job, notifications }, null, 2)}\n`,
   );
-  return {
-    // the state as it stands: a rehearsal changes nothing a later real run decides on
-    ...resultOf(state, run.config, [], notes),
-    problem: null,
-    artefacts: [run.rel(file)],
-    dryRunNotifications: notifications.length,
-  };
+  return { ...result, artefacts: [run.rel(file)] };
 }
 
 /** A carried-over alert as a firing record, already notified: its repeats and resolve go on. */
