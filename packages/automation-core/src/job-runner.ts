@@ -392,8 +392,8 @@ function isDryRun(definition: AnyJobDefinition, options: unknown): boolean {
   const flag = (JOB_REGISTRY as readonly RegisteredJob[]).find(
     (job) => job.name === definition.name,
   )?.dryRunFlag;
-  if (!flag || !options || typeof options !== 'object') return false;
-  const key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const key = definition.options.entries.find((entry) => entry.flag === flag)?.key;
+  if (key === undefined || !options || typeof options !== 'object') return false;
   return (options as Record<string, unknown>)[key] === true;
 }
 
