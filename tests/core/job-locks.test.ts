@@ -20,7 +20,9 @@ const args = (...extra: string[]) => ['--root', workspace.root, '--lock-stale-se
 
 describe('job locks', () => {
   it('a second run while one holds the lock is skipped with lock_not_acquired, exit 0 and a log entry', async () => {
-    const holder = startProcess(SAMPLE_JOB, args('--sleep-ms', '4000'));
+    // long enough for two skipped runs (each also counting itself in the notification state) and
+    // the 2.5 s wait between them, on a loaded machine
+    const holder = startProcess(SAMPLE_JOB, args('--sleep-ms', '6000'));
     await waitFor('the first run to take its lock', () => existsSync(lockDir));
 
     const second = await runCli(SAMPLE_JOB, args());

@@ -14,6 +14,7 @@ import {
   type JsonDocument,
   NOW,
   readJsonLines,
+  routeNotificationsToWebhook,
   runDaily,
   runVerify,
   SIGNING_SECRET,
@@ -25,6 +26,8 @@ const LOG = 'ops/automation_runs.log';
 const CHAIN_ID = '20251006T120000Z-daily';
 
 let server: WebhookTestServer;
+/** receives the chain's notifications (the sample's latency alerts) */
+let alerts: WebhookTestServer;
 let temp: string;
 let cleanup: () => Promise<void>;
 /** Inputs only, never run on. */
@@ -43,19 +46,21 @@ async function freshCopy(of: string): Promise<string> {
 
 beforeAll(async () => {
   server = await startWebhookTestServer({ path: '/hooks/weekly' });
+  alerts = await startWebhookTestServer({ path: '/hooks/alerts' });
   ({ root: temp, cleanup } = await makeWorkspace('obs-daily-'));
   inputs = join(temp, 'inputs');
   await writeDailyInputs(inputs);
+  await routeNotificationsToWebhook(inputs);
   ran = await freshCopy(inputs);
   const result = await runDaily(ran, ['--observability', '--json-out', 'out/daily-summary.json'], {
-    env: webhookEnv(server.url),
+    env: webhookEnv(server.url, alerts.url),
   });
   expect(result.exitCode, result.stderr).toBe(0);
   chain = result.json();
 });
 
 afterAll(async () => {
-  await server.close();
+  await Promise.all([server.close(), alerts.close()]);
   await cleanup();
 });
 
@@ -207,7 +212,7 @@ describe('obs-daily --observability', () => {
   it('stops the chain when weekly fails: dashboard is logged as skipped (upstream_failed), exit 1', async () => {
     const root = await freshCopy(inputs);
     server.enqueue({ status: 401, body: '{"error":"bad signature"}' });
-    const result = await runDaily(root, ['--observability'], { env: webhookEnv(server.url) });
+    const result = await runDaily(root, ['--observability'], { env: webhookEnv(server.url, alerts.url) });
     expect(result.exitCode).toBe(1);
     const report = result.json();
     expect(report).toMatchObject({

@@ -112,8 +112,13 @@ describe('obs-latency alert notifications (real HTTP receivers)', () => {
     expect(
       sent.map((body) => body.alerts.map((alert: JsonDocument) => `${alert.severity}:${alert.status}`)),
     ).toEqual([['warning:firing'], ['critical:firing'], ['critical:resolved']]);
-    expect(sent[0]).toMatchObject({ schema_version: '1.0.0', job_id: warning.json().job_id });
+    expect(sent[0]).toMatchObject({ schema_version: '1.1.0', job_id: warning.json().job_id });
     expect(sent[1]?.alerts[0]).toEqual({
+      job: 'latency',
+      job_id: critical.json().job_id,
+      error_code: 'slo_breach',
+      runbook: 'docs/runbook.md#event-latency-breach',
+      since: '2026-07-06T03:05:00.000Z',
       id: 'latency_breach',
       severity: 'critical',
       message: expect.stringContaining('3 consecutive 1h windows'),
@@ -179,7 +184,7 @@ describe('obs-latency alert notifications (real HTTP receivers)', () => {
     const payloadPath = `out/latency_alerts/${summary.job_id}.json`;
     expect(summary.artefacts).toContain(payloadPath);
     expect(await readJson(root, payloadPath)).toMatchObject({
-      schema_version: '1.0.0',
+      schema_version: '1.1.0',
       job_id: summary.job_id,
       alerts: [{ id: 'latency_breach', severity: 'warning', status: 'firing', breach_streak: 2 }],
     });
@@ -203,13 +208,14 @@ describe('obs-latency alert notifications (real HTTP receivers)', () => {
       pending_alerts: 1,
       notifications: [
         {
-          webhook: 'ops-generic',
+          receiver: 'ops-generic',
+          type: 'generic',
           delivered: false,
           attempts: 2,
           status_code: 500,
           error_code: 'webhook_failed',
         },
-        { webhook: 'oncall-pagerduty', delivered: true },
+        { receiver: 'oncall-pagerduty', type: 'pagerduty', delivered: true, attempts: 1, status_code: 202 },
       ],
       diagnostics: {
         error_code: 'alert_delivery_failed',
@@ -244,13 +250,14 @@ describe('obs-latency alert notifications (real HTTP receivers)', () => {
       pending_alerts: 1,
       notifications: [
         {
-          webhook: 'ops-generic',
+          receiver: 'ops-generic',
           delivered: false,
-          error_code: 'invalid_webhook',
+          attempts: 0,
+          error_code: 'invalid_receiver',
           error_message:
-            'environment variable LAT_GENERIC_SECRET (secret_env of webhook ops-generic) is not set',
+            'environment variable LAT_GENERIC_SECRET (secret_env of receiver ops-generic) is not set',
         },
-        { webhook: 'oncall-pagerduty', delivered: true },
+        { receiver: 'oncall-pagerduty', delivered: true },
       ],
       diagnostics: { error_code: 'alert_delivery_failed' },
     });

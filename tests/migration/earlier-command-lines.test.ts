@@ -100,7 +100,12 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   ({ root: dir, cleanup } = await makeWorkspace('obs-migration-'));
   webhook = await startWebhookTestServer({ path: '/weekly' });
-  env = cleanEnv({ OBS_NOW: NOW, OBS_WEEKLY_WEBHOOK_URL: webhook.url, OBS_WEBHOOK_SECRET: SECRET });
+  env = cleanEnv({
+    OBS_NOW: NOW,
+    OBS_WEEKLY_WEBHOOK_URL: webhook.url,
+    OBS_NOTIFY_WEBHOOK_URL: webhook.url,
+    OBS_WEBHOOK_SECRET: SECRET,
+  });
   base = join(dir, 'base');
   await execFileAsync(process.execPath, [
     join(REPO_ROOT, 'scripts/sample-workspace.mjs'),
@@ -114,6 +119,11 @@ beforeAll(async () => {
   await writeFile(
     join(base, 'configs/observability/latency_alert.yaml'),
     'slo_p95_ms: 5000\nwarning_threshold: 2\ncritical_threshold: 3\nfailure_rate_threshold: 0.01\n',
+  );
+  // Its alerts reach a receiver, so that the nightly verification has nothing pending to report.
+  await writeFile(
+    join(base, 'configs/observability/notifications.yaml'),
+    'receivers:\n  - { name: ops, type: generic, url_env: OBS_NOTIFY_WEBHOOK_URL, secret_env: OBS_WEBHOOK_SECRET }\ndefault_route: { receivers: [ops] }\n',
   );
   await writeFile(
     join(base, 'configs/observability/automation.yaml'),

@@ -139,12 +139,13 @@ describe('stderr: one line per problem, with a runbook anchor that exists', () =
     ]);
   });
 
-  it('a real chain without the webhook variables: the breach, missing_secret, then the chain', async () => {
+  it('a real chain without the webhook variables: the breach and that nobody was told, missing_secret, then the chain', async () => {
     const root = await workspace();
     const result = await runCli(BIN.daily, ['--observability', '--root', root, '--now', NOW]);
     expect(result.exitCode).toBe(1);
     expect(problemLines(result.stderr).map((line) => `${line.binary} ${line.code}`)).toEqual([
       'obs-latency latency_breach',
+      'obs-latency no_receiver',
       'obs-weekly missing_secret',
       'obs-daily job_failed',
     ]);

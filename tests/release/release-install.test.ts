@@ -35,6 +35,7 @@ let downloads: string;
 let hostEnv: NodeJS.ProcessEnv;
 let emptyFolder: string;
 let webhook: WebhookTestServer;
+let notify: WebhookTestServer;
 
 const currentRelease = () => readlinkSync(join(prefix, 'current'));
 
@@ -72,10 +73,12 @@ beforeAll(async () => {
   const installed = await runShell(installSteps(), { cwd: downloads, env: hostEnv });
   expect(installed.exitCode, installed.stderr).toBe(0);
   webhook = await startWebhookTestServer({ path: '/hooks/weekly' });
+  notify = await startWebhookTestServer({ path: '/hooks/notify' });
 }, 120_000);
 
 afterAll(async () => {
   await webhook?.close();
+  await notify?.close();
   await cleanup?.();
 });
 
@@ -247,7 +250,12 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
     await mkdir(dirname(envFile), { recursive: true });
     await writeFile(
       envFile,
-      `OBS_WEEKLY_WEBHOOK_URL='${webhook.url}'\nOBS_WEBHOOK_SECRET='${SIGNING_SECRET}'\nOBS_ENV='release-test'\nOBS_DATA_ROOTS='${join(dir, 'srv/research')}'\n`,
+      `OBS_WEEKLY_WEBHOOK_URL='${webhook.url}'\nOBS_WEBHOOK_SECRET='${SIGNING_SECRET}'\nOBS_ENV='release-test'\nOBS_DATA_ROOTS='${join(dir, 'srv/research')}'\nOBS_NOTIFY_WEBHOOK_URL='${notify.url}'\n`,
+    );
+    // The notification routing, as the deploy guide says: the example's generic webhook for everything.
+    await writeFile(
+      join(prefix, 'configs/observability/notifications.yaml'),
+      'receivers:\n  - name: ops-webhook\n    type: generic\n    url_env: OBS_NOTIFY_WEBHOOK_URL\n    secret_env: OBS_WEBHOOK_SECRET\ndefault_route:\n  receivers: [ops-webhook]\n',
     );
     // The notifier's latency samples, as it records them into the workspace.
     await copyFile(join(dir, 'srv/research/ops/signal_latency.csv'), join(prefix, 'ops/signal_latency.csv'));
@@ -285,6 +293,12 @@ describe('installed into an empty prefix, as the deploy guide says', () => {
     expect(log.at(-1)).toMatchObject({ job_name: 'verify', status: 'ok' });
     expect(webhook.requests).toHaveLength(1);
     expect(webhook.verifySignatures(webhook.requests[0] as never, SIGNING_SECRET).obsSignature).toBe(true);
+    // The sample's latency breach paged someone, signed.
+    const paged = notify.requests.flatMap(
+      (request) => (JSON.parse(request.body.toString('utf8')) as { alerts: unknown[] }).alerts,
+    );
+    expect(paged).toContainEqual(expect.objectContaining({ id: 'latency_breach', status: 'firing' }));
+    expect(notify.verifySignatures(notify.requests[0] as never, SIGNING_SECRET).obsSignature).toBe(true);
     for (const name of ['obs-daily.log', 'obs-verify.log']) {
       expect(readFileSync(join(prefix, 'log', name), 'utf8')).toMatch(/"status": ?"(ok|warning)"/);
     }

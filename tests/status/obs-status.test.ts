@@ -131,9 +131,14 @@ describe('obs-status verdicts', () => {
       freshness: 'never',
     });
     expect(jobOf(status, 'latency').freshness).toBe('on_time');
-    // The week due on Saturday 23:30 was never delivered: overdue as well as failing.
-    expect(findingCodes(status, 'weekly')).toEqual(['missing_secret', 'weekly_overdue']);
-    expect(findingCodes(status, 'daily')).toEqual(['job_failed']);
+    // The week due on Saturday 23:30 was never delivered: overdue as well as failing; with no
+    // notification routing in the sample, nobody was told of the failure either.
+    expect(findingCodes(status, 'weekly')).toEqual([
+      'missing_secret',
+      'notifications_pending',
+      'weekly_overdue',
+    ]);
+    expect(findingCodes(status, 'daily')).toEqual(['job_failed', 'notifications_pending']);
     expect(status.findings[0].severity).toBe('critical');
   });
 
@@ -206,7 +211,11 @@ describe('obs-status verdicts', () => {
     );
     const status = (await runStatus(root, at(6))).json();
     expect(jobOf(status, 'weekly')).toMatchObject({ last_run: { status: 'dry_run' }, last_run_failed: true });
-    expect(findingCodes(status, 'weekly')).toEqual(['missing_secret']);
+    expect(findingCodes(status, 'weekly')).toEqual([
+      'missing_secret',
+      'notifications_pending',
+      'weekly_overdue',
+    ]);
   });
 
   it('a last success from the future is clock_skew, never on time', async () => {

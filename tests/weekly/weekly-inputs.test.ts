@@ -62,7 +62,11 @@ describe('obs-weekly inputs', () => {
     const summary = result.json();
     expect(summary).toMatchObject({
       status: 'error',
-      artefacts: ['out/weekly_report/20251014T010000Z-weekly_invalid.json'],
+      // a rehearsal also writes the notification it would have sent (job_failed)
+      artefacts: [
+        'out/weekly_report/20251014T010000Z-weekly_invalid.json',
+        'out/notifications/20251014T010000Z-weekly.json',
+      ],
       diagnostics: { error_code: 'schema_validation_failed' },
     });
     const invalid = await readJson(root, 'out/weekly_report/20251014T010000Z-weekly_invalid.json');

@@ -9,6 +9,7 @@
  */
 export type FileKind =
   | 'heartbeat'
+  | 'notification_state'
   | 'sequence_file'
   | 'lock_owner'
   | 'config'
@@ -41,6 +42,11 @@ const MIB = 1024 * KIB;
 
 export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
   heartbeat: { maxBytes: 4 * MIB, followSymlinks: false, description: 'ops/*_heartbeat.json' },
+  notification_state: {
+    maxBytes: 4 * MIB,
+    followSymlinks: false,
+    description: 'ops/notifications/<job>.json',
+  },
   sequence_file: { maxBytes: 64 * KIB, followSymlinks: false, description: 'ops/automation_runs.sequence' },
   lock_owner: {
     maxBytes: 4 * KIB,

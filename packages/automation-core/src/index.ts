@@ -59,6 +59,7 @@ export * from './metrics/metric-families.js';
 export * from './metrics/metrics-file.js';
 export * from './metrics/run-metrics.js';
 export * from './metrics/textfile-format.js';
+export * from './notifications/index.js';
 export * from './output/human-summary.js';
 export * from './output/output-mode.js';
 export * from './output/presentation.js';

@@ -5,6 +5,8 @@ import type { OptionDeclarations, OptionSet, OptionValues } from './command-line
 import type { JobStatus } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
 import type { JobMetricsInput, MetricSample } from './metrics/metric-families.js';
+import type { EffectiveNotificationConfig, ImplicitRouting } from './notifications/notification-config.js';
+import type { CarriedAlert, JobEvents } from './notifications/notification-events.js';
 import type { SummaryDescriber } from './output/human-summary.js';
 import type { TerminalRenderer } from './output/presentation.js';
 import type { Scheduler } from './run-context.js';
@@ -86,6 +88,10 @@ export interface JobDefinition<
   heartbeatFile?(options: O): string;
   /** the run log this run's entry goes to (default: --log-file) */
   logFile?(options: O): string;
+  /** receivers and routes the job's own config brings (obs-latency's `webhooks`), routed first */
+  notificationRouting?(options: O): ImplicitRouting | null;
+  /** alerts an earlier release notified, from the previous heartbeat; read once, when the job has no notification state yet */
+  carriedAlerts?(options: O, previousHeartbeat: Record<string, unknown>): CarriedAlert[];
   /** what --config-dump prints (default: the effective configuration, `dump`) */
   configDump?(options: O, dump: Record<string, unknown>): Record<string, unknown>;
   /**
@@ -150,6 +156,8 @@ export interface JobContext {
   relativePath(path: string): string;
   /** reads an environment variable holding a secret and records its name (never its value) */
   readSecret(envName: string): string | undefined;
+  /** the run's notification routing (notifications.yaml and the job's own receivers) */
+  notifications: EffectiveNotificationConfig | null;
   /** this job's heartbeat as the previous run left it (null when missing or corrupt) */
   previousHeartbeat: Record<string, unknown> | null;
   /** notes for whoever debugs the job, on stderr with OBS_LOG_LEVEL=info (JSON lines) */
@@ -178,4 +186,6 @@ export interface JobOutcome {
   logSummary?: Record<string, unknown>;
   /** job-specific heartbeat fields */
   heartbeat?: Record<string, unknown>;
+  /** the events this run evaluated and which of them fire (job_failed is the harness's own) */
+  events?: JobEvents;
 }

@@ -62,6 +62,7 @@ describe('--help', () => {
       '--sequence-file',
       '--metrics-dir',
       '--lock-stale-seconds',
+      '--notifications-config',
       '--json-out',
       '--config-dump',
       '--json',

@@ -20,6 +20,11 @@ import type { AnyCommandDefinition, CommandDefinition, JobDefinition } from './j
 import { configError, JobError, usageError } from './job-error.js';
 import { JOB_REGISTRY } from './job-registry.js';
 import { quoteUntrusted } from './message-text.js';
+import {
+  type EffectiveNotificationConfig,
+  loadNotificationConfig,
+} from './notifications/notification-config.js';
+import { notificationDump } from './notifications/notification-dump.js';
 
 export interface JobInvocation<O> {
   common: CommonOptions;
@@ -27,6 +32,8 @@ export interface JobInvocation<O> {
   configPath: string;
   /** what --config-dump prints: the effective configuration, secrets by env-var name only */
   dump: Record<string, unknown>;
+  /** a job's routing (notifications.yaml plus its own implicit receivers); commands have none */
+  notifications: EffectiveNotificationConfig | null;
 }
 
 /** The binary a command's --help and --version name when it runs alone. */
@@ -165,6 +172,14 @@ export async function resolveInvocation<O>(
     if (isZodError(error)) throw usageError(`invalid options: ${describeZodIssue(error)}`);
     throw error;
   }
+  const notifications =
+    'run' in definition
+      ? await loadNotificationConfig(common.notificationsConfig, {
+          root: common.root,
+          explicit: common.notificationsConfigExplicit,
+          implicit: definition.notificationRouting?.(options) ?? null,
+        })
+      : null;
   const taken = commonOptionsFor(commonRequestOf(definition)).declarations;
   const runLog = 'logFile' in definition && definition.logFile ? definition.logFile(options) : common.logFile;
   const dump = {
@@ -182,8 +197,9 @@ export async function resolveInvocation<O>(
     },
     options: dumpedOptionValues(definition.options, values),
     config: dumpedConfig(definition, config),
+    ...(notifications ? { notifications: notificationDump(notifications, env) } : {}),
   };
-  return { common, options, configPath, dump };
+  return { common, options, configPath, dump, notifications };
 }
 
 /** resolveInvocation for the command line of a command run alone, e.g. a job of obs-daily's chain. */

@@ -123,6 +123,17 @@ describe('runJob', () => {
       last_success_at: '2026-05-06T07:08:09.000Z',
       last_dry_run_at: null,
       last_failure: null,
+      // the notification step's view of the job's alerts: none
+      pending_alerts: 0,
+      alert_state: {
+        severity: 'none',
+        alert_id: null,
+        since: null,
+        last_notified_at: null,
+        dedup_key: null,
+        firing: [],
+        pending: [],
+      },
     });
     expect(JSON.parse(await readFile(join(root, 'out/summary.json'), 'utf8'))).toEqual(result.summary);
     expect(lockHeld()).toBe(false);

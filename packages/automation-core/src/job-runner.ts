@@ -19,8 +19,14 @@ import {
 import { EXIT_FAILED, errorMessageOf, exitCodeForOutcome, JobError, type JobStatus } from './job-error.js';
 import { makeJobId } from './job-id.js';
 import { binaryOf, type JobInvocation, parseJobArgv, resolveInvocation } from './job-invocation.js';
+import { JOB_REGISTRY, type RegisteredJob } from './job-registry.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import { recordRunMetrics } from './metrics/run-metrics.js';
+import {
+  type RunNotificationInput,
+  runNotificationStep,
+  withNotifications,
+} from './notifications/run-notifications.js';
 import { type OutputFlags, outputFlagsInArgv } from './output/output-mode.js';
 import type { Presentation } from './output/presentation.js';
 import { problemLine, reportProblems } from './output/problem-lines.js';
@@ -363,6 +369,17 @@ async function executeJob(
       status = outcome.status;
     } else {
       ({ status, outcome } = attempt);
+      if (status === 'skipped') {
+        outcome = await notifySkipped(outcome, {
+          definition,
+          options,
+          invocation,
+          workspace,
+          jobId,
+          runOptions,
+          secretsRead,
+        });
+      }
     }
     summary = await recordRun({
       jobId,
@@ -438,6 +455,7 @@ async function runLocked(
       `heartbeat ${workspace.rel(heartbeatFile)} is corrupt (${previous.reason}); rewritten from this run`,
     );
   }
+  outcome = await notifyOutcome(definition, options, run, context, outcome);
   if (!heartbeatFile) return outcome;
   try {
     await writeHeartbeat(
@@ -456,6 +474,95 @@ async function runLocked(
       ),
     };
   }
+}
+
+/**
+ * Whether the run rehearses: its registry dry-run flag is set. A rehearsal that fails is still a
+ * rehearsal: its notifications are written down, never sent.
+ */
+function isDryRun(definition: AnyJobDefinition, options: unknown): boolean {
+  const flag = (JOB_REGISTRY as readonly RegisteredJob[]).find(
+    (job) => job.name === definition.name,
+  )?.dryRunFlag;
+  const key = definition.options.entries.find((entry) => entry.flag === flag)?.key;
+  if (key === undefined || !options || typeof options !== 'object') return false;
+  return (options as Record<string, unknown>)[key] === true;
+}
+
+/** Reads a secret's variable and records its name (never its value) among the run's secrets. */
+function secretReader(
+  env: NodeJS.ProcessEnv,
+  secretsRead: string[],
+): (envName: string) => string | undefined {
+  return (envName) => {
+    if (!secretsRead.includes(envName)) secretsRead.push(envName);
+    const value = env[envName];
+    return value === undefined || value === '' ? undefined : value;
+  };
+}
+
+function notificationInput(
+  definition: AnyJobDefinition,
+  options: unknown,
+  invocation: JobInvocation<unknown>,
+  workspace: Workspace,
+  jobId: string,
+  context: RunNotificationInput['context'],
+): RunNotificationInput | null {
+  if (!invocation.notifications) return null;
+  return {
+    job: definition.name,
+    jobId,
+    dryRun: isDryRun(definition, options),
+    lockStaleSeconds: invocation.common.lockStaleSeconds,
+    config: invocation.notifications,
+    runLog: workspace.rel(definition.logFile?.(options) ?? invocation.common.logFile),
+    context,
+  };
+}
+
+/** The notification step, after the body and before the heartbeat: it may change the run's status. */
+async function notifyOutcome(
+  definition: AnyJobDefinition,
+  options: unknown,
+  run: LockedRun<unknown>,
+  context: JobContext,
+  outcome: JobOutcome,
+): Promise<JobOutcome> {
+  const input = notificationInput(definition, options, run.invocation, run.workspace, run.jobId, context);
+  if (!input) return outcome;
+  const carried =
+    definition.carriedAlerts && context.previousHeartbeat
+      ? definition.carriedAlerts(options, context.previousHeartbeat)
+      : [];
+  return withNotifications(outcome, await runNotificationStep({ ...input, carried }, outcome));
+}
+
+/** A run skipped for its lock still counts towards job_skipped_repeatedly and delivers that. */
+async function notifySkipped(
+  skipped: JobOutcome,
+  run: {
+    definition: AnyJobDefinition;
+    options: unknown;
+    invocation: JobInvocation<unknown>;
+    workspace: Workspace;
+    jobId: string;
+    runOptions: RunJobOptions;
+    secretsRead: string[];
+  },
+): Promise<JobOutcome> {
+  const { definition, options, invocation, workspace, runOptions } = run;
+  const input = notificationInput(definition, options, invocation, workspace, run.jobId, {
+    now: invocation.common.now,
+    signal: runOptions.signal ?? new AbortController().signal,
+    resolvePath: workspace.abs,
+    relativePath: workspace.rel,
+    readSecret: secretReader(runOptions.env ?? process.env, run.secretsRead),
+  });
+  if (!input) return skipped;
+  const notified = withNotifications(skipped, await runNotificationStep(input, 'skipped'));
+  // A skipped run stays skipped; its notification problem is reported beside lock_not_acquired.
+  return { ...notified, status: skipped.status };
 }
 
 function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: HeartbeatRead): JobContext {
@@ -479,11 +586,8 @@ function jobContext<O>(run: LockedRun<O>, signal: AbortSignal, previous: Heartbe
     },
     resolvePath: run.workspace.abs,
     relativePath: run.workspace.rel,
-    readSecret(envName) {
-      if (!run.secretsRead.includes(envName)) run.secretsRead.push(envName);
-      const value = run.env[envName];
-      return value === undefined || value === '' ? undefined : value;
-    },
+    readSecret: secretReader(run.env, run.secretsRead),
+    notifications: run.invocation.notifications,
     previousHeartbeat: previous.kind === 'ok' ? previous.data : null,
     log(message, fields) {
       diagnosticsLogger().info({ job_id: run.jobId, ...fields }, message);

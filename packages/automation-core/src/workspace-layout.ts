@@ -14,6 +14,9 @@ export const WORKSPACE_LAYOUT = {
   weeklyConfig: 'configs/observability/weekly_payload.yaml',
   dashboardConfig: 'configs/observability/dashboard_export.yaml',
   automationConfig: 'configs/observability/automation.yaml',
+  notificationsConfig: 'configs/observability/notifications.yaml',
+  notificationStateDir: 'ops/notifications',
+  notificationDryRunDir: 'out/notifications',
 
   latencyLock: 'ops/.latency.lock',
   weeklyLock: 'ops/.weekly.lock',

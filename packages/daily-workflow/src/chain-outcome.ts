@@ -1,4 +1,10 @@
-import type { JobOutcome, JobStatus } from '@obs-automation/core';
+import {
+  EVENT_SEVERITY,
+  type JobEvents,
+  type JobOutcome,
+  type JobStatus,
+  WORKSPACE_LAYOUT,
+} from '@obs-automation/core';
 import type { ChainPlan } from './chain-plan.js';
 import { type ChainStop, type ChildResult, skippedByLock } from './chain-results.js';
 
@@ -38,6 +44,28 @@ function stopDiagnostics(stop: ChainStop, results: readonly ChildResult[]): Reco
 }
 
 /**
+ * `chain_stopped` fires while a job's failure stops the chain (the failed job's own job_failed
+ * says why, so the chain adds no job_failed of its own) and resolves on the next chain that runs
+ * to its end. A chain interrupted between two jobs stops nothing: that is the chain's job_failed.
+ */
+function chainEvents(stop: ChainStop | null): JobEvents {
+  if (!stop?.failed) return { evaluated: stop ? [] : ['chain_stopped'], firing: [] };
+  return {
+    evaluated: ['chain_stopped'],
+    firing: [
+      {
+        event: 'chain_stopped',
+        severity: EVENT_SEVERITY.chain_stopped,
+        error_code: 'upstream_failed',
+        message: `the obs-daily chain stopped at ${stop.failed.job} (${stop.failed.jobId}, ${stop.failed.errorCode}); not run after it`,
+        evidence_path: WORKSPACE_LAYOUT.runLog,
+      },
+    ],
+    failureReported: true,
+  };
+}
+
+/**
  * The chain's own result: its status, the union of the jobs' artefacts, and `jobs` — every job's
  * full summary on stdout, only job, job_id, status and duration_ms in the log line.
  */
@@ -54,7 +82,14 @@ export function chainOutcome(
   };
   const artefacts = artefactsOf(results);
   if (stop) {
-    return { status: 'error', artefacts, summary, logSummary, diagnostics: stopDiagnostics(stop, results) };
+    return {
+      status: 'error',
+      artefacts,
+      summary,
+      logSummary,
+      diagnostics: stopDiagnostics(stop, results),
+      events: chainEvents(stop),
+    };
   }
   if (results.length === 0) {
     return {
@@ -72,5 +107,6 @@ export function chainOutcome(
     summary,
     logSummary,
     diagnostics: lockSkipped.length > 0 ? { skipped_by_lock: lockSkipped } : {},
+    events: chainEvents(null),
   };
 }

@@ -33,7 +33,13 @@ export const DAILY_OPTIONS = defineOptions({
 });
 
 /** Common flags every job of the chain inherits from the chain's command line. */
-const FORWARDED_FLAGS = ['logFile', 'sequenceFile', 'metricsDir', 'lockStaleSeconds'] as const;
+const FORWARDED_FLAGS = [
+  'logFile',
+  'sequenceFile',
+  'metricsDir',
+  'lockStaleSeconds',
+  'notificationsConfig',
+] as const;
 
 function forwardedFlags(common: CommonOptions): string[] {
   return FORWARDED_FLAGS.filter((key) => common.explicit.has(key)).flatMap((key) => [

@@ -248,8 +248,10 @@ export async function runDashboardExport(
   // The command's own credentials are masked in its output too (a client echoing `-u user:pass`).
   const secretValues = [...secretEnvValues(process.env), ...commandCredentials(options.uploadCommand)];
   Object.assign(diagnostics, uploadDiagnostics(upload, secretValues));
-  if (upload.ok) return { status: 'ok', artefacts, diagnostics, summary, heartbeat };
+  // every attempt of the upload counts among the run's delivery attempts
+  const attempts = upload.attempts;
+  if (upload.ok) return { status: 'ok', artefacts, attempts, diagnostics, summary, heartbeat };
   diagnostics.error_code = 'upload_failed';
   diagnostics.error_message = describeUploadFailure(upload, options.uploadTimeoutSeconds);
-  return { status: 'error', artefacts, diagnostics, summary, heartbeat };
+  return { status: 'error', artefacts, attempts, diagnostics, summary, heartbeat };
 }

@@ -1,4 +1,6 @@
 import type { JobDefinition } from '@obs-automation/core';
+import { alertConfigDump, latencyRouting } from './alerts/alert-config.js';
+import { carriedLatencyAlerts } from './alerts/carried-alert-state.js';
 import { LATENCY_EARLIER_FLAGS } from './earlier-flags.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
 import { latencyMetrics } from './latency-metrics.js';
@@ -31,5 +33,8 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   heartbeatFile: (options) => options.heartbeatFile,
   metrics: latencyMetrics,
   finalize: finalizeLatencyOptions,
+  notificationRouting: (options) => latencyRouting(options.alert, options.alertConfigPath),
+  carriedAlerts: carriedLatencyAlerts,
+  configDump: (options, dump) => ({ ...dump, alert: alertConfigDump(options) }),
   run: runLatency,
 };

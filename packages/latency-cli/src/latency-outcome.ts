@@ -13,16 +13,14 @@ export interface RunResults {
 }
 
 /**
- * The run's status: dry_run with --dry-run-alert; error when a notification could not be
- * delivered (it stays pending); warning while an alert is raised, notifications are pending or
- * something needed attention; ok otherwise.
+ * The run's status before its notifications: dry_run with --dry-run-alert; warning while an
+ * alert is raised or something needed attention; ok otherwise. The notification step makes it
+ * warning while notifications wait, and error when a latency alert could not be delivered.
  */
 function statusOf(options: LatencyOptions, results: RunResults, notes: RunNotes): JobOutcome['status'] {
-  const { alerts } = results;
   if (options.dryRunAlert) return 'dry_run';
-  if (alerts.deliveryFailed) return 'error';
-  const raised = alerts.condition.severity !== 'none';
-  if (raised || alerts.state.pending.length > 0 || notes.warnings.length > 0) return 'warning';
+  const raised = results.alerts.condition.severity !== 'none';
+  if (raised || notes.warnings.length > 0) return 'warning';
   return 'ok';
 }
 
@@ -35,15 +33,7 @@ export function latencyOutcome(
 ): JobOutcome {
   const { analysis, alerts } = results;
   const { pass, rotation, recomputed, rows, readBack } = analysis;
-  const pending = alerts.state.pending.length;
-  const diagnostics = { ...notes.diagnostics };
-  if (alerts.deliveryFailed) {
-    const failed = alerts.reports.filter((report) => !report.delivered);
-    diagnostics.error_code = 'alert_delivery_failed';
-    diagnostics.error_message = `${pending} notification(s) not delivered, kept for the next run: ${failed
-      .map((report) => `${report.webhook}: ${report.error_code} ${report.error_message ?? ''}`.trim())
-      .join('; ')}`;
-  }
+  const diagnostics: Record<string, unknown> = { ...notes.diagnostics };
   if (notes.warnings.length > 0) diagnostics.warnings = notes.warnings;
   const latest = alerts.condition.window;
   const latestWindow = {
@@ -56,6 +46,7 @@ export function latencyOutcome(
     status: statusOf(options, results, notes),
     artefacts: [...notes.artefacts],
     alerts: alerts.logAlerts,
+    events: alerts.events,
     diagnostics,
     summary: {
       window: options.window.text,
@@ -71,14 +62,6 @@ export function latencyOutcome(
       ...latestWindow,
       next_rotation_bytes: Math.max(0, options.maxRawBytes - results.rawSizeAfter),
       archived: rotation.entry ? 1 : 0,
-      alert_state: {
-        severity: alerts.state.severity,
-        alert_id: alerts.state.alert_id,
-        since: alerts.state.since,
-      },
-      pending_alerts: pending,
-      notifications: alerts.reports,
-      ...(alerts.dryRunFile ? { dry_run_notifications: alerts.notifications.length } : {}),
     },
     heartbeat: {
       next_run_at: new Date(context.now.getTime() + options.scheduleMinutes * MS_PER_MINUTE).toISOString(),
@@ -88,8 +71,6 @@ export function latencyOutcome(
       breach_streak: alerts.condition.streak,
       // the newest window, read against the SLO by obs-status
       ...latestWindow,
-      pending_alerts: pending,
-      alert_state: alerts.state,
       // the SLO the rollup's breach flags were judged against, for readers such as the dashboard page
       slo: {
         p95_ms: options.alert.slo_p95_ms,

@@ -1,6 +1,5 @@
 import type { JobContext, JobOutcome } from '@obs-automation/core';
 import { appendSamplesToRaw } from '@obs-automation/latency-store';
-import { MAX_PENDING_PER_WEBHOOK, type PendingDelivery } from './alerts/alert-state.js';
 import { runAlertStep } from './alerts/latency-alerts.js';
 import { journalPathFor, recoverRotation, removeStaleTemps } from './archive/rotation-journal.js';
 import { readingOwnFile } from './input-unreadable.js';
@@ -70,20 +69,6 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
 
   const alerts = await runAlertStep(analysis.rows, options, context);
   if (alerts.dryRunFile) notes.artefacts.add(context.relativePath(alerts.dryRunFile));
-  const webhooksOf = (entries: PendingDelivery[]) =>
-    [...new Set(entries.map((entry) => entry.webhook))].join(', ');
-  if (alerts.unrouted.length > 0) {
-    notes.warnings.push(
-      `${alerts.unrouted.length} pending notification(s) dropped: their webhooks (${webhooksOf(alerts.unrouted)}) are no longer configured`,
-    );
-  }
-  if (alerts.overflow.length > 0) {
-    notes.warnings.push(
-      `${alerts.overflow.length} oldest undelivered notification(s) dropped for ${webhooksOf(alerts.overflow)}: more than ${MAX_PENDING_PER_WEBHOOK} were waiting`,
-    );
-  }
-  if (alerts.stateReset)
-    notes.warnings.push('the heartbeat alert_state was unreadable; alerting restarted from no alert');
   notes.artefacts.add(context.relativePath(paths.heartbeat));
 
   const rawSizeAfter = (await fileSize(paths.input)) ?? 0;

@@ -1,18 +1,21 @@
 import {
   bundledSchemaPath,
   clockSkewSeconds,
+  EVENT_SEVERITY,
   type JobContext,
   type JobDefinition,
+  type JobEvents,
   type JobOutcome,
   RUN_LOG_SCHEMA,
   SCHEDULED_JOBS,
   schemaValidator,
 } from '@obs-automation/core';
-import { type CheckOutcome, skippedCheck } from './checks/check-outcome.js';
+import { type CheckFailure, type CheckOutcome, skippedCheck } from './checks/check-outcome.js';
 import { dashboardManifestCheck } from './checks/dashboard-manifest-check.js';
 import { heartbeatCheck } from './checks/heartbeat-check.js';
 import { JOB_TRACE_CHECK, jobTraceCheck } from './checks/job-trace-check.js';
 import { logSchemaCheck } from './checks/log-schema-check.js';
+import { notificationsCheck } from './checks/notifications-check.js';
 import { SECRETS_CHECK, secretsCheck } from './checks/secrets-check.js';
 import { sequenceCheck } from './checks/sequence-check.js';
 import { weeklyOverdueCheck } from './checks/weekly-overdue-check.js';
@@ -98,6 +101,9 @@ async function runChecks(options: VerifyOptions, context: JobContext): Promise<C
         }),
   );
   checks.push(
+    await notificationsCheck(context.notifications, { abs: context.resolvePath, rel: context.relativePath }),
+  );
+  checks.push(
     options.checkSecrets
       ? secretsCheck(options.secret, (name) => context.readSecret(name))
       : skippedCheck(SECRETS_CHECK, 'no --check-secrets given'),
@@ -105,7 +111,27 @@ async function runChecks(options: VerifyOptions, context: JobContext): Promise<C
   return checks;
 }
 
-function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[]): JobOutcome {
+/** verification_failed fires while checks fail and resolves on the first passing verification. */
+function verificationEvents(failures: readonly CheckFailure[], log: string): JobEvents {
+  const first = failures[0];
+  if (!first) return { evaluated: ['verification_failed'], firing: [] };
+  const checks = [...new Set(failures.map((failure) => failure.check))];
+  return {
+    evaluated: ['verification_failed'],
+    firing: [
+      {
+        event: 'verification_failed',
+        severity: EVENT_SEVERITY.verification_failed,
+        error_code: 'verification_failed',
+        message: `obs-verify found ${failures.length} failure(s) in ${checks.join(', ')} (${[...new Set(failures.map((failure) => failure.error_code))].join(', ')}); first: ${first.message}`,
+        evidence_path: log,
+      },
+    ],
+    failureReported: true,
+  };
+}
+
+function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[], log: string): JobOutcome {
   const failures = checks.flatMap((check) => check.failures);
   const failedChecks = [...new Set(failures.map((failure) => failure.check))];
   const first = failures[0];
@@ -114,6 +140,7 @@ function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[]): Jo
   return {
     status: first ? 'error' : 'ok',
     artefacts: [],
+    events: verificationEvents(failures, log),
     summary: {
       ...traced,
       checks: checks.map(({ name, status, details }) => ({ name, status, details })),
@@ -155,6 +182,6 @@ export const verifyJob: JobDefinition<typeof VERIFY_OPTIONS.declarations, Verify
   metrics: verifyMetrics,
   finalize: finalizeVerifyOptions,
   async run(options, context) {
-    return verificationOutcome(options, await runChecks(options, context));
+    return verificationOutcome(options, await runChecks(options, context), options.checkLog);
   },
 };

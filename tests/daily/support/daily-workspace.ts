@@ -1,4 +1,4 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSampleWorkspace } from '../../../scripts/sample-workspace.mjs';
 import { BIN, type CliResult, cleanEnv, runCli } from '../../support/cli-process.js';
@@ -33,8 +33,33 @@ export async function copyWorkspace(from: string, to: string): Promise<void> {
   await cp(from, to, { recursive: true });
 }
 
-export function webhookEnv(url: string): NodeJS.ProcessEnv {
-  return { OBS_WEEKLY_WEBHOOK_URL: url, OBS_WEBHOOK_SECRET: SIGNING_SECRET };
+export function webhookEnv(url: string, alertsUrl?: string): NodeJS.ProcessEnv {
+  return {
+    OBS_WEEKLY_WEBHOOK_URL: url,
+    OBS_WEBHOOK_SECRET: SIGNING_SECRET,
+    ...(alertsUrl ? { OBS_ALERTS_WEBHOOK_URL: alertsUrl } : {}),
+  };
+}
+
+/**
+ * Routes every notification to one signed generic receiver (`OBS_ALERTS_WEBHOOK_URL`), so that
+ * the sample data's latency alerts reach somebody and obs-verify's notification check passes.
+ */
+export async function routeNotificationsToWebhook(root: string): Promise<void> {
+  await mkdir(join(root, 'configs/observability'), { recursive: true });
+  await writeFile(
+    join(root, 'configs/observability/notifications.yaml'),
+    [
+      'receivers:',
+      '  - name: ops-alerts',
+      '    type: generic',
+      '    url_env: OBS_ALERTS_WEBHOOK_URL',
+      '    secret_env: OBS_WEBHOOK_SECRET',
+      'default_route:',
+      '  receivers: [ops-alerts]',
+      '',
+    ].join('\n'),
+  );
 }
 
 export function runDaily(

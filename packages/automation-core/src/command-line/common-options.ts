@@ -4,6 +4,7 @@ import { resolveNow } from '../clock.js';
 import { DEFAULT_LOCK_STALE_SECONDS } from '../file-lock.js';
 import { usageError } from '../job-error.js';
 import { JOB_ID_PATTERN, jobSlug } from '../job-id.js';
+import { NOTIFICATIONS_CONFIG_ENV } from '../notifications/notification-config.js';
 import type { OutputFlags } from '../output/output-mode.js';
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
 import { defineOptions, type OptionValues } from './option-declaration.js';
@@ -51,6 +52,11 @@ function commonDeclarations(jobName: string, configPath: string) {
     ),
     lockStaleSeconds: positive('a lock not refreshed for this long is taken over', {
       default: DEFAULT_LOCK_STALE_SECONDS,
+      inConfig: false,
+    }),
+    notificationsConfig: path('receivers and routes of every notification (notifications.yaml)', {
+      value: '<yaml>',
+      defaultLabel: `env ${NOTIFICATIONS_CONFIG_ENV}, else ${WORKSPACE_LAYOUT.notificationsConfig}`,
       inConfig: false,
     }),
     jsonOut: path('also write the JSON summary to this file', { inConfig: false }),
@@ -107,6 +113,10 @@ export interface CommonOptions {
   metricsDir: string;
   lockStaleSeconds: number;
   jsonOut?: string;
+  /** `--notifications-config`, else OBS_NOTIFICATIONS_CONFIG, else the layout's default */
+  notificationsConfig: string;
+  /** named by the flag or the variable: it must exist */
+  notificationsConfigExplicit: boolean;
   configDump: boolean;
   output: OutputFlags;
   /** `--config`, or the default config path (empty without a config file) */
@@ -144,6 +154,10 @@ export function resolveCommonOptions(
     metricsDir: given.metricsDir ?? (env[METRICS_DIR_ENV]?.trim() || WORKSPACE_LAYOUT.metricsDir),
     lockStaleSeconds: given.lockStaleSeconds ?? DEFAULT_LOCK_STALE_SECONDS,
     jsonOut: given.jsonOut,
+    notificationsConfig:
+      given.notificationsConfig ?? (env[NOTIFICATIONS_CONFIG_ENV] || WORKSPACE_LAYOUT.notificationsConfig),
+    notificationsConfigExplicit:
+      given.notificationsConfig !== undefined || Boolean(env[NOTIFICATIONS_CONFIG_ENV]),
     configDump: given.configDump === true,
     output: { json: given.json === true, pretty: given.pretty === true, noColor: given.noColor === true },
     config: given.config ?? '',

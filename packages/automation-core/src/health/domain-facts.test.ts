@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { latencyFacts, pendingNotifications, weeklyFacts } from './domain-facts.js';
+import { latencyFacts, pendingNotificationCount, weeklyFacts } from './domain-facts.js';
 
-describe('pendingNotifications', () => {
+describe('pendingNotificationCount', () => {
   it('reads a count or a list from whichever known field a heartbeat has, the largest when several', () => {
-    expect(pendingNotifications({})).toBeNull();
-    expect(pendingNotifications({ pending_alerts: 0 })).toBe(0);
-    expect(pendingNotifications({ pending_alerts: [{}, {}] })).toBe(2);
-    expect(pendingNotifications({ pending_notifications: 3, alert_state: { pending: [{}] } })).toBe(3);
-    expect(pendingNotifications({ pending_notifications: 'three', pending_alerts: -1 })).toBeNull();
+    expect(pendingNotificationCount({})).toBeNull();
+    expect(pendingNotificationCount({ pending_alerts: 0 })).toBe(0);
+    expect(pendingNotificationCount({ pending_alerts: [{}, {}] })).toBe(2);
+    expect(pendingNotificationCount({ pending_notifications: 3, alert_state: { pending: [{}] } })).toBe(3);
+    expect(pendingNotificationCount({ pending_notifications: 'three', pending_alerts: -1 })).toBeNull();
   });
 });
 

@@ -26,7 +26,7 @@ function countOf(value: unknown): number | null {
  * Notifications not yet accepted by a receiver, from whichever of the known fields the heartbeat
  * has (the largest count when several have one); null when it has none of them.
  */
-export function pendingNotifications(data: Record<string, unknown>): number | null {
+export function pendingNotificationCount(data: Record<string, unknown>): number | null {
   const alertState = isJsonObject(data.alert_state) ? data.alert_state : {};
   const counts = [data.pending_notifications, data.pending_alerts, alertState.pending]
     .map(countOf)
@@ -103,7 +103,7 @@ export function latencyFacts(data: Record<string, unknown>): LatencyFacts {
       failure_rate: finiteOrNull(data.latest_failure_rate),
     },
     p95_over_slo: sloP95 === null || latestP95 === null ? null : latestP95 > sloP95,
-    pending_notifications: pendingNotifications(data),
+    pending_notifications: pendingNotificationCount(data),
     pending_deliveries: (Array.isArray(state.pending) ? state.pending : [])
       .filter(isJsonObject)
       .map(pendingDelivery),

@@ -34,7 +34,13 @@ export function weeklyHealth(read: JsonObjectRead, now: Date, lateAfterSeconds: 
   if (read.kind !== 'ok') return null;
   const facts = weeklyFacts(read.data);
   const dueMs = facts.next_due_at ? Date.parse(facts.next_due_at) : null;
-  const onlyDryRuns = read.data.status === 'dry_run' && facts.last_delivered_week_start === null;
+  // A deployment that has only rehearsed owes nothing yet; after any real run (a success or a
+  // failure) a dry run does not hide an undelivered week.
+  const onlyDryRuns =
+    read.data.status === 'dry_run' &&
+    facts.last_delivered_week_start === null &&
+    (read.data.last_success_at ?? null) === null &&
+    (read.data.last_failure ?? null) === null;
   return {
     ...facts,
     overdue: dueMs !== null && !onlyDryRuns && now.getTime() - dueMs > lateAfterSeconds * 1000,

@@ -3,7 +3,7 @@ import type { HeartbeatRead } from '../heartbeat.js';
 import { isRealSuccess } from '../heartbeat.js';
 import type { ScheduledJob } from '../job-registry.js';
 import { runbookLink } from '../runbook-link.js';
-import { pendingNotifications } from './domain-facts.js';
+import { pendingNotificationCount } from './domain-facts.js';
 import { type HeartbeatFacts, heartbeatFacts } from './heartbeat-facts.js';
 import { type JudgementThresholds, judgeJob, lateAfterSeconds } from './job-judgement.js';
 import type { TailEntry } from './run-log-tail.js';
@@ -228,6 +228,6 @@ export function jobHealth(input: JobHealthInput): JobHealth {
     consecutive_failures: tail.consecutiveFailures,
     consecutive_skips: tail.consecutiveSkips,
     streaks_complete: tail.streaksComplete,
-    pending_notifications: data ? pendingNotifications(data) : null,
+    pending_notifications: data ? pendingNotificationCount(data) : null,
   };
 }

@@ -14,10 +14,11 @@ const oneLine = (text: unknown) => String(text ?? '').replace(/\s*\n\s*/g, ' ');
 
 /**
  * Every problem a summary reports, root cause first: the error it superseded (a run whose log
- * could not be written after it failed), its error code, a corrupt heartbeat or a sequence gap
- * noted beside another code, the warnings of a run that ended warning or error, and — for a
- * warning with nothing else to explain it — the alerts it raised. Other runs' alerts are report
- * content (obs-weekly's week), not problems of the run.
+ * could not be written after it failed), the alerts a run that ended warning raised (a latency
+ * breach, before the `no_receiver` that says nobody was told of it), its error code, a corrupt
+ * heartbeat or a sequence gap noted beside another code, and the warnings of a run that ended
+ * warning or error. Other runs' alerts are report content (obs-weekly's week), not problems of
+ * the run.
  */
 export function problemsOf(summary: Record<string, unknown>): Problem[] {
   const diagnostics = isJsonObject(summary.diagnostics) ? summary.diagnostics : {};
@@ -26,6 +27,13 @@ export function problemsOf(summary: Record<string, unknown>): Problem[] {
     if (typeof code === 'string' && code !== '') problems.push({ code, message: oneLine(message) });
   };
   add(diagnostics.superseded_error_code, diagnostics.superseded_error_message);
+  if (summary.status === 'warning') {
+    for (const alert of Array.isArray(summary.alerts) ? summary.alerts : []) {
+      if (isJsonObject(alert) && (alert.severity === 'warning' || alert.severity === 'critical')) {
+        add(alert.id, `${alert.severity}: ${oneLine(alert.message)}`);
+      }
+    }
+  }
   add(diagnostics.error_code, diagnostics.error_message);
   if (diagnostics.heartbeat_corrupt === true && diagnostics.error_code !== 'heartbeat_corrupt') {
     add('heartbeat_corrupt', 'the heartbeat was corrupt and was rewritten from this run');
@@ -40,14 +48,6 @@ export function problemsOf(summary: Record<string, unknown>): Problem[] {
   if (summary.status === 'warning' || summary.status === 'error') {
     for (const warning of Array.isArray(diagnostics.warnings) ? diagnostics.warnings : []) {
       if (typeof warning === 'string') add(UNCODED_WARNING, warning);
-    }
-  }
-  // A warning without a code of its own is explained by the alerts the run raised.
-  if (summary.status === 'warning' && typeof diagnostics.error_code !== 'string') {
-    for (const alert of Array.isArray(summary.alerts) ? summary.alerts : []) {
-      if (isJsonObject(alert) && (alert.severity === 'warning' || alert.severity === 'critical')) {
-        add(alert.id, `${alert.severity}: ${oneLine(alert.message)}`);
-      }
     }
   }
   return problems;

@@ -1,43 +1,61 @@
 import { join } from 'node:path';
-import { type JobContext, type LogAlert, writeFileAtomic } from '@obs-automation/core';
+import {
+  conditionItem,
+  type EventCondition,
+  genericPayload,
+  type JobContext,
+  type JobEvents,
+  type LogAlert,
+  writeFileAtomic,
+} from '@obs-automation/core';
 import type { RollupRow } from '@obs-automation/latency-store';
 import type { LatencyOptions } from '../latency-options.js';
-import { type DeliveryReport, deliverPending } from './alert-delivery.js';
+import type { AlertConfig } from './alert-config.js';
 import { type AlertCondition, evaluateAlert } from './alert-evaluation.js';
-import { genericPayload } from './alert-payloads.js';
-import {
-  type AlertNotification,
-  type AlertState,
-  boundQueue,
-  enqueueNotifications,
-  INITIAL_ALERT_STATE,
-  type PendingDelivery,
-  parseAlertState,
-  transitionAlert,
-} from './alert-state.js';
 
 export interface AlertStepResult {
   condition: AlertCondition;
-  /** the state for the heartbeat (unchanged by a dry run) */
-  state: AlertState;
-  notifications: AlertNotification[];
-  reports: DeliveryReport[];
+  /** what the notification step is told: the latency events evaluated and the one raised */
+  events: JobEvents;
   /** the payload file a dry run wrote */
   dryRunFile: string | null;
-  deliveryFailed: boolean;
-  /** pending notifications for webhooks no longer in the config, dropped */
-  unrouted: PendingDelivery[];
-  /** the oldest notifications of a webhook with too many undelivered, dropped */
-  overflow: PendingDelivery[];
   /** the raised alert, for the run log */
   logAlerts: LogAlert[];
-  /** set when the heartbeat's alert state could not be read and alerting restarted from none */
-  stateReset: boolean;
+}
+
+/** The error code in a latency alert's dedup key: one key per kind of alert, from raise to resolve. */
+const ALERT_CODES = { latency_breach: 'slo_breach', latency_data_stale: 'no_recent_window' } as const;
+
+/** The alert the data raises as an event of the notification step, with its SLO figures; null when none. */
+export function latencyEventCondition(
+  condition: AlertCondition,
+  config: AlertConfig,
+  evidencePath: string,
+): EventCondition | null {
+  if (!condition.id || condition.severity === 'none') return null;
+  return {
+    event: condition.id,
+    severity: condition.severity,
+    error_code: ALERT_CODES[condition.id],
+    message: condition.message,
+    evidence_path: evidencePath,
+    ...(config.repeat_interval_minutes === undefined
+      ? {}
+      : { repeat_interval_ms: config.repeat_interval_minutes * 60_000 }),
+    latency: {
+      breach_range: condition.breachRange,
+      p95_ms: condition.window?.p95Ms ?? null,
+      threshold_ms: config.slo_p95_ms,
+      failure_rate: condition.window?.failureRate ?? null,
+      breach_streak: condition.streak,
+    },
+  };
 }
 
 /**
- * Decides and delivers the alert notifications of this run. With --dry-run-alert nothing is sent
- * and the state is left as it was, so a later real run still notifies.
+ * Decides the latency SLO alert of this run (20-latency.md step 6). Notifying — when, to whom,
+ * again, resolved — is the harness's notification step; with --dry-run-alert this also writes
+ * the alert payload as it stands to <alerts-dir>/<job_id>.json.
  */
 export async function runAlertStep(
   rows: readonly RollupRow[],
@@ -45,77 +63,29 @@ export async function runAlertStep(
   context: JobContext,
 ): Promise<AlertStepResult> {
   const config = options.alert;
-  const previousRaw = context.previousHeartbeat?.alert_state;
-  const parsed = parseAlertState(previousRaw);
-  const previous = parsed ?? INITIAL_ALERT_STATE;
   const condition = evaluateAlert(rows, context.now.getTime(), options.window, config);
   const evidencePath = context.relativePath(options.rollupOutput);
-  const transition = transitionAlert(previous, condition, {
-    now: context.now,
-    repeatIntervalMs: config.repeat_interval_minutes * 60_000,
-    evidencePath,
-    thresholdMs: config.slo_p95_ms,
-  });
-  const configured = new Set(config.webhooks.map((webhook) => webhook.name));
-  const unrouted = transition.state.pending.filter((entry) => !configured.has(entry.webhook));
-  const { kept: queue, dropped: overflow } = boundQueue(
-    enqueueNotifications(
-      transition.state.pending.filter((entry) => configured.has(entry.webhook)),
-      transition.notifications,
-      config.webhooks,
-      { jobId: context.jobId, nowIso: context.now.toISOString() },
-    ),
-  );
-  const logAlerts: LogAlert[] =
-    condition.id && condition.severity !== 'none'
-      ? [
-          {
-            id: condition.id,
-            severity: condition.severity,
-            message: condition.message,
-            breach_range: condition.breachRange,
-            evidence_path: evidencePath,
-          },
-        ]
-      : [];
-  const result: AlertStepResult = {
-    condition,
-    state: { ...transition.state, pending: queue },
-    notifications: transition.notifications.map((item) => item.alert),
-    reports: [],
-    dryRunFile: null,
-    deliveryFailed: false,
-    unrouted,
-    overflow,
-    logAlerts,
-    stateReset: previousRaw !== undefined && previousRaw !== null && parsed === null,
+  const raised = latencyEventCondition(condition, config, evidencePath);
+  const logAlerts: LogAlert[] = raised
+    ? [
+        {
+          id: raised.event,
+          severity: raised.severity as LogAlert['severity'],
+          message: raised.message,
+          breach_range: condition.breachRange,
+          evidence_path: evidencePath,
+        },
+      ]
+    : [];
+  const events: JobEvents = {
+    evaluated: ['latency_breach', 'latency_data_stale'],
+    firing: raised ? [raised] : [],
   };
-
-  if (options.dryRunAlert) {
-    // What this run decided, whether or not a webhook is configured to receive it.
-    const alerts = distinctAlerts([...queue.map((entry) => entry.alert), ...result.notifications]);
-    const file = join(context.resolvePath(options.alertsDir), `${context.jobId}.json`);
-    await writeFileAtomic(file, `${JSON.stringify(genericPayload(context.jobId, alerts), null, 2)}\n`);
-    return { ...result, state: previous, dryRunFile: file };
-  }
-  if (queue.length === 0) return result;
-  context.checkpoint();
-  const delivery = await deliverPending(queue, {
-    jobId: context.jobId,
-    config,
-    readSecret: (name) => context.readSecret(name),
-    signal: context.signal,
-  });
-  return {
-    ...result,
-    state: { ...transition.state, pending: delivery.remaining },
-    reports: delivery.reports,
-    deliveryFailed: delivery.remaining.length > 0,
-  };
-}
-
-function distinctAlerts(alerts: readonly AlertNotification[]): AlertNotification[] {
-  const byKey = new Map<string, AlertNotification>();
-  for (const alert of alerts) byKey.set(`${alert.dedup_key}:${alert.status}`, alert);
-  return [...byKey.values()];
+  if (!options.dryRunAlert) return { condition, events, dryRunFile: null, logAlerts };
+  const file = join(context.resolvePath(options.alertsDir), `${context.jobId}.json`);
+  const items = raised
+    ? [conditionItem(raised, { job: 'latency', jobId: context.jobId }, context.now.toISOString())]
+    : [];
+  await writeFileAtomic(file, `${JSON.stringify(genericPayload(context.jobId, items), null, 2)}\n`);
+  return { condition, events, dryRunFile: file, logAlerts };
 }

@@ -1,0 +1,12 @@
+export * from './notification-config.js';
+export type { DeliveryReport } from './notification-delivery.js';
+export * from './notification-dump.js';
+export * from './notification-events.js';
+export * from './notification-payloads.js';
+export * from './notification-result.js';
+export * from './notification-routing.js';
+export * from './notification-state.js';
+export * from './notification-step.js';
+export { conditionItem, transitionAlerts } from './notification-transitions.js';
+export { PAGERDUTY_EVENTS_URL } from './receiver-delivery.js';
+export * from './run-notifications.js';
