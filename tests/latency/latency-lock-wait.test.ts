@@ -49,7 +49,8 @@ describe('obs-latency waits for record writers holding its lock', () => {
     const hourAgo = Date.now() - 3_600_000;
     await utimes(owner, new Date(hourAgo - 3_600_000), new Date(hourAgo));
     const dated = (await stat(owner)).atimeMs;
-    const running = runLatency(root, ['--now', NOW, '--dry-run-alert']);
+    // A wait long enough that a loaded machine releases the lock before it runs out.
+    const running = runLatency(root, ['--now', NOW, '--dry-run-alert', '--lock-wait-seconds', '120']);
     const seenWaiting = await waitUntil(async () => (await stat(owner)).atimeMs !== dated, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await rm(join(root, LOCK), { recursive: true, force: true });
