@@ -1,4 +1,4 @@
-import { type CommandDefinition, removedFlag, usageError } from '@obs-automation/core';
+import { type CommandDefinition, dryRunRefused, usageError } from '@obs-automation/core';
 import { checkWorkspace, statusResult } from './status-check.js';
 import { STATUS_CONFIG, STATUS_OPTIONS, type StatusOptions } from './status-options.js';
 import { renderStatusScreen } from './status-screen.js';
@@ -28,7 +28,7 @@ export const statusCommand: CommandDefinition<typeof STATUS_OPTIONS.declarations
   exitCodes: 'Exit codes: 0 healthy; 1 something needs attention; 2 invalid usage or config.',
   options: STATUS_OPTIONS,
   // It writes nothing, so there is nothing to rehearse.
-  flagMigrations: [removedFlag('--dry-run', 'obs-status only reads: run it as it is', 'dry-run')],
+  flagMigrations: [dryRunRefused('obs-status only reads: run it as it is')],
   config: STATUS_CONFIG,
   commonOptions: ['root', 'config', 'now', 'logFile', 'sequenceFile', 'jsonOut', 'configDump'],
   renderForTerminal: renderStatusScreen,

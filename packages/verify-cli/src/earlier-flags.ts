@@ -1,9 +1,4 @@
-import { removedFlag, renamedFlag } from '@obs-automation/core';
-
-/** obs-verify and its subcommands only read what they check: there is nothing to rehearse. */
-function noDryRun(what: string) {
-  return removedFlag('--dry-run', what, 'dry-run');
-}
+import { dryRunRefused, removedFlag, renamedFlag } from '@obs-automation/core';
 
 /** Flags of the earlier scripts/verify_observability_job.py that obs-verify maps (docs/migration.md). */
 export const VERIFY_EARLIER_FLAGS = [
@@ -16,21 +11,21 @@ export const VERIFY_EARLIER_FLAGS = [
     '--require-check',
     'obs-verify always runs its checks (log, sequence, heartbeats, dashboard manifest): drop the flag',
   ),
-  noDryRun(
+  dryRunRefused(
     'obs-verify changes nothing it checks and only appends its own entry to the run log: run it as it is',
   ),
 ];
 
 export const BUNDLE_EARLIER_FLAGS = [
-  noDryRun('obs-verify bundle changes nothing it checks and only appends its own entry to the run log'),
+  dryRunRefused('obs-verify bundle changes nothing it checks and only appends its own entry to the run log'),
 ];
 
 export const REBUILD_LOG_EARLIER_FLAGS = [
-  noDryRun(
+  dryRunRefused(
     'obs-verify rebuild-log changes nothing without --apply: it writes the rebuilt log to --output only',
   ),
 ];
 
 export const KPI_EARLIER_FLAGS = [
-  noDryRun('obs-verify kpi only reads the run log and writes its report: run it as it is'),
+  dryRunRefused('obs-verify kpi only reads the run log and writes its report: run it as it is'),
 ];

@@ -38,6 +38,11 @@ export function removedFlag(flag: string, instead: string, anchor = anchorOf(fla
   return { kind: 'removed', flag, instead, anchor };
 }
 
+/** `--dry-run` refused by a command that only reads what it checks: there is nothing to rehearse. */
+export function dryRunRefused(instead: string): RemovedFlag {
+  return removedFlag('--dry-run', instead, 'dry-run');
+}
+
 export function migrationLink(migration: FlagMigration): string {
   return `${MIGRATION_GUIDE}#${migration.anchor}`;
 }
