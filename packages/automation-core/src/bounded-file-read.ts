@@ -130,27 +130,25 @@ function tooLarge(options: RegularFileOptions, maxBytes: number, size: number | 
 }
 
 /**
- * Reads an opened file, closing it: to its end, refusing more than `maxBytes`, or — for a
- * stream's snapshot — the `size` bytes it had when opened, what it may grow by afterwards left
- * for the next read.
+ * Reads an opened file to its end, closing it; more than `maxBytes` is refused. A short read
+ * once the file has the size it had when opened is its end: a small file takes one read.
  */
 async function readOpened(
   opened: OpenedRegularFile,
-  limit: { maxBytes: number } | { size: number },
+  maxBytes: number,
   options: RegularFileOptions,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {
     for (;;) {
-      const wanted = 'size' in limit ? limit.size - total : limit.maxBytes + 1 - total;
-      if (wanted <= 0) break;
-      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, wanted));
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
       const { bytesRead } = await opened.handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
-      if ('maxBytes' in limit && total > limit.maxBytes) throw tooLarge(options, limit.maxBytes, null);
+      if (total > maxBytes) throw tooLarge(options, maxBytes, null);
+      if (bytesRead < chunk.length && total >= opened.size) break;
     }
   } catch (error) {
     if (error instanceof JobError) throw error;
@@ -179,10 +177,10 @@ async function keptBytes(path: string, options: RegularFileOptions): Promise<Buf
 async function readAndKeep(
   path: string,
   opened: OpenedRegularFile,
-  limit: { maxBytes: number } | { size: number },
+  maxBytes: number,
   options: RegularFileOptions,
 ): Promise<Buffer> {
-  const bytes = await readOpened(opened, limit, options);
+  const bytes = await readOpened(opened, maxBytes, options);
   const shared = sharedReadsFor(options.kind);
   if (shared) keepSharedBytes(shared, path, opened.stats, Buffer.from(bytes));
   return bytes;
@@ -202,7 +200,7 @@ export async function readBoundedFile(path: string, options: RegularFileOptions)
     await opened.handle.close();
     throw new Error(`${options.kind} files are streamed, never read whole: use openInputStream`);
   }
-  return readAndKeep(path, opened, { maxBytes }, options);
+  return readAndKeep(path, opened, maxBytes, options);
 }
 
 /** readBoundedFile as UTF-8 text, a leading byte-order mark removed. */
@@ -235,7 +233,8 @@ export async function openInputStream(path: string, options: InputStreamOptions)
   const opened = await openRegularFile(path, options);
   if (!opened) return null;
   if (whole && sharedReadsFor(options.kind) && mayKeep(opened.size)) {
-    return streamOf(await readAndKeep(path, opened, { size: opened.size }, options));
+    // streamed kinds have no cap on what a file grows by while it is read
+    return streamOf(await readAndKeep(path, opened, Number.POSITIVE_INFINITY, options));
   }
   return opened.handle.createReadStream({
     autoClose: true,
