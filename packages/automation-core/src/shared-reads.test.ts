@@ -5,7 +5,7 @@ import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openInputStream, readBoundedFile, readBoundedText } from './bounded-file-read.js';
 import { JobError } from './job-error.js';
-import { withSharedReads } from './shared-reads.js';
+import { sharedParse, withSharedReads } from './shared-reads.js';
 
 let dir: string;
 
@@ -81,5 +81,38 @@ describe('withSharedReads', () => {
       first?.fill(0);
       expect(await readConfig(path)).toBe('date,fills,pnl_pips\n');
     });
+  });
+});
+
+describe('sharedParse', () => {
+  it('parses each content once in a chain and hands every caller its own copy', async () => {
+    let parses = 0;
+    const parse = async () => {
+      parses += 1;
+      return { window: { days: 7 } };
+    };
+    await withSharedReads(async () => {
+      const first = await sharedParse('a: 1', parse);
+      first.window.days = 0;
+      expect(await sharedParse('a: 1', parse)).toEqual({ window: { days: 7 } });
+      await sharedParse('a: 2', parse);
+    });
+    expect(parses).toBe(2);
+    await sharedParse('a: 1', parse);
+    await sharedParse('a: 1', parse);
+    expect(parses).toBe(4);
+  });
+
+  it('keeps no failed parse', async () => {
+    let parses = 0;
+    const failing = async () => {
+      parses += 1;
+      throw new Error('invalid YAML');
+    };
+    await withSharedReads(async () => {
+      await expect(sharedParse('bad', failing)).rejects.toThrow('invalid YAML');
+      await expect(sharedParse('bad', failing)).rejects.toThrow('invalid YAML');
+    });
+    expect(parses).toBe(2);
   });
 });

@@ -21,6 +21,8 @@ interface SharedFile {
 interface SharedReads {
   files: Map<string, SharedFile>;
   totalBytes: number;
+  /** values parsed from file contents, by what they were parsed from (see sharedParse) */
+  parsed: Map<string, unknown>;
 }
 
 /**
@@ -37,7 +39,7 @@ let current: SharedReads | null = null;
  */
 export async function withSharedReads<T>(run: () => Promise<T>): Promise<T> {
   const outer = current;
-  current = { files: new Map(), totalBytes: 0 };
+  current = { files: new Map(), totalBytes: 0, parsed: new Map() };
   try {
     return await run();
   } finally {
@@ -83,4 +85,16 @@ export function keepSharedBytes(shared: SharedReads, path: string, stats: BigInt
 /** Whether a file of this size may be kept (a stream only gathers its chunks when it may). */
 export function mayKeep(size: number): boolean {
   return size <= MAX_SHARED_FILE_BYTES;
+}
+
+/**
+ * The value `parse` derives from a file's content: in a chain, parsed once per distinct `key`
+ * (which must contain the content and everything else the value depends on) and handed to each
+ * caller as its own copy; outside a chain, parsed every time. A failed parse is not kept.
+ */
+export async function sharedParse<T>(key: string, parse: () => Promise<T>): Promise<T> {
+  const shared = current;
+  if (!shared) return parse();
+  if (!shared.parsed.has(key)) shared.parsed.set(key, await parse());
+  return structuredClone(shared.parsed.get(key)) as T;
 }
