@@ -6,7 +6,8 @@
 // gains their before/after figures: on a shared machine the relative change is the figure to
 // trust, the absolute ones move with the load.
 // Usage: pnpm bench [--runs N] [--only case,case] [--baseline DIR]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,13 +36,13 @@ const runsPerCase = Number(args[args.indexOf('--runs') + 1]) || 5;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
 const baseline = args.includes('--baseline') ? resolve(args[args.indexOf('--baseline') + 1]) : null;
 
-function runProcess(argv, { cwd }) {
+function runProcess(argv, { cwd, env = {} }) {
   const rssFile = join(tmpdir(), `obs-bench-rss-${process.pid}`);
   rmSync(rssFile, { force: true });
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--import', PROBE, ...argv], {
     cwd,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, OBS_COMMIT_SHA: 'bench' },
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, OBS_COMMIT_SHA: 'bench', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -88,6 +89,26 @@ async function writeDashboardInputs(ws, options) {
   await writeTelemetry(ws, options);
 }
 
+/** Starts bench/webhook-receiver.mjs (a separate process: the runs block this one) and returns its URL. */
+async function startReceiver() {
+  const receiver = spawn(process.execPath, [join(REPO, 'bench/webhook-receiver.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [first] = await once(receiver.stdout, 'data');
+  return { url: first.toString().trim(), stop: () => receiver.kill('SIGTERM') };
+}
+
+/** The sample workspace of the chain cases: generated once, copied fresh before every run. */
+async function prepareSampleWorkspace(dir) {
+  await generateSampleWorkspace(join(dir, 'pristine'), { anchor: ANCHOR, seed: SEED });
+  cpSync(join(REPO, 'configs'), join(dir, 'pristine/configs'), { recursive: true });
+}
+
+function resetSampleWorkspace(dir) {
+  rmSync(join(dir, 'ws'), { recursive: true, force: true });
+  cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -124,7 +145,7 @@ const CASES = [
   {
     name: 'latency-steady',
     input: '14 days of 15-minute samples × 3 sources + 90 days of rollups',
-    targetMs: 250,
+    targetMs: 120,
     rows: 14 * 96 * 3,
     async prepare(dir) {
       const ws = join(dir, 'pristine');
@@ -334,15 +355,10 @@ const CASES = [
   {
     name: 'daily-dry-run',
     input: '`obs-daily --observability --dry-run` on the sample workspace',
-    targetMs: 1000,
-    async prepare(dir) {
-      await generateSampleWorkspace(join(dir, 'pristine'), { anchor: ANCHOR, seed: SEED });
-      cpSync(join(REPO, 'configs'), join(dir, 'pristine/configs'), { recursive: true });
-    },
-    reset(dir) {
-      rmSync(join(dir, 'ws'), { recursive: true, force: true });
-      cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
-    },
+    targetMs: 250,
+    targetMb: 60,
+    prepare: prepareSampleWorkspace,
+    reset: resetSampleWorkspace,
     command: (dir, repo) => [
       BIN('daily-workflow', repo),
       '--observability',
@@ -352,6 +368,33 @@ const CASES = [
       '--now',
       ANCHOR,
     ],
+  },
+  {
+    name: 'daily-real',
+    input: '`obs-daily --observability` on the sample workspace, the webhook receiver answering at once',
+    // the real chain within 20 % of the dry run's 250 ms
+    targetMs: 300,
+    env: {},
+    async prepare(dir) {
+      await prepareSampleWorkspace(dir);
+      this.receiver = await startReceiver();
+      this.env = {
+        OBS_WEEKLY_WEBHOOK_URL: `${this.receiver.url}/weekly`,
+        OBS_WEBHOOK_SECRET: 'bench-signing-secret-0123456789abcdef',
+      };
+    },
+    reset: resetSampleWorkspace,
+    command: (dir, repo) => [
+      BIN('daily-workflow', repo),
+      '--observability',
+      '--root',
+      join(dir, 'ws'),
+      '--now',
+      ANCHOR,
+    ],
+    finish() {
+      this.receiver?.stop();
+    },
   },
   {
     name: 'status',
@@ -376,7 +419,7 @@ const CASES = [
   {
     name: 'cli-start',
     input: '`obs-latency --help`',
-    targetMs: 150,
+    targetMs: 90,
     async prepare() {},
     reset() {},
     command: (_dir, repo) => [BIN('latency-cli', repo), '--help'],
@@ -390,7 +433,7 @@ const notes = [];
 /** One timed run of a case with the binaries of `repo`, after resetting its input. */
 function timedRun(benchCase, dir, repo, run) {
   benchCase.reset(dir);
-  const sample = runProcess(benchCase.command.call(benchCase, dir, repo), { cwd: REPO });
+  const sample = runProcess(benchCase.command.call(benchCase, dir, repo), { cwd: REPO, env: benchCase.env });
   if (!(benchCase.acceptedExits ?? [0]).includes(sample.status)) {
     process.stderr.write(
       `\n${benchCase.name} run ${run + 1}${repo === REPO ? '' : ' (baseline)'} exited ${sample.status}: ${sample.stdout.slice(0, 2000)}${sample.stderr.slice(0, 2000)}\n`,
@@ -422,6 +465,7 @@ for (const benchCase of CASES) {
   }
   // what a case inspects afterwards is the output of these binaries
   if (baseline && runsPerCase % 2 === 0 && benchCase.inspect) timedRun(benchCase, dir, REPO, runsPerCase);
+  benchCase.finish?.call(benchCase);
   const { wall, rss, peakRss } = summarise(samples);
   const before = baseline ? summarise(baselineSamples) : null;
   const inspected = benchCase.inspect ? await benchCase.inspect.call(benchCase, dir) : null;
