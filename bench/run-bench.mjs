@@ -47,12 +47,13 @@ function runProcess(argv, { cwd, env = {} }) {
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
-  let rssKb = Number.NaN;
+  let [rssKb, cpuMs] = [Number.NaN, Number.NaN];
   try {
-    rssKb = Number(readFileSync(rssFile, 'utf8'));
+    [rssKb, cpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
   } catch {}
   return {
     wallMs,
+    cpuMs,
     rssMb: rssKb / 1024,
     status: result.status,
     stdout: result.stdout.toString(),
@@ -444,6 +445,7 @@ function timedRun(benchCase, dir, repo, run) {
 
 const summarise = (samples) => ({
   wall: median(samples.map((sample) => sample.wallMs)),
+  cpu: median(samples.map((sample) => sample.cpuMs)),
   rss: median(samples.map((sample) => sample.rssMb)),
   peakRss: Math.max(...samples.map((sample) => sample.rssMb)),
 });
@@ -466,7 +468,7 @@ for (const benchCase of CASES) {
   // what a case inspects afterwards is the output of these binaries
   if (baseline && runsPerCase % 2 === 0 && benchCase.inspect) timedRun(benchCase, dir, REPO, runsPerCase);
   benchCase.finish?.call(benchCase);
-  const { wall, rss, peakRss } = summarise(samples);
+  const { wall, cpu, rss, peakRss } = summarise(samples);
   const before = baseline ? summarise(baselineSamples) : null;
   const inspected = benchCase.inspect ? await benchCase.inspect.call(benchCase, dir) : null;
   if (inspected) notes.push(`${benchCase.name}: ${inspected.note}`);
@@ -476,6 +478,7 @@ for (const benchCase of CASES) {
     name: benchCase.name,
     input: benchCase.input,
     wall,
+    cpu,
     rss,
     peakRss,
     before,
@@ -488,18 +491,18 @@ for (const benchCase of CASES) {
     verdict: withinTime && withinMemory ? 'within target' : 'OVER TARGET',
   });
   process.stderr.write(
-    `median ${wall.toFixed(0)} ms, peak RSS ${peakRss.toFixed(1)} MB${before ? ` (baseline ${before.wall.toFixed(0)} ms, ${before.peakRss.toFixed(1)} MB)` : ''}${inspected ? `; ${inspected.note}` : ''}\n`,
+    `median ${wall.toFixed(0)} ms (CPU ${cpu.toFixed(0)} ms), peak RSS ${peakRss.toFixed(1)} MB${before ? ` (baseline ${before.wall.toFixed(0)} ms, CPU ${before.cpu.toFixed(0)} ms, ${before.peakRss.toFixed(1)} MB)` : ''}${inspected ? `; ${inspected.note}` : ''}\n`,
   );
 }
 
 const change = (after, before) =>
   `${after <= before ? '−' : '+'}${Math.abs((after / before - 1) * 100).toFixed(0)} %`;
 const table = [
-  '| case | input | median wall ms | median peak RSS MB | max peak RSS MB | rows/s | target | verdict |',
-  '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
+  '| case | input | median wall ms | median CPU ms | median peak RSS MB | max peak RSS MB | rows/s | target | verdict |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
   ...rows.map(
     (row) =>
-      `| ${row.name} | ${row.input} | ${row.wall.toFixed(0)} | ${row.rss.toFixed(1)} | ${row.peakRss.toFixed(1)} | ${row.rowsPerSecond ?? '—'} | ${row.target} | ${row.verdict} |`,
+      `| ${row.name} | ${row.input} | ${row.wall.toFixed(0)} | ${row.cpu.toFixed(0)} | ${row.rss.toFixed(1)} | ${row.peakRss.toFixed(1)} | ${row.rowsPerSecond ?? '—'} | ${row.target} | ${row.verdict} |`,
   ),
   ...(notes.length > 0 ? ['', ...notes.map((note) => `- ${note}`)] : []),
 ].join('\n');
@@ -508,11 +511,11 @@ const comparison = baseline
       '',
       `Before/after in the same runs, alternating with the binaries of \`${baseline}\` on the same inputs:`,
       '',
-      '| case | before ms | after ms | change | before max peak RSS MB | after max peak RSS MB |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| case | before wall ms | after wall ms | change | before CPU ms | after CPU ms | change | before max peak RSS MB | after max peak RSS MB |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows.map(
         (row) =>
-          `| ${row.name} | ${row.before.wall.toFixed(0)} | ${row.wall.toFixed(0)} | ${change(row.wall, row.before.wall)} | ${row.before.peakRss.toFixed(1)} | ${row.peakRss.toFixed(1)} |`,
+          `| ${row.name} | ${row.before.wall.toFixed(0)} | ${row.wall.toFixed(0)} | ${change(row.wall, row.before.wall)} | ${row.before.cpu.toFixed(0)} | ${row.cpu.toFixed(0)} | ${change(row.cpu, row.before.cpu)} | ${row.before.peakRss.toFixed(1)} | ${row.peakRss.toFixed(1)} |`,
       ),
     ].join('\n')
   : '';
