@@ -99,6 +99,17 @@ async function startReceiver() {
   return { url: first.toString().trim(), stop: () => receiver.kill('SIGTERM') };
 }
 
+/** An obs-dashboard dry run on the case's workspace. */
+const dashboardDryRun = (dir, repo, ...flags) => [
+  BIN('dashboard-cli', repo),
+  '--root',
+  join(dir, 'ws'),
+  '--now',
+  ANCHOR,
+  '--dry-run',
+  ...flags,
+];
+
 /** The sample workspace of the chain cases: generated once, copied fresh before every run. */
 async function prepareSampleWorkspace(dir) {
   await generateSampleWorkspace(join(dir, 'pristine'), { anchor: ANCHOR, seed: SEED });
@@ -287,14 +298,7 @@ const CASES = [
       );
     },
     reset() {},
-    command: (dir, repo) => [
-      BIN('dashboard-cli', repo),
-      '--root',
-      join(dir, 'ws'),
-      '--now',
-      ANCHOR,
-      '--dry-run',
-    ],
+    command: (dir, repo) => dashboardDryRun(dir, repo),
   },
   {
     name: 'dashboard-page',
@@ -331,16 +335,7 @@ const CASES = [
         throw new Error(`dashboard-page warm-up failed: ${latency.stdout}${latency.stderr}`);
     },
     reset() {},
-    command: (dir, repo) => [
-      BIN('dashboard-cli', repo),
-      '--root',
-      join(dir, 'ws'),
-      '--now',
-      ANCHOR,
-      '--dry-run',
-      '--latency-limit',
-      String(90 * 24),
-    ],
+    command: (dir, repo) => dashboardDryRun(dir, repo, '--latency-limit', String(90 * 24)),
     async inspect(dir) {
       const file = join(dir, 'ws/out/dashboard/index.html');
       const bytes = statSync(file).size;
