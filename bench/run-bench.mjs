@@ -38,23 +38,34 @@ const baseline = args.includes('--baseline') ? resolve(args[args.indexOf('--base
 
 function runProcess(argv, { cwd, env = {} }) {
   const rssFile = join(tmpdir(), `obs-bench-rss-${process.pid}`);
+  const cpuFile = join(tmpdir(), `obs-bench-cpu-${process.pid}`);
   rmSync(rssFile, { force: true });
+  rmSync(cpuFile, { force: true });
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--import', PROBE, ...argv], {
     cwd,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, OBS_COMMIT_SHA: 'bench', ...env },
+    env: {
+      ...process.env,
+      BENCH_RSS_FILE: rssFile,
+      BENCH_CPU_FILE: cpuFile,
+      OBS_COMMIT_SHA: 'bench',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
-  let [rssKb, cpuMs] = [Number.NaN, Number.NaN];
-  try {
-    [rssKb, cpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
-  } catch {}
+  const measured = (file) => {
+    try {
+      return Number(readFileSync(file, 'utf8'));
+    } catch {
+      return Number.NaN;
+    }
+  };
   return {
     wallMs,
-    cpuMs,
-    rssMb: rssKb / 1024,
+    cpuMs: measured(cpuFile),
+    rssMb: measured(rssFile) / 1024,
     status: result.status,
     stdout: result.stdout.toString(),
     stderr: result.stderr.toString(),

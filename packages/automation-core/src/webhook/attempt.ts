@@ -22,9 +22,7 @@ export type AttemptOutcome =
  * Resolves at the response's status line; `signal` ends the request at any point.
  */
 async function post(url: URL, input: AttemptInput, signal: AbortSignal): Promise<IncomingMessage> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`unsupported protocol ${url.protocol} (http: or https: expected)`);
-  }
+  // the scheme was checked with the options (parseWebhookUrl)
   const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const outgoing = request(url, {
