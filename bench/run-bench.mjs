@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // Runs every benchmark case of spec 60-quality.md as whole processes on generated data:
 // 5 runs each, median wall time and peak RSS, written to bench/results.md.
-// Usage: pnpm bench [--runs N] [--only case,case]
-import { spawnSync } from 'node:child_process';
+// With --baseline <checkout> (another built copy of the repository, e.g. main), every run of a
+// case alternates between that checkout's binaries and these on the same input, and the table
+// gains their before/after figures: on a shared machine the relative change is the figure to
+// trust, the absolute ones move with the load.
+// Usage: pnpm bench [--runs N] [--only case,case] [--baseline DIR]
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHROMIUM, hasChromium, launchHeadlessChromium } from '../scripts/headless-chromium.mjs';
 import { runLogLines } from '../scripts/sample-run-log.mjs';
@@ -21,7 +26,7 @@ import {
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = join(REPO, 'bench/rss-probe.mjs');
-const BIN = (pkg) => join(REPO, 'packages', pkg, 'dist/bin/cli.js');
+const BIN = (pkg, repo = REPO) => join(repo, 'packages', pkg, 'dist/bin/cli.js');
 const ANCHOR = '2026-11-24T12:10:00Z';
 const ANCHOR_MS = Date.parse(ANCHOR);
 const SEED = 4242;
@@ -29,25 +34,38 @@ const SEED = 4242;
 const args = process.argv.slice(2);
 const runsPerCase = Number(args[args.indexOf('--runs') + 1]) || 5;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
+const baseline = args.includes('--baseline') ? resolve(args[args.indexOf('--baseline') + 1]) : null;
 
-function runProcess(argv, { cwd }) {
+function runProcess(argv, { cwd, env = {} }) {
   const rssFile = join(tmpdir(), `obs-bench-rss-${process.pid}`);
+  const cpuFile = join(tmpdir(), `obs-bench-cpu-${process.pid}`);
   rmSync(rssFile, { force: true });
+  rmSync(cpuFile, { force: true });
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--import', PROBE, ...argv], {
     cwd,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, OBS_COMMIT_SHA: 'bench' },
+    env: {
+      ...process.env,
+      BENCH_RSS_FILE: rssFile,
+      BENCH_CPU_FILE: cpuFile,
+      OBS_COMMIT_SHA: 'bench',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
-  let rssKb = Number.NaN;
-  try {
-    rssKb = Number(readFileSync(rssFile, 'utf8'));
-  } catch {}
+  const measured = (file) => {
+    try {
+      return Number(readFileSync(file, 'utf8'));
+    } catch {
+      return Number.NaN;
+    }
+  };
   return {
     wallMs,
-    rssMb: rssKb / 1024,
+    cpuMs: measured(cpuFile),
+    rssMb: measured(rssFile) / 1024,
     status: result.status,
     stdout: result.stdout.toString(),
     stderr: result.stderr.toString(),
@@ -83,6 +101,37 @@ async function writeDashboardInputs(ws, options) {
   await writeTelemetry(ws, options);
 }
 
+/** Starts bench/webhook-receiver.mjs (a separate process: the runs block this one) and returns its URL. */
+async function startReceiver() {
+  const receiver = spawn(process.execPath, [join(REPO, 'bench/webhook-receiver.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [first] = await once(receiver.stdout, 'data');
+  return { url: first.toString().trim(), stop: () => receiver.kill('SIGTERM') };
+}
+
+/** An obs-dashboard dry run on the case's workspace. */
+const dashboardDryRun = (dir, repo, ...flags) => [
+  BIN('dashboard-cli', repo),
+  '--root',
+  join(dir, 'ws'),
+  '--now',
+  ANCHOR,
+  '--dry-run',
+  ...flags,
+];
+
+/** The sample workspace of the chain cases: generated once, copied fresh before every run. */
+async function prepareSampleWorkspace(dir) {
+  await generateSampleWorkspace(join(dir, 'pristine'), { anchor: ANCHOR, seed: SEED });
+  cpSync(join(REPO, 'configs'), join(dir, 'pristine/configs'), { recursive: true });
+}
+
+function resetSampleWorkspace(dir) {
+  rmSync(join(dir, 'ws'), { recursive: true, force: true });
+  cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -114,12 +163,12 @@ const CASES = [
       rmSync(join(dir, 'ws'), { recursive: true, force: true });
       cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
     },
-    command: (dir) => [BIN('latency-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR],
+    command: (dir, repo) => [BIN('latency-cli', repo), '--root', join(dir, 'ws'), '--now', ANCHOR],
   },
   {
     name: 'latency-steady',
     input: '14 days of 15-minute samples × 3 sources + 90 days of rollups',
-    targetMs: 250,
+    targetMs: 120,
     rows: 14 * 96 * 3,
     async prepare(dir) {
       const ws = join(dir, 'pristine');
@@ -141,7 +190,7 @@ const CASES = [
       rmSync(join(dir, 'ws'), { recursive: true, force: true });
       cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
     },
-    command: (dir) => [BIN('latency-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR],
+    command: (dir, repo) => [BIN('latency-cli', repo), '--root', join(dir, 'ws'), '--now', ANCHOR],
   },
   {
     name: 'verify-1m',
@@ -182,8 +231,8 @@ const CASES = [
       );
     },
     reset() {},
-    command: (dir) => [
-      BIN('verify-cli'),
+    command: (dir, repo) => [
+      BIN('verify-cli', repo),
       '--root',
       join(dir, 'ws'),
       '--now',
@@ -206,8 +255,8 @@ const CASES = [
       this.input = `${this.input}, ${Math.round(bytes / this.rows)} B a line on average (${(bytes / 1e6).toFixed(0)} MB)`;
     },
     reset() {},
-    command: (dir) => [
-      BIN('verify-cli'),
+    command: (dir, repo) => [
+      BIN('verify-cli', repo),
       'kpi',
       '--root',
       join(dir, 'ws'),
@@ -226,8 +275,8 @@ const CASES = [
     reset(dir) {
       rmSync(join(dir, 'metrics'), { recursive: true, force: true });
     },
-    command(dir) {
-      return [join(REPO, 'bench/metrics-step.mjs'), dir, String(this.runs)];
+    command(dir, repo) {
+      return [join(repo, 'bench/metrics-step.mjs'), dir, String(this.runs)];
     },
     async inspect(dir) {
       const figures = JSON.parse(readFileSync(join(dir, 'metrics-step.json'), 'utf8'));
@@ -260,7 +309,7 @@ const CASES = [
       );
     },
     reset() {},
-    command: (dir) => [BIN('dashboard-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR, '--dry-run'],
+    command: (dir, repo) => dashboardDryRun(dir, repo),
   },
   {
     name: 'dashboard-page',
@@ -297,16 +346,7 @@ const CASES = [
         throw new Error(`dashboard-page warm-up failed: ${latency.stdout}${latency.stderr}`);
     },
     reset() {},
-    command: (dir) => [
-      BIN('dashboard-cli'),
-      '--root',
-      join(dir, 'ws'),
-      '--now',
-      ANCHOR,
-      '--dry-run',
-      '--latency-limit',
-      String(90 * 24),
-    ],
+    command: (dir, repo) => dashboardDryRun(dir, repo, '--latency-limit', String(90 * 24)),
     async inspect(dir) {
       const file = join(dir, 'ws/out/dashboard/index.html');
       const bytes = statSync(file).size;
@@ -322,17 +362,12 @@ const CASES = [
   {
     name: 'daily-dry-run',
     input: '`obs-daily --observability --dry-run` on the sample workspace',
-    targetMs: 1000,
-    async prepare(dir) {
-      await generateSampleWorkspace(join(dir, 'pristine'), { anchor: ANCHOR, seed: SEED });
-      cpSync(join(REPO, 'configs'), join(dir, 'pristine/configs'), { recursive: true });
-    },
-    reset(dir) {
-      rmSync(join(dir, 'ws'), { recursive: true, force: true });
-      cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
-    },
-    command: (dir) => [
-      BIN('daily-workflow'),
+    targetMs: 250,
+    targetMb: 60,
+    prepare: prepareSampleWorkspace,
+    reset: resetSampleWorkspace,
+    command: (dir, repo) => [
+      BIN('daily-workflow', repo),
       '--observability',
       '--dry-run',
       '--root',
@@ -340,6 +375,33 @@ const CASES = [
       '--now',
       ANCHOR,
     ],
+  },
+  {
+    name: 'daily-real',
+    input: '`obs-daily --observability` on the sample workspace, the webhook receiver answering at once',
+    // the real chain within 20 % of the dry run's 250 ms
+    targetMs: 300,
+    env: {},
+    async prepare(dir) {
+      await prepareSampleWorkspace(dir);
+      this.receiver = await startReceiver();
+      this.env = {
+        OBS_WEEKLY_WEBHOOK_URL: `${this.receiver.url}/weekly`,
+        OBS_WEBHOOK_SECRET: 'bench-signing-secret-0123456789abcdef',
+      };
+    },
+    reset: resetSampleWorkspace,
+    command: (dir, repo) => [
+      BIN('daily-workflow', repo),
+      '--observability',
+      '--root',
+      join(dir, 'ws'),
+      '--now',
+      ANCHOR,
+    ],
+    finish() {
+      this.receiver?.stop();
+    },
   },
   {
     name: 'status',
@@ -359,21 +421,41 @@ const CASES = [
       }
     },
     reset() {},
-    command: (dir) => [BIN('status-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR],
+    command: (dir, repo) => [BIN('status-cli', repo), '--root', join(dir, 'ws'), '--now', ANCHOR],
   },
   {
     name: 'cli-start',
     input: '`obs-latency --help`',
-    targetMs: 150,
+    targetMs: 90,
     async prepare() {},
     reset() {},
-    command: () => [BIN('latency-cli'), '--help'],
+    command: (_dir, repo) => [BIN('latency-cli', repo), '--help'],
   },
 ];
 
 const work = join(REPO, 'bench/.work');
 const rows = [];
 const notes = [];
+
+/** One timed run of a case with the binaries of `repo`, after resetting its input. */
+function timedRun(benchCase, dir, repo, run) {
+  benchCase.reset(dir);
+  const sample = runProcess(benchCase.command.call(benchCase, dir, repo), { cwd: REPO, env: benchCase.env });
+  if (!(benchCase.acceptedExits ?? [0]).includes(sample.status)) {
+    process.stderr.write(
+      `\n${benchCase.name} run ${run + 1}${repo === REPO ? '' : ' (baseline)'} exited ${sample.status}: ${sample.stdout.slice(0, 2000)}${sample.stderr.slice(0, 2000)}\n`,
+    );
+  }
+  return sample;
+}
+
+const summarise = (samples) => ({
+  wall: median(samples.map((sample) => sample.wallMs)),
+  cpu: median(samples.map((sample) => sample.cpuMs)),
+  rss: median(samples.map((sample) => sample.rssMb)),
+  peakRss: Math.max(...samples.map((sample) => sample.rssMb)),
+});
+
 for (const benchCase of CASES) {
   if (only && !only.includes(benchCase.name)) continue;
   const dir = join(work, benchCase.name);
@@ -382,19 +464,18 @@ for (const benchCase of CASES) {
   process.stderr.write(`${benchCase.name}: preparing input… `);
   await benchCase.prepare.call(benchCase, dir);
   const samples = [];
+  const baselineSamples = [];
   for (let run = 0; run < runsPerCase; run += 1) {
-    benchCase.reset(dir);
-    const sample = runProcess(benchCase.command.call(benchCase, dir), { cwd: REPO });
-    if (!(benchCase.acceptedExits ?? [0]).includes(sample.status)) {
-      process.stderr.write(
-        `\n${benchCase.name} run ${run + 1} exited ${sample.status}: ${sample.stdout.slice(0, 2000)}${sample.stderr.slice(0, 2000)}\n`,
-      );
-    }
-    samples.push(sample);
+    // alternating which goes first spreads a warm cache and the machine's load over both
+    if (baseline && run % 2 === 0) baselineSamples.push(timedRun(benchCase, dir, baseline, run));
+    samples.push(timedRun(benchCase, dir, REPO, run));
+    if (baseline && run % 2 === 1) baselineSamples.push(timedRun(benchCase, dir, baseline, run));
   }
-  const wall = median(samples.map((sample) => sample.wallMs));
-  const rss = median(samples.map((sample) => sample.rssMb));
-  const peakRss = Math.max(...samples.map((sample) => sample.rssMb));
+  // what a case inspects afterwards is the output of these binaries
+  if (baseline && runsPerCase % 2 === 0 && benchCase.inspect) timedRun(benchCase, dir, REPO, runsPerCase);
+  benchCase.finish?.call(benchCase);
+  const { wall, cpu, rss, peakRss } = summarise(samples);
+  const before = baseline ? summarise(baselineSamples) : null;
   const inspected = benchCase.inspect ? await benchCase.inspect.call(benchCase, dir) : null;
   if (inspected) notes.push(`${benchCase.name}: ${inspected.note}`);
   const withinTime = wall <= benchCase.targetMs && (inspected?.ok ?? true);
@@ -403,8 +484,10 @@ for (const benchCase of CASES) {
     name: benchCase.name,
     input: benchCase.input,
     wall,
+    cpu,
     rss,
     peakRss,
+    before,
     rowsPerSecond: benchCase.rows ? Math.round(benchCase.rows / (wall / 1000)) : null,
     target: `≤ ${benchCase.targetMs} ms${benchCase.targetMb ? `, ≤ ${benchCase.targetMb} MB` : ''}${
       benchCase.pageTargetBytes
@@ -414,20 +497,35 @@ for (const benchCase of CASES) {
     verdict: withinTime && withinMemory ? 'within target' : 'OVER TARGET',
   });
   process.stderr.write(
-    `median ${wall.toFixed(0)} ms, peak RSS ${peakRss.toFixed(1)} MB${inspected ? `; ${inspected.note}` : ''}\n`,
+    `median ${wall.toFixed(0)} ms (CPU ${cpu.toFixed(0)} ms), peak RSS ${peakRss.toFixed(1)} MB${before ? ` (baseline ${before.wall.toFixed(0)} ms, CPU ${before.cpu.toFixed(0)} ms, ${before.peakRss.toFixed(1)} MB)` : ''}${inspected ? `; ${inspected.note}` : ''}\n`,
   );
 }
 
+const change = (after, before) =>
+  `${after <= before ? '−' : '+'}${Math.abs((after / before - 1) * 100).toFixed(0)} %`;
 const table = [
-  '| case | input | median wall ms | median peak RSS MB | max peak RSS MB | rows/s | target | verdict |',
-  '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
+  '| case | input | median wall ms | median CPU ms | median peak RSS MB | max peak RSS MB | rows/s | target | verdict |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
   ...rows.map(
     (row) =>
-      `| ${row.name} | ${row.input} | ${row.wall.toFixed(0)} | ${row.rss.toFixed(1)} | ${row.peakRss.toFixed(1)} | ${row.rowsPerSecond ?? '—'} | ${row.target} | ${row.verdict} |`,
+      `| ${row.name} | ${row.input} | ${row.wall.toFixed(0)} | ${row.cpu.toFixed(0)} | ${row.rss.toFixed(1)} | ${row.peakRss.toFixed(1)} | ${row.rowsPerSecond ?? '—'} | ${row.target} | ${row.verdict} |`,
   ),
   ...(notes.length > 0 ? ['', ...notes.map((note) => `- ${note}`)] : []),
 ].join('\n');
+const comparison = baseline
+  ? [
+      '',
+      `Before/after in the same runs, alternating with the binaries of \`${baseline}\` on the same inputs:`,
+      '',
+      '| case | before wall ms | after wall ms | change | before CPU ms | after CPU ms | change | before max peak RSS MB | after max peak RSS MB |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...rows.map(
+        (row) =>
+          `| ${row.name} | ${row.before.wall.toFixed(0)} | ${row.wall.toFixed(0)} | ${change(row.wall, row.before.wall)} | ${row.before.cpu.toFixed(0)} | ${row.cpu.toFixed(0)} | ${change(row.cpu, row.before.cpu)} | ${row.before.peakRss.toFixed(1)} | ${row.peakRss.toFixed(1)} |`,
+      ),
+    ].join('\n')
+  : '';
 const header = `# Benchmark results\n\n${runsPerCase} runs per case, whole processes, on ${process.platform}/${process.arch} with Node ${process.version} (${(await import('node:os')).cpus().length} cores). Generated by \`pnpm bench\`.\n\n`;
-if (!only) writeFileSync(join(REPO, 'bench/results.md'), `${header}${table}\n`);
-process.stdout.write(`${table}\n`);
+if (!only) writeFileSync(join(REPO, 'bench/results.md'), `${header}${table}\n${comparison}\n`);
+process.stdout.write(`${table}\n${comparison}\n`);
 if (rows.some((row) => row.verdict !== 'within target')) process.exitCode = 1;

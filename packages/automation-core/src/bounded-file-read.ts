@@ -1,9 +1,10 @@
-import { constants, type Stats } from 'node:fs';
+import { type BigIntStats, constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { FILE_READ_RULES, type FileKind } from './file-read-rules.js';
 import { JobError } from './job-error.js';
 import { escapeUntrusted } from './message-text.js';
+import { keepSharedBytes, mayKeep, sharedBytes, sharedReadsFor } from './shared-reads.js';
 
 export interface RegularFileOptions {
   /** which rule of FILE_READ_RULES applies: its size cap and whether a link is followed */
@@ -23,13 +24,15 @@ export interface RegularFileOptions {
 export interface OpenedRegularFile {
   handle: FileHandle;
   size: number;
+  /** fstat of the descriptor, with nanosecond times (what identifies the file read) */
+  stats: BigIntStats;
 }
 
 const READ_CHUNK_BYTES = 64 * 1024;
 const MAX_SHOWN_PATH_CHARS = 300;
 
 /** `FIFO`, `character device`, … for messages about a file that is not a regular file. */
-export function describeFileType(stats: Stats): string {
+export function describeFileType(stats: Stats | BigIntStats): string {
   if (stats.isFile()) return 'regular file';
   if (stats.isDirectory()) return 'folder';
   if (stats.isFIFO()) return 'FIFO';
@@ -101,14 +104,15 @@ export async function openRegularFile(
     throw await openFailure(path, error, options);
   }
   try {
-    const stats = await handle.stat();
+    const stats = await handle.stat({ bigint: true });
     if (!stats.isFile()) {
       const type = describeFileType(stats);
       throw refusal(options, `is a ${type}, not a regular file`, { reason: 'not_regular', file_type: type });
     }
+    const size = Number(stats.size);
     const maxBytes = options.maxBytes ?? rule.maxBytes;
-    if (maxBytes !== null && stats.size > maxBytes) throw tooLarge(options, maxBytes, stats.size);
-    return { handle, size: stats.size };
+    if (maxBytes !== null && size > maxBytes) throw tooLarge(options, maxBytes, size);
+    return { handle, size, stats };
   } catch (error) {
     await handle.close();
     throw error;
@@ -126,17 +130,14 @@ function tooLarge(options: RegularFileOptions, maxBytes: number, size: number | 
 }
 
 /**
- * Reads a whole file under its kind's cap (see openRegularFile). A file that grows past the cap
- * while it is read is refused too. Returns null when the file does not exist.
+ * Reads an opened file to its end, closing it; more than `maxBytes` is refused. A short read
+ * once the file has the size it had when opened is its end: a small file takes one read.
  */
-export async function readBoundedFile(path: string, options: RegularFileOptions): Promise<Buffer | null> {
-  const opened = await openRegularFile(path, options);
-  if (!opened) return null;
-  const maxBytes = options.maxBytes ?? FILE_READ_RULES[options.kind].maxBytes;
-  if (maxBytes === null) {
-    await opened.handle.close();
-    throw new Error(`${options.kind} files are streamed, never read whole: use openInputStream`);
-  }
+async function readOpened(
+  opened: OpenedRegularFile,
+  maxBytes: number,
+  options: RegularFileOptions,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {
@@ -147,6 +148,7 @@ export async function readBoundedFile(path: string, options: RegularFileOptions)
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
       if (total > maxBytes) throw tooLarge(options, maxBytes, null);
+      if (bytesRead < chunk.length && total >= opened.size) break;
     }
   } catch (error) {
     if (error instanceof JobError) throw error;
@@ -156,6 +158,49 @@ export async function readBoundedFile(path: string, options: RegularFileOptions)
     await opened.handle.close();
   }
   return Buffer.concat(chunks, total);
+}
+
+/**
+ * What an earlier read in the same obs-daily chain kept of this file (see shared-reads.ts), as
+ * a copy the caller may change; null when there is none, and the file is read as usual.
+ */
+async function keptBytes(path: string, options: RegularFileOptions): Promise<Buffer | null> {
+  const shared = sharedReadsFor(options.kind);
+  const kept = shared ? await sharedBytes(shared, path, followsSymlinks(options)) : null;
+  if (!kept) return null;
+  const maxBytes = options.maxBytes ?? FILE_READ_RULES[options.kind].maxBytes;
+  if (maxBytes !== null && kept.length > maxBytes) throw tooLarge(options, maxBytes, kept.length);
+  return Buffer.from(kept);
+}
+
+/** Reads the whole file and keeps it for the rest of the chain, when one is running. */
+async function readAndKeep(
+  path: string,
+  opened: OpenedRegularFile,
+  maxBytes: number,
+  options: RegularFileOptions,
+): Promise<Buffer> {
+  const bytes = await readOpened(opened, maxBytes, options);
+  const shared = sharedReadsFor(options.kind);
+  if (shared) keepSharedBytes(shared, path, opened.stats, Buffer.from(bytes));
+  return bytes;
+}
+
+/**
+ * Reads a whole file under its kind's cap (see openRegularFile). A file that grows past the cap
+ * while it is read is refused too. Returns null when the file does not exist.
+ */
+export async function readBoundedFile(path: string, options: RegularFileOptions): Promise<Buffer | null> {
+  const kept = await keptBytes(path, options);
+  if (kept) return kept;
+  const opened = await openRegularFile(path, options);
+  if (!opened) return null;
+  const maxBytes = options.maxBytes ?? FILE_READ_RULES[options.kind].maxBytes;
+  if (maxBytes === null) {
+    await opened.handle.close();
+    throw new Error(`${options.kind} files are streamed, never read whole: use openInputStream`);
+  }
+  return readAndKeep(path, opened, maxBytes, options);
 }
 
 /** readBoundedFile as UTF-8 text, a leading byte-order mark removed. */
@@ -170,14 +215,27 @@ export interface InputStreamOptions extends RegularFileOptions {
   highWaterMark?: number;
 }
 
+/** A stream over bytes already in memory, read as a file stream is. */
+function streamOf(bytes: Buffer): Readable {
+  return Readable.from(bytes.length > 0 ? [bytes] : [], { objectMode: false });
+}
+
 /**
  * A stream over a regular file, opened as openRegularFile opens it (never blocking, links as
  * the kind allows, the kind's cap checked against the size); the descriptor closes with the
- * stream. Returns null when the file does not exist.
+ * stream. Returns null when the file does not exist. In an obs-daily chain a small input of a
+ * shared kind is read whole and handed on to later readers (see shared-reads.ts).
  */
 export async function openInputStream(path: string, options: InputStreamOptions): Promise<Readable | null> {
+  const whole = options.start === undefined && options.end === undefined;
+  const kept = whole ? await keptBytes(path, options) : null;
+  if (kept) return streamOf(kept);
   const opened = await openRegularFile(path, options);
   if (!opened) return null;
+  if (whole && sharedReadsFor(options.kind) && mayKeep(opened.size)) {
+    // streamed kinds have no cap on what a file grows by while it is read
+    return streamOf(await readAndKeep(path, opened, Number.POSITIVE_INFINITY, options));
+  }
   return opened.handle.createReadStream({
     autoClose: true,
     ...(options.start === undefined ? {} : { start: options.start }),

@@ -25,23 +25,22 @@ function offsetMinutes(zone: string | undefined): number | null {
  * (2026-02-30 is rejected, not rolled over into March).
  */
 export function parseTimestamp(text: string): Date | null {
+  // Called for every timestamp cell of every input: no array or Date allocated but the result.
   const match = TIMESTAMP.exec(text.trim());
   if (!match) return null;
-  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone] = match;
-  const fields = [year, month, day, hour, minute, second].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [y, mo, d, h, mi, s] = fields;
+  const y = Number(match[1]);
+  const mo = Number(match[2]);
+  const d = Number(match[3]);
+  const h = Number(match[4] ?? 0);
+  const mi = Number(match[5] ?? 0);
+  const s = Number(match[6] ?? 0);
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
-  const offset = offsetMinutes(zone);
+  const offset = offsetMinutes(match[8]);
   if (offset === null) return null;
-  const millis = Number(fraction.slice(0, 3).padEnd(3, '0'));
-  // setUTCFullYear, unlike Date.UTC, does not map the years 0–99 onto 1900–1999.
+  const fraction = match[7];
+  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
+  if (y >= 100) return new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis) - offset * 60_000);
+  // Date.UTC maps the years 0–99 onto 1900–1999; setUTCFullYear does not.
   const at = new Date(0);
   at.setUTCFullYear(y, mo - 1, d);
   at.setUTCHours(h, mi, s, millis);

@@ -5,6 +5,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './bounded-json.js';
 import { commonJsExports } from './commonjs-import.js';
 import { configError, JobError } from './job-error.js';
 import { escapeUntrusted } from './message-text.js';
+import { sharedParse } from './shared-reads.js';
 import { yamlNestingExceeds } from './yaml-nesting.js';
 
 /** Replaces `{ROOT}` in every string of a parsed config with the workspace root. */
@@ -66,7 +67,14 @@ export async function loadYamlConfig<S extends z.ZodType>(
   return {
     path: absolute,
     exists: true,
-    config: parseConfig(schema, await parseYaml(text, absolute, options.root), absolute),
+    config: parseConfig(
+      schema,
+      // obs-daily reads each config twice, to plan its chain and to run the job
+      await sharedParse(`yaml\0${options.root}\0${absolute}\0${text}`, () =>
+        parseYaml(text, absolute, options.root),
+      ),
+      absolute,
+    ),
   };
 }
 

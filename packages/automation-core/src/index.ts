@@ -78,6 +78,7 @@ export * from './schema-compiler.js';
 export * from './schema-validator.js';
 export * from './secret-masking.js';
 export * from './sequence-file.js';
+export * from './shared-reads.js';
 export * from './stable-sum.js';
 export * from './tabular/csv-row.js';
 export * from './tabular/csv-rows.js';

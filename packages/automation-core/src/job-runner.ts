@@ -45,6 +45,8 @@ import { unmappedWriteFailure } from './write-failure.js';
 export interface RunJobOptions {
   /** set when obs-daily runs the job in its chain */
   parentJobId?: string;
+  /** the commit the chain already found for its own entry: its jobs record it without asking git again */
+  commitSha?: string;
   /** aborted on SIGTERM/SIGINT by the process that owns the signals */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
@@ -334,7 +336,8 @@ async function executeJob(
   const jobName = common.jobName ?? definition.name;
   const jobId = common.jobId ?? makeJobId(jobName, common.now);
   const workspace = workspaceOf(common.root);
-  const commitSha = detectCommitSha(common.root, env);
+  const commitSha =
+    runOptions.commitSha === undefined ? detectCommitSha(common.root, env) : runOptions.commitSha;
   const lockFile = workspace.abs(definition.lockFile(options));
   const attempt = await takeJobLock(lockFile, workspace.rel(lockFile), {
     holder: definition.name,

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { runMain, runProgram } from '@obs-automation/core';
+import { runMain, runProgram, withSharedReads } from '@obs-automation/core';
 import { dailyJob } from './daily-job.js';
 
-await runMain((signal) => runProgram({ job: 'daily', main: dailyJob }, process.argv.slice(2), { signal }));
+// The chain's jobs read several inputs in common: each is read once (see withSharedReads).
+await runMain((signal) =>
+  withSharedReads(() => runProgram({ job: 'daily', main: dailyJob }, process.argv.slice(2), { signal })),
+);

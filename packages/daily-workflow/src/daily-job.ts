@@ -24,6 +24,7 @@ async function runChild(planned: PlannedJob, context: JobContext): Promise<Child
   try {
     const { summary } = await runJob(planned.job.definition, argv, {
       parentJobId: context.jobId,
+      commitSha: context.commitSha,
       signal: context.signal,
     });
     return {

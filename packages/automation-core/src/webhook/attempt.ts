@@ -1,15 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { commonJsExports } from '../commonjs-import.js';
 
 /** Only the start of a response is kept: the excerpt is 512 bytes, the rest is discarded unread. */
 export const RESPONSE_READ_LIMIT_BYTES = 16 * 1024;
-
-const UNDICI_TIMEOUT_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
 
 export interface AttemptInput {
   url: string;
@@ -24,8 +17,30 @@ export type AttemptOutcome =
   | { kind: 'failure'; timedOut: boolean; message: string; durationMs: number };
 
 /**
- * One POST with its own timeout. Network errors and timeouts are returned, not thrown; only the
- * caller's abort propagates, as the signal's reason.
+ * POSTs the body with Node's own HTTP client (loaded on first use) on a connection of its own,
+ * closed after the answer: a run sends a few webhooks, so a pool would only keep sockets open.
+ * Resolves at the response's status line; `signal` ends the request at any point.
+ */
+async function post(url: URL, input: AttemptInput, signal: AbortSignal): Promise<IncomingMessage> {
+  // the scheme was checked with the options (parseWebhookUrl)
+  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, {
+      method: 'POST',
+      headers: { ...input.headers, 'content-length': String(input.body.length) },
+      agent: false,
+      signal,
+    });
+    outgoing.once('response', resolve);
+    outgoing.once('error', reject);
+    outgoing.end(input.body);
+  });
+}
+
+/**
+ * One POST with its own timeout, covering the connection, the response headers and the read of
+ * the response's start. Network errors and timeouts are returned, not thrown; only the caller's
+ * abort propagates, as the signal's reason.
  */
 export async function sendAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const started = performance.now();
@@ -33,28 +48,19 @@ export async function sendAttempt(input: AttemptInput): Promise<AttemptOutcome> 
   const timeout = AbortSignal.timeout(input.timeoutMs);
   const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
   try {
-    // Loaded on first use: undici costs ~80 ms of start-up that runs without a webhook never need.
-    const { request } = commonJsExports(await import('undici'));
-    const response = await request(input.url, {
-      method: 'POST',
-      headers: input.headers,
-      body: input.body,
-      signal,
-      headersTimeout: input.timeoutMs,
-      bodyTimeout: input.timeoutMs,
-    });
-    const text = await readPrefix(response.body, RESPONSE_READ_LIMIT_BYTES);
+    const response = await post(new URL(input.url), input, signal);
+    const text = await readPrefix(response, RESPONSE_READ_LIMIT_BYTES);
     input.signal?.throwIfAborted();
     return {
       kind: 'response',
-      statusCode: response.statusCode,
+      statusCode: response.statusCode ?? 0,
       headers: response.headers,
       text,
       durationMs: elapsed(),
     };
   } catch (error) {
     input.signal?.throwIfAborted();
-    const timedOut = timeout.aborted || UNDICI_TIMEOUT_CODES.has(errorCode(error) ?? '');
+    const timedOut = timeout.aborted;
     const message = timedOut ? `timed out after ${input.timeoutMs / 1000} s` : describeError(error);
     return { kind: 'failure', timedOut, message, durationMs: elapsed() };
   }
