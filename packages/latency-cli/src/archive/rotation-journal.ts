@@ -10,16 +10,17 @@ import {
   sweepAbandonedTempFiles,
   writeFileAtomic,
 } from '@obs-automation/core';
-import { readArchiveManifest } from '@obs-automation/latency-store';
+import { readArchiveManifest, undoArchiveAppend } from '@obs-automation/latency-store';
 import { z } from 'zod';
 import { replaceRawFile } from '../raw/raw-replace.js';
 
 /**
- * Written before the archive is renamed into place; removed once the raw file is replaced. If a
- * run dies in between, the next run reads it and either finishes the rotation (the manifest lists
- * the archive: the raw file must lose the archived rows) or undoes it (the manifest does not: the
- * archive, if it got written, is an orphan whose rows are still in the raw file). Either way no
- * row is lost and none is left in both places.
+ * Written before the rows are appended to the archive; removed once the raw file is replaced. If
+ * a run dies in between, the next run reads it and either finishes the rotation (the manifest
+ * lists the archive at the SHA-256 the append gives it: the raw file must lose the archived rows)
+ * or undoes it (the manifest does not: the archive goes back to its size before — a new one is
+ * removed — while the rows are still in the raw file). Either way no row is lost and none is
+ * left in both places.
  */
 export interface RotationJournal {
   job_id: string;
@@ -31,6 +32,10 @@ export interface RotationJournal {
   raw_temp_bytes: number;
   raw_bytes_consumed: number;
   archive_path: string;
+  /** the archive's size before the append (0: the append created it); absent in journals of per-run archives */
+  archive_bytes_before?: number;
+  /** the archive's SHA-256 once appended: the manifest line that lists this rotation */
+  archive_sha256?: string;
   manifest_path: string;
   /** the archive as the manifest line names it (relative to the root) */
   manifest_entry_path: string;
@@ -44,6 +49,8 @@ const journalShape = z.strictObject({
   raw_temp_bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   raw_bytes_consumed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   archive_path: z.string(),
+  archive_bytes_before: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  archive_sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
   manifest_path: z.string(),
   manifest_entry_path: z.string(),
 });
@@ -85,7 +92,8 @@ export function journalPathFor(rawPath: string): string {
 const toPosix = (path: string) => path.split(sep).join('/');
 
 export async function writeRotationJournal(
-  journal: Omit<RotationJournal, 'raw_temp_inode' | 'raw_temp_bytes'>,
+  journal: Omit<RotationJournal, 'raw_temp_inode' | 'raw_temp_bytes'> &
+    Required<Pick<RotationJournal, 'archive_bytes_before' | 'archive_sha256'>>,
 ): Promise<void> {
   const temp = await identityOf(journal.raw_temp);
   if (temp === null) throw new Error(`${journal.raw_temp} vanished before the rotation was recorded`);
@@ -229,11 +237,15 @@ export async function recoverRotation(
   const journal = await readJournal(files, path, shown(path));
   if (journal === null) return null;
   const manifest = await readArchiveManifest({ path: files.manifestPath, label: shown(files.manifestPath) });
-  const listed = manifest.entries.some((entry) => entry.path === journal.manifest_entry_path);
+  const listed = manifest.entries.some(
+    (entry) =>
+      entry.path === journal.manifest_entry_path &&
+      (journal.archive_sha256 === undefined || entry.sha256 === journal.archive_sha256),
+  );
   let action: RotationRecovery['action'];
   if (!listed) {
     await rm(journal.raw_temp, { force: true });
-    await rm(journal.archive_path, { force: true });
+    await undoArchiveAppend(journal.archive_path, journal.archive_bytes_before ?? 0);
     action = 'rolled_back';
   } else if ((await identityOf(journal.raw_temp)) !== null) {
     // A run killed while copying appended rows left part of them on the temp file: drop that part.

@@ -62,9 +62,9 @@ describe('archive manifest', () => {
   });
 
   it('treats a missing or empty manifest as one without entries', async () => {
-    expect(await readArchiveManifest(manifest)).toEqual({ entries: [], issues: [] });
+    expect(await readArchiveManifest(manifest)).toEqual({ entries: [], deletions: [], issues: [] });
     await writeFile(manifest.path, '\n');
-    expect(await readArchiveManifest(manifest)).toEqual({ entries: [], issues: [] });
+    expect(await readArchiveManifest(manifest)).toEqual({ entries: [], deletions: [], issues: [] });
   });
 
   it('refuses to append an entry the schema rejects, writing nothing', async () => {
