@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { LATENCY_OPTIONS } from './latency-options.js';
 import { RECORD_OPTIONS } from './record-options.js';
+import { COMPACT_OPTIONS } from './compaction/compact-options.js';
 
 const statusClass = z.string().regex(/^[1-5]xx$/, 'must be a status code or a class like 2xx');
 const statusCode = z.number().int().min(100).max(599);
@@ -36,9 +37,9 @@ export type ProbeSource = z.output<typeof probeSourceSchema>;
 
 /**
  * configs/observability/latency.yaml: probe sources, the schedule, and a default for every flag
- * of the job and of `record` under its snake_case name.
+ * of the job, of `record` and of `compact-archives` under its snake_case name.
  */
-export const latencyConfigSchema = jobConfigSchema([LATENCY_OPTIONS, RECORD_OPTIONS], {
+export const latencyConfigSchema = jobConfigSchema([LATENCY_OPTIONS, RECORD_OPTIONS, COMPACT_OPTIONS], {
   sources: z.array(probeSourceSchema).default([]),
   schedule_minutes: z.number().int().min(1).default(15),
 }).superRefine((config, context) => requireUniqueNames(config.sources, 'sources', 'source', context));

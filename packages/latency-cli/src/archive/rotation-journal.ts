@@ -1,18 +1,10 @@
-import { lstat, rm, stat, truncate } from 'node:fs/promises';
+import { rm, stat, truncate } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import {
-  JobError,
-  type PathRule,
-  parseJsonBounded,
-  quoteUntrusted,
-  readBoundedText,
-  resolveContainedPath,
-  sweepAbandonedTempFiles,
-  writeFileAtomic,
-} from '@obs-automation/core';
+import { JobError, quoteUntrusted, sweepAbandonedTempFiles, writeFileAtomic } from '@obs-automation/core';
 import { readArchiveManifest, undoArchiveAppend } from '@obs-automation/latency-store';
 import { z } from 'zod';
 import { replaceRawFile } from '../raw/raw-replace.js';
+import { ARCHIVE_IN_FOLDER, journaledPath, journalRefused, readJournalFile } from './journal-file.js';
 
 /**
  * Written before the rows are appended to the archive; removed once the raw file is replaced. If
@@ -75,9 +67,6 @@ export interface RotationRecovery {
   archive: string;
 }
 
-/** An archive as newArchivePath names it, relative to the archive folder. */
-const ARCHIVE_IN_FOLDER = /^\d{4}\/\d{2}\/[^/]+\.csv\.gz$/;
-
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The raw file's temporary replacement, as tempPathFor names it beside the raw file. */
@@ -112,55 +101,6 @@ async function identityOf(path: string): Promise<{ inode: string; bytes: number 
   );
 }
 
-/** Refuses the journal, naming it and what is wrong; nothing it names has been touched. */
-function journalRefused(journal: string, problem: string): JobError {
-  return new JobError(
-    'archive_failed',
-    `rotation journal ${journal} ${problem}; nothing it names was changed: inspect it and the files it names before deleting it`,
-    { file: journal, problem },
-  );
-}
-
-/**
- * A path the journal names, accepted only inside `folder` and matching `rule` there, and never a
- * symbolic link (the rotation writes every one of these files itself): the journal can name the
- * run's own archive and temporary raw file, nothing else.
- */
-async function journaledPath(
-  journal: string,
-  candidate: string,
-  folder: string,
-  what: string,
-  rule: PathRule,
-): Promise<string> {
-  let path: string;
-  try {
-    path = (
-      await resolveContainedPath(folder, candidate, {
-        code: 'archive_failed',
-        what,
-        source: journal,
-        base: '.',
-        allowed: rule,
-        mayBeMissing: true,
-      })
-    ).absolute;
-  } catch (error) {
-    if (!(error instanceof JobError)) throw error;
-    throw journalRefused(
-      journal,
-      `names ${what} ${String(error.details.path)}, which ${error.details.problem}`,
-    );
-  }
-  const link = await lstat(resolve(folder, candidate)).then(
-    (info) => info.isSymbolicLink(),
-    () => false,
-  );
-  if (link)
-    throw journalRefused(journal, `names ${what} ${quoteUntrusted(candidate)}, which is a symbolic link`);
-  return path;
-}
-
 /**
  * Reads the journal a killed run left and checks everything it names against this run's own
  * files: the raw file and manifest must be this run's, the temporary file a temporary of the raw
@@ -172,25 +112,8 @@ async function readJournal(
   path: string,
   shown: string,
 ): Promise<RotationJournal | null> {
-  let value: unknown;
-  try {
-    const text = await readBoundedText(path, { kind: 'rotation_journal', shown, code: 'archive_failed' });
-    if (text === null) return null;
-    value = parseJsonBounded(text, { what: 'rotation journal', file: shown, code: 'archive_failed' });
-  } catch (error) {
-    if (!(error instanceof JobError)) throw error;
-    throw journalRefused(shown, String(error.details.problem ?? error.message));
-  }
-  const parsed = journalShape.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') || '(top level)';
-    throw journalRefused(
-      shown,
-      `is not a rotation journal: ${quoteUntrusted(key)} ${issue?.message ?? ''}`.trim(),
-    );
-  }
-  const journal = parsed.data;
+  const journal = await readJournalFile(path, shown, journalShape);
+  if (journal === null) return null;
   const own = [
     ['raw file', journal.raw_path, files.rawPath],
     ['archive manifest', journal.manifest_path, files.manifestPath],
