@@ -44,7 +44,9 @@ export const SHARED_DECLARATIONS = {
 };
 
 /** How long a command (`record`, `compact-archives`) waits for the lock while a job run holds it. */
-export const COMMAND_LOCK_WAIT = seconds('how long to wait for the lock while a job run holds it', { default: 120 });
+export const COMMAND_LOCK_WAIT = seconds('how long to wait for the lock while a job run holds it', {
+  default: 120,
+});
 
 export const LATENCY_OPTIONS = defineOptions({
   input: SHARED_DECLARATIONS.input,

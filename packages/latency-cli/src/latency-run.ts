@@ -24,7 +24,11 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
   const notes = new RunNotes();
   if (!options.dryRunAlert) checkWebhookUrls(options.alert.webhooks, (name) => context.readSecret(name));
 
-  const archiveFiles = { root: context.root, archiveDir: paths.archiveDir, manifestPath: paths.manifest.path };
+  const archiveFiles = {
+    root: context.root,
+    archiveDir: paths.archiveDir,
+    manifestPath: paths.manifest.path,
+  };
   const shown = (absolute: string) => context.relativePath(absolute);
   // A compaction killed half-way is finished or undone first, so the day archive it touched is usable.
   const compaction = await recoverCompaction(archiveFiles, shown);

@@ -85,7 +85,10 @@ export async function readJournalFile<T>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join('.') || '(top level)';
-    throw journalRefused(shown, `is not a journal of this kind: ${quoteUntrusted(key)} ${issue?.message ?? ''}`.trim());
+    throw journalRefused(
+      shown,
+      `is not a journal of this kind: ${quoteUntrusted(key)} ${issue?.message ?? ''}`.trim(),
+    );
   }
   return parsed.data;
 }

@@ -42,7 +42,10 @@ const journalShape = z.strictObject({
   raw_bytes_consumed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   archive_path: z.string(),
   archive_bytes_before: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  archive_sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  archive_sha256: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
   manifest_path: z.string(),
   manifest_entry_path: z.string(),
 });

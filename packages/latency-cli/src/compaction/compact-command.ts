@@ -96,7 +96,8 @@ async function runCompaction(options: CompactOptions, context: CommandContext): 
     job_id: jobId,
     job_name: COMPACT_COMMAND_NAME,
     duration_ms: Math.round(performance.now() - startedMs),
-    artefacts: options.dryRun || written.length === 0 ? [] : [...written.map((day) => day.archive), manifestLabel],
+    artefacts:
+      options.dryRun || written.length === 0 ? [] : [...written.map((day) => day.archive), manifestLabel],
     dry_run: options.dryRun,
     archives_folded: written.reduce((sum, day) => sum + day.folded.length, 0),
     samples_folded: written.reduce((sum, day) => sum + day.samples, 0),
@@ -116,26 +117,29 @@ async function runCompaction(options: CompactOptions, context: CommandContext): 
   return { exitCode: exitCodeForStatus(status), summary };
 }
 
-export const compactCommand: CommandDefinition<typeof COMPACT_OPTIONS.declarations, CompactOptions, LatencyConfig> =
-  {
-    name: COMPACT_COMMAND_NAME,
-    description:
-      'Folds per-run latency archives (<job_id>.csv.gz, written before day archives) into one archive per UTC day ' +
-      '(YYYY/MM/YYYY-MM-DD.csv.gz), under the lock the latency job uses. Each day is one step: the rows are appended ' +
-      'to the day archive, one manifest line records it and replaces the folded archives, their deletions are recorded, ' +
-      'then they are deleted. A killed run is finished or undone by the next compact-archives or latency run. Writes no ' +
-      'run-log entry.',
-    examples: [
-      'obs-latency compact-archives --dry-run',
-      'obs-latency compact-archives',
-      'obs-latency compact-archives --archive-dir ops/signal_latency_archive --lock-wait-seconds 300',
-    ],
-    options: COMPACT_OPTIONS,
-    config: LATENCY_CONFIG,
-    commonOptions: ['root', 'config', 'now', 'lockStaleSeconds', 'jsonOut', 'configDump'],
-    describeSummary: compactSummaryFacts,
-    execute: (options, context) =>
-      runCompaction(options, context).catch((error: unknown) =>
-        failureSummary(COMPACT_COMMAND_NAME, error, context.common.now, performance.now()),
-      ),
-  };
+export const compactCommand: CommandDefinition<
+  typeof COMPACT_OPTIONS.declarations,
+  CompactOptions,
+  LatencyConfig
+> = {
+  name: COMPACT_COMMAND_NAME,
+  description:
+    'Folds per-run latency archives (<job_id>.csv.gz, written before day archives) into one archive per UTC day ' +
+    '(YYYY/MM/YYYY-MM-DD.csv.gz), under the lock the latency job uses. Each day is one step: the rows are appended ' +
+    'to the day archive, one manifest line records it and replaces the folded archives, their deletions are recorded, ' +
+    'then they are deleted. A killed run is finished or undone by the next compact-archives or latency run. Writes no ' +
+    'run-log entry.',
+  examples: [
+    'obs-latency compact-archives --dry-run',
+    'obs-latency compact-archives',
+    'obs-latency compact-archives --archive-dir ops/signal_latency_archive --lock-wait-seconds 300',
+  ],
+  options: COMPACT_OPTIONS,
+  config: LATENCY_CONFIG,
+  commonOptions: ['root', 'config', 'now', 'lockStaleSeconds', 'jsonOut', 'configDump'],
+  describeSummary: compactSummaryFacts,
+  execute: (options, context) =>
+    runCompaction(options, context).catch((error: unknown) =>
+      failureSummary(COMPACT_COMMAND_NAME, error, context.common.now, performance.now()),
+    ),
+};

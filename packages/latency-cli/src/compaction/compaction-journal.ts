@@ -9,7 +9,12 @@ import {
   undoArchiveAppend,
 } from '@obs-automation/latency-store';
 import { z } from 'zod';
-import { ARCHIVE_IN_FOLDER, journaledPath, journalRefused, readJournalFile } from '../archive/journal-file.js';
+import {
+  ARCHIVE_IN_FOLDER,
+  journaledPath,
+  journalRefused,
+  readJournalFile,
+} from '../archive/journal-file.js';
 
 /** One archive folded into a day archive: removed once the day archive's line lists its rows. */
 export interface FoldedArchive {
@@ -134,15 +139,29 @@ export async function recoverCompaction(
   const journal = await readJournalFile(path, shown, journalShape);
   if (journal === null) return null;
   const day = await archiveInFolder(files, shown, journal.day_path, 'day archive');
-  const manifest = await readArchiveManifest({ path: files.manifestPath, label: shownOf(files.manifestPath) });
+  const manifest = await readArchiveManifest({
+    path: files.manifestPath,
+    label: shownOf(files.manifestPath),
+  });
   const listed = manifest.entries.some(
     (entry) => entry.path === journal.day_path && entry.sha256 === journal.day_sha256,
   );
-  if (!listed && journal.day_bytes_before === 0 && manifest.entries.some((entry) => entry.path === journal.day_path)) {
-    throw journalRefused(shown, `says ${quoteUntrusted(journal.day_path)} was new, but the manifest lists it`);
+  if (
+    !listed &&
+    journal.day_bytes_before === 0 &&
+    manifest.entries.some((entry) => entry.path === journal.day_path)
+  ) {
+    throw journalRefused(
+      shown,
+      `says ${quoteUntrusted(journal.day_path)} was new, but the manifest lists it`,
+    );
   }
   if (listed) await deleteFoldedArchives(files, journal, manifest, shown);
   else await undoArchiveAppend(day, journal.day_bytes_before);
   await clearCompactionJournal(files.archiveDir);
-  return { action: listed ? 'rolled_forward' : 'rolled_back', job_id: journal.job_id, archive: journal.day_path };
+  return {
+    action: listed ? 'rolled_forward' : 'rolled_back',
+    job_id: journal.job_id,
+    archive: journal.day_path,
+  };
 }

@@ -147,7 +147,10 @@ export async function compactDay(group: DayGroup, step: CompactionStep): Promise
   const sameHeader = checked.filter((source) => source.header === header);
   for (const source of checked) {
     if (source.header !== header)
-      outcome.skipped.push({ path: source.entry.path, reason: 'another CSV header than the day’s other archives' });
+      outcome.skipped.push({
+        path: source.entry.path,
+        reason: 'another CSV header than the day’s other archives',
+      });
   }
   const plan = await planArchiveAppend(dayFile, current, header);
   if (typeof plan === 'string') {
@@ -172,7 +175,11 @@ export async function compactDay(group: DayGroup, step: CompactionStep): Promise
       day_path: dayEntryPath,
       day_bytes_before: plan.bytesBefore,
       day_sha256: after.sha256,
-      folded: sameHeader.map(({ entry }) => ({ path: entry.path, sha256: entry.sha256, row_count: entry.row_count })),
+      folded: sameHeader.map(({ entry }) => ({
+        path: entry.path,
+        sha256: entry.sha256,
+        row_count: entry.row_count,
+      })),
       compacted_at: step.now.toISOString(),
     };
     await writeCompactionJournal(step.archiveDir, journal);
@@ -195,7 +202,12 @@ export async function compactDay(group: DayGroup, step: CompactionStep): Promise
     };
     await appendArchiveManifestEntry(step.manifestPath, line);
     faultPoint('compaction:after-manifest-line');
-    await deleteFoldedArchives(step, journal, step.manifest, step.shown(compactionJournalPath(step.archiveDir)));
+    await deleteFoldedArchives(
+      step,
+      journal,
+      step.manifest,
+      step.shown(compactionJournalPath(step.archiveDir)),
+    );
     await clearCompactionJournal(step.archiveDir);
     return outcome;
   } catch (error) {

@@ -49,7 +49,10 @@ async function pruneOutputs(
     label: paths.rejects.label,
   });
   if (payloads.length === 0 && rejectRows === 0) return;
-  notes.diagnostics.retention = { alert_payloads_deleted: payloads.length, rejected_rows_removed: rejectRows };
+  notes.diagnostics.retention = {
+    alert_payloads_deleted: payloads.length,
+    rejected_rows_removed: rejectRows,
+  };
   notes.artefacts.add(context.relativePath(manifestPath));
   if (rejectRows > 0) notes.artefacts.add(paths.rejects.label);
 }

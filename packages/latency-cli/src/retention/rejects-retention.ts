@@ -37,7 +37,13 @@ function rejectedAtMs(tail: Buffer): number {
 async function scanRejects(path: string, cutoffMs: number): Promise<RejectsScan | null> {
   const input = await openInputStream(path, { kind: 'raw_samples', shown: path });
   if (!input) return null;
-  const scan: RejectsScan = { kept: [], removed: 0, firstRemovedMs: Infinity, lastRemovedMs: -Infinity, bytes: 0 };
+  const scan: RejectsScan = {
+    kept: [],
+    removed: 0,
+    firstRemovedMs: Infinity,
+    lastRemovedMs: -Infinity,
+    bytes: 0,
+  };
   let offset = 0;
   let lineStart = 0;
   let tail = Buffer.alloc(0);

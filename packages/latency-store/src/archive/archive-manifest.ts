@@ -173,7 +173,10 @@ export function currentArchives(manifest: ArchiveManifest): ManifestRecord[] {
 }
 
 /** Validates each line against the schema, then appends them in one write (fsync'ed); nothing on refusal. */
-export async function appendArchiveManifestLines(path: string, lines: readonly ArchiveManifestLine[]): Promise<void> {
+export async function appendArchiveManifestLines(
+  path: string,
+  lines: readonly ArchiveManifestLine[],
+): Promise<void> {
   const validate = await manifestValidator();
   for (const line of lines) {
     const issues = validate(line);
@@ -185,7 +188,10 @@ export async function appendArchiveManifestLines(path: string, lines: readonly A
       );
     }
   }
-  await appendLines(path, lines.map((line) => JSON.stringify(line)));
+  await appendLines(
+    path,
+    lines.map((line) => JSON.stringify(line)),
+  );
 }
 
 /** Validates the entry against the schema, then appends it as one line (fsync'ed). */

@@ -65,18 +65,26 @@ export async function planArchiveAppend(
   const size = await sizeOf(file.path);
   if (size === null) {
     if (current) return `${file.label} is listed in the manifest but missing`;
-    return { file, bytesBefore: 0, current: null, headerMember: gzipSync(headerLine), hash: createHash('sha256') };
+    return {
+      file,
+      bytesBefore: 0,
+      current: null,
+      headerMember: gzipSync(headerLine),
+      hash: createHash('sha256'),
+    };
   }
   if (size < 0) return `${file.label} is not a regular file`;
   if (!current) return `${file.label} exists but no manifest line names it`;
   if (current.bytes === undefined) return `${file.label} is a per-run archive, never appended to`;
-  if (size !== current.bytes) return `${file.label} is ${size} bytes; its last manifest line covers ${current.bytes}`;
+  if (size !== current.bytes)
+    return `${file.label} is ${size} bytes; its last manifest line covers ${current.bytes}`;
   const hash = createHash('sha256');
   const chunks = await openChunks(file);
   for await (const chunk of chunks ?? []) hash.update(chunk as Buffer);
   const sha256 = hash.copy().digest('hex');
   if (sha256 !== current.sha256) return `${file.label}: SHA-256 ${sha256} differs from its manifest line's`;
-  if ((await headerLineOf(file)) !== headerLine) return `${file.label} has another CSV header than the raw file`;
+  if ((await headerLineOf(file)) !== headerLine)
+    return `${file.label} has another CSV header than the raw file`;
   return { file, bytesBefore: size, current, headerMember: null, hash };
 }
 
@@ -112,13 +120,19 @@ async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
  * archive, fsyncs it (and its folder when new), never through a link. `midway` runs after the
  * first bytes are on disk (a fault point). On failure the archive goes back to its size before.
  */
-export async function appendToArchive(plan: ArchiveAppend, memberPath: string, midway?: () => void): Promise<void> {
+export async function appendToArchive(
+  plan: ArchiveAppend,
+  memberPath: string,
+  midway?: () => void,
+): Promise<void> {
   await makeFolder(dirname(plan.file.path), plan.file.path);
   const handle = await open(plan.file.path, NO_FOLLOW_APPEND, 0o666);
   try {
     const { size } = await handle.stat();
     if (size !== plan.bytesBefore) {
-      throw new Error(`${plan.file.label} changed from ${plan.bytesBefore} to ${size} bytes before the append`);
+      throw new Error(
+        `${plan.file.label} changed from ${plan.bytesBefore} to ${size} bytes before the append`,
+      );
     }
     if (plan.headerMember) await writeAll(handle, plan.headerMember);
     let first = true;
