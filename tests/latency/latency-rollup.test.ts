@@ -300,7 +300,10 @@ describe('obs-latency rollups and archives', () => {
   });
 
   it('appends a second rotation of the same UTC day to the day archive, each change with its line', async () => {
-    await writeRaw(root, series(NOW_MS - 20 * DAY, NOW_MS - 15 * DAY, 60, () => 10));
+    await writeRaw(
+      root,
+      series(NOW_MS - 20 * DAY, NOW_MS - 15 * DAY, 60, () => 10),
+    );
     await runLatency(root, ['--now', NOW]);
     await writeText(root, RAW, `${HEADER}\n${sampleLine({ at: NOW_MS - 15 * DAY, latency: 5 })}\n`);
     await runLatency(root, ['--now', '2026-07-06T00:45:00Z']);
@@ -321,7 +324,10 @@ describe('obs-latency rollups and archives', () => {
   });
 
   it('writes a per-run archive, uniquely named, when the day archive is not what its manifest line covers', async () => {
-    await writeRaw(root, series(NOW_MS - 20 * DAY, NOW_MS - 15 * DAY, 60, () => 10));
+    await writeRaw(
+      root,
+      series(NOW_MS - 20 * DAY, NOW_MS - 15 * DAY, 60, () => 10),
+    );
     await runLatency(root, ['--now', NOW]);
     const day = 'ops/signal_latency_archive/2026/07/2026-07-06.csv.gz';
     const altered = await readFile(join(root, day));

@@ -6,9 +6,9 @@ import {
   requireUniqueNames,
 } from '@obs-automation/core';
 import { z } from 'zod';
+import { COMPACT_OPTIONS } from './compaction/compact-options.js';
 import { LATENCY_OPTIONS } from './latency-options.js';
 import { RECORD_OPTIONS } from './record-options.js';
-import { COMPACT_OPTIONS } from './compaction/compact-options.js';
 
 const statusClass = z.string().regex(/^[1-5]xx$/, 'must be a status code or a class like 2xx');
 const statusCode = z.number().int().min(100).max(599);

@@ -9,8 +9,8 @@ import type { LatencyOptions } from './latency-options.js';
 import { latencyOutcome } from './latency-outcome.js';
 import { resolveLatencyPaths } from './latency-paths.js';
 import { probeSources } from './probes/http-probe.js';
-import { applyOutputRetention } from './retention/latency-retention.js';
 import { analyseRawSamples, fileSize } from './raw/raw-analysis.js';
+import { applyOutputRetention } from './retention/latency-retention.js';
 import { RunNotes } from './run-notes.js';
 import { checkWebhookUrls } from './webhook-urls.js';
 

@@ -4,20 +4,19 @@ import {
   type CommandDefinition,
   exitCodeForStatus,
   failureSummary,
-  JobError,
   type JobRunResult,
   type JobStatus,
   makeJobId,
-  tryAcquireLock,
 } from '@obs-automation/core';
 import { currentArchives, readArchiveManifest } from '@obs-automation/latency-store';
 import { lastLineFor } from '../archive/rotation.js';
 import { removeStaleTemps } from '../archive/rotation-journal.js';
+import { takeLatencyLock } from '../command-lock.js';
 import { readingOwnFile } from '../input-unreadable.js';
 import { LATENCY_CONFIG, type LatencyConfig } from '../latency-config.js';
 import { compactSummaryFacts } from '../latency-summary-facts.js';
-import { recoverCompaction } from './compaction-journal.js';
 import { COMPACT_COMMAND_NAME, COMPACT_OPTIONS, type CompactOptions } from './compact-options.js';
+import { recoverCompaction } from './compaction-journal.js';
 import { compactDay, type DayOutcome, perRunArchivesByDay } from './day-compaction.js';
 
 interface Compaction {
@@ -68,19 +67,12 @@ async function compactUnderLock(
 async function runCompaction(options: CompactOptions, context: CommandContext): Promise<JobRunResult> {
   const startedMs = performance.now();
   const jobId = makeJobId(COMPACT_COMMAND_NAME, context.common.now);
-  const lockPath = context.resolvePath(options.lockFile);
-  const lock = await tryAcquireLock(lockPath, {
-    holder: COMPACT_COMMAND_NAME,
-    waitMs: options.lockWaitSeconds * 1000,
-    staleSeconds: context.common.lockStaleSeconds,
-  });
-  if (!lock) {
-    throw new JobError(
-      'lock_timeout',
-      `lock ${context.relativePath(lockPath)} still held after ${options.lockWaitSeconds} s; nothing was changed, run compact-archives again`,
-      { lock_file: context.relativePath(lockPath) },
-    );
-  }
+  const lock = await takeLatencyLock(
+    options,
+    context,
+    COMPACT_COMMAND_NAME,
+    'nothing was changed, run compact-archives again',
+  );
   let result: Compaction;
   try {
     result = await compactUnderLock(options, context, jobId);

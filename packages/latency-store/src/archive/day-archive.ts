@@ -1,8 +1,7 @@
-import { constants } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { constants, createReadStream } from 'node:fs';
 import { type FileHandle, lstat, open, rm, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createHash, type Hash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { makeFolder } from '@obs-automation/core';
 import { openChunks } from '../file-chunks.js';

@@ -85,7 +85,11 @@ describe('sample readers', () => {
     const appended = gzipSync('2026-07-06T00:02:00Z,c,1,,success,\n');
     await writeFile(file('day.csv.gz').path, Buffer.concat([covered, appended]));
     const { visitor, summary } = collector();
-    await readArchiveSamples(file('day.csv.gz'), { sha256: sha256Hex(covered), bytes: covered.length }, visitor);
+    await readArchiveSamples(
+      file('day.csv.gz'),
+      { sha256: sha256Hex(covered), bytes: covered.length },
+      visitor,
+    );
     expect(summary()).toEqual(expected);
   });
 

@@ -20,6 +20,7 @@ export async function verifyLatencyArchiveManifest(
   for (const entry of manifest.entries) {
     if (entry.job_id !== ownerJobId) continue;
     const archive = await context.listed(entry.path, { ...ARCHIVE_ENTRY_RULE, source: shown });
-    if (archive) await verifyFileChecksum(context, archive, entry.sha256, 'manifest_entry', shown, entry.bytes);
+    if (archive)
+      await verifyFileChecksum(context, archive, entry.sha256, 'manifest_entry', shown, entry.bytes);
   }
 }
