@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
+import { countedArchives } from '../support/counted-archives.js';
 import {
   archiveFiles,
-  countedArchives,
   DAY,
   MANIFEST,
   MINUTE,

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { BIN, type CliResult, cleanEnv, type RunCliOptions, runCli } from '../support/cli-process.js';
+import { countedArchiveTexts } from '../support/counted-archives.js';
 
 export const RAW = 'ops/signal_latency.csv';
 export const ROLLUP = 'ops/signal_latency_rollup.csv';
@@ -89,37 +89,13 @@ function dataRows(text: string): string[] {
 }
 
 /**
- * The archives whose rows count, by this file's own reading of the manifest: the last line of a
- * path wins (a day archive has one per change), a compaction line's `replaces` and a deletion
- * line retire the archives they name.
- */
-export async function countedArchives(root: string): Promise<JsonDocument[]> {
-  const current = new Map<string, JsonDocument>();
-  for (const line of await readJsonLines(root, MANIFEST).catch(() => [] as JsonDocument[])) {
-    const path = line.path as string;
-    if (line.event === 'deleted') {
-      if (current.get(path)?.sha256 === line.sha256) current.delete(path);
-      continue;
-    }
-    for (const folded of (line.replaces as string[] | undefined) ?? []) current.delete(folded);
-    current.delete(path);
-    current.set(path, line);
-  }
-  return [...current.values()];
-}
-
-/**
  * Every sample row stored in the raw file and in the archives the manifest counts — read with
  * this file's own plain reader, not the package's, each archive as far as its line covers it —
  * sorted, so two stores compare as multisets.
  */
 export async function storedRows(root: string): Promise<string[]> {
   const rows = dataRows(await readText(root, RAW).catch(() => ''));
-  for (const entry of await countedArchives(root)) {
-    const bytes = await readFile(join(root, entry.path as string));
-    const covered = typeof entry.bytes === 'number' ? bytes.subarray(0, entry.bytes) : bytes;
-    rows.push(...dataRows(gunzipSync(covered).toString('utf8')));
-  }
+  for (const text of await countedArchiveTexts(root)) rows.push(...dataRows(text));
   return rows.sort();
 }
 
