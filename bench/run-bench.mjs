@@ -7,11 +7,13 @@
 // trust, the absolute ones move with the load.
 // Usage: pnpm bench [--runs N] [--only case,case] [--baseline DIR]
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { CHROMIUM, hasChromium, launchHeadlessChromium } from '../scripts/headless-chromium.mjs';
 import { runLogLines } from '../scripts/sample-run-log.mjs';
 import {
@@ -191,6 +193,51 @@ const CASES = [
       cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
     },
     command: (dir, repo) => [BIN('latency-cli', repo), '--root', join(dir, 'ws'), '--now', ANCHOR],
+  },
+  {
+    name: 'latency-compact',
+    input: "an earlier release's archive folder: 7 days × 96 per-run archives of 3 samples",
+    targetMs: 3000,
+    rows: 7 * 96 * 3,
+    async prepare(dir) {
+      const header = 'timestamp_utc,source,latency_ms,ingest_latency_ms,status,detail\n';
+      const manifest = [];
+      for (let run = 0; run < 7 * 96; run += 1) {
+        const rotatedMs = ANCHOR_MS - (7 * 96 - run) * 15 * 60_000;
+        const at = new Date(rotatedMs).toISOString();
+        const jobId = `${at.slice(0, 19).replace(/[-:]/g, '')}Z-latency`;
+        const path = `ops/signal_latency_archive/${at.slice(0, 4)}/${at.slice(5, 7)}/${jobId}.csv.gz`;
+        const sampleMs = rotatedMs - 14 * 86_400_000;
+        const rows = ['a', 'b', 'c'].map(
+          (source, index) =>
+            `${new Date(sampleMs + index).toISOString()},${source},${100 + index},,success,\n`,
+        );
+        const bytes = gzipSync(header + rows.join(''));
+        mkdirSync(join(dir, 'pristine', path, '..'), { recursive: true });
+        writeFileSync(join(dir, 'pristine', path), bytes);
+        manifest.push(
+          JSON.stringify({
+            job_id: jobId,
+            path,
+            sha256: createHash('sha256').update(bytes).digest('hex'),
+            row_count: 3,
+            first_ts: new Date(sampleMs).toISOString(),
+            last_ts: new Date(sampleMs + 2).toISOString(),
+            reason: 'retention',
+            rotated_at: at,
+          }),
+        );
+      }
+      writeFileSync(
+        join(dir, 'pristine/ops/signal_latency_archive/manifest.jsonl'),
+        `${manifest.join('\n')}\n`,
+      );
+    },
+    reset(dir) {
+      rmSync(join(dir, 'ws'), { recursive: true, force: true });
+      cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
+    },
+    command: (dir) => [BIN('latency-cli'), 'compact-archives', '--root', join(dir, 'ws'), '--now', ANCHOR],
   },
   {
     name: 'verify-1m',

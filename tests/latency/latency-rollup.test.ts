@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, REFERENCE_WORKSPACE, REPO_ROOT } from '../support/cli-process.js';
 import {
@@ -113,10 +113,11 @@ describe('obs-latency rollups and archives', () => {
     const [entry] = await readJsonLines(root, MANIFEST);
     expect(entry).toEqual({
       job_id: summary.job_id,
-      path: `ops/signal_latency_archive/2026/07/${summary.job_id}.csv.gz`,
+      path: 'ops/signal_latency_archive/2026/07/2026-07-06.csv.gz',
       sha256: createHash('sha256')
         .update(await readFile(join(root, entry?.path)))
         .digest('hex'),
+      bytes: (await readFile(join(root, entry?.path))).length,
       row_count: expired,
       first_ts: new Date(samples[0]?.at as number).toISOString(),
       last_ts: expect.any(String),
@@ -298,19 +299,50 @@ describe('obs-latency rollups and archives', () => {
     expect(existsSync(join(root, REJECTS))).toBe(false);
   });
 
-  it('keeps the archive name unique when the same job id rotates twice', async () => {
+  it('appends a second rotation of the same UTC day to the day archive, each change with its line', async () => {
     await writeRaw(
       root,
       series(NOW_MS - 20 * DAY, NOW_MS - 15 * DAY, 60, () => 10),
     );
     await runLatency(root, ['--now', NOW]);
     await writeText(root, RAW, `${HEADER}\n${sampleLine({ at: NOW_MS - 15 * DAY, latency: 5 })}\n`);
+    await runLatency(root, ['--now', '2026-07-06T00:45:00Z']);
+    const files = await archiveFiles(root);
+    expect(files).toEqual(['ops/signal_latency_archive/2026/07/2026-07-06.csv.gz']);
+    const [first, second] = await readJsonLines(root, MANIFEST);
+    const bytes = await readFile(join(root, files[0] as string));
+    // Each line covers the file as it was then: the older one stays verifiable as a prefix.
+    expect(second).toMatchObject({ bytes: bytes.length, row_count: (first?.row_count as number) + 1 });
+    for (const line of [first, second]) {
+      const covered = bytes.subarray(0, line?.bytes as number);
+      expect(createHash('sha256').update(covered).digest('hex')).toBe(line?.sha256);
+    }
+    const rows = gunzipSync(bytes).toString('utf8').trim().split('\n');
+    expect(rows[0]).toBe(HEADER);
+    expect(rows.filter((row) => row === HEADER)).toHaveLength(1);
+    expect(rows).toHaveLength((second?.row_count as number) + 1);
+  });
+
+  it('writes a per-run archive, uniquely named, when the day archive is not what its manifest line covers', async () => {
+    await writeRaw(
+      root,
+      series(NOW_MS - 20 * DAY, NOW_MS - 15 * DAY, 60, () => 10),
+    );
     await runLatency(root, ['--now', NOW]);
+    const day = 'ops/signal_latency_archive/2026/07/2026-07-06.csv.gz';
+    const altered = await readFile(join(root, day));
+    await writeText(root, day, Buffer.concat([altered, gzipSync('x\n')]));
+    for (const latency of [5, 6]) {
+      await writeText(root, RAW, `${HEADER}\n${sampleLine({ at: NOW_MS - 15 * DAY, latency })}\n`);
+      const run = (await runLatency(root, ['--now', NOW])).json();
+      expect(run.status).toBe('warning');
+      expect(JSON.stringify(run.diagnostics)).toContain('instead of the day archive');
+    }
     const files = await archiveFiles(root);
     expect(files).toEqual([
+      day,
       'ops/signal_latency_archive/2026/07/20260706T003000Z-latency.2.csv.gz',
       'ops/signal_latency_archive/2026/07/20260706T003000Z-latency.csv.gz',
     ]);
-    expect((await readJsonLines(root, MANIFEST)).map((entry) => entry.path).sort()).toEqual(files);
   });
 });

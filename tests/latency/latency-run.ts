@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { BIN, type CliResult, cleanEnv, type RunCliOptions, runCli } from '../support/cli-process.js';
+import { countedArchiveTexts } from '../support/counted-archives.js';
 
 export const RAW = 'ops/signal_latency.csv';
 export const ROLLUP = 'ops/signal_latency_rollup.csv';
@@ -89,15 +89,13 @@ function dataRows(text: string): string[] {
 }
 
 /**
- * Every sample row stored in the raw file and in the archives the manifest lists — read with
- * this file's own plain reader, not the package's — sorted, so two stores compare as multisets.
+ * Every sample row stored in the raw file and in the archives the manifest counts — read with
+ * this file's own plain reader, not the package's, each archive as far as its line covers it —
+ * sorted, so two stores compare as multisets.
  */
 export async function storedRows(root: string): Promise<string[]> {
   const rows = dataRows(await readText(root, RAW).catch(() => ''));
-  const entries = await readJsonLines(root, MANIFEST).catch(() => [] as JsonDocument[]);
-  for (const entry of entries) {
-    rows.push(...dataRows(gunzipSync(await readFile(join(root, entry.path as string))).toString('utf8')));
-  }
+  for (const text of await countedArchiveTexts(root)) rows.push(...dataRows(text));
   return rows.sort();
 }
 

@@ -9,8 +9,13 @@ export function sha256Hex(data: string | Uint8Array): string {
  * SHA-256 of a file's exact bytes, streamed so that memory stays flat for large files. The file
  * is opened as openRegularFile opens it (kind `artefact` unless given): a FIFO, device or link is
  * refused with a JobError instead of being read. A missing file rejects with the ENOENT error.
+ * With `firstBytes`, only the file's first bytes are hashed (a file that grows by appends, whose
+ * record covers it as it was).
  */
-export async function sha256File(path: string, options: Partial<RegularFileOptions> = {}): Promise<string> {
+export async function sha256File(
+  path: string,
+  options: Partial<RegularFileOptions> & { firstBytes?: number } = {},
+): Promise<string> {
   const opened = await openRegularFile(path, { kind: 'artefact', shown: path, ...options });
   if (!opened) {
     throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), {
@@ -19,6 +24,7 @@ export async function sha256File(path: string, options: Partial<RegularFileOptio
     });
   }
   const hash = createHash('sha256');
-  for await (const chunk of opened.handle.createReadStream()) hash.update(chunk as Buffer);
+  const range = options.firstBytes === undefined ? {} : { end: options.firstBytes - 1 };
+  for await (const chunk of opened.handle.createReadStream(range)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

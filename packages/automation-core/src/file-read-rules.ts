@@ -101,7 +101,11 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     followSymlinks: true,
     description: 'JSON-lines inputs from other systems (obs-latency record --from-jsonl)',
   },
-  raw_samples: { maxBytes: null, followSymlinks: false, description: 'ops/signal_latency.csv' },
+  raw_samples: {
+    maxBytes: null,
+    followSymlinks: false,
+    description: 'ops/signal_latency.csv, ops/signal_latency_rejects.csv',
+  },
   archive: { maxBytes: null, followSymlinks: false, description: 'ops/signal_latency_archive/**/*.csv.gz' },
   artefact: {
     maxBytes: null,

@@ -92,10 +92,13 @@ export const JOB_REGISTRY = [
     dryRunFlag: '--dry-run',
     chained: true,
     schedule: EVERY_15_MINUTES,
-    subcommands: [{ name: 'record', summary: 'append latency samples under the job’s lock' }],
+    subcommands: [
+      { name: 'record', summary: 'append latency samples under the job’s lock' },
+      { name: 'compact-archives', summary: 'fold per-run latency archives into day archives' },
+    ],
     webhook: null,
     runRecords: [{ kind: 'latency_archive_manifest', path: WORKSPACE_LAYOUT.latencyArchiveManifest }],
-    deletionManifests: [],
+    deletionManifests: [WORKSPACE_LAYOUT.latencyArchiveManifest, WORKSPACE_LAYOUT.latencyRetentionManifest],
   },
   {
     name: 'weekly',

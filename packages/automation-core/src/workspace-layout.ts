@@ -34,6 +34,7 @@ export const WORKSPACE_LAYOUT = {
   latencyRollup: 'ops/signal_latency_rollup.csv',
   latencyArchiveDir: 'ops/signal_latency_archive',
   latencyArchiveManifest: 'ops/signal_latency_archive/manifest.jsonl',
+  latencyRetentionManifest: 'ops/latency_retention_manifest.jsonl',
   latencyAlertDryRunDir: 'out/latency_alerts',
   latencyHeartbeat: 'ops/latency_job_heartbeat.json',
 

@@ -8,7 +8,10 @@ await runMain((signal) =>
       job: 'latency',
       main: latencyJob,
       // Loaded only for the subcommand, keeping the job's start-up short.
-      subcommands: { record: async () => (await import('./record-command.js')).recordCommand },
+      subcommands: {
+        record: async () => (await import('./record-command.js')).recordCommand,
+        'compact-archives': async () => (await import('./compaction/compact-command.js')).compactCommand,
+      },
     },
     process.argv.slice(2),
     { signal },

@@ -6,6 +6,7 @@ import {
   requireUniqueNames,
 } from '@obs-automation/core';
 import { z } from 'zod';
+import { COMPACT_OPTIONS } from './compaction/compact-options.js';
 import { LATENCY_OPTIONS } from './latency-options.js';
 import { RECORD_OPTIONS } from './record-options.js';
 
@@ -36,9 +37,9 @@ export type ProbeSource = z.output<typeof probeSourceSchema>;
 
 /**
  * configs/observability/latency.yaml: probe sources, the schedule, and a default for every flag
- * of the job and of `record` under its snake_case name.
+ * of the job, of `record` and of `compact-archives` under its snake_case name.
  */
-export const latencyConfigSchema = jobConfigSchema([LATENCY_OPTIONS, RECORD_OPTIONS], {
+export const latencyConfigSchema = jobConfigSchema([LATENCY_OPTIONS, RECORD_OPTIONS, COMPACT_OPTIONS], {
   sources: z.array(probeSourceSchema).default([]),
   schedule_minutes: z.number().int().min(1).default(15),
 }).superRefine((config, context) => requireUniqueNames(config.sources, 'sources', 'source', context));

@@ -33,7 +33,20 @@ export const SHARED_DECLARATIONS = {
     value: '<csv>',
     default: WORKSPACE_LAYOUT.latencyRejects,
   }),
+  archiveDir: path('gzip archives: one per UTC day, <dir>/YYYY/MM/YYYY-MM-DD.csv.gz', {
+    value: '<dir>',
+    default: WORKSPACE_LAYOUT.latencyArchiveDir,
+  }),
+  archiveManifest: path('one line per archive change', {
+    value: '<jsonl>',
+    default: WORKSPACE_LAYOUT.latencyArchiveManifest,
+  }),
 };
+
+/** How long a command (`record`, `compact-archives`) waits for the lock while a job run holds it. */
+export const COMMAND_LOCK_WAIT = seconds('how long to wait for the lock while a job run holds it', {
+  default: 120,
+});
 
 export const LATENCY_OPTIONS = defineOptions({
   input: SHARED_DECLARATIONS.input,
@@ -48,14 +61,8 @@ export const LATENCY_OPTIONS = defineOptions({
     default: 10_485_760,
     min: 1,
   }),
-  archiveDir: path('gzip archives, as <dir>/YYYY/MM/<job_id>.csv.gz', {
-    value: '<dir>',
-    default: WORKSPACE_LAYOUT.latencyArchiveDir,
-  }),
-  archiveManifest: path('one line per archive', {
-    value: '<jsonl>',
-    default: WORKSPACE_LAYOUT.latencyArchiveManifest,
-  }),
+  archiveDir: SHARED_DECLARATIONS.archiveDir,
+  archiveManifest: SHARED_DECLARATIONS.archiveManifest,
   lockFile: SHARED_DECLARATIONS.lockFile,
   lockWaitSeconds: seconds(
     'how long a run waits for the lock while `obs-latency record` holds it (another run holding it skips this one at once)',
@@ -79,6 +86,18 @@ export const LATENCY_OPTIONS = defineOptions({
     default: WORKSPACE_LAYOUT.latencyAlertDryRunDir,
   }),
   rejectsFile: SHARED_DECLARATIONS.rejectsFile,
+  alertPayloadRetentionDays: positive('dry-run alert payloads in --alerts-dir older than this are deleted', {
+    value: '<days>',
+    default: 56,
+  }),
+  rejectsRetentionDays: positive('rows of the rejects file rejected longer ago than this are removed', {
+    value: '<days>',
+    default: 56,
+  }),
+  retentionManifest: path('deletions of alert payloads and rejected rows, recorded before they happen', {
+    value: '<jsonl>',
+    default: WORKSPACE_LAYOUT.latencyRetentionManifest,
+  }),
 });
 
 type LatencyValues = OptionValues<typeof LATENCY_OPTIONS.declarations>;

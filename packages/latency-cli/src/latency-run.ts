@@ -2,12 +2,14 @@ import type { JobContext, JobOutcome } from '@obs-automation/core';
 import { appendSamplesToRaw } from '@obs-automation/latency-store';
 import { runAlertStep } from './alerts/latency-alerts.js';
 import { journalPathFor, recoverRotation, removeStaleTemps } from './archive/rotation-journal.js';
+import { recoverCompaction } from './compaction/compaction-journal.js';
 import { readingOwnFile } from './input-unreadable.js';
 import type { LatencyOptions } from './latency-options.js';
 import { latencyOutcome } from './latency-outcome.js';
 import { resolveLatencyPaths } from './latency-paths.js';
 import { probeSources } from './probes/http-probe.js';
 import { analyseRawSamples, fileSize } from './raw/raw-analysis.js';
+import { applyOutputRetention } from './retention/latency-retention.js';
 import { RunNotes } from './run-notes.js';
 import { checkWebhookUrls } from './webhook-urls.js';
 
@@ -21,15 +23,16 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
   const notes = new RunNotes();
   if (!options.dryRunAlert) checkWebhookUrls(options.alert.webhooks, (name) => context.readSecret(name));
 
-  const recovery = await recoverRotation(
-    {
-      root: context.root,
-      rawPath: paths.input.path,
-      archiveDir: paths.archiveDir,
-      manifestPath: paths.manifest.path,
-    },
-    (absolute) => context.relativePath(absolute),
-  );
+  const archiveFiles = {
+    root: context.root,
+    archiveDir: paths.archiveDir,
+    manifestPath: paths.manifest.path,
+  };
+  const shown = (absolute: string) => context.relativePath(absolute);
+  // A compaction killed half-way is finished or undone first, so the day archive it touched is usable.
+  const compaction = await recoverCompaction(archiveFiles, shown);
+  if (compaction) notes.diagnostics.compaction_recovery = compaction;
+  const recovery = await recoverRotation({ ...archiveFiles, rawPath: paths.input.path }, shown);
   if (recovery) {
     notes.diagnostics.rotation_recovery = recovery;
     if (recovery.action === 'raw_temp_missing' || recovery.action === 'raw_changed') {
@@ -70,6 +73,8 @@ export async function runLatency(options: LatencyOptions, context: JobContext): 
   const alerts = await runAlertStep(analysis.rows, options, context);
   if (alerts.dryRunFile) notes.artefacts.add(context.relativePath(alerts.dryRunFile));
   notes.artefacts.add(context.relativePath(paths.heartbeat));
+  context.checkpoint();
+  await applyOutputRetention(options, context, paths, notes);
 
   const rawSizeAfter = (await fileSize(paths.input)) ?? 0;
   return latencyOutcome(options, context, { samplesWritten, analysis, alerts, rawSizeAfter }, notes);

@@ -28,3 +28,12 @@ export function recordSummaryFacts(summary: Record<string, unknown>): string[] {
     `${finiteOrNull(summary.samples_written) ?? 0} samples written, ${finiteOrNull(summary.rows_rejected) ?? 0} rejected`,
   ];
 }
+
+/** What `obs-latency compact-archives` folded, for the human summary on a terminal. */
+export function compactSummaryFacts(summary: Record<string, unknown>): string[] {
+  const verb = summary.dry_run === true ? 'would fold' : 'folded';
+  return [
+    `${verb} ${finiteOrNull(summary.archives_folded) ?? 0} per-run archive(s), ${finiteOrNull(summary.samples_folded) ?? 0} samples, into ${finiteOrNull(summary.day_archives_written) ?? 0} day archive(s)`,
+    `${finiteOrNull(summary.archives_before) ?? 0} archives before, ${finiteOrNull(summary.archives_after) ?? 0} after`,
+  ];
+}

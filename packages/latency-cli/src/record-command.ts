@@ -5,16 +5,15 @@ import {
   exitCodeForStatus,
   failureSummary,
   finiteNumber,
-  JobError,
   type JobRunResult,
   type JobStatus,
   METRIC_FAMILIES,
   type MetricSample,
   makeJobId,
   recordRunMetrics,
-  tryAcquireLock,
 } from '@obs-automation/core';
 import { appendSamplesToRaw } from '@obs-automation/latency-store';
+import { takeLatencyLock } from './command-lock.js';
 import { readingOwnFile } from './input-unreadable.js';
 import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
 import { RECORD_COMMAND_NAME } from './latency-options.js';
@@ -32,21 +31,14 @@ async function writeUnderLock(
   input: RecordInput,
   artefacts: string[],
 ): Promise<number> {
-  const lockPath = context.resolvePath(options.lockFile);
   const rawPath = context.resolvePath(options.input);
   const rejectsPath = context.resolvePath(options.rejectsFile);
-  const lock = await tryAcquireLock(lockPath, {
-    holder: RECORD_COMMAND_NAME,
-    waitMs: options.lockWaitSeconds * 1000,
-    staleSeconds: context.common.lockStaleSeconds,
-  });
-  if (!lock) {
-    throw new JobError(
-      'lock_timeout',
-      `lock ${context.relativePath(lockPath)} still held after ${options.lockWaitSeconds} s; nothing was written, send the samples again`,
-      { lock_file: context.relativePath(lockPath) },
-    );
-  }
+  const lock = await takeLatencyLock(
+    options,
+    context,
+    RECORD_COMMAND_NAME,
+    'nothing was written, send the samples again',
+  );
   try {
     // Rejects first: when they cannot be kept (a link where the rejects file belongs, a full disk)
     // nothing is written and the whole input can be sent again without doubling a sample.

@@ -1,5 +1,5 @@
-import { anyText, defineOptions, type OptionValues, path, seconds } from '@obs-automation/core';
-import { SHARED_DECLARATIONS } from './latency-options.js';
+import { anyText, defineOptions, type OptionValues, path } from '@obs-automation/core';
+import { COMMAND_LOCK_WAIT, SHARED_DECLARATIONS } from './latency-options.js';
 
 /** The sample fields as flags: each key's snake_case is the JSON-lines field it stands for. */
 export const SAMPLE_DECLARATIONS = {
@@ -28,8 +28,10 @@ export const RECORD_OPTIONS = defineOptions({
     { value: '<file|->', inConfig: false },
   ),
   ...SAMPLE_DECLARATIONS,
-  ...SHARED_DECLARATIONS,
-  lockWaitSeconds: seconds('how long to wait for the lock while a job run holds it', { default: 120 }),
+  input: SHARED_DECLARATIONS.input,
+  lockFile: SHARED_DECLARATIONS.lockFile,
+  rejectsFile: SHARED_DECLARATIONS.rejectsFile,
+  lockWaitSeconds: COMMAND_LOCK_WAIT,
 });
 
 export type RecordOptions = OptionValues<typeof RECORD_OPTIONS.declarations>;

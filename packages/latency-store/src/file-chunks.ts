@@ -10,6 +10,8 @@ export interface ChunkOptions {
   gzip?: boolean;
   /** sees every byte as stored on disk (before gunzip), e.g. to hash the file in the same pass */
   onStoredBytes?: (chunk: Buffer) => void;
+  /** read only the file's first `bytes` bytes (a day archive as a manifest line covers it) */
+  bytes?: number;
 }
 
 export function cannotRead(file: LatencyFile, error: unknown): LatencyFileError {
@@ -62,6 +64,7 @@ export async function openChunks(
       kind: options.gzip ? 'archive' : 'raw_samples',
       shown: file.label,
       highWaterMark: READ_CHUNK_BYTES,
+      ...(options.bytes !== undefined && { end: options.bytes - 1 }),
     });
     if (!stream) return null;
     stored = stream as typeof stored;

@@ -1,13 +1,27 @@
 export {
   ARCHIVE_ENTRY_RULE,
+  type ArchiveDeletionEntry,
   type ArchiveManifest,
   type ArchiveManifestEntry,
+  type ArchiveManifestLine,
   appendArchiveManifestEntry,
+  appendArchiveManifestLines,
   archiveFileOf,
+  currentArchives,
+  type DeletionRecord,
   type ManifestRecord,
   readArchiveManifest,
 } from './archive/archive-manifest.js';
-export { newArchivePath } from './archive/archive-path.js';
+export { dayArchivePath, isDayArchive, newArchivePath, utcDayOf } from './archive/archive-path.js';
+export {
+  type AppendedArchive,
+  type ArchiveAppend,
+  appendedArchive,
+  appendToArchive,
+  cumulativeFigures,
+  planArchiveAppend,
+  undoArchiveAppend,
+} from './archive/day-archive.js';
 export { parseDecimalText } from './csv/ascii-decimal.js';
 export { parseTimestampText } from './csv/ascii-timestamp.js';
 export { csvField, csvLine, csvQuotedBytes } from './csv/csv-format.js';
@@ -19,6 +33,7 @@ export { appendSamplesToRaw } from './raw/raw-append.js';
 export type { RawLayout } from './raw/raw-layout.js';
 export { scanRawCsv } from './raw/raw-scan.js';
 export {
+  type ArchiveContent,
   type RejectedRow,
   readArchiveSamples,
   readLatencySamples,

@@ -1,6 +1,7 @@
 import { DIAGNOSTIC_LINES_SHOWN, type InputFile, type PathResolver } from '@obs-automation/core';
 import {
   archiveFileOf,
+  currentArchives,
   type LatencyFile,
   LatencyFileError,
   type LatencySample,
@@ -94,7 +95,7 @@ export async function readWeekSamples(
     skipped.push(raw.skipped);
   }
   const manifest = await readArchiveManifest(asLatencyFile(files.archive_manifest));
-  const archives = manifest.entries.filter((entry) => overlapsWeek(entry, week));
+  const archives = currentArchives(manifest).filter((entry) => overlapsWeek(entry, week));
   if (archives.length > 0) sources.archive_manifest = files.archive_manifest.relative;
   if (manifest.issues.length > 0) {
     diagnostics.archive_manifest_issues = {
@@ -109,7 +110,7 @@ export async function readWeekSamples(
     try {
       const archive = await archiveFileOf(paths.root, entry.path, files.archive_manifest.relative);
       read = new WeekFileSamples(archive.label, week);
-      await readArchiveSamples(archive, entry.sha256, read);
+      await readArchiveSamples(archive, entry, read);
     } catch (error) {
       if (!(error instanceof LatencyFileError)) throw error;
       unusable.push({ file: error.location.file, reason: error.problem });

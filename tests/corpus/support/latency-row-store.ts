@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { countedArchiveTexts } from '../../support/counted-archives.js';
 import { csvRecords } from '../../support/csv-records.js';
 import type { RowStore } from './corpus-case.js';
 import { dataLines, missingFrom } from './csv-text.js';
 
 export const LATENCY_RAW = 'ops/signal_latency.csv';
 export const LATENCY_REJECTS = 'ops/signal_latency_rejects.csv';
-const LATENCY_ARCHIVE_MANIFEST = 'ops/signal_latency_archive/manifest.jsonl';
 
 const readIfPresent = (path: string) => readFile(path, 'utf8').catch(() => '');
 
@@ -17,18 +16,12 @@ export async function rejectedRows(root: string): Promise<string[]> {
   return records.map((record) => (record[2] ?? '').replace(/\r$/, ''));
 }
 
-/** Every row the archives listed in the archive manifest hold. */
+/** Every row the archives the manifest counts hold (a day archive as far as its last line covers it). */
 async function archivedRows(root: string): Promise<string[]> {
-  const rows: string[] = [];
-  for (const line of (await readIfPresent(join(root, LATENCY_ARCHIVE_MANIFEST))).split('\n')) {
-    if (line.trim() === '') continue;
-    const { path } = JSON.parse(line) as { path: string };
-    rows.push(...dataLines(gunzipSync(await readFile(join(root, path))).toString('utf8')));
-  }
-  return rows;
+  return (await countedArchiveTexts(root)).flatMap(dataLines);
 }
 
-/** Every sample row stored: in the raw file and in the archives the manifest lists. */
+/** Every sample row stored: in the raw file and in the archives the manifest counts. */
 export async function storedLatencyRows(root: string): Promise<string[]> {
   return [...dataLines(await readIfPresent(join(root, LATENCY_RAW))), ...(await archivedRows(root))];
 }

@@ -2,6 +2,7 @@ import { quoteUntrusted } from '@obs-automation/core';
 import {
   type ArchiveManifest,
   archiveFileOf,
+  currentArchives,
   type ManifestRecord,
   readArchiveSamples,
 } from '@obs-automation/latency-store';
@@ -34,7 +35,7 @@ interface ArchivedSample {
 
 /**
  * Adds to each window that has raw rows the samples of that window already archived, read back
- * from the archives whose time range overlaps it (late samples, or a window cut by retention),
+ * from the current archives (per-run and day archives alike) whose time range overlaps it (late samples, or a window cut by retention),
  * so its rollup row covers all of its samples. An archive that is missing, unreadable, whose
  * bytes differ from its manifest line, or whose path the manifest may not name (outside the
  * root, not an archive path) adds nothing and is an issue to report, not a reason to stop.
@@ -47,12 +48,12 @@ export async function addArchivedSamples(
   const result: ReadBack = { archivesRead: 0, samplesAdded: 0, issues: [] };
   const starts = windows.starts();
   if (starts.length === 0) return result;
-  for (const entry of manifest.entries) {
+  for (const entry of currentArchives(manifest)) {
     if (!overlaps(entry, starts, windows.windowMs)) continue;
     const archived: ArchivedSample[] = [];
     try {
       const archive = await archiveFileOf(source.root, entry.path, source.label);
-      await readArchiveSamples(archive, entry.sha256, {
+      await readArchiveSamples(archive, entry, {
         wants: (timestampMs) => windows.has(timestampMs),
         onSample: ({ timestampMs, latencyMs, failed }) => archived.push({ timestampMs, latencyMs, failed }),
       });

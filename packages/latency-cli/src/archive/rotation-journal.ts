@@ -1,25 +1,18 @@
-import { lstat, rm, stat, truncate } from 'node:fs/promises';
+import { rm, stat, truncate } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import {
-  JobError,
-  type PathRule,
-  parseJsonBounded,
-  quoteUntrusted,
-  readBoundedText,
-  resolveContainedPath,
-  sweepAbandonedTempFiles,
-  writeFileAtomic,
-} from '@obs-automation/core';
-import { readArchiveManifest } from '@obs-automation/latency-store';
+import { JobError, quoteUntrusted, sweepAbandonedTempFiles, writeFileAtomic } from '@obs-automation/core';
+import { readArchiveManifest, undoArchiveAppend } from '@obs-automation/latency-store';
 import { z } from 'zod';
 import { replaceRawFile } from '../raw/raw-replace.js';
+import { ARCHIVE_IN_FOLDER, journaledPath, journalRefused, readJournalFile } from './journal-file.js';
 
 /**
- * Written before the archive is renamed into place; removed once the raw file is replaced. If a
- * run dies in between, the next run reads it and either finishes the rotation (the manifest lists
- * the archive: the raw file must lose the archived rows) or undoes it (the manifest does not: the
- * archive, if it got written, is an orphan whose rows are still in the raw file). Either way no
- * row is lost and none is left in both places.
+ * Written before the rows are appended to the archive; removed once the raw file is replaced. If
+ * a run dies in between, the next run reads it and either finishes the rotation (the manifest
+ * lists the archive at the SHA-256 the append gives it: the raw file must lose the archived rows)
+ * or undoes it (the manifest does not: the archive goes back to its size before — a new one is
+ * removed — while the rows are still in the raw file). Either way no row is lost and none is
+ * left in both places.
  */
 export interface RotationJournal {
   job_id: string;
@@ -31,6 +24,10 @@ export interface RotationJournal {
   raw_temp_bytes: number;
   raw_bytes_consumed: number;
   archive_path: string;
+  /** the archive's size before the append (0: the append created it); absent in journals of per-run archives */
+  archive_bytes_before?: number;
+  /** the archive's SHA-256 once appended: the manifest line that lists this rotation */
+  archive_sha256?: string;
   manifest_path: string;
   /** the archive as the manifest line names it (relative to the root) */
   manifest_entry_path: string;
@@ -44,6 +41,11 @@ const journalShape = z.strictObject({
   raw_temp_bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   raw_bytes_consumed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   archive_path: z.string(),
+  archive_bytes_before: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  archive_sha256: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
   manifest_path: z.string(),
   manifest_entry_path: z.string(),
 });
@@ -68,9 +70,6 @@ export interface RotationRecovery {
   archive: string;
 }
 
-/** An archive as newArchivePath names it, relative to the archive folder. */
-const ARCHIVE_IN_FOLDER = /^\d{4}\/\d{2}\/[^/]+\.csv\.gz$/;
-
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The raw file's temporary replacement, as tempPathFor names it beside the raw file. */
@@ -85,7 +84,8 @@ export function journalPathFor(rawPath: string): string {
 const toPosix = (path: string) => path.split(sep).join('/');
 
 export async function writeRotationJournal(
-  journal: Omit<RotationJournal, 'raw_temp_inode' | 'raw_temp_bytes'>,
+  journal: Omit<RotationJournal, 'raw_temp_inode' | 'raw_temp_bytes'> &
+    Required<Pick<RotationJournal, 'archive_bytes_before' | 'archive_sha256'>>,
 ): Promise<void> {
   const temp = await identityOf(journal.raw_temp);
   if (temp === null) throw new Error(`${journal.raw_temp} vanished before the rotation was recorded`);
@@ -104,55 +104,6 @@ async function identityOf(path: string): Promise<{ inode: string; bytes: number 
   );
 }
 
-/** Refuses the journal, naming it and what is wrong; nothing it names has been touched. */
-function journalRefused(journal: string, problem: string): JobError {
-  return new JobError(
-    'archive_failed',
-    `rotation journal ${journal} ${problem}; nothing it names was changed: inspect it and the files it names before deleting it`,
-    { file: journal, problem },
-  );
-}
-
-/**
- * A path the journal names, accepted only inside `folder` and matching `rule` there, and never a
- * symbolic link (the rotation writes every one of these files itself): the journal can name the
- * run's own archive and temporary raw file, nothing else.
- */
-async function journaledPath(
-  journal: string,
-  candidate: string,
-  folder: string,
-  what: string,
-  rule: PathRule,
-): Promise<string> {
-  let path: string;
-  try {
-    path = (
-      await resolveContainedPath(folder, candidate, {
-        code: 'archive_failed',
-        what,
-        source: journal,
-        base: '.',
-        allowed: rule,
-        mayBeMissing: true,
-      })
-    ).absolute;
-  } catch (error) {
-    if (!(error instanceof JobError)) throw error;
-    throw journalRefused(
-      journal,
-      `names ${what} ${String(error.details.path)}, which ${error.details.problem}`,
-    );
-  }
-  const link = await lstat(resolve(folder, candidate)).then(
-    (info) => info.isSymbolicLink(),
-    () => false,
-  );
-  if (link)
-    throw journalRefused(journal, `names ${what} ${quoteUntrusted(candidate)}, which is a symbolic link`);
-  return path;
-}
-
 /**
  * Reads the journal a killed run left and checks everything it names against this run's own
  * files: the raw file and manifest must be this run's, the temporary file a temporary of the raw
@@ -164,25 +115,8 @@ async function readJournal(
   path: string,
   shown: string,
 ): Promise<RotationJournal | null> {
-  let value: unknown;
-  try {
-    const text = await readBoundedText(path, { kind: 'rotation_journal', shown, code: 'archive_failed' });
-    if (text === null) return null;
-    value = parseJsonBounded(text, { what: 'rotation journal', file: shown, code: 'archive_failed' });
-  } catch (error) {
-    if (!(error instanceof JobError)) throw error;
-    throw journalRefused(shown, String(error.details.problem ?? error.message));
-  }
-  const parsed = journalShape.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') || '(top level)';
-    throw journalRefused(
-      shown,
-      `is not a rotation journal: ${quoteUntrusted(key)} ${issue?.message ?? ''}`.trim(),
-    );
-  }
-  const journal = parsed.data;
+  const journal = await readJournalFile(path, shown, journalShape);
+  if (journal === null) return null;
   const own = [
     ['raw file', journal.raw_path, files.rawPath],
     ['archive manifest', journal.manifest_path, files.manifestPath],
@@ -229,11 +163,15 @@ export async function recoverRotation(
   const journal = await readJournal(files, path, shown(path));
   if (journal === null) return null;
   const manifest = await readArchiveManifest({ path: files.manifestPath, label: shown(files.manifestPath) });
-  const listed = manifest.entries.some((entry) => entry.path === journal.manifest_entry_path);
+  const listed = manifest.entries.some(
+    (entry) =>
+      entry.path === journal.manifest_entry_path &&
+      (journal.archive_sha256 === undefined || entry.sha256 === journal.archive_sha256),
+  );
   let action: RotationRecovery['action'];
   if (!listed) {
     await rm(journal.raw_temp, { force: true });
-    await rm(journal.archive_path, { force: true });
+    await undoArchiveAppend(journal.archive_path, journal.archive_bytes_before ?? 0);
     action = 'rolled_back';
   } else if ((await identityOf(journal.raw_temp)) !== null) {
     // A run killed while copying appended rows left part of them on the temp file: drop that part.

@@ -131,8 +131,14 @@ export async function analyseRawSamples(
         archiveDir: paths.archiveDir,
         manifestPath: paths.manifest.path,
         shown: (absolute) => context.relativePath(absolute),
+        manifest,
       })
-    : { entry: null, archivePath: null, rawReplaced: false };
+    : { entry: null, archivePath: null, rawReplaced: false, dayArchiveRefused: null };
+  if (rotation.dayArchiveRefused) {
+    notes.warnings.push(
+      `rows archived to ${context.relativePath(rotation.archivePath ?? '')} instead of the day archive: ${rotation.dayArchiveRefused}`,
+    );
+  }
   if (rotation.rawReplaced) notes.artefacts.add(paths.input.label);
   if (rotation.archivePath) {
     notes.artefacts.add(context.relativePath(rotation.archivePath));

@@ -28,6 +28,7 @@ export interface RawPassOptions {
 }
 
 export interface ArchiveDraft {
+  /** the rows as one gzip member, without the header (an archive has it once, in its first member) */
   writer: TempFileWriter;
   rows: number;
   firstMs: number;
@@ -37,6 +38,8 @@ export interface ArchiveDraft {
 
 export interface RawPass {
   layout: RawLayout | null;
+  /** the raw file's header line, with its line feed */
+  header: string;
   bytesRead: number;
   /** rows read as samples (kept or archived) */
   samples: number;
@@ -69,6 +72,7 @@ export async function runRawPass(options: RawPassOptions): Promise<RawPass> {
   const chunks = (await readingOwnFile(openChunks(options.raw))) ?? [];
   const pass: RawPass = {
     layout: null,
+    header: '',
     bytesRead: 0,
     samples: 0,
     kept: 0,
@@ -77,7 +81,6 @@ export async function runRawPass(options: RawPassOptions): Promise<RawPass> {
     archive: null,
     rawTemp: TempFileWriter.open(options.raw.path),
   };
-  let headerLine = '';
   let runDestination = Destination.None;
   let runBytes: Buffer | null = null;
   let runStart = 0;
@@ -87,7 +90,6 @@ export async function runRawPass(options: RawPassOptions): Promise<RawPass> {
     if (destination === Destination.Keep) return pass.rawTemp;
     if (!pass.archive) {
       const writer = TempFileWriter.open(options.archiveTempTarget, { gzip: true });
-      writer.write(headerLine);
       pass.archive = {
         writer,
         rows: 0,
@@ -120,8 +122,8 @@ export async function runRawPass(options: RawPassOptions): Promise<RawPass> {
 
   const scanning = scanRawCsv(chunks, options.raw, {
     onHeader(_layout, headerText) {
-      headerLine = `${headerText}\n`;
-      pass.rawTemp.write(headerLine);
+      pass.header = `${headerText}\n`;
+      pass.rawTemp.write(pass.header);
     },
     onSample(row, measure) {
       pass.samples += 1;

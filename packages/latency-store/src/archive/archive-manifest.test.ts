@@ -6,6 +6,8 @@ import { useTempDir } from '../test-support/temp-dir.js';
 import {
   type ArchiveManifestEntry,
   appendArchiveManifestEntry,
+  appendArchiveManifestLines,
+  currentArchives,
   readArchiveManifest,
 } from './archive-manifest.js';
 
@@ -62,9 +64,9 @@ describe('archive manifest', () => {
   });
 
   it('treats a missing or empty manifest as one without entries', async () => {
-    expect(await readArchiveManifest(manifest)).toEqual({ entries: [], issues: [] });
+    expect(await readArchiveManifest(manifest)).toEqual({ entries: [], deletions: [], issues: [] });
     await writeFile(manifest.path, '\n');
-    expect(await readArchiveManifest(manifest)).toEqual({ entries: [], issues: [] });
+    expect(await readArchiveManifest(manifest)).toEqual({ entries: [], deletions: [], issues: [] });
   });
 
   it('refuses to append an entry the schema rejects, writing nothing', async () => {
@@ -73,5 +75,38 @@ describe('archive manifest', () => {
     );
     expect((error as JobError).code).toBe('schema_validation_failed');
     await expect(readFile(manifest.path)).rejects.toThrow();
+  });
+
+  it('counts each archive by its last line, without what a compaction replaced or deleted', async () => {
+    const day = 'ops/signal_latency_archive/2026/07/2026-07-06.csv.gz';
+    const perRun = [entry.path, entry.path.replace('003000Z', '004500Z')];
+    await appendArchiveManifestLines(manifest.path, [
+      entry,
+      { ...entry, job_id: '20260706T004500Z-latency', path: perRun[1] as string },
+      { ...entry, path: day, bytes: 100, sha256: 'b'.repeat(64) },
+      {
+        ...entry,
+        path: day,
+        bytes: 200,
+        sha256: 'c'.repeat(64),
+        row_count: 6,
+        reason: 'compaction',
+        replaces: perRun,
+      },
+      ...perRun.map((path) => ({
+        event: 'deleted' as const,
+        job_id: '20260707T000000Z-compact-latency',
+        path,
+        sha256: entry.sha256,
+        row_count: 2,
+        reason: 'compacted' as const,
+        into: day,
+        deleted_at: '2026-07-07T00:00:00.000Z',
+      })),
+    ]);
+    const read = await readArchiveManifest(manifest);
+    expect(read.issues).toEqual([]);
+    expect(read.deletions.map((line) => line.path)).toEqual(perRun);
+    expect(currentArchives(read).map((line) => [line.path, line.sha256])).toEqual([[day, 'c'.repeat(64)]]);
   });
 });

@@ -23,14 +23,37 @@ export interface ArchiveManifestEntry {
   row_count: number;
   first_ts: string;
   last_ts: string;
-  reason: 'retention' | 'size';
+  reason: 'retention' | 'size' | 'compaction';
+  /** day archives: the line covers the file's first `bytes` bytes (later appends never change them) */
+  bytes?: number;
+  /** compaction: archives whose rows this change folded in; they no longer count from this line on */
+  replaces?: string[];
   rotated_at: string;
 }
+
+/** A line recording an archive deleted after its rows were folded into a day archive. */
+export interface ArchiveDeletionEntry {
+  event: 'deleted';
+  job_id: string;
+  path: string;
+  sha256: string;
+  row_count: number;
+  reason: 'compacted';
+  /** the day archive holding its rows */
+  into: string;
+  deleted_at: string;
+}
+
+export type ArchiveManifestLine = ArchiveManifestEntry | ArchiveDeletionEntry;
 
 export interface ManifestRecord extends ArchiveManifestEntry {
   line: number;
   firstMs: number;
   lastMs: number;
+}
+
+export interface DeletionRecord extends ArchiveDeletionEntry {
+  line: number;
 }
 
 export interface ManifestIssue {
@@ -39,7 +62,9 @@ export interface ManifestIssue {
 }
 
 export interface ArchiveManifest {
+  /** every archive line, in file order (a day archive has one per change) */
   entries: ManifestRecord[];
+  deletions: DeletionRecord[];
   /** lines that could not be used; reported, never fatal */
   issues: ManifestIssue[];
 }
@@ -48,11 +73,21 @@ function manifestValidator(): Promise<Validator> {
   return schemaValidator(bundledSchemaPath(ARCHIVE_MANIFEST_SCHEMA));
 }
 
+function isDeletion(line: ArchiveManifestLine): line is ArchiveDeletionEntry {
+  return 'event' in line;
+}
+
 /** The record of one line, or what is wrong with it (never quoting the line itself). */
-function recordOf(value: unknown, line: number, validate: Validator): ManifestRecord | string {
+function recordOf(
+  value: unknown,
+  line: number,
+  validate: Validator,
+): ManifestRecord | DeletionRecord | string {
   const issues = validate(value);
   if (issues.length > 0) return `fails ${ARCHIVE_MANIFEST_SCHEMA}: ${formatSchemaIssues(issues)}`;
-  const entry = value as ArchiveManifestEntry;
+  const parsed = value as ArchiveManifestLine;
+  if (isDeletion(parsed)) return { ...parsed, line };
+  const entry = parsed;
   const firstMs = parseTimestampText(entry.first_ts);
   const lastMs = parseTimestampText(entry.last_ts);
   if (Number.isNaN(firstMs) || Number.isNaN(lastMs)) return 'first_ts/last_ts are not timestamps';
@@ -67,7 +102,7 @@ function recordOf(value: unknown, line: number, validate: Validator): ManifestRe
  * or a device is a LatencyFileError naming it.
  */
 export async function readArchiveManifest(file: LatencyFile): Promise<ArchiveManifest> {
-  const manifest: ArchiveManifest = { entries: [], issues: [] };
+  const manifest: ArchiveManifest = { entries: [], deletions: [], issues: [] };
   const validate = await manifestValidator();
   try {
     await forEachJsonLine(
@@ -76,6 +111,7 @@ export async function readArchiveManifest(file: LatencyFile): Promise<ArchiveMan
       ({ line, value }) => {
         const record = recordOf(value, line, validate);
         if (typeof record === 'string') manifest.issues.push({ line, message: record });
+        else if ('event' in record) manifest.deletions.push(record);
         else manifest.entries.push(record);
       },
       (line, message) => manifest.issues.push({ line, message }),
@@ -119,15 +155,46 @@ export async function archiveFileOf(root: string, entryPath: string, manifest: s
   }
 }
 
+/**
+ * The archives whose rows count, each by the last line naming it: a day archive's latest
+ * change, without the archives a compaction folded in (from its line on) or deleted.
+ */
+export function currentArchives(manifest: ArchiveManifest): ManifestRecord[] {
+  const current = new Map<string, ManifestRecord>();
+  for (const entry of manifest.entries) {
+    for (const folded of entry.replaces ?? []) current.delete(folded);
+    current.delete(entry.path);
+    current.set(entry.path, entry);
+  }
+  for (const deletion of manifest.deletions) {
+    if (current.get(deletion.path)?.sha256 === deletion.sha256) current.delete(deletion.path);
+  }
+  return [...current.values()].sort((a, b) => a.line - b.line);
+}
+
+/** Validates each line against the schema, then appends them in one write (fsync'ed); nothing on refusal. */
+export async function appendArchiveManifestLines(
+  path: string,
+  lines: readonly ArchiveManifestLine[],
+): Promise<void> {
+  const validate = await manifestValidator();
+  for (const line of lines) {
+    const issues = validate(line);
+    if (issues.length > 0) {
+      throw new JobError(
+        'schema_validation_failed',
+        `archive manifest line for ${line.path} fails ${ARCHIVE_MANIFEST_SCHEMA}: ${formatSchemaIssues(issues)}`,
+        { schema: ARCHIVE_MANIFEST_SCHEMA },
+      );
+    }
+  }
+  await appendLines(
+    path,
+    lines.map((line) => JSON.stringify(line)),
+  );
+}
+
 /** Validates the entry against the schema, then appends it as one line (fsync'ed). */
 export async function appendArchiveManifestEntry(path: string, entry: ArchiveManifestEntry): Promise<void> {
-  const issues = (await manifestValidator())(entry);
-  if (issues.length > 0) {
-    throw new JobError(
-      'schema_validation_failed',
-      `archive manifest entry for ${entry.path} fails ${ARCHIVE_MANIFEST_SCHEMA}: ${formatSchemaIssues(issues)}`,
-      { schema: ARCHIVE_MANIFEST_SCHEMA },
-    );
-  }
-  await appendLines(path, [JSON.stringify(entry)]);
+  await appendArchiveManifestLines(path, [entry]);
 }

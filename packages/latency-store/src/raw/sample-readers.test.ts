@@ -75,7 +75,21 @@ describe('sample readers', () => {
     const bytes = gzipSync(csv);
     await writeFile(file('archive.csv.gz').path, bytes);
     const { visitor, summary } = collector();
-    await readArchiveSamples(file('archive.csv.gz'), sha256Hex(bytes).toUpperCase(), visitor);
+    await readArchiveSamples(file('archive.csv.gz'), { sha256: sha256Hex(bytes).toUpperCase() }, visitor);
+    expect(summary()).toEqual(expected);
+  });
+
+  it('reads a day archive of gzip members only as far as its manifest line covers', async () => {
+    const [header, ...rows] = csv.trimEnd().split('\n');
+    const covered = Buffer.concat([gzipSync(`${header}\n`), gzipSync(`${rows.join('\n')}\n`)]);
+    const appended = gzipSync('2026-07-06T00:02:00Z,c,1,,success,\n');
+    await writeFile(file('day.csv.gz').path, Buffer.concat([covered, appended]));
+    const { visitor, summary } = collector();
+    await readArchiveSamples(
+      file('day.csv.gz'),
+      { sha256: sha256Hex(covered), bytes: covered.length },
+      visitor,
+    );
     expect(summary()).toEqual(expected);
   });
 
@@ -91,7 +105,7 @@ describe('sample readers', () => {
     if (content) await writeFile(file('archive.csv.gz').path, content);
     const error = await readArchiveSamples(
       file('archive.csv.gz'),
-      sha256Hex(gzipSync(csv)),
+      { sha256: sha256Hex(gzipSync(csv)) },
       collector().visitor,
     ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LatencyFileError);

@@ -61,19 +61,31 @@ export async function readLatencySamples(
   return chunks && readSamples(chunks, file, visitor);
 }
 
+/** What a manifest line says an archive holds: its SHA-256, of its first `bytes` bytes when given. */
+export interface ArchiveContent {
+  sha256: string;
+  bytes?: number;
+}
+
 /**
  * readLatencySamples for a gzip archive written by the latency job, checking its bytes against
- * the SHA-256 its manifest line records. Samples reach `visitor` while the file is read, so on a
+ * the SHA-256 its manifest line records (a day archive: only the bytes the line covers are read,
+ * so an append made since is not seen). Samples reach `visitor` while the file is read, so on a
  * LatencyFileError (a missing archive, a checksum that differs, a file that is not gzip) the
  * caller must drop what it received.
  */
 export async function readArchiveSamples(
   file: LatencyFile,
-  expectedSha256: string,
+  expected: ArchiveContent,
   visitor: SampleVisitor,
 ): Promise<SampleReadResult> {
+  const expectedSha256 = expected.sha256;
   const hash = createHash('sha256');
-  const chunks = await openChunks(file, { gzip: true, onStoredBytes: (chunk) => hash.update(chunk) });
+  const chunks = await openChunks(file, {
+    gzip: true,
+    onStoredBytes: (chunk) => hash.update(chunk),
+    ...(expected.bytes !== undefined && { bytes: expected.bytes }),
+  });
   if (!chunks) throw new LatencyFileError({ file: file.label }, 'listed in the manifest but missing');
   const result = await readSamples(chunks, file, visitor);
   const actual = hash.digest('hex');

@@ -4,7 +4,9 @@ import type { ListedPath, TraceContext } from './trace-context.js';
 
 /**
  * The archive manifest a latency run lists: every archive its lines record for that run is
- * re-hashed, each path contained in the root and shaped as obs-latency names archives. Lines are
+ * re-hashed (a day archive as far as the line covers it: later appends never change those
+ * bytes), each path contained in the root and shaped as obs-latency names archives; one that
+ * compaction deleted is covered by its deletion line. Lines are
  * read and validated as obs-latency reads them; one that cannot be used is obs-latency's to
  * report.
  */
@@ -18,6 +20,7 @@ export async function verifyLatencyArchiveManifest(
   for (const entry of manifest.entries) {
     if (entry.job_id !== ownerJobId) continue;
     const archive = await context.listed(entry.path, { ...ARCHIVE_ENTRY_RULE, source: shown });
-    if (archive) await verifyFileChecksum(context, archive, entry.sha256, 'manifest_entry', shown);
+    if (archive)
+      await verifyFileChecksum(context, archive, entry.sha256, 'manifest_entry', shown, entry.bytes);
   }
 }
