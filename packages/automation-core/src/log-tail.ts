@@ -51,6 +51,34 @@ export async function* linesBackwards(
   }
 }
 
+/**
+ * The complete lines among a file's first `maxBytes` bytes (default: one line's cap), read in
+ * chunks until a newline: the head of a log in bounded time and memory. Each line is only valid
+ * until the next one is asked for.
+ */
+export async function* linesForward(
+  handle: FileHandle,
+  size: number,
+  maxBytes: number = MAX_LINE_BYTES,
+): AsyncGenerator<Buffer> {
+  const limit = Math.min(size, maxBytes);
+  let carry = Buffer.alloc(0);
+  for (let position = 0; position < limit; ) {
+    const chunk = Buffer.alloc(Math.min(CHUNK_BYTES, limit - position));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const buffer = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
+    let start = 0;
+    for (let newline = buffer.indexOf(0x0a); newline !== -1; newline = buffer.indexOf(0x0a, start)) {
+      yield buffer.subarray(start, newline);
+      start = newline + 1;
+    }
+    carry = buffer.subarray(start);
+  }
+  if (carry.length > 0 && limit === size) yield carry;
+}
+
 function parseSequenced(line: Buffer): LastSequencedEntry | null {
   if (line.length === 0) return null;
   try {
