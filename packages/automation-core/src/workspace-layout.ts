@@ -8,6 +8,7 @@ export const WORKSPACE_LAYOUT = {
   sequenceFile: 'ops/automation_runs.sequence',
   /** sealed segments of the run log, beside it and named after it (see runLogSegmentPaths) */
   runLogSegmentDir: 'ops/automation_runs',
+  runLogSegmentManifest: 'ops/automation_runs/manifest.jsonl',
   metricsDir: 'ops/metrics',
   kpiReportDir: 'reports/kpi',
 

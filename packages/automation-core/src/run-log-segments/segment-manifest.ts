@@ -1,5 +1,5 @@
 import { appendLines } from '../atomic-file.js';
-import { isJsonObject, timestampOrNull } from '../json-fields.js';
+import { timestampOrNull } from '../json-fields.js';
 import { forEachJsonLine } from '../line-file.js';
 import { SEGMENT_FILE_PATTERN } from './segment-paths.js';
 
@@ -148,6 +148,3 @@ export function appendManifestLine(
   return appendLines(path, [JSON.stringify(line)]);
 }
 
-export function isSealedSegment(value: unknown): value is SealedSegment {
-  return isJsonObject(value) && sealedProblem(value) === null;
-}
