@@ -147,4 +147,3 @@ export function appendManifestLine(
 ): Promise<void> {
   return appendLines(path, [JSON.stringify(line)]);
 }
-

@@ -46,7 +46,8 @@ async function appendEntries(from: number, count: number, at: Date = NOW): Promi
   }
 }
 
-const seal = (size: number, now = NOW) => withLock(`${logFile}.lock`, 5000, () => sealRunLog(logFile, size, now));
+const seal = (size: number, now = NOW) =>
+  withLock(`${logFile}.lock`, 5000, () => sealRunLog(logFile, size, now));
 
 async function allSequences(): Promise<number[]> {
   const sequences: number[] = [];
@@ -160,7 +161,9 @@ describe('applySegmentRetention', () => {
     await appendEntries(4, 3);
     await seal((await stat(logFile)).size);
     const deleted = await applySegmentRetention(logFile, root, 400, NOW);
-    expect(deleted.map((segment) => segment.path)).toEqual(['ops/automation_runs/000000000001_000000000003.log.gz']);
+    expect(deleted.map((segment) => segment.path)).toEqual([
+      'ops/automation_runs/000000000001_000000000003.log.gz',
+    ]);
     const manifest = await readSegmentManifest(join(root, 'ops/automation_runs/manifest.jsonl'), 'manifest');
     expect(manifest.live.map((segment) => segment.file)).toEqual(['000000000004_000000000006.log.gz']);
     expect(sealedThrough(manifest)).toBe(6);

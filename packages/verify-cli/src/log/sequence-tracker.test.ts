@@ -65,7 +65,9 @@ describe('SequenceTracker', () => {
     expect([tracker.first, tracker.last, tracker.entries]).toEqual([1, 201, 201]);
     tracker.observeRange(205, 210, 1, 'c.log.gz');
     tracker.observe(150, 2);
-    expect(tracker.gaps.items).toEqual([{ line: 1, file: 'c.log.gz', sequence: 205, previous: 201, missing: 3 }]);
+    expect(tracker.gaps.items).toEqual([
+      { line: 1, file: 'c.log.gz', sequence: 205, previous: 201, missing: 3 },
+    ]);
     expect(tracker.duplicates.items).toEqual([{ line: 2, sequence: 150, previous: 210 }]);
   });
 });
