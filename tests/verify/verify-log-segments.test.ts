@@ -83,6 +83,8 @@ describe('obs-verify with a run log in sealed segments', () => {
       sealed: null,
     });
     expect(sequencesOf(await everyEntry())).toEqual(range(1, 11));
+    const record = JSON.parse(await readFile(join(root, RECORD), 'utf8'));
+    expect(record.segments.map((segment: JsonDocument) => segment.file)).toEqual(await segmentFiles());
 
     // --job-id finds a run that only a sealed segment holds
     const traced = written[2]?.job_id as string;
