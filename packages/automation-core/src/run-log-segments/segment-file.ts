@@ -72,17 +72,17 @@ export interface SegmentLineOptions {
 }
 
 /**
- * Calls `onLine` for every line of a checked segment, unpacked on the way in bounded memory.
- * Unpacking stops with an error once it passes the size on record (a segment is never read
- * beyond what was sealed), and a segment that unpacks to less is an error too. Returns the
- * unpacked bytes read.
+ * The lines of a checked segment in batches (one per unpacked chunk), unpacked on the way in
+ * bounded memory; `read.bytes` counts the unpacked bytes. Unpacking stops with an error once it
+ * passes the size on record (a segment is never read beyond what was sealed), and a segment
+ * that unpacks to less is an error too.
  */
-export async function forEachSegmentLine(
+export async function* segmentLineBatches(
   checked: Extract<CheckedSegment, { ok: true }>,
   segment: SealedSegment,
-  onLine: (line: FileLine) => void,
+  read: { bytes: number },
   options: SegmentLineOptions = {},
-): Promise<number> {
+): AsyncGenerator<FileLine[]> {
   const stored = await openInputStream(checked.path, {
     kind: 'run_log_segment',
     shown: checked.shown,
@@ -92,26 +92,53 @@ export async function forEachSegmentLine(
     ...(options.tailOnly ? { start: segment.tail_offset } : {}),
   });
   if (!stored) throw new Error(`run-log segment ${checked.shown} disappeared while it was read`);
+  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  const piped = pipeline(stored, gunzip);
+  // awaited below; a failure also ends the iteration, so it is never left unhandled
+  piped.catch(() => undefined);
   const splitter = new LineSplitter({ maxKeptBytes: MAX_JSON_LINE_BYTES });
-  let unpacked = 0;
-  await pipeline(stored, createGunzip({ chunkSize: CHUNK_BYTES }), async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) {
-      unpacked += chunk.length;
-      if (unpacked > segment.source_bytes) {
+  let batch: FileLine[] = [];
+  const collect = (line: FileLine) => {
+    batch.push(line);
+  };
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      read.bytes += chunk.length;
+      if (read.bytes > segment.source_bytes) {
         throw new Error(`unpacks past the ${segment.source_bytes} bytes on record`);
       }
-      splitter.push(chunk, onLine);
+      splitter.push(chunk, collect);
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
     }
-  }).catch((error: unknown) => {
+    await piped;
+  } catch (error) {
+    stored.destroy();
     throw new Error(`run-log segment ${checked.shown} cannot be read: ${errorMessageOf(error)}`);
-  });
-  splitter.end(onLine);
-  if (!options.tailOnly && unpacked !== segment.source_bytes) {
+  }
+  splitter.end(collect);
+  if (batch.length > 0) yield batch;
+  if (!options.tailOnly && read.bytes !== segment.source_bytes) {
     throw new Error(
-      `run-log segment ${checked.shown} unpacks to ${unpacked} bytes, not the ${segment.source_bytes} on record`,
+      `run-log segment ${checked.shown} unpacks to ${read.bytes} bytes, not the ${segment.source_bytes} on record`,
     );
   }
-  return unpacked;
+}
+
+/** Calls `onLine` for every line of a checked segment (segmentLineBatches); returns the unpacked bytes. */
+export async function forEachSegmentLine(
+  checked: Extract<CheckedSegment, { ok: true }>,
+  segment: SealedSegment,
+  onLine: (line: FileLine) => void,
+  options: SegmentLineOptions = {},
+): Promise<number> {
+  const read = { bytes: 0 };
+  for await (const batch of segmentLineBatches(checked, segment, read, options)) {
+    for (const line of batch) onLine(line);
+  }
+  return read.bytes;
 }
 
 /** SHA-256 of bytes streamed through it, for hashing a file while it is written or read. */

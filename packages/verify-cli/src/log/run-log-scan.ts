@@ -1,6 +1,6 @@
 import type { Validator } from '@obs-automation/core';
 import { FirstItems, REPORTED_LINES } from './first-items.js';
-import { type FileLine, forEachLine } from './line-reader.js';
+import type { FileLine } from './line-reader.js';
 import { classifyLogLine, type LineProblemKind } from './log-line-classifier.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
@@ -82,30 +82,29 @@ export class RunLogScanner {
     this.windowStartLine = this.inWindow ? 1 : null;
   }
 
-  /** Judges one line of `file` (a sealed segment; undefined for the open log). */
+  /** Judges one line, lines in file order; `file` names a sealed segment, undefined for the open log. */
   line(line: FileLine, file?: string): void {
     this.totalLines += 1;
+    const { number } = line;
     const { entry, problems } = classifyLogLine(line, this.options.validate);
     const entrySequence = sequenceOf(entry);
     if (entrySequence !== null) this.lastSequence = entrySequence;
     const { traceJobId } = this.options;
     if (traceJobId !== undefined && entry && isTraced(entry, traceJobId)) {
-      this.traced.push(
-        file === undefined ? { line: line.number, entry } : { line: line.number, file, entry },
-      );
+      this.traced.push(file === undefined ? { line: number, entry } : { line: number, file, entry });
     }
     if (!this.inWindow && this.sinceMs !== undefined) {
       const at = loggedAtMs(entry);
       if (at === null || at < this.sinceMs) return;
       this.inWindow = true;
-      this.windowStartLine = line.number;
+      this.windowStartLine = number;
     }
     this.checkedLines += 1;
     for (const problem of problems) {
-      const issue = { line: line.number, message: problem.message };
+      const issue = { line: number, message: problem.message };
       this.problems[problem.kind].add(file === undefined ? issue : { ...issue, file });
     }
-    if (entrySequence !== null) this.sequence.observe(entrySequence, line.number, file);
+    if (entrySequence !== null) this.sequence.observe(entrySequence, number, file);
   }
 
   /**
@@ -156,9 +155,4 @@ export class RunLogScanner {
       traced: this.traced,
     };
   }
-}
-
-/** Scans the first `endOffset` bytes of the open log with `scanner`; returns its line count. */
-export function scanOpenLog(logFile: string, endOffset: number, scanner: RunLogScanner): Promise<number> {
-  return forEachLine(logFile, { endOffset }, (line) => scanner.line(line));
 }

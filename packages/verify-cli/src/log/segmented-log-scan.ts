@@ -6,7 +6,8 @@ import {
   type SealedSegment,
   type SegmentManifest,
 } from '@obs-automation/core';
-import { type RunLogScan, RunLogScanner, type RunLogScanOptions, scanOpenLog } from './run-log-scan.js';
+import { forEachLine } from './line-reader.js';
+import { type RunLogScan, RunLogScanner, type RunLogScanOptions } from './run-log-scan.js';
 import {
   isRecorded,
   type VerificationRecord,
@@ -163,7 +164,7 @@ export async function scanSegmentedLog(
   seedDeleted(manifest, scanner, report, files.shownManifest);
   for (const segment of manifest.live) await readSegment(options, scanner, report, segment);
   if (options.openLogSize !== null) {
-    await scanOpenLog(files.logFile, options.openLogSize, scanner);
+    await forEachLine(files.logFile, { endOffset: options.openLogSize }, (line) => scanner.line(line));
     report.bytesRead += options.openLogSize;
   }
   const empty = options.openLogSize === null && manifest.live.length === 0 && manifest.deleted.length === 0;
