@@ -1,9 +1,9 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../support/cli-process.js';
+import { entriesByPlace, range, SEGMENT_MANIFEST, SEGMENTS } from './support/segment-workspace.js';
 import {
   checkNamed,
   type JsonDocument,
@@ -13,8 +13,7 @@ import {
   writeHealthyWorkspace,
 } from './support/verify-workspace.js';
 
-const SEGMENTS = 'ops/automation_runs';
-const MANIFEST = `${SEGMENTS}/manifest.jsonl`;
+const MANIFEST = SEGMENT_MANIFEST;
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -26,15 +25,8 @@ afterEach(() => cleanup());
 
 /** Sequences of the listed segments and of the open log, each line counted where it is. */
 async function sequencesByPlace(): Promise<{ sealed: number[]; open: number[] }> {
-  const manifest = await readJsonLines(root, MANIFEST).catch(() => [] as JsonDocument[]);
-  const deleted = new Set(manifest.filter((line) => line.event === 'deleted').map((line) => line.file));
-  const sealed: number[] = [];
-  for (const line of manifest.filter((item) => item.event === 'sealed' && !deleted.has(item.file))) {
-    const text = gunzipSync(await readFile(join(root, SEGMENTS, line.file))).toString('utf8');
-    for (const entry of text.split('\n').filter(Boolean)) sealed.push(JSON.parse(entry).sequence);
-  }
-  const open = (await readJsonLines(root, LOG)).map((entry) => entry.sequence);
-  return { sealed, open };
+  const { sealed, open } = await entriesByPlace(root);
+  return { sealed: sealed.map((entry) => entry.sequence), open: open.map((entry) => entry.sequence) };
 }
 
 /**
@@ -46,8 +38,6 @@ async function rerunAfter(args: string[], now?: string) {
   await sleep(3300);
   return runVerify(root, [...args, '--lock-stale-seconds', '2'], now ? { now } : {});
 }
-
-const range = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => first + i);
 
 function expectLogChecksPass(report: JsonDocument): void {
   for (const name of ['log_schema', 'sequence', 'log_segments']) {

@@ -1,8 +1,8 @@
 import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../support/cli-process.js';
+import { entriesByPlace, range, SEGMENT_MANIFEST, SEGMENTS } from './support/segment-workspace.js';
 import {
   checkNamed,
   failureCodes,
@@ -14,8 +14,7 @@ import {
   writeHealthyWorkspace,
 } from './support/verify-workspace.js';
 
-const SEGMENTS = 'ops/automation_runs';
-const MANIFEST = `${SEGMENTS}/manifest.jsonl`;
+const MANIFEST = SEGMENT_MANIFEST;
 const RECORD = `${SEGMENTS}/verification.json`;
 
 let root: string;
@@ -32,18 +31,11 @@ async function segmentFiles(): Promise<string[]> {
 
 /** Every line of the log in order: each sealed segment the manifest lists, then the open log. */
 async function everyEntry(): Promise<JsonDocument[]> {
-  const entries: JsonDocument[] = [];
-  const manifest = await readJsonLines(root, MANIFEST).catch(() => [] as JsonDocument[]);
-  const deleted = new Set(manifest.filter((line) => line.event === 'deleted').map((line) => line.file));
-  for (const line of manifest.filter((item) => item.event === 'sealed' && !deleted.has(item.file))) {
-    const text = gunzipSync(await readFile(join(root, SEGMENTS, line.file))).toString('utf8');
-    for (const entry of text.split('\n').filter(Boolean)) entries.push(JSON.parse(entry));
-  }
-  return [...entries, ...(await readJsonLines(root, LOG))];
+  const { sealed, open } = await entriesByPlace(root);
+  return [...sealed, ...open];
 }
 
 const sequencesOf = (entries: JsonDocument[]) => entries.map((entry) => entry.sequence).filter(Boolean);
-const range = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => first + i);
 const segmentsCheck = (report: JsonDocument) => checkNamed(report, 'log_segments')[0] as JsonDocument;
 
 /** A healthy workspace whose log is sealed by four nightly runs: segments 1–6, 7, 8, 9; the open log holds 10. */

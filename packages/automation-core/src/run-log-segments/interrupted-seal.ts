@@ -1,28 +1,6 @@
-import { openRegularFile } from '../bounded-file-read.js';
-import { linesForward } from '../log-tail.js';
+import { sequencedEnd } from '../log-tail.js';
 import { dropSealedPrefix, prefixSha256 } from './open-log-range.js';
 import type { SegmentManifest } from './segment-manifest.js';
-
-/** The open log's first sequence, read from its start (a torn or foreign line is passed over). */
-async function firstSequence(logFile: string): Promise<{ sequence: number; size: number } | null> {
-  const opened = await openRegularFile(logFile, {
-    kind: 'run_log',
-    shown: logFile,
-    code: 'log_write_failed',
-  });
-  if (!opened) return null;
-  try {
-    for await (const line of linesForward(opened.handle, opened.size)) {
-      try {
-        const sequence = (JSON.parse(line.toString('utf8')) as { sequence?: unknown } | null)?.sequence;
-        if (Number.isSafeInteger(sequence)) return { sequence: sequence as number, size: opened.size };
-      } catch {}
-    }
-    return null;
-  } finally {
-    await opened.handle.close();
-  }
-}
 
 export type InterruptedSeal = 'none' | 'finished' | 'overlap';
 
@@ -39,8 +17,8 @@ export async function finishInterruptedSeal(
 ): Promise<InterruptedSeal> {
   const last = manifest.live.at(-1);
   if (!last) return 'none';
-  const head = await firstSequence(logFile);
-  if (head === null || head.sequence > last.last_sequence) return 'none';
+  const head = await sequencedEnd(logFile, 'first');
+  if (head?.entry == null || head.entry.sequence > last.last_sequence) return 'none';
   if (
     head.size < last.source_bytes ||
     (await prefixSha256(logFile, last.source_bytes)) !== last.source_sha256
