@@ -215,6 +215,10 @@ const CASES = [
       ANCHOR,
       '--check-log',
       'ops/automation_runs.log',
+      // every line every time: nothing sealed, nothing skipped as verified before
+      '--full',
+      '--log-segment-bytes',
+      String(2 ** 50),
     ],
   },
   {
