@@ -71,7 +71,7 @@ async function sealedTailLines(path: string, shown: string): Promise<Buffer[]> {
   const manifest = await readSegmentManifest(paths.manifest, paths.manifest).catch(() => null);
   const last = manifest?.live.at(-1);
   if (!last) return [];
-  const shownDir = shown.replace(/\.log$/, '');
+  const shownDir = runLogSegmentPaths(shown).dir;
   const checked = await checkSegment(paths.dir, shownDir, last);
   if (!checked.ok) return [];
   const lines: Buffer[] = [];
