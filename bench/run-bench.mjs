@@ -134,11 +134,39 @@ function resetSampleWorkspace(dir) {
   cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
 }
 
+/** obs-verify reading every line on every run: nothing sealed, nothing skipped as verified before. */
+const FULL_VERIFICATION = ['--full', '--log-segment-bytes', String(2 ** 50)];
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+
+/**
+ * `count` run-log lines made of real entries (`templates`, one chain and a verification as the
+ * jobs wrote them), repeated 15 minutes apart up to the anchor with fresh job ids and sequences.
+ */
+function* chainEntryLines(templates, count) {
+  const chains = Math.ceil(count / templates.length);
+  const idOf = (id, stamp) => id.replace(/^\d{8}T\d{6}Z/, stamp);
+  for (let sequence = 1; sequence <= count; sequence += 1) {
+    const index = (sequence - 1) % templates.length;
+    const chain = Math.floor((sequence - 1) / templates.length);
+    const atMs = ANCHOR_MS - (chains - chain) * 15 * 60_000 + index;
+    const at = new Date(atMs).toISOString();
+    const stamp = at.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+    const template = templates[index];
+    yield JSON.stringify({
+      ...template,
+      job_id: idOf(template.job_id, stamp),
+      sequence,
+      logged_at: at,
+      started_at: at,
+      ...(template.parent_job_id ? { parent_job_id: idOf(template.parent_job_id, stamp) } : {}),
+    });
+  }
+}
 
 /** Each case: prepare its input once, reset before every run, and the command to time. */
 const CASES = [
@@ -286,7 +314,43 @@ const CASES = [
       ANCHOR,
       '--check-log',
       'ops/automation_runs.log',
+      ...FULL_VERIFICATION,
     ],
+  },
+  {
+    name: 'verify-chain',
+    input: "`obs-verify --full`, run log of the chain's own entries (one real dry-run chain, repeated)",
+    entries: 100_000,
+    // the workspace's heartbeats are dry runs only: the log checks pass, the heartbeat checks fail
+    acceptedExits: [0, 1],
+    targetMb: 100,
+    /** ≥ 120 MB/s of log, set once the log's size is known */
+    targetMs: 0,
+    async prepare(dir) {
+      const ws = join(dir, 'ws');
+      await generateSampleWorkspace(ws, { anchor: ANCHOR, seed: SEED });
+      cpSync(join(REPO, 'configs'), join(ws, 'configs'), { recursive: true });
+      const log = join(ws, 'ops/automation_runs.log');
+      // the chain's four entries (latency, weekly, dashboard, daily) as the jobs write them
+      runProcess([BIN('daily-workflow'), '--observability', '--dry-run', '--root', ws, '--now', ANCHOR], {
+        cwd: REPO,
+      });
+      const templates = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      await writeLines(log, chainEntryLines(templates, this.entries));
+      writeFileSync(
+        join(ws, 'ops/automation_runs.sequence'),
+        JSON.stringify({ value: this.entries, updated_at: ANCHOR }),
+      );
+      const bytes = statSync(log).size;
+      this.rows = this.entries;
+      this.targetMs = Math.round((bytes / 120e6) * 1000);
+      this.input = `${this.input}: ${this.entries.toLocaleString('en')} entries, ${Math.round(bytes / this.entries)} B each on average (${(bytes / 1e6).toFixed(0)} MB); target = 120 MB/s`;
+    },
+    reset() {},
+    command: (dir) => [BIN('verify-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR, ...FULL_VERIFICATION],
   },
   {
     name: 'kpi-1m',

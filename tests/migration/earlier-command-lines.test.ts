@@ -148,6 +148,9 @@ const VOLATILE_KEYS = new Set([
   'duration_ms',
   'lock_latency_ms',
   'response_ms',
+  // obs-verify's log_segments check: how long reading the log took
+  'read_ms',
+  'mb_per_s',
   'logged_at',
   'original_bytes',
 ]);

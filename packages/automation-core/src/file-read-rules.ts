@@ -21,6 +21,8 @@ export type FileKind =
   | 'dataset'
   | 'json_artefact'
   | 'run_log'
+  | 'run_log_segment'
+  | 'verification_record'
   | 'jsonl_manifest'
   | 'csv_input'
   | 'jsonl_input'
@@ -86,6 +88,16 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     description: 'a JSON artefact a run lists (a manifest, a weekly payload), read back by the job trace',
   },
   run_log: { maxBytes: null, followSymlinks: false, description: 'ops/automation_runs.log' },
+  run_log_segment: {
+    maxBytes: null,
+    followSymlinks: false,
+    description: 'ops/automation_runs/*.log.gz, sealed run-log segments (unpacked up to the size on record)',
+  },
+  verification_record: {
+    maxBytes: 4 * MIB,
+    followSymlinks: false,
+    description: 'ops/automation_runs/verification.json',
+  },
   jsonl_manifest: {
     maxBytes: null,
     followSymlinks: false,

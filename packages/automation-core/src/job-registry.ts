@@ -161,7 +161,7 @@ export const JOB_REGISTRY = [
     ],
     webhook: null,
     runRecords: [],
-    deletionManifests: [],
+    deletionManifests: [WORKSPACE_LAYOUT.runLogSegmentManifest],
   },
   {
     name: 'daily',

@@ -51,6 +51,34 @@ export async function* linesBackwards(
   }
 }
 
+/**
+ * The complete lines among a file's first `maxBytes` bytes (default: one line's cap), read in
+ * chunks until a newline: the head of a log in bounded time and memory. Each line is only valid
+ * until the next one is asked for.
+ */
+export async function* linesForward(
+  handle: FileHandle,
+  size: number,
+  maxBytes: number = MAX_LINE_BYTES,
+): AsyncGenerator<Buffer> {
+  const limit = Math.min(size, maxBytes);
+  let carry = Buffer.alloc(0);
+  for (let position = 0; position < limit; ) {
+    const chunk = Buffer.alloc(Math.min(CHUNK_BYTES, limit - position));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const buffer = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
+    let start = 0;
+    for (let newline = buffer.indexOf(0x0a); newline !== -1; newline = buffer.indexOf(0x0a, start)) {
+      yield buffer.subarray(start, newline);
+      start = newline + 1;
+    }
+    carry = buffer.subarray(start);
+  }
+  if (carry.length > 0 && limit === size) yield carry;
+}
+
 function parseSequenced(line: Buffer): LastSequencedEntry | null {
   if (line.length === 0) return null;
   try {
@@ -65,12 +93,19 @@ function parseSequenced(line: Buffer): LastSequencedEntry | null {
   }
 }
 
+export interface SequencedEnd {
+  entry: LastSequencedEntry | null;
+  /** the log's size when it was read */
+  size: number;
+}
+
 /**
- * Finds the last entry carrying a sequence by reading the log backwards (linesBackwards).
- * Unparseable lines (a torn tail, a hand edit) are passed over. Throws a JobError
- * (`log_write_failed`) for a log that is a link or not a regular file.
+ * Finds the first (reading forwards, within the first line's cap) or last (reading backwards)
+ * entry carrying a sequence. Unparseable lines (a torn tail, a hand edit) are passed over.
+ * Throws a JobError (`log_write_failed`) for a log that is a link or not a regular file; null
+ * when the log does not exist.
  */
-export async function lastSequencedEntry(logPath: string): Promise<LastSequencedEntry | null> {
+export async function sequencedEnd(logPath: string, end: 'first' | 'last'): Promise<SequencedEnd | null> {
   // The log is only ever appended to in place: a link or a FIFO there is refused, not followed.
   const opened = await openRegularFile(logPath, {
     kind: 'run_log',
@@ -79,12 +114,19 @@ export async function lastSequencedEntry(logPath: string): Promise<LastSequenced
   });
   if (!opened) return null;
   try {
-    for await (const line of linesBackwards(opened.handle, opened.size)) {
+    const lines =
+      end === 'last' ? linesBackwards(opened.handle, opened.size) : linesForward(opened.handle, opened.size);
+    for await (const line of lines) {
       const found = parseSequenced(line);
-      if (found) return found;
+      if (found) return { entry: found, size: opened.size };
     }
-    return null;
+    return { entry: null, size: opened.size };
   } finally {
     await opened.handle.close();
   }
+}
+
+/** The last entry carrying a sequence, read backwards (sequencedEnd). */
+export async function lastSequencedEntry(logPath: string): Promise<LastSequencedEntry | null> {
+  return (await sequencedEnd(logPath, 'last'))?.entry ?? null;
 }

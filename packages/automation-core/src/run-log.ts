@@ -5,8 +5,11 @@ import { faultPoint } from './fault-injection.js';
 import { withLock } from './file-lock.js';
 import { JobError } from './job-error.js';
 import { fitLogLine } from './log-line-limit.js';
-import { lastSequencedEntry } from './log-tail.js';
+import { type LastSequencedEntry, lastSequencedEntry } from './log-tail.js';
 import type { RunLogEntry } from './run-log-entry.js';
+import { finishInterruptedSeal } from './run-log-segments/interrupted-seal.js';
+import { readSegmentManifest, sealedThrough } from './run-log-segments/segment-manifest.js';
+import { runLogSegmentPaths } from './run-log-segments/segment-paths.js';
 import { bundledSchemaPath, formatSchemaIssues, schemaValidator } from './schema-validator.js';
 import { readSequenceFile, type SequenceFileState, writeSequenceFile } from './sequence-file.js';
 
@@ -55,9 +58,9 @@ function refuseExhausted(state: SequenceFileState, logValue: number, options: Ap
 
 function decideNextSequence(
   state: SequenceFileState,
-  last: Awaited<ReturnType<typeof lastSequencedEntry>>,
+  last: LastSequencedEntry | null,
+  logValue: number,
 ): NextSequence {
-  const logValue = last?.sequence ?? 0;
   if (state.kind === 'missing') return { base: logValue, gap: null };
   const fileValue = state.kind === 'ok' ? state.value : null;
   if (fileValue === logValue) return { base: logValue, gap: null };
@@ -101,6 +104,19 @@ async function validateEntry(entry: RunLogEntry): Promise<void> {
 }
 
 /**
+ * The log's last sequence and entry: the open log's, else (just after a seal, or with every
+ * entry sealed) the highest the segment manifest records, so numbering never restarts. A seal
+ * killed before the open log was replaced is finished first.
+ */
+async function lastLogged(logFile: string): Promise<{ last: LastSequencedEntry | null; logValue: number }> {
+  const paths = runLogSegmentPaths(logFile);
+  const manifest = await readSegmentManifest(paths.manifest, paths.manifest);
+  if (manifest.live.length > 0) await finishInterruptedSeal(logFile, manifest);
+  const last = await lastSequencedEntry(logFile);
+  return { last, logValue: Math.max(last?.sequence ?? 0, sealedThrough(manifest) ?? 0) };
+}
+
+/**
  * Appends one entry with the next sequence number. Under one exclusive lock: read the sequence
  * file and the log's last sequence, append (fsync), then replace the sequence file. When the two
  * disagree a `sequence_gap` warning entry is written first and numbering continues from the larger,
@@ -114,12 +130,12 @@ export async function appendRunLog(
   const now = options.now ?? (() => new Date());
   try {
     return await withLock(`${options.logFile}.lock`, LOG_LOCK_WAIT_MS, async () => {
-      const [state, last] = await Promise.all([
+      const [state, { last, logValue }] = await Promise.all([
         readSequenceFile(options.sequenceFile),
-        lastSequencedEntry(options.logFile),
+        lastLogged(options.logFile),
       ]);
-      refuseExhausted(state, last?.sequence ?? 0, options);
-      const { base, gap } = decideNextSequence(state, last);
+      refuseExhausted(state, logValue, options);
+      const { base, gap } = decideNextSequence(state, last, logValue);
       const loggedAt = now().toISOString();
       const lines: string[] = [];
       if (gap) {

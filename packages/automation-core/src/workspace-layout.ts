@@ -6,6 +6,9 @@
 export const WORKSPACE_LAYOUT = {
   runLog: 'ops/automation_runs.log',
   sequenceFile: 'ops/automation_runs.sequence',
+  /** sealed segments of the run log, beside it and named after it (see runLogSegmentPaths) */
+  runLogSegmentDir: 'ops/automation_runs',
+  runLogSegmentManifest: 'ops/automation_runs/manifest.jsonl',
   metricsDir: 'ops/metrics',
   kpiReportDir: 'reports/kpi',
 

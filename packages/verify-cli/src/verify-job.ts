@@ -7,6 +7,7 @@ import {
   type JobEvents,
   type JobOutcome,
   RUN_LOG_SCHEMA,
+  runLogFiles,
   SCHEDULED_JOBS,
   schemaValidator,
 } from '@obs-automation/core';
@@ -15,43 +16,70 @@ import { dashboardManifestCheck } from './checks/dashboard-manifest-check.js';
 import { heartbeatCheck } from './checks/heartbeat-check.js';
 import { JOB_TRACE_CHECK, jobTraceCheck } from './checks/job-trace-check.js';
 import { logSchemaCheck } from './checks/log-schema-check.js';
+import { logSegmentsCheck } from './checks/log-segments-check.js';
 import { notificationsCheck } from './checks/notifications-check.js';
 import { SECRETS_CHECK, secretsCheck } from './checks/secrets-check.js';
 import { sequenceCheck } from './checks/sequence-check.js';
 import { weeklyOverdueCheck } from './checks/weekly-overdue-check.js';
 import { VERIFY_EARLIER_FLAGS } from './earlier-flags.js';
-import { type RunLogScan, scanRunLog } from './log/run-log-scan.js';
 import { snapshotRunLog } from './log/run-log-snapshot.js';
+import { keepSegments } from './log/segment-upkeep.js';
+import { scanSegmentedLog } from './log/segmented-log-scan.js';
+import { readVerificationRecord } from './log/verification-record.js';
 import { verifyMetrics } from './verify-metrics.js';
 import { finalizeVerifyOptions, VERIFY_OPTIONS, type VerifyOptions } from './verify-options.js';
 import { verifySummaryFacts } from './verify-summary-facts.js';
 
 async function logChecks(options: VerifyOptions, context: JobContext) {
-  const logPath = context.resolvePath(options.checkLog);
+  const files = runLogFiles(context.root, context.resolvePath(options.checkLog));
   const sequencePath = context.resolvePath(options.sequenceFile);
-  const log = context.relativePath(logPath);
-  const snapshot = await snapshotRunLog(logPath, sequencePath, log);
-  let scan: RunLogScan | null = null;
-  if (snapshot.size !== null) {
-    scan = await scanRunLog(logPath, {
-      endOffset: snapshot.size,
-      validate: await schemaValidator(bundledSchemaPath(RUN_LOG_SCHEMA)),
-      since: options.since,
-      traceJobId: options.traceJobId,
-    });
-  }
-  return {
-    log,
-    scan,
-    checks: [
-      logSchemaCheck(log, scan),
-      sequenceCheck(log, context.relativePath(sequencePath), scan, snapshot.sequenceFile),
-    ],
-  };
+  const log = files.shownLog;
+  const snapshot = await snapshotRunLog(files, sequencePath);
+  const started = performance.now();
+  const { scan, segments } = await scanSegmentedLog({
+    files,
+    openLogSize: snapshot.size,
+    full: options.full,
+    record: await readVerificationRecord(files.verificationRecord, files.shownVerificationRecord),
+    now: context.now,
+    validate: await schemaValidator(bundledSchemaPath(RUN_LOG_SCHEMA)),
+    since: options.since,
+    traceJobId: options.traceJobId,
+  });
+  const durationMs = performance.now() - started;
+  const checks = [
+    logSchemaCheck(log, scan),
+    sequenceCheck(log, context.relativePath(sequencePath), scan, snapshot.sequenceFile),
+  ];
+  context.checkpoint();
+  const upkeep = await keepSegments({
+    files,
+    root: context.root,
+    now: context.now,
+    verifiedBytes: snapshot.size,
+    segmentBytes: options.logSegmentBytes,
+    logHealthy:
+      options.since === undefined &&
+      segments.failures.length === 0 &&
+      checks.every((check) => check.status === 'pass'),
+    retentionDays: options.segmentRetentionDays,
+    verified: segments.verified,
+  });
+  checks.push(
+    logSegmentsCheck(segments, upkeep, {
+      mode: options.full ? 'full' : 'incremental',
+      durationMs,
+      manifest: files.shownManifest,
+    }),
+  );
+  return { log, scan, checks, written: upkeep.written };
 }
 
-async function runChecks(options: VerifyOptions, context: JobContext): Promise<CheckOutcome[]> {
-  const { log, scan, checks } = await logChecks(options, context);
+async function runChecks(
+  options: VerifyOptions,
+  context: JobContext,
+): Promise<{ checks: CheckOutcome[]; written: string[] }> {
+  const { log, scan, checks, written } = await logChecks(options, context);
   const skewSeconds = clockSkewSeconds();
   for (const heartbeat of options.heartbeat) {
     context.checkpoint();
@@ -108,7 +136,7 @@ async function runChecks(options: VerifyOptions, context: JobContext): Promise<C
       ? secretsCheck(options.secret, (name) => context.readSecret(name))
       : skippedCheck(SECRETS_CHECK, 'no --check-secrets given'),
   );
-  return checks;
+  return { checks, written };
 }
 
 /** verification_failed fires while checks fail and resolves on the first passing verification. */
@@ -131,7 +159,11 @@ function verificationEvents(failures: readonly CheckFailure[], log: string): Job
   };
 }
 
-function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[], log: string): JobOutcome {
+function verificationOutcome(
+  options: VerifyOptions,
+  { checks, written }: { checks: CheckOutcome[]; written: string[] },
+  log: string,
+): JobOutcome {
   const failures = checks.flatMap((check) => check.failures);
   const failedChecks = [...new Set(failures.map((failure) => failure.check))];
   const first = failures[0];
@@ -139,7 +171,7 @@ function verificationOutcome(options: VerifyOptions, checks: CheckOutcome[], log
   const traced = options.traceJobId ? { traced_job_id: options.traceJobId } : {};
   return {
     status: first ? 'error' : 'ok',
-    artefacts: [],
+    artefacts: [...new Set(written)],
     events: verificationEvents(failures, log),
     summary: {
       ...traced,

@@ -1,4 +1,6 @@
 import {
+  count,
+  DEFAULT_SEGMENT_RETENTION_DAYS,
   DEFAULT_WEBHOOK_SECRET_ENV,
   defineOptions,
   durationText,
@@ -21,6 +23,9 @@ import {
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
 import { BUNDLE_DATASETS } from './bundle/bundle-job.js';
+
+/** 16 MiB: about two weeks of 15-minute chains, read in a fraction of a second each night. */
+export const DEFAULT_LOG_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 export const VERIFY_OPTIONS = defineOptions({
   checkLog: path("run log to check; this run's own entry is appended to it", {
@@ -69,6 +74,17 @@ export const VERIFY_OPTIONS = defineOptions({
   webhookSecretEnv: envName('signing secret used to verify weekly .sig files in a job trace (when set)', {
     default: DEFAULT_WEBHOOK_SECRET_ENV,
     secretEnv: true,
+  }),
+  full: flag('read every sealed run-log segment again, not only the open log and segments not yet verified'),
+  logSegmentBytes: count('seal the open run log into a gzip segment once it reaches this many bytes', {
+    value: '<bytes>',
+    default: DEFAULT_LOG_SEGMENT_BYTES,
+    min: 1,
+  }),
+  segmentRetentionDays: count('delete sealed run-log segments whose last entry is older than this', {
+    value: '<days>',
+    default: DEFAULT_SEGMENT_RETENTION_DAYS,
+    min: 1,
   }),
   since: timestamp('check the log from the first entry logged at or after this time', {
     defaultLabel: 'the whole log',

@@ -2,6 +2,9 @@ import { openRegularFile } from '../bounded-file-read.js';
 import { JobError } from '../job-error.js';
 import { errorCodeOrNull, isJsonObject, shownTextOrNull, timestampOrNull } from '../json-fields.js';
 import { linesBackwards } from '../log-tail.js';
+import { checkSegment, forEachSegmentLine } from '../run-log-segments/segment-file.js';
+import { readSegmentManifest } from '../run-log-segments/segment-manifest.js';
+import { runLogSegmentPaths } from '../run-log-segments/segment-paths.js';
 
 /** The fields of a run log entry the health model uses, read without trusting them. */
 export interface TailEntry {
@@ -58,6 +61,36 @@ function tailEntry(line: Buffer): TailEntry | null {
 }
 
 /**
+ * The newest lines of the last sealed segment (its last gzip member, at most RUN_LOG_TAIL_BYTES
+ * unpacked), newest first, for a tail window the open log does not fill — just after a seal the
+ * open log is nearly empty. A segment that fails its check (hash, containment) adds nothing:
+ * obs-verify reports it.
+ */
+async function sealedTailLines(path: string, shown: string): Promise<Buffer[]> {
+  const paths = runLogSegmentPaths(path);
+  const manifest = await readSegmentManifest(paths.manifest, paths.manifest).catch(() => null);
+  const last = manifest?.live.at(-1);
+  if (!last) return [];
+  const shownDir = runLogSegmentPaths(shown).dir;
+  const checked = await checkSegment(paths.dir, shownDir, last);
+  if (!checked.ok) return [];
+  const lines: Buffer[] = [];
+  try {
+    await forEachSegmentLine(
+      checked,
+      last,
+      (line) => {
+        if (line.text !== null) lines.push(Buffer.from(line.text));
+      },
+      { tailOnly: true },
+    );
+  } catch {
+    return [];
+  }
+  return lines.reverse();
+}
+
+/**
  * The last `maxBytes` of the run log, read backwards (never the whole log). A log that is a link,
  * a FIFO or cannot be opened is `unreadable`, with the reason.
  */
@@ -87,12 +120,21 @@ export async function readRunLogTail(
   } finally {
     await opened.handle.close();
   }
+  let sealedBytes = 0;
+  if (opened.size < maxBytes) {
+    for (const line of await sealedTailLines(path, shown)) {
+      if (sealedBytes + line.length + 1 > maxBytes - opened.size) break;
+      sealedBytes += line.length + 1;
+      const entry = tailEntry(line);
+      if (entry) entries.push(entry);
+    }
+  }
   return {
     state: 'ok',
     problem: null,
     entries,
     unreadableLines,
-    bytesRead: Math.min(opened.size, maxBytes),
-    wholeLog: opened.size <= maxBytes,
+    bytesRead: Math.min(opened.size, maxBytes) + sealedBytes,
+    wholeLog: opened.size <= maxBytes && sealedBytes === 0,
   };
 }

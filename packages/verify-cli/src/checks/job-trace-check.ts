@@ -38,13 +38,19 @@ function accepted(entry: Record<string, unknown>): boolean {
   return entry.status === 'skipped' && errorCodeOf(entry) === 'lock_not_acquired';
 }
 
+/** Where a traced entry is: `line 12` of the open log, or `<segment>:12`. */
+function whereIs(traced: TracedEntry, log?: string): string {
+  if (traced.file !== undefined) return `${traced.file}:${traced.line}`;
+  return log === undefined ? `line ${traced.line}` : `${log} line ${traced.line}`;
+}
+
 function describeEnding(traced: TracedEntry): string {
   const code = errorCodeOf(traced.entry);
   const message = isRecord(traced.entry.diagnostics)
     ? text(traced.entry.diagnostics.error_message)
     : undefined;
   const shown = (value: unknown) => escapeUntrusted(String(value), MAX_SHOWN_CHARS);
-  return `ended ${shown(traced.entry.status)}${code ? ` (${shown(code)}${message ? `: ${shown(message)}` : ''})` : ''} (line ${traced.line})`;
+  return `ended ${shown(traced.entry.status)}${code ? ` (${shown(code)}${message ? `: ${shown(message)}` : ''})` : ''} (${whereIs(traced)})`;
 }
 
 /** The entry that records how a job ended: its last entry that is not a sequence_gap warning. */
@@ -80,6 +86,7 @@ function artefactsOf(entry: Record<string, unknown>): string[] {
 function summariseEntry(traced: TracedEntry): Record<string, unknown> {
   return {
     line: traced.line,
+    ...(traced.file === undefined ? {} : { file: traced.file }),
     job_id: traced.entry.job_id,
     job_name: traced.entry.job_name,
     status: traced.entry.status,
@@ -143,7 +150,7 @@ export async function jobTraceCheck(options: JobTraceOptions): Promise<CheckOutc
   );
   const checked = new Set<string>();
   for (const owner of owners) {
-    const listedIn = `${log} line ${owner.line}`;
+    const listedIn = whereIs(owner, log);
     for (const artefact of artefactsOf(owner.entry)) {
       const path = await context.listed(artefact, {
         what: 'artefact',

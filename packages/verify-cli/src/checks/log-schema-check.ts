@@ -6,15 +6,20 @@ import { CheckBuilder, type CheckOutcome } from './check-outcome.js';
 export const LOG_SCHEMA_CHECK = 'log_schema';
 const SHOWN_MESSAGES = 3;
 
+/** `12` for a line of the open log, `ops/automation_runs/…log.gz:12` for one of a sealed segment. */
+function lineOf(issue: LineIssue): string {
+  return issue.file === undefined ? String(issue.line) : `${issue.file}:${issue.line}`;
+}
+
 function lineList(issues: FirstItems<LineIssue>): string {
-  const numbers = issues.items.map((issue) => issue.line).join(', ');
+  const numbers = issues.items.map(lineOf).join(', ');
   return issues.count > issues.items.length ? `${numbers} (first ${issues.items.length})` : numbers;
 }
 
 function firstMessages(issues: FirstItems<LineIssue>): string {
   return issues.items
     .slice(0, SHOWN_MESSAGES)
-    .map((issue) => `line ${issue.line}: ${issue.message}`)
+    .map((issue) => `line ${lineOf(issue)}: ${issue.message}`)
     .join('; ');
 }
 

@@ -47,11 +47,13 @@ export function sequenceCheck(
   if (scan === null) return skippedCheck(SEQUENCE_CHECK, `run log ${log} does not exist`);
   const check = new CheckBuilder(SEQUENCE_CHECK);
   const { gaps, duplicates, outOfOrder } = scan.sequence;
-  const repeat = (item: SequenceRepeat) => `line ${item.line}: ${item.sequence} after ${item.previous}`;
+  const at = (item: { line: number; file?: string }) =>
+    item.file === undefined ? `line ${item.line}` : `${item.file}:${item.line}`;
+  const repeat = (item: SequenceRepeat) => `${at(item)}: ${item.sequence} after ${item.previous}`;
   if (gaps.count > 0) {
     check.fail(
       'sequence_gap',
-      `${log}: ${gaps.count} gap(s): ${listed(gaps, (gap: SequenceGap) => `line ${gap.line}: ${gap.previous} → ${gap.sequence} (${gap.missing} missing)`)}`,
+      `${log}: ${gaps.count} gap(s): ${listed(gaps, (gap: SequenceGap) => `${at(gap)}: ${gap.previous} → ${gap.sequence} (${gap.missing} missing)`)}`,
     );
   }
   if (duplicates.count > 0) {

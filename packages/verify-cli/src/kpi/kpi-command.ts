@@ -9,13 +9,14 @@ import {
   makeJobId,
   missingInput,
   orderedSummary,
+  runLogFiles,
   writeFileAtomic,
 } from '@obs-automation/core';
 import { KPI_EARLIER_FLAGS } from '../earlier-flags.js';
 import { FirstItems, REPORTED_LINES } from '../log/first-items.js';
 import { KpiAccumulator } from './kpi-accumulator.js';
 import { finalizeKpiOptions, KPI_OPTIONS, type KpiOptions } from './kpi-options.js';
-import { kpiReportMarkdown, type LogReading } from './kpi-report.js';
+import { corruptLineLabel, kpiReportMarkdown, type LogReading } from './kpi-report.js';
 import { readEntry } from './kpi-run.js';
 import { forEachRunLogEntry } from './run-log-entries.js';
 
@@ -23,18 +24,21 @@ const NAME = 'verify-kpi';
 
 /** One pass over the log: every entry of the period added up, every other line counted. */
 async function readPeriod(options: KpiOptions, context: CommandContext) {
-  const logPath = context.resolvePath(context.common.logFile);
-  const shown = context.relativePath(logPath);
+  const files = runLogFiles(context.common.root, context.resolvePath(context.common.logFile));
+  const shown = files.shownLog;
   const accumulator = new KpiAccumulator({
     fromMs: options.from.getTime(),
     untilMs: options.until.getTime(),
     endMs: Math.max(options.from.getTime(), Math.min(options.until.getTime(), options.now.getTime())),
   });
-  const corrupt = new FirstItems<{ line: number; problem: string }>(REPORTED_LINES);
+  const corrupt = new FirstItems<{ line: number; file?: string; problem: string }>(REPORTED_LINES);
   const where = { before: 0, in: 0, after: 0 };
   let repairs = 0;
-  const lines = await forEachRunLogEntry(logPath, shown, (item) => {
-    if (item.entry === null) return corrupt.add({ line: item.line, problem: item.problem });
+  const lines = await forEachRunLogEntry(files, (item) => {
+    if (item.entry === null) {
+      const { line, file, problem } = item;
+      return corrupt.add(file === undefined ? { line, problem } : { line, file, problem });
+    }
     const read = readEntry(item.entry);
     if (read.kind === 'corrupt') corrupt.add({ line: item.line, problem: read.problem });
     else if (read.kind === 'sequence_repair') repairs += 1;
@@ -90,7 +94,7 @@ async function runKpi(options: KpiOptions, context: CommandContext): Promise<Job
       status === 'warning'
         ? {
             error_code: 'corrupt_log_lines',
-            error_message: `${log.file}: ${log.corrupt_lines} line(s) are not run-log entries and were not counted; first: line ${log.corrupt_examples[0]?.line} (${log.corrupt_examples[0]?.problem})`,
+            error_message: `${log.file}: ${log.corrupt_lines} line(s) are not run-log entries and were not counted; first: ${corruptLineLabel(log.corrupt_examples[0])} (${log.corrupt_examples[0]?.problem})`,
           }
         : {},
   });

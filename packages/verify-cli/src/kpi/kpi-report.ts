@@ -9,7 +9,7 @@ export interface LogReading {
   entries_after_window: number;
   corrupt_lines: number;
   /** the first corrupt lines, with why */
-  corrupt_examples: { line: number; problem: string }[];
+  corrupt_examples: { line: number; file?: string; problem: string }[];
   sequence_repairs: number;
 }
 
@@ -125,12 +125,17 @@ function deliveryRows(jobs: readonly JobKpis[]): unknown[][] {
   );
 }
 
+/** `line 12` in the open log, `ops/automation_runs/….log.gz:12` in a sealed segment. */
+export function corruptLineLabel(example: { line: number; file?: string } | undefined): string {
+  return example?.file === undefined ? `line ${example?.line}` : `${example.file}:${example.line}`;
+}
+
 function logParagraph(log: LogReading): string {
   const corrupt =
     log.corrupt_lines === 0
       ? 'no corrupt line'
       : `**${log.corrupt_lines} corrupt line(s), not counted** (${log.corrupt_examples
-          .map((example) => `line ${example.line}: ${example.problem}`)
+          .map((example) => `${corruptLineLabel(example)}: ${example.problem}`)
           .join('; ')}${log.corrupt_lines > log.corrupt_examples.length ? '; …' : ''})`;
   return (
     `Run log \`${log.file}\`: ${log.lines} line(s); ${log.entries_in_window} entr(ies) in the period, ` +

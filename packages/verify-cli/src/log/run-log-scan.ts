@@ -1,21 +1,23 @@
 import type { Validator } from '@obs-automation/core';
 import { FirstItems, REPORTED_LINES } from './first-items.js';
-import { forEachLine } from './line-reader.js';
+import type { FileLine } from './line-reader.js';
 import { classifyLogLine, type LineProblemKind } from './log-line-classifier.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
 export interface LineIssue {
   line: number;
+  /** the sealed segment holding the line; absent for the open log */
+  file?: string;
   message: string;
 }
 
 export interface TracedEntry {
   line: number;
+  file?: string;
   entry: Record<string, unknown>;
 }
 
 export interface RunLogScanOptions {
-  endOffset: number;
   validate: Validator;
   /** check only from the first entry logged at or after this instant to the end */
   since?: Date;
@@ -49,46 +51,108 @@ function loggedAtMs(entry: Record<string, unknown> | null): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+function isTraced(entry: Record<string, unknown>, jobId: string): boolean {
+  return entry.job_id === jobId || entry.parent_job_id === jobId;
+}
+
 /**
- * One streaming pass over the first `endOffset` bytes of a run log: line rules, sequence order,
- * and the traced job's entries. The log is append-only, so file order is time order: the --since
- * window runs from the first entry logged at or after --since to the end of the file.
+ * One streaming pass over a run log's lines — sealed segments first, then the open log — with
+ * line rules, sequence order across every boundary and the traced job's entries. The log is
+ * append-only, so file order is time order: the --since window runs from the first entry logged
+ * at or after --since to the end.
  */
-export async function scanRunLog(logFile: string, options: RunLogScanOptions): Promise<RunLogScan> {
-  const problems: RunLogScan['problems'] = {
+export class RunLogScanner {
+  private readonly problems: RunLogScan['problems'] = {
     too_long: new FirstItems(REPORTED_LINES),
     not_json: new FirstItems(REPORTED_LINES),
     schema_invalid: new FirstItems(REPORTED_LINES),
   };
-  const sequence = new SequenceTracker();
-  const traced: TracedEntry[] = [];
-  const sinceMs = options.since?.getTime();
-  let inWindow = sinceMs === undefined;
-  let windowStartLine: number | null = inWindow ? 1 : null;
-  let checkedLines = 0;
-  let lastSequence: number | null = null;
+  private readonly sequence = new SequenceTracker();
+  private readonly traced: TracedEntry[] = [];
+  private readonly sinceMs: number | undefined;
+  private inWindow: boolean;
+  private windowStartLine: number | null;
+  private checkedLines = 0;
+  private totalLines = 0;
+  private lastSequence: number | null = null;
 
-  const totalLines = await forEachLine(logFile, { endOffset: options.endOffset }, (line) => {
-    const { entry, problems: lineProblems } = classifyLogLine(line, options.validate);
+  constructor(private readonly options: RunLogScanOptions) {
+    this.sinceMs = options.since?.getTime();
+    this.inWindow = this.sinceMs === undefined;
+    this.windowStartLine = this.inWindow ? 1 : null;
+  }
+
+  /** Judges one line, lines in file order; `file` names a sealed segment, undefined for the open log. */
+  line(line: FileLine, file?: string): void {
+    this.totalLines += 1;
+    const { number } = line;
+    const { entry, problems } = classifyLogLine(line, this.options.validate);
     const entrySequence = sequenceOf(entry);
-    if (entrySequence !== null) lastSequence = entrySequence;
-    if (
-      options.traceJobId !== undefined &&
-      entry &&
-      (entry.job_id === options.traceJobId || entry.parent_job_id === options.traceJobId)
-    ) {
-      traced.push({ line: line.number, entry });
+    if (entrySequence !== null) this.lastSequence = entrySequence;
+    const { traceJobId } = this.options;
+    if (traceJobId !== undefined && entry && isTraced(entry, traceJobId)) {
+      this.traced.push(file === undefined ? { line: number, entry } : { line: number, file, entry });
     }
-    if (!inWindow && sinceMs !== undefined) {
+    if (!this.inWindow && this.sinceMs !== undefined) {
       const at = loggedAtMs(entry);
-      if (at === null || at < sinceMs) return;
-      inWindow = true;
-      windowStartLine = line.number;
+      if (at === null || at < this.sinceMs) return;
+      this.inWindow = true;
+      this.windowStartLine = number;
     }
-    checkedLines += 1;
-    for (const problem of lineProblems)
-      problems[problem.kind].add({ line: line.number, message: problem.message });
-    if (entrySequence !== null) sequence.observe(entrySequence, line.number);
-  });
-  return { totalLines, checkedLines, windowStartLine, problems, sequence, lastSequence, traced };
+    this.checkedLines += 1;
+    for (const problem of problems) {
+      const issue = { line: number, message: problem.message };
+      this.problems[problem.kind].add(file === undefined ? issue : { ...issue, file });
+    }
+    if (entrySequence !== null) this.sequence.observe(entrySequence, number, file);
+  }
+
+  /**
+   * Only collects the traced job's entries from a line of a segment not checked again; a line
+   * that cannot name the id is passed over before it is parsed.
+   */
+  traceOnly(line: FileLine, file: string): void {
+    const { traceJobId } = this.options;
+    if (traceJobId === undefined || line.text === null || !line.text.includes(traceJobId)) return;
+    try {
+      const entry = JSON.parse(line.text) as Record<string, unknown> | null;
+      if (entry && typeof entry === 'object' && isTraced(entry, traceJobId)) {
+        this.traced.push({ line: line.number, file, entry });
+      }
+    } catch {}
+  }
+
+  /** Takes a range of sequences as seen without reading it (verified before, or deleted by retention). */
+  skip(first: number, last: number, file: string): void {
+    this.sequence.observeRange(first, last, 1, file);
+    this.lastSequence = last;
+  }
+
+  get lastSequenceSoFar(): number | null {
+    return this.lastSequence;
+  }
+
+  get errorCount(): number {
+    const { problems, sequence } = this;
+    return (
+      problems.too_long.count +
+      problems.not_json.count +
+      problems.schema_invalid.count +
+      sequence.gaps.count +
+      sequence.duplicates.count +
+      sequence.outOfOrder.count
+    );
+  }
+
+  result(): RunLogScan {
+    return {
+      totalLines: this.totalLines,
+      checkedLines: this.checkedLines,
+      windowStartLine: this.windowStartLine,
+      problems: this.problems,
+      sequence: this.sequence,
+      lastSequence: this.lastSequence,
+      traced: this.traced,
+    };
+  }
 }

@@ -55,4 +55,19 @@ describe('SequenceTracker', () => {
     expect(tracker.gaps.count).toBe(49);
     expect(tracker.gaps.items).toHaveLength(20);
   });
+
+  it('takes a verified range as seen and judges what follows it at the boundary', () => {
+    const tracker = new SequenceTracker();
+    tracker.observeRange(1, 100, 1, 'a.log.gz');
+    tracker.observeRange(101, 200, 1, 'b.log.gz');
+    tracker.observe(201, 1);
+    expect(tracker.healthy).toBe(true);
+    expect([tracker.first, tracker.last, tracker.entries]).toEqual([1, 201, 201]);
+    tracker.observeRange(205, 210, 1, 'c.log.gz');
+    tracker.observe(150, 2);
+    expect(tracker.gaps.items).toEqual([
+      { line: 1, file: 'c.log.gz', sequence: 205, previous: 201, missing: 3 },
+    ]);
+    expect(tracker.duplicates.items).toEqual([{ line: 2, sequence: 150, previous: 210 }]);
+  });
 });

@@ -2,6 +2,8 @@ import { FirstItems, REPORTED_LINES } from './first-items.js';
 
 export interface SequenceGap {
   line: number;
+  /** the sealed segment holding the line; absent for the open log */
+  file?: string;
   sequence: number;
   /** the highest sequence before this line */
   previous: number;
@@ -10,6 +12,8 @@ export interface SequenceGap {
 
 export interface SequenceRepeat {
   line: number;
+  /** the sealed segment holding the line; absent for the open log */
+  file?: string;
   sequence: number;
   /** the highest sequence before this line */
   previous: number;
@@ -33,17 +37,40 @@ export class SequenceTracker {
   entries = 0;
   private readonly ranges: [number, number][] = [];
 
-  observe(sequence: number, line: number): void {
+  observe(sequence: number, line: number, file?: string): void {
     this.entries += 1;
     const previous = this.highest;
+    const where = file === undefined ? { line } : { line, file };
     if (previous === null) this.first = sequence;
-    else if (this.seen(sequence)) this.duplicates.add({ line, sequence, previous });
-    else if (sequence < previous) this.outOfOrder.add({ line, sequence, previous });
+    else if (this.seen(sequence)) this.duplicates.add({ ...where, sequence, previous });
+    else if (sequence < previous) this.outOfOrder.add({ ...where, sequence, previous });
     else if (sequence > previous + 1)
-      this.gaps.add({ line, sequence, previous, missing: sequence - previous - 1 });
+      this.gaps.add({ ...where, sequence, previous, missing: sequence - previous - 1 });
     this.remember(sequence);
     this.last = sequence;
     this.highest = previous === null ? sequence : Math.max(previous, sequence);
+  }
+
+  /**
+   * Takes `first..last` as seen without reading them (a sealed segment verified before, or
+   * segments deleted by retention): `first` is judged like any line, at `line` of `file`, and the
+   * rest is contiguous by what was verified.
+   */
+  observeRange(first: number, last: number, line: number, file: string): void {
+    this.observe(first, line, file);
+    if (last <= first) return;
+    const index = this.rangeIndexAtOrBefore(first);
+    const range = this.ranges[index] as [number, number];
+    range[1] = Math.max(range[1], last);
+    while (
+      index + 1 < this.ranges.length &&
+      range[1] + 1 >= (this.ranges[index + 1] as [number, number])[0]
+    ) {
+      this.mergeForward(index);
+    }
+    this.entries += last - first;
+    this.last = last;
+    this.highest = Math.max(this.highest ?? last, last);
   }
 
   get healthy(): boolean {

@@ -14,14 +14,16 @@ function isGapWarning(entry: LogRecord): boolean {
 
 /**
  * Writes kept and reconstructed entries merged by logged_at (a kept entry before a reconstructed
- * one at the same instant) and numbers them from 1. Returns the last sequence written.
+ * one at the same instant) and numbers them after `sealedThrough` (from 1 for a log never
+ * sealed). Returns the last sequence written (`sealedThrough` when nothing was).
  */
 export async function writeMergedLog(
   output: FileHandle,
   kept: AsyncIterable<LogRecord>,
   reconstructed: readonly LogRecord[],
+  sealedThrough = 0,
 ): Promise<number> {
-  let sequence = 0;
+  let sequence = sealedThrough;
   let buffer = '';
   const write = async (entry: LogRecord) => {
     if (!isGapWarning(entry)) {

@@ -4,6 +4,7 @@ import {
   bundledSchemaPath,
   commitTempFile,
   faultPoint,
+  finishInterruptedSeal,
   formatSchemaIssues,
   type JobContext,
   type JobDefinition,
@@ -11,8 +12,13 @@ import {
   makeFolder,
   mappingWriteFailure,
   RUN_LOG_SCHEMA,
+  readSealedSegment,
+  runLogFiles,
+  type SegmentManifest,
   schemaValidator,
+  sealedThrough,
   tempPathFor,
+  trustedSegmentManifest,
   type Validator,
 } from '@obs-automation/core';
 import { REBUILD_LOG_EARLIER_FLAGS } from '../earlier-flags.js';
@@ -36,6 +42,26 @@ interface RebuildPaths {
   sequence: string;
   output: string;
   corrupt: string;
+}
+
+/**
+ * The jobs sealed segments already hold are not reconstructed: each segment is read (checked
+ * against its manifest hash first; one that fails stops the rebuild with its code).
+ */
+async function dropSealedJobs(
+  files: ReturnType<typeof runLogFiles>,
+  manifest: SegmentManifest,
+  jobs: ReconstructedJobs,
+): Promise<void> {
+  for (const segment of manifest.live) {
+    await readSealedSegment(files, segment, (line) => {
+      if (line.text === null) return;
+      try {
+        const entry = JSON.parse(line.text) as { job_id?: unknown } | null;
+        if (typeof entry?.job_id === 'string') jobs.delete(entry.job_id);
+      } catch {}
+    });
+  }
 }
 
 interface RebuildResult {
@@ -76,6 +102,7 @@ async function rebuild(
   jobs: ReconstructedJobs,
   validate: Validator,
   context: JobContext,
+  firstSequenceAfter: number,
 ): Promise<RebuildResult> {
   await makeFolder(dirname(paths.output), paths.output);
   const keptTemp = tempPathFor(`${paths.output}.kept`);
@@ -104,6 +131,7 @@ async function rebuild(
         output,
         keptEntriesByTime(keptTemp, partition.inTimeOrder),
         reconstructed,
+        firstSequenceAfter,
       );
     } finally {
       await output.close();
@@ -133,15 +161,24 @@ async function runRebuild(options: RebuildLogOptions, context: JobContext): Prom
   };
   const validate = await schemaValidator(bundledSchemaPath(RUN_LOG_SCHEMA));
   const jobs = await reconstructJobs(context.root);
+  // Sealed segments are verified and never rewritten: the open log is rebuilt, numbered after them.
+  const files = runLogFiles(context.root, paths.log);
+  const manifest = await trustedSegmentManifest(files);
+  await dropSealedJobs(files, manifest, jobs);
+  const after = sealedThrough(manifest) ?? 0;
   if (!options.apply) {
     // Read up to the log's length at one instant; appends meanwhile are simply not included.
-    const size = await withRunLogLock(paths.log, () => fileSize(paths.log, context.relativePath(paths.log)));
-    return { paths, jobs, result: await rebuild(paths, size, jobs, validate, context), backup: null };
+    const size = await withRunLogLock(paths.log, async () => {
+      await finishInterruptedSeal(paths.log, manifest);
+      return fileSize(paths.log, context.relativePath(paths.log));
+    });
+    return { paths, jobs, result: await rebuild(paths, size, jobs, validate, context, after), backup: null };
   }
   // Replacing the log: no append may land between reading it and replacing it.
   return withRunLogLock(paths.log, async () => {
+    await finishInterruptedSeal(paths.log, manifest);
     const size = await fileSize(paths.log, context.relativePath(paths.log));
-    const result = await rebuild(paths, size, jobs, validate, context);
+    const result = await rebuild(paths, size, jobs, validate, context, after);
     const backup = size === null ? null : await backUpLog(paths.log, context.now);
     faultPoint('rebuild-log:after-backup');
     await replaceLog(paths.log, paths.output, paths.sequence, result.lastSequence, context.now);
@@ -205,7 +242,8 @@ export const rebuildLogJob: JobDefinition<typeof REBUILD_LOG_OPTIONS.declaration
     'Rebuilds a lost or corrupt run log: keeps every valid line, moves invalid ones to <log>.corrupt',
     'with their line numbers, adds entries reconstructed from the artefacts for runs the log lacks',
     '(heartbeats, dashboard manifest and history, latency archive manifest, weekly history manifest),',
-    'orders by time and numbers the sequence from 1.',
+    'orders by time and numbers the sequence from 1 — or, when sealed segments hold the older',
+    'entries, rebuilds the open log only, numbered after the last sealed sequence.',
   ].join(' '),
   examples: [
     'obs-verify rebuild-log',

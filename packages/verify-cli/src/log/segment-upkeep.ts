@@ -1,0 +1,74 @@
+import {
+  applySegmentRetention,
+  type DeletedSegment,
+  errorMessageOf,
+  type RunLogFiles,
+  type SealedSegment,
+  sealRunLog,
+} from '@obs-automation/core';
+import { withRunLogLock } from './run-log-snapshot.js';
+import type { SegmentFailure } from './segmented-log-scan.js';
+import { type VerifiedSegment, verifiedNow, writeVerificationRecord } from './verification-record.js';
+
+export interface UpkeepOptions {
+  files: RunLogFiles;
+  root: string;
+  now: Date;
+  /** the open log's size at the snapshot, all of it verified by this run */
+  verifiedBytes: number | null;
+  /** seal once the open log reaches this size */
+  segmentBytes: number;
+  /** only a log whose every check passed is sealed */
+  logHealthy: boolean;
+  retentionDays: number;
+  verified: readonly VerifiedSegment[];
+}
+
+export interface UpkeepResult {
+  sealed: SealedSegment | null;
+  deleted: DeletedSegment[];
+  failures: SegmentFailure[];
+  /** files this run wrote */
+  written: string[];
+}
+
+/**
+ * After the checks, under the run log's lock: seals the open log once it has reached the segment
+ * size — only its verified part, and only when every log check passed, so a sealed segment never
+ * holds a problem — applies segment retention, and records which segments are verified.
+ */
+export async function keepSegments(options: UpkeepOptions): Promise<UpkeepResult> {
+  const { files, now } = options;
+  const result: UpkeepResult = { sealed: null, deleted: [], failures: [], written: [] };
+  const sealDue =
+    options.logHealthy && options.verifiedBytes !== null && options.verifiedBytes >= options.segmentBytes;
+  let verified = [...options.verified];
+  try {
+    await withRunLogLock(files.logFile, async () => {
+      if (sealDue) {
+        const sealed = await sealRunLog(files.logFile, options.verifiedBytes as number, now);
+        if (sealed) {
+          result.sealed = sealed.segment;
+          verified.push(verifiedNow(sealed.segment, now));
+          result.written.push(`${files.shownSegmentDir}/${sealed.segment.file}`, files.shownManifest);
+        }
+      }
+      result.deleted = await applySegmentRetention(files.logFile, options.root, options.retentionDays, now);
+      if (result.deleted.length > 0) {
+        const gone = new Set(result.deleted.map((segment) => segment.file));
+        verified = verified.filter((segment) => !gone.has(segment.file));
+        result.written.push(files.shownManifest);
+      }
+      if (verified.length > 0 || result.sealed || result.deleted.length > 0) {
+        await writeVerificationRecord(files.verificationRecord, verified, now);
+        result.written.push(files.shownVerificationRecord);
+      }
+    });
+  } catch (error) {
+    result.failures.push({
+      error_code: 'segment_seal_failed',
+      message: `sealing or pruning the run log's segments in ${files.shownSegmentDir} failed: ${errorMessageOf(error)}`,
+    });
+  }
+  return result;
+}
