@@ -20,6 +20,7 @@ export * from './contained-path.js';
 export * from './dashboard-history/bundle-content.js';
 export * from './dashboard-history/history-folders.js';
 export * from './dashboard-history/history-references.js';
+export * from './dashboard-history/history-runs.js';
 export * from './date-time-format.js';
 export * from './diagnostics-logger.js';
 export * from './fault-injection.js';

@@ -4,7 +4,9 @@ import {
   faultPoint,
   forEachJsonLine,
   type HistoryReference,
+  type HistoryRun,
   MS_PER_DAY,
+  newestRun,
   referenceLineText,
   writeFileAtomic,
 } from '@obs-automation/core';
@@ -33,27 +35,14 @@ export interface RetentionPlan {
   unreadable: HistoryBundle[];
 }
 
-interface Dated {
-  generated_at: string;
-  sequence: number;
-}
-
-/** Newer by `generated_at`, then by sequence. */
-export function newerThan(left: Dated, right: Dated): boolean {
-  const delta = Date.parse(left.generated_at) - Date.parse(right.generated_at);
-  return delta !== 0 ? delta > 0 : left.sequence > right.sequence;
-}
-
 export function readableBundles(bundles: readonly HistoryBundle[]): ReadableBundle[] {
   return bundles.filter((bundle): bundle is ReadableBundle => Boolean(bundle.manifest));
 }
 
 /** The newest readable kept bundle (by `generated_at`, then sequence), or null. */
 export function newestBundle(bundles: readonly HistoryBundle[]): ReadableBundle | null {
-  return readableBundles(bundles).reduce<ReadableBundle | null>(
-    (best, bundle) => (best === null || newerThan(bundle.manifest, best.manifest) ? bundle : best),
-    null,
-  );
+  const newest = newestRun(readableBundles(bundles).map((bundle) => bundle.manifest));
+  return readableBundles(bundles).find((bundle) => bundle.manifest === newest) ?? null;
 }
 
 /**
@@ -67,17 +56,12 @@ export function planRetention(
   now: Date,
   references: readonly HistoryReference[] = [],
 ): RetentionPlan {
-  const newestKept = newestBundle(bundles);
-  const newestReference = references.reduce<HistoryReference | null>(
-    (best, reference) => (best === null || newerThan(reference, best) ? reference : best),
-    null,
-  );
-  const newest: Dated | null =
-    newestReference && (!newestKept || newerThan(newestReference, newestKept.manifest))
-      ? newestReference
-      : (newestKept?.manifest ?? null);
+  const newest = newestRun<HistoryRun>([
+    ...readableBundles(bundles).map((bundle) => bundle.manifest),
+    ...references,
+  ]);
   const cutoff = now.getTime() - retentionDays * MS_PER_DAY;
-  const expiredAt = (item: Dated) => item !== newest && Date.parse(item.generated_at) < cutoff;
+  const expiredAt = (item: HistoryRun) => item !== newest && Date.parse(item.generated_at) < cutoff;
   const expiredReferences = references.filter(expiredAt);
   const referenced = new Set(
     references.filter((reference) => !expiredAt(reference)).map((reference) => reference.bundle),
