@@ -84,7 +84,10 @@ describe('obs-dashboard killed while recording a reference or pruning references
 
       const verification = await runBundleVerify(root, [], nowPlus(56, 75));
       expect(verification.json().failures).toEqual([]);
-      await expectEveryJobTraced([...runs, next].map((run) => run.job_id), nowPlus(56, 75));
+      await expectEveryJobTraced(
+        [...runs, next].map((run) => run.job_id),
+        nowPlus(56, 75),
+      );
     },
     120_000,
   );
@@ -105,15 +108,18 @@ describe('obs-dashboard killed while recording a reference or pruning references
       env: { OBS_FAULT_POINT: 'atomic:before-rename' },
     });
     expect(crashed.signal).toBe('SIGKILL');
-    expect((await readJsonLines(root, ARCHIVE)).map((line) => line.job_id)).toEqual([old.job_id, recent.job_id]);
+    expect((await readJsonLines(root, ARCHIVE)).map((line) => line.job_id)).toEqual([
+      old.job_id,
+      recent.job_id,
+    ]);
     await releaseLock();
 
     const next = await exportAt(nowPlus(0, 30));
     expect(next.archive_records_dropped).toBe(1);
     expect(await readJsonLines(root, ARCHIVE)).toEqual([recent]);
-    expect((await readdir(join(root, 'ops'))).filter((name) => name.includes('archive_manifest.jsonl.tmp'))).toEqual(
-      [],
-    );
+    expect(
+      (await readdir(join(root, 'ops'))).filter((name) => name.includes('archive_manifest.jsonl.tmp')),
+    ).toEqual([]);
     const verification = await runBundleVerify(root, [], nowPlus(0, 30));
     expect(verification.json().failures).toEqual([]);
   });

@@ -80,7 +80,11 @@ describe('obs-dashboard history without copies of unchanged bundles', () => {
     for (const jobId of jobIds.slice(1)) {
       const trace = await expectTraced(jobId, at);
       expect(trace.details.artefacts).toContainEqual(
-        expect.objectContaining({ path: `${HISTORY}/${jobIds[0]}`, kind: 'dashboard_reference', result: 'verified' }),
+        expect.objectContaining({
+          path: `${HISTORY}/${jobIds[0]}`,
+          kind: 'dashboard_reference',
+          result: 'verified',
+        }),
       );
     }
   }, 300_000);

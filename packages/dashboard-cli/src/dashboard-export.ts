@@ -223,7 +223,8 @@ export async function runDashboardExport(
   summary.history = { stored: publication.stored, bundle: publication.bundle };
   summary.history_pruned = publication.pruned.length;
   if (publication.comparisonProblem) diagnostics.history_comparison_problem = publication.comparisonProblem;
-  if (publication.archiveRecordsDropped > 0) summary.archive_records_dropped = publication.archiveRecordsDropped;
+  if (publication.archiveRecordsDropped > 0)
+    summary.archive_records_dropped = publication.archiveRecordsDropped;
   if (publication.pruned.length > 0 || publication.archiveRecordsDropped > 0) {
     artefacts.push(context.relativePath(abs(options.archiveManifest)));
     diagnostics.pruned_bundles = publication.pruned.map((line) => line.job_id);

@@ -45,7 +45,9 @@ export function exportDiagnostics(
   if (previous.kind === 'invalid')
     diagnostics.previous_manifest_invalid = `${shown(manifestPath)}: ${previous.reason}`;
   const unreadable = [
-    ...history.bundles.filter((bundle) => bundle.problem).map((bundle) => `${shown(bundle.folder)}: ${bundle.problem}`),
+    ...history.bundles
+      .filter((bundle) => bundle.problem)
+      .map((bundle) => `${shown(bundle.folder)}: ${bundle.problem}`),
     ...history.references.invalid.map(({ file, line, reason }) => `${shown(file)}:${line}: ${reason}`),
   ];
   if (unreadable.length > 0) diagnostics.history_unreadable = unreadable.slice(0, MAX_LISTED);

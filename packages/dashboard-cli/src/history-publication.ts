@@ -28,7 +28,9 @@ export interface HistoryPublication {
   comparisonProblem?: string;
 }
 
-type Comparison = { kind: 'same'; bundle: string; contentSha256: string } | { kind: 'different'; problem?: string };
+type Comparison =
+  | { kind: 'same'; bundle: string; contentSha256: string }
+  | { kind: 'different'; problem?: string };
 
 /**
  * Compares the bundle just written with the newest kept bundle of the history, each read back
@@ -42,7 +44,11 @@ async function compareWithNewest(
   shown: (absolute: string) => string,
 ): Promise<Comparison> {
   const newest = newestBundle(history.bundles);
-  if (!newest || basename(newest.folder) !== newest.manifest.job_id || newest.manifest.job_id === manifest.job_id)
+  if (
+    !newest ||
+    basename(newest.folder) !== newest.manifest.job_id ||
+    newest.manifest.job_id === manifest.job_id
+  )
     return { kind: 'different' };
   const manifestName = basename(manifestPath);
   const [current, kept] = await Promise.all([

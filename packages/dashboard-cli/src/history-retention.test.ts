@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type HistoryReference, referenceLineText } from '@obs-automation/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HistoryBundle } from './bundle-history.js';
-import { type HistoryReference, referenceLineText } from '@obs-automation/core';
 import { deleteExpired, planRetention, type RetentionPlan } from './history-retention.js';
 import type { DashboardManifest } from './manifest.js';
 
@@ -34,7 +34,12 @@ function bundle(folder: string, sequence: number, generatedAt: string): HistoryB
   return { folder, manifest: manifestAt(sequence, generatedAt) };
 }
 
-function reference(sequence: number, generatedAt: string, kept: number, file = '/h/references/day.jsonl'): HistoryReference {
+function reference(
+  sequence: number,
+  generatedAt: string,
+  kept: number,
+  file = '/h/references/day.jsonl',
+): HistoryReference {
   return {
     job_id: `2026020${sequence}T000000Z-dashboard`,
     sequence,

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DashboardManifest, ManifestDatasetEntry } from './manifest.js';
 import type { HistoryState } from './bundle-history.js';
+import type { DashboardManifest, ManifestDatasetEntry } from './manifest.js';
 import {
   carriedEntries,
   manifestHeartbeat,
@@ -66,7 +66,10 @@ describe('nextSequence', () => {
       file: '/h/references/2026-01-02.jsonl',
       line: 1,
     };
-    const history: HistoryState = { ...NO_HISTORY, references: { ...NO_HISTORY.references, references: [reference] } };
+    const history: HistoryState = {
+      ...NO_HISTORY,
+      references: { ...NO_HISTORY.references, references: [reference] },
+    };
     expect(nextSequence({ kind: 'ok', manifest: manifest(7) }, history)).toBe(21);
   });
 

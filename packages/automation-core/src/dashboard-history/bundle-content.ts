@@ -104,8 +104,13 @@ export async function readBundleContent(
   shown: string,
 ): Promise<BundleContentRead> {
   const source = `${shown}/${manifestName}`;
-  const read = await readJsonFile(join(folder, manifestName), { kind: 'manifest', shown: source, what: 'manifest' });
-  if (read.kind === 'missing') return { kind: 'refused', code: 'manifest_missing', message: `${source} does not exist` };
+  const read = await readJsonFile(join(folder, manifestName), {
+    kind: 'manifest',
+    shown: source,
+    what: 'manifest',
+  });
+  if (read.kind === 'missing')
+    return { kind: 'refused', code: 'manifest_missing', message: `${source} does not exist` };
   const datasets = read.kind === 'ok' && isJsonObject(read.value) ? listedDatasets(read.value) : null;
   if (read.kind === 'invalid' || datasets === null) {
     const reason = read.kind === 'invalid' ? read.reason : 'does not list its datasets';

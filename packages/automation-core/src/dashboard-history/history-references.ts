@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { parseTimestamp } from '../clock.js';
 import { JOB_ID_PATTERN } from '../job-id.js';
 import { forEachJsonLine } from '../line-file.js';
-import { parseTimestamp } from '../clock.js';
 import { listReferenceFiles } from './history-folders.js';
 
 const SHA256 = /^[a-f0-9]{64}$/;

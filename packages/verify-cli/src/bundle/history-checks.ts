@@ -19,7 +19,10 @@ export function sequenceCheck(manifest: BundleManifest, history: History, shown:
   const ahead = [
     ...history.bundles
       .filter((entry) => entry.manifest && entry.manifest.sequence > manifest.sequence)
-      .map((entry) => ({ sequence: entry.manifest?.sequence, what: `history bundle ${shown(entry.folder)}` })),
+      .map((entry) => ({
+        sequence: entry.manifest?.sequence,
+        what: `history bundle ${shown(entry.folder)}`,
+      })),
     ...history.references.references
       .filter((reference) => reference.sequence > manifest.sequence)
       .map((reference) => ({
@@ -76,7 +79,9 @@ export function retentionCheck(
     ),
     ...references.flatMap((reference) =>
       expired(reference) && unrecorded(reference.job_id)
-        ? [`history reference ${reference.job_id} (${where(reference, shown)}, generated ${reference.generated_at})`]
+        ? [
+            `history reference ${reference.job_id} (${where(reference, shown)}, generated ${reference.generated_at})`,
+          ]
         : [],
     ),
   ];
@@ -131,7 +136,10 @@ export async function referencesCheck(
       continue;
     }
     if (!contents.has(reference.bundle))
-      contents.set(reference.bundle, await readBundleContent(bundle.folder, manifestName, shown(bundle.folder)));
+      contents.set(
+        reference.bundle,
+        await readBundleContent(bundle.folder, manifestName, shown(bundle.folder)),
+      );
     const content = contents.get(reference.bundle);
     if (content?.kind === 'refused') {
       failures.push({ code: content.code, message: `${named}: ${content.message}` });

@@ -71,7 +71,10 @@ export async function jobsFromDashboardHistory(
         status: 'ok',
         at: timestampField(value, ['generated_at']) ?? startedAt,
         artefacts: [shown],
-        summary: { sequence: value.sequence ?? null, history: { stored: 'reference', bundle: value.bundle ?? null } },
+        summary: {
+          sequence: value.sequence ?? null,
+          history: { stored: 'reference', bundle: value.bundle ?? null },
+        },
       }),
     });
   }

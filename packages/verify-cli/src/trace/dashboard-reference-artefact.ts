@@ -21,10 +21,17 @@ async function verifyKeptBundle(
     lexical: join(folder.lexical, BUNDLE_MANIFEST),
     exists: true,
   };
-  const read = await readJsonFile(manifest.real, { kind: 'manifest', shown: `${shown}/${BUNDLE_MANIFEST}`, what: 'manifest' });
+  const read = await readJsonFile(manifest.real, {
+    kind: 'manifest',
+    shown: `${shown}/${BUNDLE_MANIFEST}`,
+    what: 'manifest',
+  });
   const datasets = read.kind === 'ok' ? datasetRecordsOf(read.value) : null;
   if (read.kind !== 'ok' || !datasets) {
-    context.fail('history_reference_broken', `kept bundle ${shown} (named in ${recordedIn}) has no usable ${BUNDLE_MANIFEST}`);
+    context.fail(
+      'history_reference_broken',
+      `kept bundle ${shown} (named in ${recordedIn}) has no usable ${BUNDLE_MANIFEST}`,
+    );
     return;
   }
   const keptJobId = String((read.value as Record<string, unknown>).job_id);
@@ -44,7 +51,12 @@ async function verifyKeptBundle(
     'checksum_mismatch',
     `${shown}: datasets with content SHA-256 ${content.contentSha256}, ${recordedIn} records ${expectedContent}`,
   );
-  context.note({ path: shown, kind: 'dashboard_reference', result: 'mismatch', note: `recorded in ${recordedIn}` });
+  context.note({
+    path: shown,
+    kind: 'dashboard_reference',
+    result: 'mismatch',
+    note: `recorded in ${recordedIn}`,
+  });
 }
 
 /**
