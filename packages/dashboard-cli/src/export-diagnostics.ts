@@ -1,3 +1,4 @@
+import { describeInvalidReference } from '@obs-automation/core';
 import type { HistoryState } from './bundle-history.js';
 import type { BuiltDatasets } from './dataset-builders.js';
 import type { ManifestRead } from './manifest.js';
@@ -48,7 +49,7 @@ export function exportDiagnostics(
     ...history.bundles
       .filter((bundle) => bundle.problem)
       .map((bundle) => `${shown(bundle.folder)}: ${bundle.problem}`),
-    ...history.references.invalid.map(({ file, line, reason }) => `${shown(file)}:${line}: ${reason}`),
+    ...history.references.invalid.map((invalid) => describeInvalidReference(invalid, shown)),
   ];
   if (unreadable.length > 0) diagnostics.history_unreadable = unreadable.slice(0, MAX_LISTED);
   return diagnostics;

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -40,16 +40,37 @@ export async function listHistoryBundleFolders(historyDir: string): Promise<stri
     .sort();
 }
 
+export interface ReferenceFiles {
+  /** the day files, oldest first, as absolute paths */
+  files: string[];
+  /** entries not read because they are not what they should be (a link, a FIFO), with why */
+  refused: { path: string; reason: string }[];
+}
+
 /**
- * The day files of the references folder, sorted (oldest day first), as absolute paths. Only
- * regular files named `<YYYY-MM-DD>.jsonl` count: temporary files of a rewrite, links and
- * anything else are not read.
+ * The day files of the references folder: regular files named `<YYYY-MM-DD>.jsonl`, sorted
+ * (oldest day first). A day file that is a link or not a regular file, and a references folder
+ * that is a link, are refused (never read) and returned apart; temporary files of a rewrite
+ * (hidden) and other names are not day files.
  */
-export async function listReferenceFiles(historyDir: string): Promise<string[]> {
+export async function listReferenceFiles(historyDir: string): Promise<ReferenceFiles> {
   const folder = join(historyDir, HISTORY_REFERENCES_FOLDER);
-  const entries = (await folderEntries(folder)) ?? [];
-  return entries
-    .filter((entry) => entry.isFile() && REFERENCE_FILE.test(entry.name))
-    .map((entry) => join(folder, entry.name))
-    .sort();
+  const listing: ReferenceFiles = { files: [], refused: [] };
+  const info = await lstat(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (info === null) return listing;
+  if (!info.isDirectory()) {
+    listing.refused.push({ path: folder, reason: 'is not a folder (a link or a file): not read' });
+    return listing;
+  }
+  for (const entry of (await folderEntries(folder)) ?? []) {
+    if (!REFERENCE_FILE.test(entry.name)) continue;
+    const path = join(folder, entry.name);
+    if (entry.isFile()) listing.files.push(path);
+    else listing.refused.push({ path, reason: 'is not a regular file (a link, a folder, a FIFO): not read' });
+  }
+  listing.files.sort();
+  return listing;
 }

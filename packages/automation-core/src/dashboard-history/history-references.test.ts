@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,10 +36,26 @@ describe('history folders', () => {
     await mkdir(join(dir, 'references'));
     for (const name of ['2026-01-02.jsonl', '2026-01-01.jsonl', '.2026-01-01.jsonl.tmp-x', 'notes.txt'])
       await writeFile(join(dir, 'references', name), '');
-    expect(await listReferenceFiles(dir)).toEqual([
-      join(dir, 'references', '2026-01-01.jsonl'),
-      join(dir, 'references', '2026-01-02.jsonl'),
-    ]);
+    await symlink(join(dir, 'references', 'notes.txt'), join(dir, 'references', '2026-01-03.jsonl'));
+    expect(await listReferenceFiles(dir)).toEqual({
+      files: [join(dir, 'references', '2026-01-01.jsonl'), join(dir, 'references', '2026-01-02.jsonl')],
+      refused: [
+        {
+          path: join(dir, 'references', '2026-01-03.jsonl'),
+          reason: expect.stringContaining('not a regular file'),
+        },
+      ],
+    });
+  });
+
+  it('refuses a references folder that is a link', async () => {
+    await mkdir(join(dir, 'elsewhere'));
+    await writeFile(join(dir, 'elsewhere', '2026-01-01.jsonl'), '');
+    await symlink(join(dir, 'elsewhere'), join(dir, 'references'));
+    expect(await listReferenceFiles(dir)).toEqual({
+      files: [],
+      refused: [{ path: join(dir, 'references'), reason: expect.stringContaining('not a folder') }],
+    });
   });
 });
 

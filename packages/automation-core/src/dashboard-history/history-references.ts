@@ -28,6 +28,7 @@ export interface HistoryReference extends ReferenceLine {
 
 export interface InvalidReferenceLine {
   file: string;
+  /** 0 when the whole file was refused */
   line: number;
   reason: string;
 }
@@ -37,6 +38,14 @@ export interface HistoryReferences {
   invalid: InvalidReferenceLine[];
   /** the day files read, oldest first */
   files: string[];
+}
+
+/** `<file>:<line>: <reason>` (`<file>: <reason>` for a refused file), for messages. */
+export function describeInvalidReference(
+  invalid: InvalidReferenceLine,
+  shown: (absolute: string) => string,
+): string {
+  return `${shown(invalid.file)}${invalid.line > 0 ? `:${invalid.line}` : ''}: ${invalid.reason}`;
 }
 
 /** The line a reference is recorded as (fields in a fixed order). */
@@ -78,8 +87,12 @@ export async function readHistoryReferences(
   historyDir: string,
   shown: (absolute: string) => string,
 ): Promise<HistoryReferences> {
-  const files = await listReferenceFiles(historyDir);
-  const all: HistoryReferences = { references: [], invalid: [], files };
+  const { files, refused } = await listReferenceFiles(historyDir);
+  const all: HistoryReferences = {
+    references: [],
+    invalid: refused.map(({ path, reason }) => ({ file: path, line: 0, reason })),
+    files,
+  };
   for (const file of files) {
     const read = await readReferenceFile(file, shown(file));
     all.references.push(...read.references);

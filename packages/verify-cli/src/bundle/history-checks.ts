@@ -1,5 +1,10 @@
 import { basename } from 'node:path';
-import { type HistoryReference, MS_PER_DAY, readBundleContent } from '@obs-automation/core';
+import {
+  describeInvalidReference,
+  type HistoryReference,
+  MS_PER_DAY,
+  readBundleContent,
+} from '@obs-automation/core';
 import { CheckBuilder, type CheckOutcome } from '../checks/check-outcome.js';
 import type { ArchiveManifestScan } from './archive-manifest.js';
 import type { BundleManifest } from './bundle-manifest.js';
@@ -95,7 +100,7 @@ export function retentionCheck(
     ...history.bundles
       .filter((entry) => entry.problem)
       .map((entry) => `history bundle ${shown(entry.folder)}: ${entry.problem}`),
-    ...invalid.map((line) => `history reference ${shown(line.file)}:${line.line}: ${line.reason}`),
+    ...invalid.map((line) => `history reference ${describeInvalidReference(line, shown)}`),
   ];
   for (const item of broken.slice(0, MAX_LISTED)) check.fail('history_bundle_invalid', item);
   return check.done({

@@ -64,7 +64,7 @@ export async function jobsFromDashboardHistory(
   for (const folder of (await listHistoryBundleFolders(historyDir)) ?? []) {
     await jobFromManifest(root, join(folder, 'manifest.json'), jobs);
   }
-  for (const file of await listReferenceFiles(historyDir)) {
+  for (const file of (await listReferenceFiles(historyDir)).files) {
     const shown = relative(root, file);
     await jobsFromJsonLines(root, shown, jobs, {
       run: (value, startedAt) => ({
