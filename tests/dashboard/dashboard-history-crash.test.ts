@@ -1,46 +1,39 @@
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeWorkspace } from '../support/cli-process.js';
+import { describe, expect, it } from 'vitest';
 import {
   type JsonDocument,
   nowPlus,
   readJsonLines,
   runBundleVerify,
   runDashboard,
-  writeDashboardWorkspace,
 } from './support/dashboard-run.js';
-import { ARCHIVE, HISTORY, historyReferences, keptBundles, traceJob } from './support/history-inspection.js';
+import {
+  ARCHIVE,
+  exportDashboard,
+  HISTORY,
+  historyReferences,
+  keptBundles,
+  traceJob,
+  useDashboardWorkspace,
+} from './support/history-inspection.js';
 
-let root: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ root, cleanup } = await makeWorkspace('obs-dashboard-history-crash-'));
-  await writeDashboardWorkspace(root);
-});
-afterEach(() => cleanup());
-
-async function exportAt(now: string): Promise<JsonDocument> {
-  const result = await runDashboard(root, [], { now });
-  expect(result.exitCode, result.stdout).toBe(0);
-  return result.json();
-}
+const workspace = useDashboardWorkspace('obs-dashboard-history-crash-');
 
 /** The killed run's job lock goes stale after a while (core's tests cover the takeover); removing it stands in for that wait. */
 function releaseLock(): Promise<void> {
-  return rm(join(root, 'ops/.dashboard.lock'), { recursive: true, force: true });
+  return rm(join(workspace.root, 'ops/.dashboard.lock'), { recursive: true, force: true });
 }
 
 async function expectEveryJobTraced(jobIds: readonly string[], now: string): Promise<void> {
   for (const jobId of jobIds) {
-    const trace = await traceJob(root, jobId, now);
+    const trace = await traceJob(workspace.root, jobId, now);
     expect(trace.failures, jobId).toEqual([]);
   }
 }
 
 async function hiddenFiles(folder: string): Promise<string[]> {
-  return (await readdir(join(root, folder))).filter((name) => name.startsWith('.'));
+  return (await readdir(join(workspace.root, folder))).filter((name) => name.startsWith('.'));
 }
 
 /**
@@ -61,28 +54,31 @@ describe('obs-dashboard killed while recording a reference or pruning references
     '%s: nothing is lost, each deletion is recorded once, and everything verifies after the re-run',
     async (point) => {
       const runs = [
-        await exportAt(nowPlus(0)),
-        await exportAt(nowPlus(0, 15)),
-        await exportAt(nowPlus(0, 11 * 60)),
-        await exportAt(nowPlus(30)),
+        await exportDashboard(workspace.root, nowPlus(0)),
+        await exportDashboard(workspace.root, nowPlus(0, 15)),
+        await exportDashboard(workspace.root, nowPlus(0, 11 * 60)),
+        await exportDashboard(workspace.root, nowPlus(30)),
       ];
       const [first, pruned] = runs as [JsonDocument, JsonDocument];
-      const crashed = await runDashboard(root, [], { now: PRUNING_RUN, env: { OBS_FAULT_POINT: point } });
+      const crashed = await runDashboard(workspace.root, [], {
+        now: PRUNING_RUN,
+        env: { OBS_FAULT_POINT: point },
+      });
       expect(crashed.signal).toBe('SIGKILL');
       await releaseLock();
 
-      const next = await exportAt(nowPlus(56, 75));
+      const next = await exportDashboard(workspace.root, nowPlus(56, 75));
       expect(next.history).toEqual({ stored: 'reference', bundle: first.job_id });
-      expect(await keptBundles(root)).toEqual([first.job_id]);
-      const archive = await readJsonLines(root, ARCHIVE);
+      expect(await keptBundles(workspace.root)).toEqual([first.job_id]);
+      const archive = await readJsonLines(workspace.root, ARCHIVE);
       expect(archive.map((line) => line.job_id)).toEqual([pruned.job_id]);
-      const kept = (await historyReferences(root)).map((line) => line.job_id);
+      const kept = (await historyReferences(workspace.root)).map((line) => line.job_id);
       expect(kept).not.toContain(pruned.job_id);
       for (const run of [...runs.slice(2), next]) expect(kept).toContain(run.job_id);
       expect(await hiddenFiles(`${HISTORY}/references`)).toEqual([]);
       expect(await hiddenFiles(HISTORY)).toEqual([]);
 
-      const verification = await runBundleVerify(root, [], nowPlus(56, 75));
+      const verification = await runBundleVerify(workspace.root, [], nowPlus(56, 75));
       expect(verification.json().failures).toEqual([]);
       await expectEveryJobTraced(
         [...runs, next].map((run) => run.job_id),
@@ -93,7 +89,7 @@ describe('obs-dashboard killed while recording a reference or pruning references
   );
 
   it('atomic:before-rename while the archive manifest drops old records: the re-run drops them once', async () => {
-    await exportAt(nowPlus(0));
+    await exportDashboard(workspace.root, nowPlus(0));
     const old = {
       job_id: '20250101T000000Z-dashboard',
       sequence: 1,
@@ -102,25 +98,27 @@ describe('obs-dashboard killed while recording a reference or pruning references
       datasets: [],
     };
     const recent = { ...old, job_id: '20261101T000000Z-dashboard', deleted_at: '2026-11-02T00:00:00.000Z' };
-    await writeFile(join(root, ARCHIVE), `${JSON.stringify(old)}\n${JSON.stringify(recent)}\n`);
-    const crashed = await runDashboard(root, [], {
+    await writeFile(join(workspace.root, ARCHIVE), `${JSON.stringify(old)}\n${JSON.stringify(recent)}\n`);
+    const crashed = await runDashboard(workspace.root, [], {
       now: nowPlus(0, 15),
       env: { OBS_FAULT_POINT: 'atomic:before-rename' },
     });
     expect(crashed.signal).toBe('SIGKILL');
-    expect((await readJsonLines(root, ARCHIVE)).map((line) => line.job_id)).toEqual([
+    expect((await readJsonLines(workspace.root, ARCHIVE)).map((line) => line.job_id)).toEqual([
       old.job_id,
       recent.job_id,
     ]);
     await releaseLock();
 
-    const next = await exportAt(nowPlus(0, 30));
+    const next = await exportDashboard(workspace.root, nowPlus(0, 30));
     expect(next.archive_records_dropped).toBe(1);
-    expect(await readJsonLines(root, ARCHIVE)).toEqual([recent]);
+    expect(await readJsonLines(workspace.root, ARCHIVE)).toEqual([recent]);
     expect(
-      (await readdir(join(root, 'ops'))).filter((name) => name.includes('archive_manifest.jsonl.tmp')),
+      (await readdir(join(workspace.root, 'ops'))).filter((name) =>
+        name.includes('archive_manifest.jsonl.tmp'),
+      ),
     ).toEqual([]);
-    const verification = await runBundleVerify(root, [], nowPlus(0, 30));
+    const verification = await runBundleVerify(workspace.root, [], nowPlus(0, 30));
     expect(verification.json().failures).toEqual([]);
   });
 });

@@ -1,11 +1,35 @@
 import { existsSync } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BIN, type CliResult, cleanEnv, runCli } from '../../support/cli-process.js';
-import { type JsonDocument, readJsonLines, runDashboard } from './dashboard-run.js';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { BIN, type CliResult, cleanEnv, makeWorkspace, runCli } from '../../support/cli-process.js';
+import { type JsonDocument, readJsonLines, runDashboard, writeDashboardWorkspace } from './dashboard-run.js';
 
 export const HISTORY = 'ops/dashboard_export_history';
 export const ARCHIVE = 'ops/dashboard_export_archive_manifest.jsonl';
+
+/** A fresh dashboard workspace for each test of the file; `root` is the current test's. */
+export function useDashboardWorkspace(prefix: string): { readonly root: string } {
+  let root = '';
+  let cleanup: () => Promise<void> = async () => undefined;
+  beforeEach(async () => {
+    ({ root, cleanup } = await makeWorkspace(prefix));
+    await writeDashboardWorkspace(root);
+  });
+  afterEach(() => cleanup());
+  return {
+    get root() {
+      return root;
+    },
+  };
+}
+
+/** Runs obs-dashboard at `now` and returns its summary; the run must succeed. */
+export async function exportDashboard(root: string, now: string): Promise<JsonDocument> {
+  const result = await runDashboard(root, [], { now });
+  expect(result.exitCode, result.stdout).toBe(0);
+  return result.json();
+}
 
 /** Bytes of every file under `folder` (its apparent size, as `du -sb` counts files). */
 export async function folderBytes(folder: string): Promise<number> {
