@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { parseTimestamp } from '../clock.js';
 import { JOB_ID_PATTERN } from '../job-id.js';
 import { forEachJsonLine } from '../line-file.js';
@@ -10,15 +9,36 @@ const SHA256 = /^[a-f0-9]{64}$/;
  * One line of a references day file: a run whose datasets had the same content as the kept
  * bundle `bundle` (a job id, i.e. the folder `<history-dir>/<bundle>/`), recorded instead of a copy.
  */
-const referenceLineSchema = z.object({
-  job_id: z.string().regex(JOB_ID_PATTERN, 'is not a job id'),
-  sequence: z.number().int().min(1),
-  generated_at: z.string().refine((text) => parseTimestamp(text) !== null, 'is not an ISO-8601 timestamp'),
-  bundle: z.string().regex(JOB_ID_PATTERN, 'is not a job id'),
-  content_sha256: z.string().regex(SHA256, 'is not a lower-case SHA-256'),
-});
+export interface ReferenceLine {
+  job_id: string;
+  sequence: number;
+  generated_at: string;
+  bundle: string;
+  content_sha256: string;
+}
 
-export type ReferenceLine = z.output<typeof referenceLineSchema>;
+/**
+ * What is wrong with a parsed line, or null for a valid reference. Checked by hand rather than
+ * with a schema library: a run reads every line of the retention window (~5,400), so the check
+ * is kept to a few comparisons.
+ */
+function referenceLineIssue(value: Record<string, unknown>): string | null {
+  const text = (field: keyof ReferenceLine) =>
+    typeof value[field] === 'string' ? (value[field] as string) : null;
+  for (const field of ['job_id', 'bundle'] as const) {
+    const id = text(field);
+    if (id === null || !JOB_ID_PATTERN.test(id)) return `${field}: is not a job id`;
+  }
+  const sequence = value.sequence;
+  if (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 1)
+    return 'sequence: is not a positive integer';
+  const generatedAt = text('generated_at');
+  if (generatedAt === null || parseTimestamp(generatedAt) === null)
+    return 'generated_at: is not an ISO-8601 timestamp';
+  const content = text('content_sha256');
+  if (content === null || !SHA256.test(content)) return 'content_sha256: is not a lower-case SHA-256';
+  return null;
+}
 
 export interface HistoryReference extends ReferenceLine {
   /** absolute path of the day file holding it */
@@ -54,11 +74,6 @@ export function referenceLineText(reference: ReferenceLine): string {
   return JSON.stringify({ job_id, sequence, generated_at, bundle, content_sha256 });
 }
 
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || '(line)'}: ${issue.message}` : 'invalid';
-}
-
 /**
  * The references of one day file (streamed, lines capped, never through a link); lines that are
  * not valid references are returned apart, with their number and what is wrong.
@@ -73,9 +88,13 @@ export async function readReferenceFile(
     file,
     { shown, what: 'history references' },
     ({ line, value }) => {
-      const parsed = referenceLineSchema.safeParse(value);
-      if (parsed.success) references.push({ ...parsed.data, file, line });
-      else invalid.push({ file, line, reason: describeIssue(parsed.error) });
+      const issue = referenceLineIssue(value);
+      if (issue !== null) {
+        invalid.push({ file, line, reason: issue });
+        return;
+      }
+      const { job_id, sequence, generated_at, bundle, content_sha256 } = value as unknown as ReferenceLine;
+      references.push({ job_id, sequence, generated_at, bundle, content_sha256, file, line });
     },
     (line, reason) => invalid.push({ file, line, reason }),
   );

@@ -108,9 +108,11 @@ function toReport(outcomes: readonly CheckOutcome[]): BundleReport {
 
 /**
  * Verifies a dashboard bundle: the manifest against its schema; every dataset file exists and
- * matches its SHA-256 and row count; the page, when listed, matches its SHA-256 and size; the expected datasets are listed; with a history folder,
- * the sequence is not below any bundle in it and no bundle older than the retention remains
- * unrecorded in the archive manifest; every archive-manifest line is valid.
+ * matches its SHA-256 and row count; the page, when listed, matches its SHA-256 and size; the
+ * expected datasets are listed; with a history folder, the sequence is not below any bundle or
+ * reference in it, nothing older than the retention remains unrecorded in the archive manifest
+ * (see history-checks), and every reference names a kept bundle with the recorded content; every
+ * archive-manifest line is valid.
  */
 export async function verifyBundle(options: VerifyBundleOptions): Promise<BundleReport> {
   const shown = displayPathFor(options.root);
