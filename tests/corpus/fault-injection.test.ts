@@ -6,6 +6,7 @@ import {
   startWebhookTestServer,
   type WebhookTestServer,
 } from '../../packages/automation-core/src/test-support/webhook-test-server.js';
+import { changeDashboardInputs } from '../dashboard/support/dashboard-run.js';
 import { csvLines } from './support/bad-inputs.js';
 import { concurrencyLimit } from './support/concurrency-limit.js';
 import type { JsonDocument } from './support/corpus-case.js';
@@ -152,6 +153,8 @@ dashboardCases.push({
   arrange: async (root) => {
     const first = await runJobCli(DASHBOARD, root);
     if (first.exitCode !== 0) throw new Error(`the first export failed: ${first.stdout}`);
+    // Other datasets than the first bundle's, so the later run keeps its own and prunes that one.
+    await changeDashboardInputs(root, 1);
     return { now: DASHBOARD_LATER };
   },
   verify: verifyDashboardBundle,

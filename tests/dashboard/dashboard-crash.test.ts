@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../support/cli-process.js';
 import {
+  changeDashboardInputs,
   nowPlus,
   readJson,
   readJsonLines,
@@ -32,7 +33,9 @@ describe('obs-dashboard killed at each named point', () => {
     '%s: the next run repairs the bundle, continues the sequence and records each deletion once',
     async (point) => {
       expect((await runDashboard(root)).exitCode).toBe(0);
-      // 60 days later the first bundle is past retention, so the crashed run would prune it.
+      // 60 days later the first bundle is past retention, and the new datasets differ from it, so
+      // the crashed run would prune it.
+      await changeDashboardInputs(root, 1);
       const crashed = await runDashboard(root, [], { now: nowPlus(60), env: { OBS_FAULT_POINT: point } });
       expect(crashed.signal).toBe('SIGKILL');
       expect((await readJson(root, 'out/dashboard/manifest.json')).sequence).toBeGreaterThanOrEqual(1);

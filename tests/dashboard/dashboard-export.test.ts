@@ -133,25 +133,30 @@ describe('obs-dashboard export', () => {
     expect(latency.rows[0]).toMatchObject({ breach_flag: true, breach_streak: 1, p95_ms: 8000 });
   });
 
-  it('numbers three exports in a row 1, 2, 3 and keeps each in the history', async () => {
+  it('numbers three exports in a row 1, 2, 3 and keeps the first in the history, the unchanged others as references to it', async () => {
     for (const [index, minute] of ['11', '12', '13'].entries()) {
       const result = await runDashboard(root, [], { now: `2026-11-24T12:${minute}:00Z` });
       expect(result.exitCode).toBe(0);
       expect(result.json().sequence).toBe(index + 1);
+      expect(result.json().history).toEqual({
+        stored: index === 0 ? 'copy' : 'reference',
+        bundle: '20261124T121100Z-dashboard',
+      });
       expect((await readJson(root, 'out/dashboard/manifest.json')).sequence).toBe(index + 1);
       expect((await readJson(root, 'ops/dashboard_export_heartbeat.json')).sequence).toBe(index + 1);
     }
     const history = await readdir(join(root, 'ops/dashboard_export_history'));
-    expect(history.sort()).toEqual([
-      '20261124T121100Z-dashboard',
-      '20261124T121200Z-dashboard',
-      '20261124T121300Z-dashboard',
-    ]);
+    expect(history.sort()).toEqual(['20261124T121100Z-dashboard', 'references']);
     const copy = await readJson(
       root,
-      'ops/dashboard_export_history/20261124T121200Z-dashboard/manifest.json',
+      'ops/dashboard_export_history/20261124T121100Z-dashboard/manifest.json',
     );
-    expect(copy.sequence).toBe(2);
+    expect(copy.sequence).toBe(1);
+    const references = await readJsonLines(root, 'ops/dashboard_export_history/references/2026-11-24.jsonl');
+    expect(references.map((line) => [line.job_id, line.sequence, line.bundle])).toEqual([
+      ['20261124T121200Z-dashboard', 2, '20261124T121100Z-dashboard'],
+      ['20261124T121300Z-dashboard', 3, '20261124T121100Z-dashboard'],
+    ]);
     const log = await readJsonLines(root, 'ops/automation_runs.log');
     expect(log.map((entry) => entry.summary.sequence)).toEqual([1, 2, 3]);
     expect(log[2]).toMatchObject({ job_name: 'dashboard', status: 'ok' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../support/cli-process.js';
 import {
+  changeDashboardInputs,
   NOW,
   nowPlus,
   readJson,
@@ -27,8 +28,10 @@ const ARCHIVE = 'ops/dashboard_export_archive_manifest.jsonl';
 
 describe('obs-dashboard history retention', () => {
   it('deletes bundles older than the retention after recording each in the archive manifest', async () => {
-    for (const now of [NOW, nowPlus(1), nowPlus(30)])
+    for (const [variant, now] of [NOW, nowPlus(1), nowPlus(30)].entries()) {
+      await changeDashboardInputs(root, variant + 1);
       expect((await runDashboard(root, [], { now })).exitCode).toBe(0);
+    }
     const firstTwo = await Promise.all(
       (await readdir(join(root, HISTORY)))
         .sort()
@@ -36,6 +39,7 @@ describe('obs-dashboard history retention', () => {
         .map((name) => readJson(root, `${HISTORY}/${name}/manifest.json`)),
     );
 
+    await changeDashboardInputs(root, 4);
     const result = await runDashboard(root, [], { now: nowPlus(57, 30) });
     expect(result.exitCode).toBe(0);
     expect(result.json().history_pruned).toBe(2);
@@ -76,7 +80,10 @@ describe('obs-dashboard history retention', () => {
   });
 
   it('lets obs-verify bundle find a bundle left past retention without a record', async () => {
-    for (const now of [NOW, nowPlus(1)]) expect((await runDashboard(root, [], { now })).exitCode).toBe(0);
+    for (const [variant, now] of [NOW, nowPlus(1)].entries()) {
+      await changeDashboardInputs(root, variant + 1);
+      expect((await runDashboard(root, [], { now })).exitCode).toBe(0);
+    }
     const verification = await runBundleVerify(root, ['--retention-days', '1'], nowPlus(3));
     expect(verification.exitCode).toBe(1);
     expect(verification.json().failures).toEqual([

@@ -52,6 +52,7 @@ describe('obs-verify bundle', () => {
       ['expected_datasets', 'pass'],
       ['history_sequence', 'pass'],
       ['history_retention', 'pass'],
+      ['history_references', 'skip'],
       ['archive_manifest', 'skip'],
     ]);
     expect(await readJson(root, 'out/verify.json')).toMatchObject({ status: 'ok', job_id: report.job_id });

@@ -101,7 +101,7 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
   jsonl_manifest: {
     maxBytes: null,
     followSymlinks: false,
-    description: 'manifest.jsonl files, archive manifests',
+    description: 'manifest.jsonl files, archive manifests, dashboard history reference day files',
   },
   csv_input: {
     maxBytes: null,

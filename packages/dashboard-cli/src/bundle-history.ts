@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { makeFolder } from '@obs-automation/core';
+import {
+  type HistoryReferences,
+  listHistoryBundleFolders,
+  makeFolder,
+  readHistoryReferences,
+} from '@obs-automation/core';
 import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
 import { bundleFilePaths, type DashboardManifest, readManifest } from './manifest.js';
 
@@ -24,25 +29,14 @@ async function syncPath(path: string): Promise<void> {
   }
 }
 
-/** Every bundle in the history folder (none when it does not exist), with its manifest read. */
+/** Every kept bundle in the history folder (none when it does not exist), with its manifest read. */
 export async function listHistoryBundles(
   historyDir: string,
   manifestName: string,
   shown: (absolute: string) => string,
 ): Promise<HistoryBundle[]> {
-  let names: string[];
-  try {
-    const entries = await readdir(historyDir, { withFileTypes: true });
-    names = entries
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return mapWithConcurrency(names, READ_CONCURRENCY, async (name): Promise<HistoryBundle> => {
-    const folder = join(historyDir, name);
+  const folders = (await listHistoryBundleFolders(historyDir)) ?? [];
+  return mapWithConcurrency(folders, READ_CONCURRENCY, async (folder): Promise<HistoryBundle> => {
     const manifest = join(folder, manifestName);
     const read = await readManifest(manifest, shown(manifest));
     if (read.kind === 'ok') return { folder, manifest: read.manifest };
@@ -52,6 +46,23 @@ export async function listHistoryBundles(
       problem: read.kind === 'missing' ? `no ${manifestName}` : `${manifestName} ${read.reason}`,
     };
   });
+}
+
+/** A dashboard history: its kept bundles and the runs recorded as references to them. */
+export interface HistoryState {
+  bundles: HistoryBundle[];
+  references: HistoryReferences;
+}
+
+export async function readHistoryState(
+  historyDir: string,
+  manifestName: string,
+  shown: (absolute: string) => string,
+): Promise<HistoryState> {
+  return {
+    bundles: await listHistoryBundles(historyDir, manifestName, shown),
+    references: await readHistoryReferences(historyDir, shown),
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   secretEnvValues,
   writeFileAtomic,
 } from '@obs-automation/core';
-import { listHistoryBundles } from './bundle-history.js';
+import { readHistoryState } from './bundle-history.js';
 import type { DashboardOptions } from './dashboard-options.js';
 import { type BuiltDatasets, buildDatasets } from './dataset-builders.js';
 import { datasetFilePath, type RenderedDataset, renderDatasetFile } from './dataset-file.js';
@@ -77,7 +77,7 @@ export async function runDashboardExport(
     ? await readProvenanceFile(abs(options.provenance), context.root)
     : undefined;
   const previous = await readManifest(manifestPath, shown(manifestPath));
-  const history = await listHistoryBundles(abs(options.historyDir), basename(manifestPath), shown);
+  const history = await readHistoryState(abs(options.historyDir), basename(manifestPath), shown);
   await removeStaleTempFiles([
     manifestPath,
     pageFilePath(bundleDir),
@@ -215,12 +215,17 @@ export async function runDashboardExport(
     historyDir: abs(options.historyDir),
     archiveManifest: abs(options.archiveManifest),
     retentionDays: options.historyRetentionDays,
+    archiveRetentionDays: options.archiveManifestRetentionDays,
     now: context.now,
     shown,
   });
-  artefacts.push(context.relativePath(publication.folder));
+  artefacts.push(context.relativePath(publication.artefact));
+  summary.history = { stored: publication.stored, bundle: publication.bundle };
   summary.history_pruned = publication.pruned.length;
-  if (publication.pruned.length > 0) {
+  if (publication.comparisonProblem) diagnostics.history_comparison_problem = publication.comparisonProblem;
+  if (publication.archiveRecordsDropped > 0)
+    summary.archive_records_dropped = publication.archiveRecordsDropped;
+  if (publication.pruned.length > 0 || publication.archiveRecordsDropped > 0) {
     artefacts.push(context.relativePath(abs(options.archiveManifest)));
     diagnostics.pruned_bundles = publication.pruned.map((line) => line.job_id);
   }

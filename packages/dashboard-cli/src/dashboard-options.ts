@@ -50,18 +50,24 @@ export const DASHBOARD_OPTIONS = defineOptions({
     default: 2,
     max: 20,
   }),
-  historyDir: path('a copy of each successful bundle goes to <dir>/<job_id>/', {
-    value: '<dir>',
-    default: WORKSPACE_LAYOUT.dashboardHistoryDir,
-  }),
-  historyRetentionDays: count('history bundles older than this are deleted (the newest never is)', {
-    value: '<days>',
-    default: 56,
-    min: 1,
-  }),
-  archiveManifest: path('one JSON line per deleted history bundle, written before deletion', {
+  historyDir: path(
+    'each successful bundle is kept as <dir>/<job_id>/, or recorded in <dir>/references/ when its datasets equal the newest kept bundle’s',
+    {
+      value: '<dir>',
+      default: WORKSPACE_LAYOUT.dashboardHistoryDir,
+    },
+  ),
+  historyRetentionDays: count(
+    'history bundles and references older than this are deleted (the newest run never is, nor a bundle a kept reference names)',
+    { value: '<days>', default: 56, min: 1 },
+  ),
+  archiveManifest: path('one JSON line per deleted history bundle or reference, written before deletion', {
     default: WORKSPACE_LAYOUT.dashboardArchiveManifest,
   }),
+  archiveManifestRetentionDays: count(
+    'records of the archive manifest older than this are dropped (keep it at least as long as the run log)',
+    { value: '<days>', default: 400, min: 1 },
+  ),
   runsRoot: path('holds index.csv and <run_id>/daily.csv', {
     value: '<dir>',
     default: WORKSPACE_LAYOUT.runsRoot,

@@ -16,6 +16,12 @@ export function dashboardSummaryFacts(summary: Record<string, unknown>): string[
       : [];
   const sequence = finiteOrNull(summary.sequence);
   if (sequence !== null) facts.push(`bundle sequence ${sequence}`);
+  const history = isJsonObject(summary.history) ? summary.history : {};
+  const kept = shownTextOrNull(history.bundle);
+  if (kept !== null)
+    facts.push(
+      history.stored === 'reference' ? `history: same datasets as bundle ${kept}` : 'history: bundle kept',
+    );
   const page = shownTextOrNull(summary.page);
   if (page !== null) facts.push(`page ${page}`);
   const upload = isJsonObject(summary.upload) ? summary.upload : {};

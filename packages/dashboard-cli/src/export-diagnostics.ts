@@ -1,4 +1,5 @@
-import type { HistoryBundle } from './bundle-history.js';
+import { describeInvalidReference } from '@obs-automation/core';
+import type { HistoryState } from './bundle-history.js';
 import type { BuiltDatasets } from './dataset-builders.js';
 import type { ManifestRead } from './manifest.js';
 
@@ -14,7 +15,7 @@ const MAX_LISTED = 20;
 export function exportDiagnostics(
   built: BuiltDatasets,
   previous: ManifestRead,
-  history: readonly HistoryBundle[],
+  history: HistoryState,
   shown: (absolute: string) => string,
   manifestPath: string,
 ): Record<string, unknown> {
@@ -44,11 +45,12 @@ export function exportDiagnostics(
   for (const content of built.contents) Object.assign(diagnostics, content.diagnostics);
   if (previous.kind === 'invalid')
     diagnostics.previous_manifest_invalid = `${shown(manifestPath)}: ${previous.reason}`;
-  const unreadable = history.filter((bundle) => bundle.problem);
-  if (unreadable.length > 0) {
-    diagnostics.history_unreadable = unreadable
-      .slice(0, MAX_LISTED)
-      .map((bundle) => `${shown(bundle.folder)}: ${bundle.problem}`);
-  }
+  const unreadable = [
+    ...history.bundles
+      .filter((bundle) => bundle.problem)
+      .map((bundle) => `${shown(bundle.folder)}: ${bundle.problem}`),
+    ...history.references.invalid.map((invalid) => describeInvalidReference(invalid, shown)),
+  ];
+  if (unreadable.length > 0) diagnostics.history_unreadable = unreadable.slice(0, MAX_LISTED);
   return diagnostics;
 }

@@ -1,49 +1,76 @@
 import { rm } from 'node:fs/promises';
-import { appendLines, faultPoint, forEachJsonLine, MS_PER_DAY } from '@obs-automation/core';
+import {
+  appendLines,
+  faultPoint,
+  forEachJsonLine,
+  type HistoryReference,
+  type HistoryRun,
+  MS_PER_DAY,
+  newestRun,
+  referenceLineText,
+  writeFileAtomic,
+} from '@obs-automation/core';
 import type { HistoryBundle } from './bundle-history.js';
 import type { DashboardManifest } from './manifest.js';
 
-/** One line of the archive manifest: a history bundle deleted by retention. */
+/**
+ * One line of the archive manifest: a history bundle, or a reference to one (`bundle` names the
+ * kept bundle, `path` the day file it was recorded in, `datasets` is empty), deleted by retention.
+ */
 export interface ArchiveManifestLine {
   job_id: string;
   sequence: number;
   deleted_at: string;
   path: string;
   datasets: { dataset: string; checksum_sha256: string; row_count: number }[];
+  bundle?: string;
 }
 
+type ReadableBundle = HistoryBundle & { manifest: DashboardManifest };
+
 export interface RetentionPlan {
-  expired: (HistoryBundle & { manifest: DashboardManifest })[];
+  expired: ReadableBundle[];
+  expiredReferences: HistoryReference[];
   /** bundles whose manifest cannot be read: kept, and reported */
   unreadable: HistoryBundle[];
 }
 
-function newerThan(left: DashboardManifest, right: DashboardManifest): boolean {
-  const delta = Date.parse(left.generated_at) - Date.parse(right.generated_at);
-  return delta !== 0 ? delta > 0 : left.sequence > right.sequence;
+export function readableBundles(bundles: readonly HistoryBundle[]): ReadableBundle[] {
+  return bundles.filter((bundle): bundle is ReadableBundle => Boolean(bundle.manifest));
+}
+
+/** The newest readable kept bundle (by `generated_at`, then sequence), or null. */
+export function newestBundle(bundles: readonly HistoryBundle[]): ReadableBundle | null {
+  const newest = newestRun(readableBundles(bundles).map((bundle) => bundle.manifest));
+  return readableBundles(bundles).find((bundle) => bundle.manifest === newest) ?? null;
 }
 
 /**
- * The bundles older than the retention (by their manifest's `generated_at`); the newest bundle
- * is never among them, however old it is.
+ * What the retention deletes: references older than the retention (by their `generated_at`),
+ * and bundles older than it that no remaining reference names. The newest run — bundle or
+ * reference — is never among them, however old it is, and nor is the bundle it names.
  */
 export function planRetention(
   bundles: readonly HistoryBundle[],
   retentionDays: number,
   now: Date,
+  references: readonly HistoryReference[] = [],
 ): RetentionPlan {
-  const readable = bundles.filter((bundle): bundle is HistoryBundle & { manifest: DashboardManifest } =>
-    Boolean(bundle.manifest),
-  );
-  const newest = readable.reduce<(typeof readable)[number] | null>(
-    (best, bundle) => (best === null || newerThan(bundle.manifest, best.manifest) ? bundle : best),
-    null,
-  );
+  const newest = newestRun<HistoryRun>([
+    ...readableBundles(bundles).map((bundle) => bundle.manifest),
+    ...references,
+  ]);
   const cutoff = now.getTime() - retentionDays * MS_PER_DAY;
+  const expiredAt = (item: HistoryRun) => item !== newest && Date.parse(item.generated_at) < cutoff;
+  const expiredReferences = references.filter(expiredAt);
+  const referenced = new Set(
+    references.filter((reference) => !expiredAt(reference)).map((reference) => reference.bundle),
+  );
   return {
-    expired: readable.filter(
-      (bundle) => bundle !== newest && Date.parse(bundle.manifest.generated_at) < cutoff,
+    expired: readableBundles(bundles).filter(
+      (bundle) => expiredAt(bundle.manifest) && !referenced.has(bundle.manifest.job_id),
     ),
+    expiredReferences,
     unreadable: bundles.filter((bundle) => !bundle.manifest),
   };
 }
@@ -64,41 +91,82 @@ async function alreadyRecorded(
   return found;
 }
 
+function archiveLines(plan: RetentionPlan, deletedAt: string, shownPath: (absolute: string) => string) {
+  return [
+    ...plan.expired.map(
+      ({ folder, manifest }): ArchiveManifestLine => ({
+        job_id: manifest.job_id,
+        sequence: manifest.sequence,
+        deleted_at: deletedAt,
+        path: shownPath(folder),
+        datasets: manifest.datasets.map(({ dataset, checksum_sha256, row_count }) => ({
+          dataset,
+          checksum_sha256,
+          row_count,
+        })),
+      }),
+    ),
+    ...plan.expiredReferences.map(
+      (reference): ArchiveManifestLine => ({
+        job_id: reference.job_id,
+        sequence: reference.sequence,
+        deleted_at: deletedAt,
+        path: shownPath(reference.file),
+        datasets: [],
+        bundle: reference.bundle,
+      }),
+    ),
+  ];
+}
+
 /**
- * Deletes expired bundles after recording them: one archive-manifest line per bundle is appended
- * (in one write) before any folder is removed, so a crash in between leaves a recorded bundle
- * that the next run deletes without recording it twice.
+ * Rewrites each day file that held an expired reference with the references it keeps (replaced
+ * atomically), or deletes it when none remain. A day file with lines that are not references is
+ * left alone: they are an operator's to see, never silently dropped.
  */
-export async function deleteExpiredBundles(
-  expired: RetentionPlan['expired'],
+async function removeReferences(
+  expired: readonly HistoryReference[],
+  all: readonly HistoryReference[],
+  filesWithInvalidLines: ReadonlySet<string>,
+): Promise<void> {
+  const gone = new Set(expired.map((reference) => `${reference.file}\n${reference.line}`));
+  for (const file of new Set(expired.map((reference) => reference.file))) {
+    if (filesWithInvalidLines.has(file)) continue;
+    const kept = all.filter(
+      (reference) => reference.file === file && !gone.has(`${reference.file}\n${reference.line}`),
+    );
+    if (kept.length === 0) await rm(file, { force: true });
+    else await writeFileAtomic(file, `${kept.map(referenceLineText).join('\n')}\n`);
+  }
+}
+
+/**
+ * Deletes what the plan expires after recording it: one archive-manifest line per bundle and per
+ * reference is appended (in one write) before anything is removed; then the references leave
+ * their day files; then the bundle folders go. A crash in between leaves recorded entries that
+ * the next run removes without recording them twice.
+ */
+export async function deleteExpired(
+  plan: RetentionPlan,
+  history: { references: readonly HistoryReference[]; filesWithInvalidLines: ReadonlySet<string> },
   archiveManifest: string,
   deletedAt: Date,
   shownPath: (absolute: string) => string,
 ): Promise<ArchiveManifestLine[]> {
-  if (expired.length === 0) return [];
+  const lines = archiveLines(plan, deletedAt.toISOString(), shownPath);
+  if (lines.length === 0) return [];
   const recorded = await alreadyRecorded(
     archiveManifest,
     shownPath(archiveManifest),
-    new Set(expired.map((bundle) => bundle.manifest.job_id)),
-  );
-  const lines = expired.map(
-    ({ folder, manifest }): ArchiveManifestLine => ({
-      job_id: manifest.job_id,
-      sequence: manifest.sequence,
-      deleted_at: deletedAt.toISOString(),
-      path: shownPath(folder),
-      datasets: manifest.datasets.map(({ dataset, checksum_sha256, row_count }) => ({
-        dataset,
-        checksum_sha256,
-        row_count,
-      })),
-    }),
+    new Set(lines.map((line) => line.job_id)),
   );
   await appendLines(
     archiveManifest,
     lines.filter((line) => !recorded.has(line.job_id)).map((line) => JSON.stringify(line)),
   );
   faultPoint('dashboard:after-archive-manifest-append');
-  for (const { folder } of expired) await rm(folder, { recursive: true, force: true });
+  await removeReferences(plan.expiredReferences, history.references, history.filesWithInvalidLines);
+  faultPoint('dashboard:after-reference-prune');
+  for (const { folder } of plan.expired) await rm(folder, { recursive: true, force: true });
   return lines;
 }

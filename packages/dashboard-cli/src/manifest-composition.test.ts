@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HistoryState } from './bundle-history.js';
 import type { DashboardManifest, ManifestDatasetEntry } from './manifest.js';
 import {
   carriedEntries,
@@ -32,27 +33,49 @@ function manifest(sequence: number, datasets: ManifestDatasetEntry[] = []): Dash
   };
 }
 
+const NO_HISTORY: HistoryState = { bundles: [], references: { references: [], invalid: [], files: [] } };
+
 describe('nextSequence', () => {
   it('is 1 without a previous manifest or history', () => {
-    expect(nextSequence({ kind: 'missing' }, [])).toBe(1);
+    expect(nextSequence({ kind: 'missing' }, NO_HISTORY)).toBe(1);
   });
 
   it('follows the previous manifest', () => {
-    expect(nextSequence({ kind: 'ok', manifest: manifest(7) }, [])).toBe(8);
+    expect(nextSequence({ kind: 'ok', manifest: manifest(7) }, NO_HISTORY)).toBe(8);
   });
 
   it('never goes below a history bundle (a lost or restored manifest)', () => {
-    const history = [
-      { folder: '/h/a', manifest: manifest(12) },
-      { folder: '/h/b', manifest: null, problem: 'no manifest.json' },
-    ];
+    const history: HistoryState = {
+      ...NO_HISTORY,
+      bundles: [
+        { folder: '/h/a', manifest: manifest(12) },
+        { folder: '/h/b', manifest: null, problem: 'no manifest.json' },
+      ],
+    };
     expect(nextSequence({ kind: 'missing' }, history)).toBe(13);
     expect(nextSequence({ kind: 'ok', manifest: manifest(3) }, history)).toBe(13);
   });
 
+  it('never goes below a run recorded as a reference', () => {
+    const reference = {
+      job_id: '20260102T000000Z-dashboard',
+      sequence: 20,
+      generated_at: '2026-01-02T00:00:00.000Z',
+      bundle: '20260101T000000Z-dashboard',
+      content_sha256: 'e'.repeat(64),
+      file: '/h/references/2026-01-02.jsonl',
+      line: 1,
+    };
+    const history: HistoryState = {
+      ...NO_HISTORY,
+      references: { ...NO_HISTORY.references, references: [reference] },
+    };
+    expect(nextSequence({ kind: 'ok', manifest: manifest(7) }, history)).toBe(21);
+  });
+
   it('uses the sequence of a manifest that fails its schema when it can still be read', () => {
-    expect(nextSequence({ kind: 'invalid', reason: 'bad', sequence: 41 }, [])).toBe(42);
-    expect(nextSequence({ kind: 'invalid', reason: 'bad', sequence: null }, [])).toBe(1);
+    expect(nextSequence({ kind: 'invalid', reason: 'bad', sequence: 41 }, NO_HISTORY)).toBe(42);
+    expect(nextSequence({ kind: 'invalid', reason: 'bad', sequence: null }, NO_HISTORY)).toBe(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { isJsonObject, parseTimestamp, resolveContainedPath } from '@obs-automation/core';
-import type { HistoryBundle } from './bundle-history.js';
+import type { HistoryState } from './bundle-history.js';
 import type { RenderedDataset } from './dataset-file.js';
 import { DATASET_NAMES, type DatasetName } from './dataset-names.js';
 import type { ManifestDatasetEntry, ManifestRead } from './manifest.js';
@@ -9,17 +9,22 @@ import { sourceHash } from './source-hash.js';
 export type DatasetState = 'ok' | 'error';
 
 /**
- * The next bundle sequence: one more than the previous manifest's and every history bundle's, so
- * that a lost or hand-edited manifest never makes a sequence number repeat or go backwards.
+ * The next bundle sequence: one more than the previous manifest's and every history bundle's and
+ * reference's, so that a lost or hand-edited manifest never makes a sequence number repeat or go
+ * backwards.
  */
-export function nextSequence(previous: ManifestRead, history: readonly HistoryBundle[]): number {
+export function nextSequence(previous: ManifestRead, history: HistoryState): number {
   const previousSequence =
     previous.kind === 'ok'
       ? previous.manifest.sequence
       : previous.kind === 'invalid'
         ? (previous.sequence ?? 0)
         : 0;
-  const historySequence = Math.max(0, ...history.map((bundle) => bundle.manifest?.sequence ?? 0));
+  const historySequence = Math.max(
+    0,
+    ...history.bundles.map((bundle) => bundle.manifest?.sequence ?? 0),
+    ...history.references.references.map((reference) => reference.sequence),
+  );
   return Math.max(previousSequence, historySequence) + 1;
 }
 

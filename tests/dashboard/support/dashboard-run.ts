@@ -28,6 +28,18 @@ export async function writeDashboardWorkspace(root: string): Promise<void> {
   ]);
 }
 
+/**
+ * Changes the latency dataset's content (one more rollup window, `variant` samples in it), so
+ * that the next export's datasets differ from every earlier one and it is kept as a copy.
+ */
+export function changeDashboardInputs(root: string, variant: number): Promise<void> {
+  return writeRollup(root, [
+    `2026-11-24T09:00:00Z,2026-11-24T10:00:00Z,${variant},0,0,200,800,900,950,false,0`,
+    '2026-11-24T10:00:00Z,2026-11-24T11:00:00Z,12,0,0,210.5,880,950,990,false,0',
+    '2026-11-24T11:00:00Z,2026-11-24T12:00:00Z,12,1,0.083333,6500,8000,9000,9100,true,1',
+  ]);
+}
+
 export async function writeRollup(root: string, rows: readonly string[]): Promise<void> {
   await mkdir(join(root, 'ops'), { recursive: true });
   await writeFile(join(root, 'ops/signal_latency_rollup.csv'), `${[ROLLUP_HEADER, ...rows].join('\n')}\n`);

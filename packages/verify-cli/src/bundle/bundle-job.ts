@@ -71,7 +71,7 @@ async function runBundleVerification(options: BundleOptions, context: JobContext
 export const bundleJob: JobDefinition<typeof BUNDLE_OPTIONS.declarations> = {
   name: 'verify',
   description:
-    'Verifies a dashboard bundle: manifest schema, dataset checksums and row counts, expected datasets, sequence against history, retention and the archive manifest.',
+    'Verifies a dashboard bundle: manifest schema, dataset checksums and row counts, expected datasets, sequence against history, retention, history references and the archive manifest.',
   examples: [
     'obs-verify bundle',
     'obs-verify bundle --manifest /mnt/share/dashboard/manifest.json --expected-dataset ev_history --expected-dataset latency',

@@ -1,6 +1,12 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatSchemaIssues } from '@obs-automation/core';
+import {
+  formatSchemaIssues,
+  type HistoryReferences,
+  type HistoryRun,
+  listHistoryBundleFolders,
+  newestRun,
+  readHistoryReferences,
+} from '@obs-automation/core';
 import { type BundleManifest, readBundleManifest } from './bundle-manifest.js';
 
 /** One bundle under the history folder, `<history-dir>/<job_id>/`. */
@@ -32,45 +38,35 @@ async function readEntry(
   }
 }
 
+/** A dashboard history: its kept bundles and the runs recorded as references to them. */
+export interface History {
+  bundles: HistoryEntry[];
+  references: HistoryReferences;
+}
+
 /**
- * The bundles of the history folder with their manifests (hidden partial copies are not
- * bundles); null when the folder does not exist.
+ * The kept bundles of the history folder with their manifests (hidden partial copies and the
+ * references folder are not bundles), and its references; null when the folder does not exist.
  */
 export async function readHistory(
   historyDir: string,
   manifestName: string,
   shown: (absolute: string) => string,
-): Promise<HistoryEntry[] | null> {
-  let folders: string[];
-  try {
-    const entries = await readdir(historyDir, { withFileTypes: true });
-    folders = entries
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-      .map((entry) => join(historyDir, entry.name))
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  const entries: HistoryEntry[] = [];
+): Promise<History | null> {
+  const folders = await listHistoryBundleFolders(historyDir);
+  if (folders === null) return null;
+  const bundles: HistoryEntry[] = [];
   for (let start = 0; start < folders.length; start += READ_CONCURRENCY) {
     const batch = folders.slice(start, start + READ_CONCURRENCY);
-    entries.push(...(await Promise.all(batch.map((folder) => readEntry(folder, manifestName, shown)))));
+    bundles.push(...(await Promise.all(batch.map((folder) => readEntry(folder, manifestName, shown)))));
   }
-  return entries;
+  return { bundles, references: await readHistoryReferences(historyDir, shown) };
 }
 
-/** The newest readable bundle (by `generated_at`, then sequence): retention never deletes it. */
-export function newestBundle(entries: readonly HistoryEntry[]): HistoryEntry | null {
-  let newest: HistoryEntry | null = null;
-  for (const entry of entries) {
-    if (!entry.manifest) continue;
-    if (!newest?.manifest) {
-      newest = entry;
-      continue;
-    }
-    const delta = Date.parse(entry.manifest.generated_at) - Date.parse(newest.manifest.generated_at);
-    if (delta > 0 || (delta === 0 && entry.manifest.sequence > newest.manifest.sequence)) newest = entry;
-  }
-  return newest;
+/** The newest run of the history, a kept bundle's manifest or a reference: retention never deletes it. */
+export function newestHistoryRun(history: History): HistoryRun | null {
+  return newestRun<HistoryRun>([
+    ...history.bundles.flatMap((entry) => (entry.manifest ? [entry.manifest] : [])),
+    ...history.references.references,
+  ]);
 }

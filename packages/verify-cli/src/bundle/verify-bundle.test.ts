@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readBundleContent, referenceLineText } from '@obs-automation/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BundleReport, verifyBundle } from './verify-bundle.js';
 
@@ -223,5 +224,61 @@ describe('verifyBundle', () => {
     const report = await verify(manifest, { archiveManifest: archive });
     expect(codes(report)).toEqual(['archive_manifest_invalid', 'archive_manifest_invalid']);
     expect(report.failures.map((failure) => failure.message.match(/:(\d+):/)?.[1])).toEqual(['2', '3']);
+  });
+
+  describe('history references', () => {
+    const KEPT = '20251201T000000Z-dashboard';
+
+    async function historyWithReference(reference: Record<string, unknown>): Promise<string> {
+      const history = join(root, 'history');
+      await writeBundle(join(history, KEPT), {
+        sequence: 1,
+        jobId: KEPT,
+        generatedAt: '2025-12-01T00:00:00.000Z',
+      });
+      const content = await readBundleContent(join(history, KEPT), 'manifest.json', 'kept');
+      await mkdir(join(history, 'references'), { recursive: true });
+      const line = {
+        job_id: '20260227T000000Z-dashboard',
+        sequence: 2,
+        generated_at: '2026-02-27T00:00:00.000Z',
+        bundle: KEPT,
+        content_sha256: content.kind === 'ok' ? content.contentSha256 : '',
+        ...reference,
+      };
+      const text = typeof reference.raw === 'string' ? reference.raw : referenceLineText(line as never);
+      await writeFile(join(history, 'references', '2026-02-27.jsonl'), `${text}\n`);
+      return history;
+    }
+
+    it('keeps an expired bundle a reference within the retention names, and checks the reference', async () => {
+      const history = await historyWithReference({});
+      const manifest = await writeBundle(join(root, 'out'), { sequence: 2 });
+      const report = await verify(manifest, { historyDir: history, retentionDays: 56 });
+      expect(report.failures).toEqual([]);
+      expect(statusOf(report, 'history_references')).toBe('pass');
+    });
+
+    it('reports a manifest below a reference as sequence_regressed', async () => {
+      const history = await historyWithReference({ sequence: 9 });
+      const manifest = await writeBundle(join(root, 'out'), { sequence: 2 });
+      expect(codes(await verify(manifest, { historyDir: history }))).toEqual(['sequence_regressed']);
+    });
+
+    it('reports a reference to a bundle not in the history, with a different content, or an invalid line', async () => {
+      const manifest = await writeBundle(join(root, 'out'), { sequence: 3 });
+      const gone = await historyWithReference({ bundle: '20251101T000000Z-dashboard' });
+      // the kept bundle, named by no reference, is past the retention too
+      expect(codes(await verify(manifest, { historyDir: gone }))).toEqual([
+        'retention_violation',
+        'history_reference_broken',
+      ]);
+      await rm(gone, { recursive: true });
+      const other = await historyWithReference({ content_sha256: 'f'.repeat(64) });
+      expect(codes(await verify(manifest, { historyDir: other }))).toEqual(['checksum_mismatch']);
+      await rm(other, { recursive: true });
+      const invalid = await historyWithReference({ raw: '{"job_id": 1}' });
+      expect(codes(await verify(manifest, { historyDir: invalid }))).toEqual(['history_bundle_invalid']);
+    });
   });
 });

@@ -1,10 +1,11 @@
 import { basename, isAbsolute, relative, sep } from 'node:path';
-import { formatSchemaIssues, MS_PER_DAY, resolveAgainstRoot } from '@obs-automation/core';
+import { formatSchemaIssues, resolveAgainstRoot } from '@obs-automation/core';
 import { CheckBuilder, type CheckOutcome, skippedCheck } from '../checks/check-outcome.js';
 import { type ArchiveManifestScan, scanArchiveManifest } from './archive-manifest.js';
 import { type BundleManifest, DASHBOARD_MANIFEST_SCHEMA, readBundleManifest } from './bundle-manifest.js';
 import { datasetFileCheck } from './dataset-file-check.js';
-import { type HistoryEntry, newestBundle, readHistory } from './history-bundles.js';
+import { readHistory } from './history-bundles.js';
+import { referencesCheck, retentionCheck, sequenceCheck } from './history-checks.js';
 import { pageFileCheck } from './page-file-check.js';
 
 export interface VerifyBundleOptions {
@@ -35,7 +36,6 @@ export interface BundleReport {
 }
 
 export const DEFAULT_RETENTION_DAYS = 56;
-const MAX_LISTED = 20;
 
 function displayPathFor(root: string): (absolute: string) => string {
   return (absolute) => {
@@ -83,62 +83,6 @@ function expectedDatasetsCheck(manifest: BundleManifest, expected: readonly stri
   return check.done({ expected, missing });
 }
 
-function sequenceCheck(
-  manifest: BundleManifest,
-  history: readonly HistoryEntry[],
-  shown: (p: string) => string,
-) {
-  const check = new CheckBuilder('history_sequence');
-  const ahead = history.filter((entry) => entry.manifest && entry.manifest.sequence > manifest.sequence);
-  for (const entry of ahead.slice(0, MAX_LISTED)) {
-    check.fail(
-      'sequence_regressed',
-      `manifest sequence ${manifest.sequence} is below ${entry.manifest?.sequence} of history bundle ${shown(entry.folder)}`,
-    );
-  }
-  const highest = Math.max(0, ...history.map((entry) => entry.manifest?.sequence ?? 0));
-  return check.done({
-    sequence: manifest.sequence,
-    highest_history_sequence: highest,
-    bundles_ahead: ahead.length,
-  });
-}
-
-function retentionCheck(
-  history: readonly HistoryEntry[],
-  archive: ArchiveManifestScan | null,
-  retentionDays: number,
-  now: Date,
-  shown: (p: string) => string,
-): CheckOutcome {
-  const check = new CheckBuilder('history_retention');
-  const cutoff = now.getTime() - retentionDays * MS_PER_DAY;
-  const newest = newestBundle(history);
-  const overdue = history.filter(
-    (entry) =>
-      entry.manifest &&
-      entry !== newest &&
-      Date.parse(entry.manifest.generated_at) < cutoff &&
-      !archive?.recordedJobIds.has(entry.manifest.job_id),
-  );
-  for (const entry of overdue.slice(0, MAX_LISTED)) {
-    check.fail(
-      'retention_violation',
-      `history bundle ${shown(entry.folder)} (generated ${entry.manifest?.generated_at}) is older than ${retentionDays} days and not recorded in the archive manifest`,
-    );
-  }
-  const broken = history.filter((entry) => entry.problem);
-  for (const entry of broken.slice(0, MAX_LISTED)) {
-    check.fail('history_bundle_invalid', `history bundle ${shown(entry.folder)}: ${entry.problem}`);
-  }
-  return check.done({
-    retention_days: retentionDays,
-    bundles: history.length,
-    overdue: overdue.length,
-    invalid: broken.length,
-  });
-}
-
 function archiveCheck(archive: ArchiveManifestScan, path: string): CheckOutcome {
   if (!archive.exists)
     return skippedCheck('archive_manifest', `${path} does not exist (nothing deleted yet)`);
@@ -164,9 +108,11 @@ function toReport(outcomes: readonly CheckOutcome[]): BundleReport {
 
 /**
  * Verifies a dashboard bundle: the manifest against its schema; every dataset file exists and
- * matches its SHA-256 and row count; the page, when listed, matches its SHA-256 and size; the expected datasets are listed; with a history folder,
- * the sequence is not below any bundle in it and no bundle older than the retention remains
- * unrecorded in the archive manifest; every archive-manifest line is valid.
+ * matches its SHA-256 and row count; the page, when listed, matches its SHA-256 and size; the
+ * expected datasets are listed; with a history folder, the sequence is not below any bundle or
+ * reference in it, nothing older than the retention remains unrecorded in the archive manifest
+ * (see history-checks), and every reference names a kept bundle with the recorded content; every
+ * archive-manifest line is valid.
  */
 export async function verifyBundle(options: VerifyBundleOptions): Promise<BundleReport> {
   const shown = displayPathFor(options.root);
@@ -195,14 +141,22 @@ export async function verifyBundle(options: VerifyBundleOptions): Promise<Bundle
     : null;
   const archive = archivePath ? await scanArchiveManifest(archivePath, shown(archivePath)) : null;
   const historyDir = options.historyDir ? resolveAgainstRoot(options.root, options.historyDir) : null;
-  const history = historyDir ? await readHistory(historyDir, basename(manifestPath), shown) : null;
+  const manifestName = basename(manifestPath);
+  const history = historyDir ? await readHistory(historyDir, manifestName, shown) : null;
   if (!historyDir || !history) {
     const reason = historyDir ? `${shown(historyDir)} does not exist` : 'no history folder given';
-    outcomes.push(skippedCheck('history_sequence', reason), skippedCheck('history_retention', reason));
+    outcomes.push(
+      skippedCheck('history_sequence', reason),
+      skippedCheck('history_retention', reason),
+      skippedCheck('history_references', reason),
+    );
   } else {
     outcomes.push(
       manifest ? sequenceCheck(manifest, history, shown) : skippedCheck('history_sequence', unusable),
       retentionCheck(history, archive, options.retentionDays ?? DEFAULT_RETENTION_DAYS, options.now, shown),
+      history.references.files.length > 0
+        ? await referencesCheck(history, archive, manifestName, shown)
+        : skippedCheck('history_references', 'the history records no references'),
     );
   }
   outcomes.push(

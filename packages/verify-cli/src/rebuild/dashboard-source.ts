@@ -1,6 +1,11 @@
-import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { quoteUntrusted, readJsonFile, resolveAgainstRoot } from '@obs-automation/core';
+import {
+  listHistoryBundleFolders,
+  listReferenceFiles,
+  quoteUntrusted,
+  readJsonFile,
+  resolveAgainstRoot,
+} from '@obs-automation/core';
 import { isRecord } from '../trace/json-files.js';
 import { timestampField } from './artefact-time.js';
 import { jobsFromJsonLines } from './json-lines-source.js';
@@ -37,19 +42,6 @@ async function jobFromManifest(root: string, manifestPath: string, jobs: Reconst
   });
 }
 
-async function historyManifests(historyDir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(historyDir, { withFileTypes: true });
-    return entries
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-      .map((entry) => join(historyDir, entry.name, 'manifest.json'))
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
 /** The current bundle's manifest: the export that wrote it. */
 export function jobsFromDashboardManifest(
   root: string,
@@ -59,14 +51,32 @@ export function jobsFromDashboardManifest(
   return jobFromManifest(root, resolveAgainstRoot(root, path), jobs);
 }
 
-/** The bundles kept in the history folder: one export each. */
+/**
+ * The history folder: one export per kept bundle, and one per reference (a run whose datasets a
+ * kept bundle holds; its artefact is the day file that records it).
+ */
 export async function jobsFromDashboardHistory(
   root: string,
   path: string,
   jobs: ReconstructedJobs,
 ): Promise<void> {
-  for (const manifest of await historyManifests(resolveAgainstRoot(root, path))) {
-    await jobFromManifest(root, manifest, jobs);
+  const historyDir = resolveAgainstRoot(root, path);
+  for (const folder of (await listHistoryBundleFolders(historyDir)) ?? []) {
+    await jobFromManifest(root, join(folder, 'manifest.json'), jobs);
+  }
+  for (const file of (await listReferenceFiles(historyDir)).files) {
+    const shown = relative(root, file);
+    await jobsFromJsonLines(root, shown, jobs, {
+      run: (value, startedAt) => ({
+        status: 'ok',
+        at: timestampField(value, ['generated_at']) ?? startedAt,
+        artefacts: [shown],
+        summary: {
+          sequence: value.sequence ?? null,
+          history: { stored: 'reference', bundle: value.bundle ?? null },
+        },
+      }),
+    });
   }
 }
 

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readJsonFile } from '@obs-automation/core';
+import { basename, dirname, join } from 'node:path';
+import { HISTORY_REFERENCES_FOLDER, readJsonFile } from '@obs-automation/core';
 import { verifyChecksumManifest } from './checksum-manifest-artefact.js';
+import { verifyHistoryReference } from './dashboard-reference-artefact.js';
 import { datasetRecordsOf, verifyDatasetManifest } from './dataset-manifest-artefact.js';
 import { verifyLatencyArchiveManifest } from './latency-archive-artefact.js';
 import type { ListedPath, TraceContext } from './trace-context.js';
@@ -52,7 +53,7 @@ async function verifyBundleFolder(
  * Checks one artefact a log entry lists: it lies inside the root (a path outside, even through a
  * link, is refused and never opened), it exists, and whatever checksum is on record for it is
  * re-hashed — datasets through their manifest (a history bundle folder through the manifest
- * inside), archives through the latency archive manifest, files recorded in a JSON-lines manifest
+ * inside, a history reference through the kept bundle it names), archives through the latency archive manifest, files recorded in a JSON-lines manifest
  * for this job, a weekly payload through its own checksum and signature.
  */
 export async function verifyArtefact(
@@ -72,6 +73,8 @@ export async function verifyArtefact(
   if (artefact.lexical.endsWith('.jsonl')) {
     // A latency run's only JSON-lines artefact is its archive manifest, a format of its own.
     if (ownerJobId.endsWith('latency')) await verifyLatencyArchiveManifest(context, artefact, ownerJobId);
+    else if (basename(dirname(artefact.lexical)) === HISTORY_REFERENCES_FOLDER)
+      await verifyHistoryReference(context, artefact, ownerJobId);
     else await verifyChecksumManifest(context, artefact, ownerJobId);
   } else if (artefact.lexical.endsWith('.json')) await verifyJsonArtefact(context, artefact, ownerJobId);
 }

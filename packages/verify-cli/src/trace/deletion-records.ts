@@ -18,13 +18,21 @@ export interface DeletionRecord {
   path: string;
   deletedAt: string | null;
   recordedIn: string;
+  /** the job whose artefact was deleted, when the record names one */
+  jobId: string | null;
 }
 
 /** A manifest line that records a deletion: `event: "deleted"` or a `deleted_at` time. */
-function deletionOf(value: Record<string, unknown>): { path: string; deletedAt: string | null } | null {
+function deletionOf(
+  value: Record<string, unknown>,
+): { path: string; deletedAt: string | null; jobId: string | null } | null {
   if (typeof value.path !== 'string') return null;
   if (value.event !== 'deleted' && typeof value.deleted_at !== 'string') return null;
-  return { path: value.path, deletedAt: typeof value.deleted_at === 'string' ? value.deleted_at : null };
+  return {
+    path: value.path,
+    deletedAt: typeof value.deleted_at === 'string' ? value.deleted_at : null,
+    jobId: typeof value.job_id === 'string' ? value.job_id : null,
+  };
 }
 
 /**
@@ -64,6 +72,7 @@ export async function loadDeletionRecords(
           path: resolveAgainstRoot(root, deletion.path),
           deletedAt: deletion.deletedAt,
           recordedIn: manifest,
+          jobId: deletion.jobId,
         });
       }
     });

@@ -9,7 +9,12 @@ import {
 import { refusalCode } from '../checks/refusal-code.js';
 import { type DeletionRecord, deletionCovering } from './deletion-records.js';
 
-export type ChecksumKind = 'dashboard_dataset' | 'manifest_entry' | 'weekly_payload' | 'weekly_signature';
+export type ChecksumKind =
+  | 'dashboard_dataset'
+  | 'dashboard_reference'
+  | 'manifest_entry'
+  | 'weekly_payload'
+  | 'weekly_signature';
 
 export interface ArtefactNote {
   path: string;
@@ -90,6 +95,11 @@ export class TraceContext {
 
   note(note: ArtefactNote): void {
     this.notes.push(note);
+  }
+
+  /** The deletion record naming a job's artefact (a dashboard reference retention removed), if any. */
+  deletionOfJob(jobId: string): DeletionRecord | null {
+    return this.deletions.find((record) => record.jobId === jobId) ?? null;
   }
 
   /**
