@@ -71,6 +71,7 @@ export * from './output/problem-lines.js';
 export * from './output/terminal-text.js';
 export * from './percentile.js';
 export * from './process-identity.js';
+export * from './retention/job-file-retention.js';
 export * from './rounding.js';
 export * from './run-context.js';
 export * from './run-log.js';

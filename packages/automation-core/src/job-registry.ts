@@ -66,7 +66,7 @@ export interface RegisteredJob {
   webhook: { urlEnv: string; secretEnv: string } | null;
   /** where it records its runs besides the heartbeat (see RunRecordKind) */
   runRecords: readonly RunRecord[];
-  /** JSON-lines manifests in which its retention records each deletion before it happens */
+  /** JSON-lines manifests in which its retention records each deletion before it happens (a rehearsal's notification files included) */
   deletionManifests: readonly string[];
 }
 
@@ -98,7 +98,11 @@ export const JOB_REGISTRY = [
     ],
     webhook: null,
     runRecords: [{ kind: 'latency_archive_manifest', path: WORKSPACE_LAYOUT.latencyArchiveManifest }],
-    deletionManifests: [WORKSPACE_LAYOUT.latencyArchiveManifest, WORKSPACE_LAYOUT.latencyRetentionManifest],
+    deletionManifests: [
+      WORKSPACE_LAYOUT.latencyArchiveManifest,
+      WORKSPACE_LAYOUT.latencyRetentionManifest,
+      WORKSPACE_LAYOUT.notificationRetentionManifest,
+    ],
   },
   {
     name: 'weekly',
@@ -114,7 +118,11 @@ export const JOB_REGISTRY = [
     subcommands: [],
     webhook: { urlEnv: 'OBS_WEEKLY_WEBHOOK_URL', secretEnv: DEFAULT_WEBHOOK_SECRET_ENV },
     runRecords: [{ kind: 'weekly_history_manifest', path: WORKSPACE_LAYOUT.weeklyHistoryManifest }],
-    deletionManifests: [WORKSPACE_LAYOUT.weeklyHistoryManifest],
+    deletionManifests: [
+      WORKSPACE_LAYOUT.weeklyHistoryManifest,
+      WORKSPACE_LAYOUT.weeklyRetentionManifest,
+      WORKSPACE_LAYOUT.notificationRetentionManifest,
+    ],
   },
   {
     name: 'dashboard',
@@ -134,7 +142,10 @@ export const JOB_REGISTRY = [
       { kind: 'dashboard_history', path: WORKSPACE_LAYOUT.dashboardHistoryDir },
       { kind: 'dashboard_archive_manifest', path: WORKSPACE_LAYOUT.dashboardArchiveManifest },
     ],
-    deletionManifests: [WORKSPACE_LAYOUT.dashboardArchiveManifest],
+    deletionManifests: [
+      WORKSPACE_LAYOUT.dashboardArchiveManifest,
+      WORKSPACE_LAYOUT.notificationRetentionManifest,
+    ],
   },
   {
     name: 'verify',
@@ -177,7 +188,7 @@ export const JOB_REGISTRY = [
     subcommands: [],
     webhook: null,
     runRecords: [],
-    deletionManifests: [],
+    deletionManifests: [WORKSPACE_LAYOUT.notificationRetentionManifest],
   },
   {
     name: 'status',

@@ -20,6 +20,7 @@ export const WORKSPACE_LAYOUT = {
   notificationsConfig: 'configs/observability/notifications.yaml',
   notificationStateDir: 'ops/notifications',
   notificationDryRunDir: 'out/notifications',
+  notificationRetentionManifest: 'ops/notifications/retention.jsonl',
 
   latencyLock: 'ops/.latency.lock',
   weeklyLock: 'ops/.weekly.lock',
@@ -48,6 +49,7 @@ export const WORKSPACE_LAYOUT = {
   weeklyHistoryDir: 'ops/weekly_report_history',
   weeklyHistoryManifest: 'ops/weekly_report_history/manifest.jsonl',
   weeklyDryRunDir: 'out/weekly_report',
+  weeklyRetentionManifest: 'ops/weekly_retention_manifest.jsonl',
   weeklyHeartbeat: 'ops/weekly_report_heartbeat.json',
 
   stateArchiveDir: 'ops/state_archive',

@@ -1,5 +1,11 @@
 import type { JobContext, JobDefinition, JobOutcome } from '@obs-automation/core';
-import { JobError, registeredJob } from '@obs-automation/core';
+import {
+  errorMessageOf,
+  JobError,
+  pruneJobFiles,
+  registeredJob,
+  UNCODED_WARNING,
+} from '@obs-automation/core';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { nextDue, type ScheduleInput, undeliveredDueWeeks } from './delivery-plan.js';
 import { WEEKLY_EARLIER_FLAGS } from './earlier-flags.js';
@@ -102,6 +108,7 @@ async function runWeekly(options: WeeklyOptions, context: JobContext): Promise<J
     notes.problems.length === 0
   )
     await applyRetention(run, weeks, notes);
+  await pruneDryRunFiles(run, notes);
   if (options.weekStart) noteWeekNotDue(options.weekStart, options, context, notes);
 
   return weeklyOutcome({
@@ -228,6 +235,37 @@ async function applyRetention(
   if (deleted.length === 0) return;
   notes.artefacts.push(run.history.relative(manifestPath(run.history)));
   notes.diagnostics.history_deleted = deleted;
+}
+
+/**
+ * Retention of --dry-run-dir (dry-run payloads, `<job_id>_invalid.json`), every run, dry runs
+ * included; it never fails the run: what it could not delete is a warning and tried again next run.
+ */
+async function pruneDryRunFiles(run: WeekRunContext, notes: RunNotes): Promise<void> {
+  const { options, context } = run;
+  const manifestPath = context.resolvePath(options.retentionManifest);
+  try {
+    const deleted = await pruneJobFiles({
+      dir: context.resolvePath(options.dryRunDir),
+      days: options.dryRunRetentionDays,
+      now: context.now,
+      jobId: context.jobId,
+      manifestPath,
+      shown: context.relativePath,
+      faultPointName: 'weekly:after-dry-run-retention-record',
+    });
+    if (deleted.length === 0) return;
+    notes.artefacts.push(context.relativePath(manifestPath));
+    notes.diagnostics.dry_run_files_deleted = deleted.length;
+  } catch (error) {
+    notes.problems.push({
+      status: 'warning',
+      problem: {
+        error_code: UNCODED_WARNING,
+        error_message: `retention of ${context.relativePath(context.resolvePath(options.dryRunDir))} did not finish: ${errorMessageOf(error)}`,
+      },
+    });
+  }
 }
 
 /** A week reported by hand before its send time: its report covers only part of it. */

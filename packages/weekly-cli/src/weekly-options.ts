@@ -106,6 +106,14 @@ export const WEEKLY_OPTIONS = defineOptions({
     value: '<dir>',
     default: WORKSPACE_LAYOUT.weeklyDryRunDir,
   }),
+  dryRunRetentionDays: count(
+    'dry-run payloads and <job_id>_invalid.json in --dry-run-dir older than this are deleted (after --retention-manifest records it)',
+    { value: '<days>', default: 56, min: 1 },
+  ),
+  retentionManifest: path('deletions of files in --dry-run-dir, recorded before they happen', {
+    value: '<jsonl>',
+    default: WORKSPACE_LAYOUT.weeklyRetentionManifest,
+  }),
   heartbeatFile: path('heartbeat of this job', { default: WEEKLY.heartbeatFile }),
   lockFile: path('job lock', { default: WEEKLY.lockFile }),
   forceSend: flag('deliver again a week already delivered: a new revision, webhook-id <base>:r<n>'),

@@ -111,6 +111,7 @@ export type RouteConfig = z.output<typeof routeSchema>;
 
 const DEFAULT_REPEAT_INTERVAL = '4h';
 export const DEFAULT_SKIPPED_RUNS_THRESHOLD = 4;
+const DEFAULT_DRY_RUN_RETENTION_DAYS = 56;
 
 /** configs/observability/notifications.yaml */
 export const notificationConfigSchema = z
@@ -118,6 +119,8 @@ export const notificationConfigSchema = z
     repeat_interval: duration.default(parseDuration(DEFAULT_REPEAT_INTERVAL) as Duration),
     skipped_runs_threshold: z.number().int().min(1).default(DEFAULT_SKIPPED_RUNS_THRESHOLD),
     state_dir: z.string().min(1).default(WORKSPACE_LAYOUT.notificationStateDir),
+    /** rehearsed notifications (out/notifications/<job_id>.json) older than this are deleted */
+    dry_run_retention_days: z.number().int().min(1).default(DEFAULT_DRY_RUN_RETENTION_DAYS),
     delivery: deliverySchema.prefault({}),
     receivers: z.array(receiverSchema).default([]),
     routes: z.array(routeSchema).default([]),

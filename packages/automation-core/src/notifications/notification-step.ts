@@ -1,9 +1,10 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { faultPoint } from '../fault-injection.js';
 import { tryAcquireLock } from '../file-lock.js';
 import type { JobOutcome } from '../job-definition.js';
 import { errorMessageOf } from '../job-error.js';
+import { pruneJobFiles } from '../retention/job-file-retention.js';
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
 import { deliveryFailure, observedEvents } from './harness-conditions.js';
 import type { EffectiveNotificationConfig } from './notification-config.js';
@@ -75,6 +76,7 @@ async function rehearse(
     new: queued.includes(entry),
     item: entry.item,
   }));
+  const artefacts = await pruneRehearsals(run, notes);
   // the state as it stands: a rehearsal changes nothing a later real run decides on
   const result = {
     ...resultOf(state, run.config, [], notes),
@@ -82,13 +84,41 @@ async function rehearse(
     dryRunNotifications: notifications.length,
   };
   // nothing to send, nothing to write: the summary's dry_run_notifications says 0
-  if (notifications.length === 0) return result;
+  if (notifications.length === 0) return { ...result, artefacts };
   const file = run.abs(join(WORKSPACE_LAYOUT.notificationDryRunDir, `${run.jobId}.json`));
   await writeFileAtomic(
     file,
     `${JSON.stringify({ job_id: run.jobId, job: run.job, notifications }, null, 2)}\n`,
   );
-  return { ...result, artefacts: [run.rel(file)] };
+  return { ...result, artefacts: [...artefacts, run.rel(file)] };
+}
+
+/**
+ * Retention of the rehearsals' files (`dry_run_retention_days`), applied by rehearsals, the only
+ * runs that write them; deletions are recorded in the state folder's `retention.jsonl` first. It
+ * never fails the run: what it could not delete is a warning and tried again next time.
+ */
+async function pruneRehearsals(run: NotificationRun, notes: { warnings: string[] }): Promise<string[]> {
+  const manifest = run.abs(
+    join(run.config.config.state_dir, basename(WORKSPACE_LAYOUT.notificationRetentionManifest)),
+  );
+  try {
+    const deleted = await pruneJobFiles({
+      dir: run.abs(WORKSPACE_LAYOUT.notificationDryRunDir),
+      days: run.config.config.dry_run_retention_days,
+      now: run.now,
+      jobId: run.jobId,
+      manifestPath: manifest,
+      shown: run.rel,
+      faultPointName: 'notify:after-retention-record',
+    });
+    return deleted.length > 0 ? [run.rel(manifest)] : [];
+  } catch (error) {
+    notes.warnings.push(
+      `retention of ${WORKSPACE_LAYOUT.notificationDryRunDir} did not finish: ${errorMessageOf(error)}`,
+    );
+    return [];
+  }
 }
 
 /** A carried-over alert as a firing record, already notified: its repeats and resolve go on. */

@@ -1,8 +1,7 @@
-import { errorMessageOf, type JobContext } from '@obs-automation/core';
+import { errorMessageOf, type JobContext, pruneJobFiles } from '@obs-automation/core';
 import type { LatencyOptions } from '../latency-options.js';
 import type { LatencyPaths } from '../latency-paths.js';
 import type { RunNotes } from '../run-notes.js';
-import { pruneAlertPayloads } from './alert-payload-retention.js';
 import { pruneRejects } from './rejects-retention.js';
 
 /**
@@ -32,13 +31,14 @@ async function pruneOutputs(
   notes: RunNotes,
   manifestPath: string,
 ): Promise<void> {
-  const payloads = await pruneAlertPayloads({
-    alertsDir: context.resolvePath(options.alertsDir),
+  const payloads = await pruneJobFiles({
+    dir: context.resolvePath(options.alertsDir),
     days: options.alertPayloadRetentionDays,
     now: context.now,
     jobId: context.jobId,
     manifestPath,
     shown: (absolute) => context.relativePath(absolute),
+    faultPointName: 'latency:after-retention-record',
   });
   const rejectRows = await pruneRejects({
     rejectsPath: paths.rejects.path,

@@ -1,7 +1,18 @@
 import { stat } from 'node:fs/promises';
-import { faultPoint, MS_PER_DAY, openInputStream } from '@obs-automation/core';
+import { faultPoint, MS_PER_DAY, openInputStream, recordDeletions } from '@obs-automation/core';
 import { TempFileWriter } from '@obs-automation/latency-store';
-import { type RejectsPruning, recordRetention } from './retention-record.js';
+
+/** Rows removed from the rejects file by retention: how many, and the range of their rejection times. */
+export interface RejectsPruning {
+  event: 'rows_removed';
+  job_id: string;
+  path: string;
+  reason: 'retention';
+  rows: number;
+  first_rejected_at: string;
+  last_rejected_at: string;
+  removed_at: string;
+}
 
 const LF = 0x0a;
 /** The last field, `rejected_at`, is an ISO timestamp: its line's last bytes are enough to read it. */
@@ -128,7 +139,7 @@ export async function pruneRejects(retention: RejectsRetention): Promise<number>
       last_rejected_at: new Date(scan.lastRemovedMs).toISOString(),
       removed_at: retention.now.toISOString(),
     };
-    await recordRetention(retention.manifestPath, [line]);
+    await recordDeletions(retention.manifestPath, [line]);
     faultPoint('latency:after-rejects-record');
     await writer.commit(retention.rejectsPath);
     return scan.removed;
