@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendChunks, appendLines, commitTempFile, writeFileAtomic } from './atomic-file.js';
 import { sha256File, sha256Hex } from './checksum.js';
 import { JobError } from './job-error.js';
-import { tempPathFor } from './temp-files.js';
+import { hostTag, tempPathFor } from './temp-files.js';
 
 let dir: string;
 
@@ -25,6 +25,16 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(target, Buffer.from('{"v":2}\n'));
     expect(await readFile(target, 'utf8')).toBe('{"v":2}\n');
     expect(await readdir(join(dir, 'nested/deeper'))).toEqual(['out.json']);
+  });
+
+  it("sweeps its own target's abandoned temporary files and leaves other files' for their owners", async () => {
+    const deadPid = 2 ** 22 + 17;
+    const own = `.out.json.tmp-${hostTag()}-${deadPid}-0123abcd`;
+    const other = `.signal_latency.csv.tmp-${hostTag()}-${deadPid}-4567cdef`;
+    await writeFile(join(dir, own), 'torn');
+    await writeFile(join(dir, other), 'a replacement a rotation journal still names');
+    await writeFileAtomic(join(dir, 'out.json'), '{}\n');
+    expect((await readdir(dir)).sort()).toEqual([other, 'out.json'].sort());
   });
 
   it('removes its temporary file and keeps the old target when the rename fails', async () => {

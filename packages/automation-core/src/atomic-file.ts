@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { describeFileType } from './bounded-file-read.js';
 import { faultPoint } from './fault-injection.js';
 import { JobError } from './job-error.js';
@@ -59,7 +59,9 @@ export async function writeFileAtomic(
   const durable = options.durable ?? true;
   await mappingWriteFailure(target, async () => {
     await makeFolder(dirname(target), target);
-    await sweepAbandonedTempFiles(dirname(target));
+    // Only this target's: another file's abandoned temporary may still be needed by its owner's
+    // recovery (the latency rotation journal rolls the raw file's replacement forward).
+    await sweepAbandonedTempFiles(dirname(target), { target: basename(target) });
     const temp = tempPathFor(target);
     try {
       await writeSyncedFile(temp, data, 'wx', durable);
