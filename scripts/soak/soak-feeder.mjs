@@ -78,12 +78,25 @@ export class Feeder {
           const result = await runBinary(
             context,
             'latency',
-            ['record', '--root', context.root, '--now', isoSeconds(nowMs), '--from-jsonl', '-', '--lock-wait-seconds', '60'],
+            [
+              'record',
+              '--root',
+              context.root,
+              '--now',
+              isoSeconds(nowMs),
+              '--from-jsonl',
+              '-',
+              '--lock-wait-seconds',
+              '60',
+            ],
             { input, label: 'latency record' },
           );
           this.runs += 1;
           if (result.code === 0) this.recorded.push(...half);
-          else context.notes.push(`step ${context.step}: record exited ${result.code}; its samples are not in the model`);
+          else
+            context.notes.push(
+              `step ${context.step}: record exited ${result.code}; its samples are not in the model`,
+            );
         }),
     );
   }

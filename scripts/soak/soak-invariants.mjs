@@ -58,7 +58,9 @@ async function samplesOnDisk(root) {
   const keys = [];
   const raw = await readFile(join(root, 'ops/signal_latency.csv'), 'utf8').catch(() => '');
   for (const row of csvRows(raw)) keys.push(sampleKey(row.timestamp, row.source, row.latency, row.status));
-  const archives = (await filesUnder(root, 'ops/signal_latency_archive')).filter((file) => file.path.endsWith('.csv.gz'));
+  const archives = (await filesUnder(root, 'ops/signal_latency_archive')).filter((file) =>
+    file.path.endsWith('.csv.gz'),
+  );
   for (const archive of archives) {
     const text = gunzipSync(await readFile(join(root, archive.path))).toString('utf8');
     for (const row of csvRows(text)) keys.push(sampleKey(row.timestamp, row.source, row.latency, row.status));
@@ -137,7 +139,8 @@ export async function checkInvariants(result) {
       .map((record) => {
         const why = exitViolation(record);
         if (why) return `step ${record.step} ${record.label} ${record.args.join(' ')}: ${why}`;
-        if (record.code === 2) return `step ${record.step} ${record.label}: exit 2 (usage) from a command the soak wrote`;
+        if (record.code === 2)
+          return `step ${record.step} ${record.label}: exit 2 (usage) from a command the soak wrote`;
         return null;
       })
       .filter(Boolean),
@@ -150,7 +153,8 @@ export async function checkInvariants(result) {
   const sampleViolations = [];
   for (const [key, times] of expected) {
     const seen = found.get(key) ?? 0;
-    if (seen !== times) sampleViolations.push(`sample ${key}: recorded ${times}×, found ${seen}× in raw + archives`);
+    if (seen !== times)
+      sampleViolations.push(`sample ${key}: recorded ${times}×, found ${seen}× in raw + archives`);
   }
   for (const [key, times] of found) {
     if (!expected.has(key)) sampleViolations.push(`sample ${key}: found ${times}× but never recorded`);
@@ -186,7 +190,9 @@ export async function checkInvariants(result) {
       continue;
     }
     const mismatched = ['count', 'p95', 'max', 'breach', 'streak'].filter((field) =>
-      typeof got[field] === 'number' ? Math.abs(got[field] - want[field]) > 0.0015 : got[field] !== want[field],
+      typeof got[field] === 'number'
+        ? Math.abs(got[field] - want[field]) > 0.0015
+        : got[field] !== want[field],
     );
     if (mismatched.length > 0) {
       rollupViolations.push(
@@ -208,21 +214,30 @@ export async function checkInvariants(result) {
   for (const [id, item] of observed.queued) {
     const times = notify.accepted.get(id) ?? 0;
     // alert_delivery_failing goes only to receivers that are not failing: possibly e-mail alone
-    if (times === 0 && item.id !== 'alert_delivery_failing') transitionViolations.push(`${id}: queued, never accepted by the webhook`);
+    if (times === 0 && item.id !== 'alert_delivery_failing')
+      transitionViolations.push(`${id}: queued, never accepted by the webhook`);
     if (times > 2) transitionViolations.push(`${id}: accepted ${times}×`);
   }
-  for (const [id, times] of notify.accepted) if (times > 2) transitionViolations.push(`${id}: accepted ${times}×`);
+  for (const [id, times] of notify.accepted)
+    if (times > 2) transitionViolations.push(`${id}: accepted ${times}×`);
   for (const alert of notify.firings) {
     if (!notify.resolved.has(`${alert.dedup_key}|${alert.since}`))
-      transitionViolations.push(`${alert.dedup_key} firing since ${alert.since}: never resolved at the receiver`);
+      transitionViolations.push(
+        `${alert.dedup_key} firing since ${alert.since}: never resolved at the receiver`,
+      );
   }
-  const mails = tally(receivers.smtp.requests.filter((mail) => mail.status === 250).map((mail) => mail.messageId));
-  for (const [id, times] of mails) if (times > 2) transitionViolations.push(`e-mail ${id}: accepted ${times}×`);
+  const mails = tally(
+    receivers.smtp.requests.filter((mail) => mail.status === 250).map((mail) => mail.messageId),
+  );
+  for (const [id, times] of mails)
+    if (times > 2) transitionViolations.push(`e-mail ${id}: accepted ${times}×`);
   const breaches = notify.firings.filter((alert) => alert.id === 'latency_breach' && alert.breach_range);
   for (const episode of result.feeder.episodes) {
     if (episode.untilMs > result.endMs - 3 * HOUR_MS) continue;
     const told = breaches.some(
-      (alert) => Date.parse(alert.breach_range.start) < episode.untilMs && Date.parse(alert.breach_range.end) > episode.fromMs,
+      (alert) =>
+        Date.parse(alert.breach_range.start) < episode.untilMs &&
+        Date.parse(alert.breach_range.end) > episode.fromMs,
     );
     if (!told)
       transitionViolations.push(
@@ -238,23 +253,29 @@ export async function checkInvariants(result) {
   const weeklyAccepted = new Map();
   for (const request of receivers.weekly.requests) {
     if (!request.signatures.obsSignature || !request.signatures.standardSignature)
-      weeklyViolations.push(`step ${request.step}: weekly request ${request.webhookId} with an invalid signature`);
+      weeklyViolations.push(
+        `step ${request.step}: weekly request ${request.webhookId} with an invalid signature`,
+      );
     if (typeof request.status === 'number' && request.status < 300)
       weeklyAccepted.set(request.webhookId, (weeklyAccepted.get(request.webhookId) ?? 0) + 1);
   }
   for (const request of receivers.notify.requests) {
     if (!request.signatures.obsSignature || !request.signatures.standardSignature)
-      weeklyViolations.push(`step ${request.step}: notification ${request.webhookId} with an invalid signature`);
+      weeklyViolations.push(
+        `step ${request.step}: notification ${request.webhookId} with an invalid signature`,
+      );
   }
   for (const [id, times] of weeklyAccepted) if (times > 2) weeklyViolations.push(`${id} accepted ${times}×`);
-  const firstSend = result.sendTimeOfWeek(result.startMs) > result.startMs
-    ? result.sendTimeOfWeek(result.startMs) - 7 * 86_400_000
-    : result.sendTimeOfWeek(result.startMs);
+  const firstSend =
+    result.sendTimeOfWeek(result.startMs) > result.startMs
+      ? result.sendTimeOfWeek(result.startMs) - 7 * 86_400_000
+      : result.sendTimeOfWeek(result.startMs);
   const dueWeeks = [];
   for (let send = firstSend; send <= result.endMs; send += 7 * 86_400_000) {
     const monday = new Date(send - (5 * 86_400_000 + 23.5 * HOUR_MS)).toISOString().slice(0, 10);
     dueWeeks.push(monday);
-    if (!weeklyAccepted.has(`obs-weekly:${monday}`)) weeklyViolations.push(`the week of ${monday} was never delivered`);
+    if (!weeklyAccepted.has(`obs-weekly:${monday}`))
+      weeklyViolations.push(`the week of ${monday} was never delivered`);
   }
   check(
     `each week's report delivered once (per webhook-id, a resend after a crash at most once more), signatures valid (weeks ${dueWeeks.join(', ')})`,
@@ -265,7 +286,10 @@ export async function checkInvariants(result) {
     `nothing delivered during dry runs (${observed.dryRuns.length} dry-run chains)`,
     observed.dryRuns
       .filter((run) => run.received.length > 0)
-      .map((run) => `step ${run.step} ${run.jobId}: ${run.received.map(([name, added]) => `${added} to ${name}`).join(', ')}`),
+      .map(
+        (run) =>
+          `step ${run.step} ${run.jobId}: ${run.received.map(([name, added]) => `${added} to ${name}`).join(', ')}`,
+      ),
   );
 
   const log = await readFile(join(root, 'ops/automation_runs.log'), 'utf8');
@@ -279,40 +303,70 @@ export async function checkInvariants(result) {
         return { corrupt: index + 1 };
       }
     });
-  const logViolations = entries.filter((entry) => entry.corrupt).map((entry) => `line ${entry.corrupt} is not JSON`);
-  for (let index = 1; index < entries.length; index += 1) {
-    const previous = entries[index - 1].sequence;
-    const entry = entries[index];
-    if (entry.sequence !== previous + 1 && entry.diagnostics?.error_code !== 'sequence_gap')
-      logViolations.push(`sequence ${previous} then ${entry.sequence} (${entry.job_id}) without a sequence_gap warning`);
+  const logViolations = entries
+    .filter((entry) => entry.corrupt)
+    .map((entry) => `line ${entry.corrupt} is not JSON`);
+  // a sequence_gap warning (logged without a number of its own) accounts for the jump after it
+  let previous = null;
+  let gapRecorded = false;
+  for (const entry of entries) {
+    if (entry.corrupt) continue;
+    if (entry.diagnostics?.error_code === 'sequence_gap') gapRecorded = true;
+    if (typeof entry.sequence !== 'number') {
+      if (entry.diagnostics?.error_code !== 'sequence_gap')
+        logViolations.push(`${entry.job_id}: no sequence`);
+      continue;
+    }
+    if (previous !== null && entry.sequence !== previous + 1 && !gapRecorded)
+      logViolations.push(
+        `sequence ${previous} then ${entry.sequence} (${entry.job_id}) without a sequence_gap warning`,
+      );
+    previous = entry.sequence;
+    gapRecorded = false;
   }
-  check(`run-log sequence gap-free except recorded sequence_gap warnings (${entries.length} entries)`, logViolations.slice(0, 20));
+  check(
+    `run-log sequence gap-free except recorded sequence_gap warnings (${entries.length} entries)`,
+    logViolations.slice(0, 20),
+  );
 
   const dashboardViolations = [];
   for (let index = 1; index < observed.dashboard.length; index += 1) {
     const before = observed.dashboard[index - 1];
     const after = observed.dashboard[index];
     if (after.jobId !== before.jobId && !(after.sequence > before.sequence))
-      dashboardViolations.push(`step ${after.step}: bundle ${after.jobId} sequence ${after.sequence} after ${before.sequence}`);
-    if (after.sequence < before.sequence) dashboardViolations.push(`step ${after.step}: sequence went back to ${after.sequence}`);
+      dashboardViolations.push(
+        `step ${after.step}: bundle ${after.jobId} sequence ${after.sequence} after ${before.sequence}`,
+      );
+    if (after.sequence < before.sequence)
+      dashboardViolations.push(`step ${after.step}: sequence went back to ${after.sequence}`);
   }
-  check(`dashboard manifest sequences strictly increase (${observed.dashboard.length} observations)`, dashboardViolations);
+  check(
+    `dashboard manifest sequences strictly increase (${observed.dashboard.length} observations)`,
+    dashboardViolations,
+  );
 
   const final = result.finalVerify;
   check(
     'obs-verify passes at the end (heartbeats fresh, notifications delivered, weekly not overdue)',
     final.code === 0
       ? []
-      : [`exit ${final.code}: ${(final.summary?.checks ?? []).filter((c) => c.status !== 'ok' && c.ok !== true).map((c) => JSON.stringify(c).slice(0, 300)).join('; ') || final.stderr.slice(0, 500)}`],
+      : [
+          `exit ${final.code}: ${
+            (final.summary?.checks ?? [])
+              .filter((c) => c.status !== 'ok' && c.ok !== true)
+              .map((c) => JSON.stringify(c).slice(0, 300))
+              .join('; ') || final.stderr.slice(0, 500)
+          }`,
+        ],
   );
 
   const leftovers = (await filesUnder(root, '.'))
     .map((file) => file.path.replace(/^\.\//, ''))
     .filter((path) => /\.tmp(-|$)|\.tmp\.|~$/.test(path));
   const locks = await lockFolders(root);
-  check(
-    'no temporary files or held locks left behind',
-    [...leftovers.map((path) => `temporary file ${path}`), ...locks.map((path) => `lock ${path}`)],
-  );
+  check('no temporary files or held locks left behind', [
+    ...leftovers.map((path) => `temporary file ${path}`),
+    ...locks.map((path) => `lock ${path}`),
+  ]);
   return checks;
 }

@@ -19,7 +19,15 @@ export const FAULT_LEVELS = Object.freeze({
     receiverEpisodesPerDay: 4,
     once: true,
   },
-  heavy: { kill: 0.08, term: 0.03, faultPoint: 0.5, race: 0.1, dryRun: 0.04, receiverEpisodesPerDay: 10, once: true },
+  heavy: {
+    kill: 0.08,
+    term: 0.03,
+    faultPoint: 0.5,
+    race: 0.1,
+    dryRun: 0.04,
+    receiverEpisodesPerDay: 10,
+    once: true,
+  },
 });
 
 /** Receiver behaviours of a fault episode (see soak-receivers.mjs). */
@@ -31,7 +39,9 @@ export const RECEIVER_FAULTS = Object.freeze(['500', '429', 'hang', '401', 'rese
  */
 export function documentedFaultPoints(repoRoot) {
   const text = readFileSync(join(repoRoot, 'docs/testing.md'), 'utf8');
-  const section = text.slice(text.indexOf('## Fault injection'), text.indexOf('## Benchmarks'));
+  const start = text.indexOf('## Fault injection');
+  const end = text.indexOf('\n## ', start + 1);
+  const section = text.slice(start, end === -1 ? undefined : end);
   const points = [];
   for (const line of section.split('\n')) {
     if (!line.startsWith('| `')) continue;
@@ -69,7 +79,8 @@ export function makePlan({ seed, days, faults, faultPoints }) {
     const run = { step, faultPoint: null, kill: null, race: null, dryRun: false };
     const draw = random();
     if (draw < level.kill) run.kill = { signal: 'SIGKILL', afterMs: between(random, 30, 1500) };
-    else if (draw < level.kill + level.term) run.kill = { signal: 'SIGTERM', afterMs: between(random, 30, 1500) };
+    else if (draw < level.kill + level.term)
+      run.kill = { signal: 'SIGTERM', afterMs: between(random, 30, 1500) };
     else if (random() < level.faultPoint) {
       run.faultPoint = chainPoints[nextChainPoint % chainPoints.length];
       nextChainPoint += 1;
@@ -82,7 +93,10 @@ export function makePlan({ seed, days, faults, faultPoints }) {
     ? {
         clockBackStep: between(random, 4, Math.min(steps, STEPS_PER_DAY) - 8),
         corruptLogStep: between(random, 8, Math.min(steps, STEPS_PER_DAY) - 6),
-        uploadFailSteps: Array.from({ length: days }, (_, day) => day * STEPS_PER_DAY + between(random, 0, 95)),
+        uploadFailSteps: Array.from(
+          { length: days },
+          (_, day) => day * STEPS_PER_DAY + between(random, 0, 95),
+        ),
         fullDiskStep: between(random, 2, Math.min(steps, STEPS_PER_DAY) - 4),
       }
     : { clockBackStep: -1, corruptLogStep: -1, uploadFailSteps: [], fullDiskStep: -1 };

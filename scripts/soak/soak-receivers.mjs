@@ -2,7 +2,10 @@
 // and an SMTP server, each recording every request and answering as the fault plan says.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { header, verifyWebhookSignatures } from '../../packages/automation-core/src/test-support/webhook-signatures.mjs';
+import {
+  header,
+  verifyWebhookSignatures,
+} from '../../packages/automation-core/src/test-support/webhook-signatures.mjs';
 
 // smtp-server is a development dependency of the core package (its e-mail tests use it).
 const { SMTPServer } = createRequire(new URL('../../packages/automation-core/package.json', import.meta.url))(

@@ -25,12 +25,20 @@ export function formatReport(result, checks, options) {
     faults_injected: result.faultsInjected,
     fault_points_reached: [...observed.faultPointsReached].sort(),
     fault_points_not_reached: [...new Set(result.plan.weeklyPoints.concat(result.plan.rebuildPoints))]
-      .concat(Object.keys(result.faultsInjected).filter((kind) => kind.startsWith('fault point ')).map((kind) => kind.slice(12)))
+      .concat(
+        Object.keys(result.faultsInjected)
+          .filter((kind) => kind.startsWith('fault point '))
+          .map((kind) => kind.slice(12)),
+      )
       .filter((point, index, all) => all.indexOf(point) === index && !observed.faultPointsReached.has(point))
       .sort(),
     skipped: result.skipped,
     deliveries,
-    invariants: checks.map((entry) => ({ name: entry.name, ok: entry.violations.length === 0, violations: entry.violations })),
+    invariants: checks.map((entry) => ({
+      name: entry.name,
+      ok: entry.violations.length === 0,
+      violations: entry.violations,
+    })),
     violations,
     storage: observed.storage,
     notes: context.notes,
@@ -38,19 +46,26 @@ export function formatReport(result, checks, options) {
     workspace: options.keep ? result.root : null,
   };
   const lines = [];
-  lines.push(`soak: ${result.days} day(s) simulated (${document.simulated.from} → ${document.simulated.until}), seed ${result.seed}, faults ${result.faults}`);
+  lines.push(
+    `soak: ${result.days} day(s) simulated (${document.simulated.from} → ${document.simulated.until}), seed ${result.seed}, faults ${result.faults}`,
+  );
   lines.push(`wall time: ${seconds(result.wallMs)}`);
   lines.push('', 'runs:');
   for (const [label, runs] of Object.entries(runsByLabel).sort()) lines.push(`  ${label.padEnd(28)} ${runs}`);
   lines.push(`  samples recorded            ${document.samples_recorded}`);
   lines.push('', 'faults injected:');
-  for (const [kind, times] of Object.entries(result.faultsInjected).sort()) lines.push(`  ${kind.padEnd(52)} ${times}`);
+  for (const [kind, times] of Object.entries(result.faultsInjected).sort())
+    lines.push(`  ${kind.padEnd(52)} ${times}`);
   if (document.fault_points_not_reached.length > 0)
     lines.push(`  fault points armed but not reached: ${document.fault_points_not_reached.join(', ')}`);
   for (const skip of result.skipped) lines.push(`  SKIPPED ${skip}`);
   lines.push('', 'deliveries (requests by answer):');
   for (const [name, figures] of Object.entries(deliveries))
-    lines.push(`  ${name.padEnd(8)} ${figures.requests} (${Object.entries(figures.by_answer).map(([answer, n]) => `${answer}: ${n}`).join(', ')})`);
+    lines.push(
+      `  ${name.padEnd(8)} ${figures.requests} (${Object.entries(figures.by_answer)
+        .map(([answer, n]) => `${answer}: ${n}`)
+        .join(', ')})`,
+    );
   lines.push('', 'invariants:');
   for (const entry of checks) {
     lines.push(`  ${entry.violations.length === 0 ? 'ok  ' : 'FAIL'} ${entry.name}`);
@@ -59,7 +74,9 @@ export function formatReport(result, checks, options) {
   }
   if (observed.storage.length > 0) {
     lines.push('', 'storage:');
-    lines.push('  | day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | run log | chain (median of the day) | nightly verify |');
+    lines.push(
+      '  | day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | run log | chain (median of the day) | nightly verify |',
+    );
     lines.push('  | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const row of observed.storage)
       lines.push(

@@ -2,8 +2,14 @@
 // nightly verification, the weekly KPI report, and the planned faults around them.
 import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isoSeconds, Feeder } from './soak-feeder.mjs';
-import { documentedFaultPoints, makePlan, receiverModeAt, STEP_MINUTES, STEPS_PER_DAY } from './soak-plan.mjs';
+import { Feeder, isoSeconds } from './soak-feeder.mjs';
+import {
+  documentedFaultPoints,
+  makePlan,
+  receiverModeAt,
+  STEP_MINUTES,
+  STEPS_PER_DAY,
+} from './soak-plan.mjs';
 import { runBinary } from './soak-processes.mjs';
 import { startSmtpReceiver, startWebhookReceiver } from './soak-receivers.mjs';
 import {
@@ -37,7 +43,9 @@ const count = (counts, kind) => {
 /** The week's send time (Saturday 23:30 UTC) of the week holding `ms`. */
 function sendTimeOfWeek(ms) {
   const day = new Date(ms);
-  const monday = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()) - ((day.getUTCDay() + 6) % 7) * DAY_MS;
+  const monday =
+    Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()) -
+    ((day.getUTCDay() + 6) % 7) * DAY_MS;
   return monday + 5 * DAY_MS + 23.5 * 3_600_000;
 }
 
@@ -52,7 +60,8 @@ async function readJsonOrNull(path) {
 /** What the soak's model notes after every step: dashboard sequence, notifications queued. */
 async function snapshot(root, observed) {
   const manifest = await readJsonOrNull(join(root, 'out/dashboard/manifest.json'));
-  if (manifest) observed.dashboard.push({ step: observed.step, jobId: manifest.job_id, sequence: manifest.sequence });
+  if (manifest)
+    observed.dashboard.push({ step: observed.step, jobId: manifest.job_id, sequence: manifest.sequence });
   let names = [];
   try {
     names = await readdir(join(root, 'ops/notifications'));
@@ -121,7 +130,14 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
       receiver.step = context.step;
     }
   };
-  const chainArgs = (nowMs, extra = []) => ['--observability', '--root', root, '--now', isoSeconds(nowMs), ...extra];
+  const chainArgs = (nowMs, extra = []) => [
+    '--observability',
+    '--root',
+    root,
+    '--now',
+    isoSeconds(nowMs),
+    ...extra,
+  ];
   const noteFaultPoint = (record) => {
     if (record.faultPoint && record.signal === 'SIGKILL') observed.faultPointsReached.add(record.faultPoint);
   };
@@ -145,7 +161,8 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
     if (!settle && step === plan.fullDiskStep) {
       undoDisk = await fillDisk(folder);
       if (undoDisk) count(faultsInjected, 'full disk for one run');
-      else skipped.push('full disk: mounting a tmpfs is not allowed here (needs root and mount); not injected');
+      else
+        skipped.push('full disk: mounting a tmpfs is not allowed here (needs root and mount); not injected');
     }
     if (!settle && step === plan.corruptLogStep) {
       await appendFile(join(root, 'ops/automation_runs.log'), '{"sequence": 41, "job_name": "daily", torn\n');
@@ -153,7 +170,12 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
     }
     let faultPoint = run.faultPoint;
     const sendMs = sendTimeOfWeek(nowMs);
-    const isSendStep = !settle && nowMs >= sendMs && nowMs - STEP_MS < sendMs && plan.weeklyPoints.length > 0 && faults !== 'none';
+    const isSendStep =
+      !settle &&
+      nowMs >= sendMs &&
+      nowMs - STEP_MS < sendMs &&
+      plan.weeklyPoints.length > 0 &&
+      faults !== 'none';
     if (isSendStep) {
       faultPoint = plan.weeklyPoints[weeklyPointIndex % plan.weeklyPoints.length];
       weeklyPointIndex += 1;
@@ -165,7 +187,11 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
     if (feed) work.push(feeder.feed(context, nowMs, { healthy: settle }));
     if (run.race) {
       count(faultsInjected, `manual obs-${run.race} racing the chain`);
-      work.push(runBinary(context, run.race, ['--root', root, '--now', isoSeconds(nowMs)], { label: `manual ${run.race}` }));
+      work.push(
+        runBinary(context, run.race, ['--root', root, '--now', isoSeconds(nowMs)], {
+          label: `manual ${run.race}`,
+        }),
+      );
     }
     const [chain, ...rest] = await Promise.all(work);
     for (const record of [chain, ...rest]) if (record?.faultPoint) noteFaultPoint(record);
@@ -177,16 +203,23 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
     const minuteOfDay = Math.floor((nowMs % DAY_MS) / 60_000);
     if (minuteOfDay >= 150 && nightlyDay !== day) {
       nightlyDay = day;
-      const verify = await runBinary(context, 'verify', ['--root', root, '--now', isoSeconds(nowMs)], { label: 'nightly verify' });
+      const verify = await runBinary(context, 'verify', ['--root', root, '--now', isoSeconds(nowMs)], {
+        label: 'nightly verify',
+      });
       observed.verifyWallMs.push(verify.wallMs);
     }
     const weekday = new Date(nowMs).getUTCDay();
     const week = Math.floor((nowMs - Date.UTC(2000, 0, 3)) / (7 * DAY_MS));
     if (weekday === 1 && minuteOfDay >= 360 && kpiWeek !== week) {
       kpiWeek = week;
-      await runBinary(context, 'verify', ['kpi', '--root', root, '--now', isoSeconds(nowMs), '--since', '7d'], {
-        label: 'weekly kpi',
-      });
+      await runBinary(
+        context,
+        'verify',
+        ['kpi', '--root', root, '--now', isoSeconds(nowMs), '--since', '7d'],
+        {
+          label: 'weekly kpi',
+        },
+      );
     }
     if (run.dryRun) await dryRun(nowMs);
     const aged = await ageLeftLocks(root);
@@ -205,7 +238,9 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   /** The runbook's recovery: check, rebuild, apply (meeting the rebuild-log fault points), check. */
   const repairRunLog = async (nowMs) => {
     const at = ['--root', root, '--now', isoSeconds(nowMs)];
-    await runBinary(context, 'verify', ['--check-log', 'ops/automation_runs.log', ...at], { label: 'check-log' });
+    await runBinary(context, 'verify', ['--check-log', 'ops/automation_runs.log', ...at], {
+      label: 'check-log',
+    });
     await runBinary(context, 'verify', ['rebuild-log', ...at], { label: 'rebuild-log' });
     for (const point of plan.rebuildPoints) {
       count(faultsInjected, `fault point ${point}`);
@@ -214,6 +249,8 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
         label: 'rebuild-log --apply',
       });
       noteFaultPoint(killed);
+      // the operator runs it again later: the killed run's lock has gone stale by then
+      await ageLeftLocks(root);
     }
     await runBinary(context, 'verify', ['rebuild-log', '--apply', ...at], { label: 'rebuild-log --apply' });
     observed.rebuilds += 1;
@@ -226,9 +263,13 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   /** A rehearsal between two chain runs: no receiver may get anything while it runs. */
   const dryRun = async (nowMs) => {
     count(faultsInjected, 'dry-run chain');
-    const before = Object.fromEntries(Object.entries(receivers).map(([name, receiver]) => [name, receiver.requests.length]));
+    const before = Object.fromEntries(
+      Object.entries(receivers).map(([name, receiver]) => [name, receiver.requests.length]),
+    );
     for (const receiver of Object.values(receivers)) receiver.phase = 'dry run';
-    const record = await runBinary(context, 'daily', chainArgs(nowMs, ['--dry-run']), { label: 'dry-run chain' });
+    const record = await runBinary(context, 'daily', chainArgs(nowMs, ['--dry-run']), {
+      label: 'dry-run chain',
+    });
     for (const receiver of Object.values(receivers)) receiver.phase = 'chain';
     const received = Object.entries(receivers)
       .map(([name, receiver]) => [name, receiver.requests.length - before[name]])
@@ -239,7 +280,8 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   try {
     for (let step = 0; step < totalSteps; step += 1) {
       await runStep(step);
-      if ((step + 1) % 16 === 0) progress(`${step + 1}/${totalSteps} chain runs, ${Math.round((Date.now() - wallStart) / 1000)} s`);
+      if ((step + 1) % 16 === 0)
+        progress(`${step + 1}/${totalSteps} chain runs, ${Math.round((Date.now() - wallStart) / 1000)} s`);
     }
     for (let index = 0; index < SETTLE_STEPS; index += 1) {
       await runStep(totalSteps + index, { settle: true, feed: index < SETTLE_STEPS - 1 });

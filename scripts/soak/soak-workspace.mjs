@@ -113,15 +113,18 @@ export async function fillDisk(folder) {
   };
 }
 
-/** Job locks (`ops/.<job>.lock`) present now. */
+/** Lock folders present now: the jobs' (`ops/.<job>.lock`) and the state locks beside their files. */
 export async function lockFolders(root) {
-  const names = await readdir(join(root, 'ops'));
-  return names.filter((name) => /^\..+\.lock$/.test(name)).map((name) => join(root, 'ops', name));
+  const entries = await readdir(join(root, 'ops'), { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory() && entry.name.endsWith('.lock'))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
 }
 
 /**
  * Fifteen minutes pass between two cron runs: a lock a killed run left behind has not been
  * refreshed for that long when the next run looks at it (locks go stale by their real mtime).
+ * Called only while no process of the soak runs.
  */
 export async function ageLeftLocks(root) {
   const aged = await lockFolders(root);

@@ -12,7 +12,8 @@ import { formatReport } from './soak-report.mjs';
 import { runSoak } from './soak-run.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const USAGE = 'usage: pnpm soak [--days N] [--seed N] [--faults default|none|heavy] [--keep] [--json-out <file>]';
+const USAGE =
+  'usage: pnpm soak [--days N] [--seed N] [--faults default|none|heavy] [--keep] [--json-out <file>]';
 
 function parseArgs(argv) {
   const options = { days: 7, seed: randomInt(1, 2 ** 31), faults: 'default', keep: false, jsonOut: null };
@@ -32,7 +33,8 @@ function parseArgs(argv) {
       options[flag.slice(2)] = number;
     } else if (flag === '--faults') {
       options.faults = value();
-      if (!(options.faults in FAULT_LEVELS)) throw new Error(`--faults must be default, none or heavy, got ${options.faults}`);
+      if (!(options.faults in FAULT_LEVELS))
+        throw new Error(`--faults must be default, none or heavy, got ${options.faults}`);
     } else if (flag === '--json-out') options.jsonOut = value();
     else throw new Error(`unknown option ${flag}`);
   }

@@ -5,5 +5,9 @@ export interface SignatureCheck {
   standardSignature: boolean;
 }
 
-export function verifyWebhookSignatures(headers: IncomingHttpHeaders, body: Buffer, secret: string): SignatureCheck;
+export function verifyWebhookSignatures(
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  secret: string,
+): SignatureCheck;
 export function header(headers: IncomingHttpHeaders, name: string): string;

@@ -9,7 +9,9 @@ export function verifyWebhookSignatures(headers, body, secret) {
   const obsExpected = `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex')}`;
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
-  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+  const key = secret.startsWith('whsec_')
+    ? Buffer.from(secret.slice(6), 'base64')
+    : Buffer.from(secret, 'utf8');
   const signedContent = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), body]);
   const standardExpected = createHmac('sha256', key).update(signedContent).digest('base64');
   // The header may list several space-separated `v1,<sig>` entries (key rotation).
@@ -19,7 +21,8 @@ export function verifyWebhookSignatures(headers, body, secret) {
     .map((entry) => entry.slice(3));
   return {
     obsSignature: constantTimeEqual(header(headers, 'x-obs-signature'), obsExpected),
-    standardSignature: id !== '' && offered.some((candidate) => constantTimeEqual(candidate, standardExpected)),
+    standardSignature:
+      id !== '' && offered.some((candidate) => constantTimeEqual(candidate, standardExpected)),
   };
 }
 
