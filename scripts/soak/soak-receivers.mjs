@@ -62,6 +62,19 @@ class Listener {
   }
 }
 
+/** Starts the receiver's listener; `setMode('down')` closes its port, any other mode opens it again. */
+async function serve(receiver, make) {
+  const listener = new Listener(make);
+  await listener.up();
+  receiver.setMode = async (mode) => {
+    receiver.mode = mode;
+    if (mode === 'down') await listener.down();
+    else await listener.up();
+  };
+  receiver.close = () => listener.down();
+  return listener;
+}
+
 /** A webhook receiver: every request with the step it arrived in, its answer and signatures. */
 export async function startWebhookReceiver({ name, path, secret }) {
   const receiver = { name, requests: [], mode: 'ok', step: 0, phase: 'chain' };
@@ -90,15 +103,8 @@ export async function startWebhookReceiver({ name, path, secret }) {
       res.end(answer.body);
     });
   };
-  const listener = new Listener(() => createServer(handle));
-  await listener.up();
+  const listener = await serve(receiver, () => createServer(handle));
   receiver.url = `http://127.0.0.1:${listener.port}${path}`;
-  receiver.setMode = async (mode) => {
-    receiver.mode = mode;
-    if (mode === 'down') await listener.down();
-    else await listener.up();
-  };
-  receiver.close = () => listener.down();
   return receiver;
 }
 
@@ -134,16 +140,9 @@ export async function startSmtpReceiver() {
         });
       },
     });
-  const listener = new Listener(make);
-  await listener.up();
+  // a webhook fault is a refused message here; `down` closes the port
+  const listener = await serve(receiver, make);
   receiver.host = '127.0.0.1';
   receiver.port = listener.port;
-  // a webhook fault is a refused message here; `down` closes the port
-  receiver.setMode = async (mode) => {
-    receiver.mode = mode;
-    if (mode === 'down') await listener.down();
-    else await listener.up();
-  };
-  receiver.close = () => listener.down();
   return receiver;
 }

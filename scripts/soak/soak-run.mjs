@@ -232,6 +232,7 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
         chainMs: median(observed.chainWallMs.slice(-STEPS_PER_DAY)),
         verifyMs: observed.verifyWallMs.at(-1) ?? null,
       });
+      progress(`storage at day ${(step + 1) / STEPS_PER_DAY}: ${JSON.stringify(observed.storage.at(-1))}`);
     }
   };
 
