@@ -16,7 +16,7 @@ export const FAULT_LEVELS = Object.freeze({
     faultPoint: 0.3,
     race: 0.04,
     dryRun: 0.02,
-    receiverEpisodesPerDay: 4,
+    receiverEpisodesPerDay: 6,
     once: true,
   },
   heavy: {
@@ -103,7 +103,7 @@ export function makePlan({ seed, days, faults, faultPoints }) {
   const receiverEpisodes = [];
   for (let day = 0; day < days; day += 1) {
     for (let index = 0; index < level.receiverEpisodesPerDay; index += 1) {
-      const kind = RECEIVER_FAULTS[index % RECEIVER_FAULTS.length];
+      const kind = RECEIVER_FAULTS[(day * level.receiverEpisodesPerDay + index) % RECEIVER_FAULTS.length];
       const length = kind === 'down' ? between(random, 8, 16) : kind === 'hang' ? 1 : between(random, 1, 4);
       receiverEpisodes.push({
         receiver: pick(random, ['weekly', 'notify', 'smtp']),

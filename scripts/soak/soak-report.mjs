@@ -57,7 +57,7 @@ export function formatReport(result, checks, options) {
   for (const [kind, times] of Object.entries(result.faultsInjected).sort())
     lines.push(`  ${kind.padEnd(52)} ${times}`);
   if (document.fault_points_not_reached.length > 0)
-    lines.push(`  fault points armed but not reached: ${document.fault_points_not_reached.join(', ')}`);
+    lines.push(`  fault points not reached: ${document.fault_points_not_reached.join(', ')}`);
   for (const skip of result.skipped) lines.push(`  SKIPPED ${skip}`);
   lines.push('', 'deliveries (requests by answer):');
   for (const [name, figures] of Object.entries(deliveries))

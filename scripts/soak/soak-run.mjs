@@ -6,6 +6,7 @@ import { Feeder, isoSeconds } from './soak-feeder.mjs';
 import {
   documentedFaultPoints,
   makePlan,
+  RECEIVER_FAULTS,
   receiverModeAt,
   STEP_MINUTES,
   STEPS_PER_DAY,
@@ -119,10 +120,11 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   let nightlyDay = -1;
   let kpiWeek = -1;
   let weeklyPointIndex = 0;
+  let weeklyPointStep = -1;
   const totalSteps = days * STEPS_PER_DAY;
-  const setReceiverModes = async (step) => {
+  const setReceiverModes = async (step, overrides = {}) => {
     for (const [name, receiver] of Object.entries(receivers)) {
-      const mode = step === null ? 'ok' : receiverModeAt(plan, name, step);
+      const mode = overrides[name] ?? (step === null ? 'ok' : receiverModeAt(plan, name, step));
       if (mode !== receiver.mode) {
         if (mode !== 'ok') count(faultsInjected, `receiver ${name}: ${mode}`);
         await receiver.setMode(mode);
@@ -151,7 +153,14 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
       count(faultsInjected, 'clock stepped back 10 minutes');
     }
     const nowMs = startMs + step * STEP_MS + clockOffsetMs;
-    await setReceiverModes(settle ? null : step);
+    // The week's send time meets a failing weekly receiver; the run after it, which delivers,
+    // meets the next weekly fault point; the one after that delivers again.
+    const sendMs = sendTimeOfWeek(nowMs);
+    const weeklyFaults = !settle && faults !== 'none';
+    const isSendStep = weeklyFaults && nowMs >= sendMs && nowMs - STEP_MS < sendMs;
+    if (isSendStep) weeklyPointStep = step + 1;
+    const weeklyReceiverFault = RECEIVER_FAULTS[weeklyPointIndex % RECEIVER_FAULTS.length];
+    await setReceiverModes(settle ? null : step, isSendStep ? { weekly: weeklyReceiverFault } : {});
     const uploadFails = !settle && plan.uploadFailSteps.includes(step);
     if (uploadFails) {
       await writeFile(join(root, UPLOAD_FAILS_MARKER), '');
@@ -169,14 +178,7 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
       count(faultsInjected, 'corrupt line appended to the run log');
     }
     let faultPoint = run.faultPoint;
-    const sendMs = sendTimeOfWeek(nowMs);
-    const isSendStep =
-      !settle &&
-      nowMs >= sendMs &&
-      nowMs - STEP_MS < sendMs &&
-      plan.weeklyPoints.length > 0 &&
-      faults !== 'none';
-    if (isSendStep) {
+    if (weeklyFaults && step === weeklyPointStep && plan.weeklyPoints.length > 0) {
       faultPoint = plan.weeklyPoints[weeklyPointIndex % plan.weeklyPoints.length];
       weeklyPointIndex += 1;
     }

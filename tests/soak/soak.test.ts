@@ -7,7 +7,7 @@ import { REPO_ROOT, runProcess } from '../support/cli-process.js';
 /**
  * One simulated day of the real binaries with the default faults (scripts/soak/, docs/testing.md
  * "The soak"). Seed 7 found the rotation journal's raw replacement swept by another job's atomic
- * write (rows archived twice); it stays the fixed seed so that case keeps being replayed.
+ * write (rows archived twice; its own regression test is in tests/latency/latency-crash.test.ts).
  */
 const SEED = 7;
 const SOAK_TIMEOUT_MS = 480_000;
