@@ -81,6 +81,12 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   const plan = makePlan({ seed, days, faults, faultPoints: documentedFaultPoints(repoRoot) });
   const folder = await makeSoakFolder();
   const root = folder.root;
+  // Interrupted (Ctrl-C): no tmpfs stays mounted behind it, unless --keep asked for the workspace.
+  const interrupted = (signal) => {
+    if (!keep) folder.removeSync();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   await prepareWorkspace({ repoRoot, root, anchor: SOAK_START, seed });
   const initialRaw = await readFile(join(root, 'ops/signal_latency.csv'), 'utf8');
   const receivers = {

@@ -2,7 +2,7 @@
 // meet a full disk), the deployment's configs pointed at the soak's receivers, and the file
 // facts the checks and the storage table read.
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -26,13 +26,17 @@ export async function makeSoakFolder() {
   const root = join(base, 'workspace');
   await mkdir(root);
   const mounted = tryMount(['-t', 'tmpfs', '-o', `size=${TMPFS_BYTES}`, 'tmpfs', root]);
+  const removeSync = () => {
+    if (mounted) execFileSync('umount', [root], { stdio: 'ignore' });
+    rmSync(base, { recursive: true, force: true });
+  };
   return {
     base,
     root,
     mounted,
+    removeSync,
     async remove() {
-      if (mounted) execFileSync('umount', [root], { stdio: 'ignore' });
-      await rm(base, { recursive: true, force: true });
+      removeSync();
     },
   };
 }
