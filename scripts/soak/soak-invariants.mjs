@@ -109,6 +109,8 @@ function acceptedTransitions(notify) {
   const accepted = new Map();
   const firings = [];
   const resolved = new Set();
+  /** `<dedup_key>|<since>|<status>`: a queued notification a newer one of its alert replaced */
+  const states = new Set();
   for (const request of notify.requests) {
     if (typeof request.status !== 'number' || request.status >= 300) continue;
     let body;
@@ -120,11 +122,12 @@ function acceptedTransitions(notify) {
     for (const alert of body.alerts ?? []) {
       const id = `${alert.job_id}:${alert.dedup_key}:${alert.status}`;
       accepted.set(id, (accepted.get(id) ?? 0) + 1);
+      states.add(`${alert.dedup_key}|${alert.since}|${alert.status}`);
       if (alert.status === 'firing') firings.push(alert);
       else resolved.add(`${alert.dedup_key}|${alert.since}`);
     }
   }
-  return { accepted, firings, resolved };
+  return { accepted, firings, resolved, states };
 }
 
 /** Checks every invariant; returns [{name, violations: [..]}] in the report's order. */
@@ -213,8 +216,11 @@ export async function checkInvariants(result) {
   const transitionViolations = [];
   for (const [id, item] of observed.queued) {
     const times = notify.accepted.get(id) ?? 0;
-    // alert_delivery_failing goes only to receivers that are not failing: possibly e-mail alone
-    if (times === 0 && item.id !== 'alert_delivery_failing')
+    // A notification still waiting is replaced by a newer one of the same alert and status (its
+    // severity rose): the receiver gets the newer. alert_delivery_failing goes only to receivers
+    // that are not failing: possibly e-mail alone.
+    const superseded = notify.states.has(`${item.dedup_key}|${item.since}|${item.status}`);
+    if (times === 0 && !superseded && item.id !== 'alert_delivery_failing')
       transitionViolations.push(`${id}: queued, never accepted by the webhook`);
     if (times > 2) transitionViolations.push(`${id}: accepted ${times}×`);
   }
