@@ -27,14 +27,16 @@ describe('writeFileAtomic', () => {
     expect(await readdir(join(dir, 'nested/deeper'))).toEqual(['out.json']);
   });
 
-  it("sweeps its own target's abandoned temporary files and leaves other files' for their owners", async () => {
+  it("sweeps abandoned temporaries of its own target and of missing files, not another existing file's", async () => {
     const deadPid = 2 ** 22 + 17;
     const own = `.out.json.tmp-${hostTag()}-${deadPid}-0123abcd`;
-    const other = `.signal_latency.csv.tmp-${hostTag()}-${deadPid}-4567cdef`;
-    await writeFile(join(dir, own), 'torn');
-    await writeFile(join(dir, other), 'a replacement a rotation journal still names');
+    const neverWritten = `.20251014T010000Z-weekly.json.tmp-${hostTag()}-${deadPid}-89abcdef`;
+    // a replacement the latency rotation journal may still roll forward over the raw file
+    const staged = `.signal_latency.csv.tmp-${hostTag()}-${deadPid}-4567cdef`;
+    await writeFile(join(dir, 'signal_latency.csv'), 'raw\n');
+    for (const name of [own, neverWritten, staged]) await writeFile(join(dir, name), 'torn');
     await writeFileAtomic(join(dir, 'out.json'), '{}\n');
-    expect((await readdir(dir)).sort()).toEqual([other, 'out.json'].sort());
+    expect((await readdir(dir)).sort()).toEqual(['out.json', 'signal_latency.csv', staged].sort());
   });
 
   it('removes its temporary file and keeps the old target when the rename fails', async () => {
