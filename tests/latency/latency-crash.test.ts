@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { makeWorkspace } from '../support/cli-process.js';
+import { BIN, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
 import {
   archiveFiles,
   DAY,
@@ -78,4 +78,33 @@ describe('obs-latency killed at each write step', () => {
       }
     },
   );
+
+  // Found by the soak (seed 7): any atomic write into ops/ swept every abandoned temporary file
+  // there, including the raw file's replacement the rotation journal still needed, so the next
+  // run could not finish the rotation and archived the rows a second time.
+  it('finishes a rotation killed after its manifest line although another job wrote into ops/ meanwhile', async () => {
+    const { root, cleanup } = await makeWorkspace('obs-latency-crash-');
+    try {
+      const samples = series(NOW_MS - 16 * DAY, NOW_MS, 30, (_at, index) => 100 + (index % 50)).map(
+        (sample, index) => ({ ...sample, detail: `id-${index}` }),
+      );
+      await writeRaw(root, samples);
+      const written = await storedRows(root);
+      const args = ['--now', NOW, '--max-raw-bytes', '20000', '--lock-stale-seconds', '1'];
+      const killed = await runLatency(root, args, { OBS_FAULT_POINT: 'latency:after-manifest-append' });
+      expect(killed.signal).toBe('SIGKILL');
+
+      // obs-verify logs its run: the sequence file in ops/ is replaced atomically
+      const verify = await runCli(BIN.verify, ['--root', root, '--now', NOW], { env: cleanEnv() });
+      expect([0, 1]).toContain(verify.exitCode);
+
+      await sleep(LOCK_STALE_WAIT_MS);
+      const rerun = await runLatency(root, args);
+      expect(rerun.exitCode).toBe(0);
+      expect(rerun.json().diagnostics.rotation_recovery).toMatchObject({ action: 'rolled_forward' });
+      expect(await storedRows(root)).toEqual(written);
+    } finally {
+      await cleanup();
+    }
+  });
 });

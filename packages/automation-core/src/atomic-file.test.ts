@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendChunks, appendLines, commitTempFile, writeFileAtomic } from './atomic-file.js';
 import { sha256File, sha256Hex } from './checksum.js';
 import { JobError } from './job-error.js';
-import { tempPathFor } from './temp-files.js';
+import { hostTag, tempPathFor } from './temp-files.js';
 
 let dir: string;
 
@@ -25,6 +25,18 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(target, Buffer.from('{"v":2}\n'));
     expect(await readFile(target, 'utf8')).toBe('{"v":2}\n');
     expect(await readdir(join(dir, 'nested/deeper'))).toEqual(['out.json']);
+  });
+
+  it("sweeps abandoned temporaries of its own target and of missing files, not another existing file's", async () => {
+    const deadPid = 2 ** 22 + 17;
+    const own = `.out.json.tmp-${hostTag()}-${deadPid}-0123abcd`;
+    const neverWritten = `.20251014T010000Z-weekly.json.tmp-${hostTag()}-${deadPid}-89abcdef`;
+    // a replacement the latency rotation journal may still roll forward over the raw file
+    const staged = `.signal_latency.csv.tmp-${hostTag()}-${deadPid}-4567cdef`;
+    await writeFile(join(dir, 'signal_latency.csv'), 'raw\n');
+    for (const name of [own, neverWritten, staged]) await writeFile(join(dir, name), 'torn');
+    await writeFileAtomic(join(dir, 'out.json'), '{}\n');
+    expect((await readdir(dir)).sort()).toEqual(['out.json', 'signal_latency.csv', staged].sort());
   });
 
   it('removes its temporary file and keeps the old target when the rename fails', async () => {

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { type FileHandle, lstat, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { describeFileType } from './bounded-file-read.js';
 import { faultPoint } from './fault-injection.js';
 import { JobError } from './job-error.js';
@@ -45,6 +45,20 @@ export async function writeSyncedFile(
 }
 
 /**
+ * Whether another file's abandoned temporary may be a replacement its owner's recovery still
+ * commits (the latency rotation journal rolls the raw file's forward): one beside an existing
+ * file is left to that file's own writer. A temporary whose file does not exist was a first
+ * write that never finished; any writer of the folder sweeps it.
+ */
+async function isStagedReplacement(target: string, name: string): Promise<boolean> {
+  if (name === basename(target)) return false;
+  return lstat(join(dirname(target), name)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
  * Replaces `target` so that a crash at any instant leaves either the old or the new file: the
  * data goes to a temporary file in the same folder, is fsync'ed, renamed over the target, and
  * the folder is fsync'ed so the rename itself survives a power cut. A link at the target is
@@ -59,7 +73,7 @@ export async function writeFileAtomic(
   const durable = options.durable ?? true;
   await mappingWriteFailure(target, async () => {
     await makeFolder(dirname(target), target);
-    await sweepAbandonedTempFiles(dirname(target));
+    await sweepAbandonedTempFiles(dirname(target), { spare: (name) => isStagedReplacement(target, name) });
     const temp = tempPathFor(target);
     try {
       await writeSyncedFile(temp, data, 'wx', durable);

@@ -39,6 +39,8 @@ export interface SweepOptions {
   target?: string;
   /** the real clock in ms (file times are real times) */
   nowMs?: number;
+  /** temporaries of the target files this answers true for are left alone */
+  spare?: (target: string) => Promise<boolean>;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function sweepAbandonedTempFiles(dir: string, options: SweepOptions
   for (const name of names) {
     const parsed = parseTempFileName(name);
     if (!parsed || (options.target !== undefined && parsed.target !== options.target)) continue;
+    if (options.spare && (await options.spare(parsed.target))) continue;
     const stats = await lstat(join(dir, name)).catch(() => null);
     if (!stats?.isFile()) continue;
     const ownDeadWriter = parsed.host === host && parsed.pid !== process.pid && !isProcessAlive(parsed.pid);

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type SignatureCheck, verifyWebhookSignatures } from './webhook-signatures.mjs';
 
 /**
  * A real HTTP server on 127.0.0.1 for webhook tests: it records every request, answers from a
@@ -19,11 +19,6 @@ export interface RecordedRequest {
   body: Buffer;
 }
 
-export interface SignatureCheck {
-  obsSignature: boolean;
-  standardSignature: boolean;
-}
-
 export interface WebhookTestServer {
   /** Base URL plus the configured path, e.g. `http://127.0.0.1:41234/hooks/weekly`. */
   url: string;
@@ -33,6 +28,8 @@ export interface WebhookTestServer {
   verifySignatures(request: RecordedRequest, secret: string): SignatureCheck;
   close(): Promise<void>;
 }
+
+export type { SignatureCheck };
 
 export interface WebhookTestServerOptions {
   path?: string;
@@ -75,24 +72,7 @@ export async function startWebhookTestServer(
 
 /** Recomputes X-OBS-Signature and webhook-signature from the raw body and compares them. */
 export function verifySignatures(request: RecordedRequest, secret: string): SignatureCheck {
-  const obsExpected = `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(request.body).digest('hex')}`;
-  const id = header(request.headers, 'webhook-id');
-  const timestamp = header(request.headers, 'webhook-timestamp');
-  const key = secret.startsWith('whsec_')
-    ? Buffer.from(secret.slice(6), 'base64')
-    : Buffer.from(secret, 'utf8');
-  const signedContent = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), request.body]);
-  const standardExpected = createHmac('sha256', key).update(signedContent).digest('base64');
-  // The header may list several space-separated `v1,<sig>` entries (key rotation).
-  const offered = header(request.headers, 'webhook-signature')
-    .split(' ')
-    .filter((entry) => entry.startsWith('v1,'))
-    .map((entry) => entry.slice(3));
-  return {
-    obsSignature: constantTimeEqual(header(request.headers, 'x-obs-signature'), obsExpected),
-    standardSignature:
-      id !== '' && offered.some((candidate) => constantTimeEqual(candidate, standardExpected)),
-  };
+  return verifyWebhookSignatures(request.headers, request.body, secret);
 }
 
 function answer(res: ServerResponse, response: ScriptedResponse): void {
@@ -105,15 +85,4 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
