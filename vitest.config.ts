@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The e2e tests spend most of their time waiting on the processes they start: two workers
+    // keep both cores of the CI machine busy (the default leaves one idle on two cores).
+    maxWorkers: 2,
     projects: [
       {
         test: {

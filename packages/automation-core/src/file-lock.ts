@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commonJsExports } from './commonjs-import.js';
@@ -61,11 +62,24 @@ export function releaseHeldLocksSync(): void {
   heldLocks.clear();
 }
 
-/** Whether a busy lock's holder is one `waitWhileHeldBy` names (anyone, without it). */
+/** A lock taken this recently may not have its owner record yet: its holder is still writing it. */
+const OWNER_RECORD_GRACE_MS = 1000;
+
+/**
+ * Whether a busy lock's holder is one `waitWhileHeldBy` names (anyone, without it). A lock whose
+ * owner record is not there yet and that was taken moments ago is waited for too (its holder is
+ * between taking the lock and saying who it is), and so is one released since the attempt.
+ */
 async function worthWaitingFor(lockPath: string, options: LockOptions): Promise<boolean> {
   if (options.waitWhileHeldBy === undefined) return true;
-  const holder = (await readLockOwner(lockPath))?.holder;
-  return holder !== undefined && options.waitWhileHeldBy.includes(holder);
+  const owner = await readLockOwner(lockPath);
+  if (owner === null) {
+    const stats = await stat(lockPath).catch(() => null);
+    // released since the attempt: try again at once
+    if (stats === null) return true;
+    return Date.now() - (stats.birthtimeMs || stats.ctimeMs) < OWNER_RECORD_GRACE_MS;
+  }
+  return owner.holder !== undefined && options.waitWhileHeldBy.includes(owner.holder);
 }
 
 /**
