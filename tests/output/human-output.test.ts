@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,5 +200,24 @@ describe('stderr: one line per problem, with a runbook anchor that exists', () =
     const result = await runCli(BIN.dashboard, ['--dry-run', '--root', root, '--now', NOW]);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  it('ends the command without a stack trace, its exit code unchanged', async () => {
+    const root = await workspace();
+    const child = spawn(process.execPath, [BIN.status, '--root', root, '--now', NOW], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // `obs-status | head -c 0`: the reading end goes away before anything is written
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const [exitCode] = (await once(child, 'close')) as [number | null];
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect([0, 1]).toContain(exitCode);
   });
 });

@@ -7,7 +7,17 @@ import { resultText } from './output/presentation.js';
 import { problemLine } from './output/problem-lines.js';
 import { armShutdownDeadline, exitProcess } from './process-shutdown.js';
 
+/**
+ * A reader that closed the pipe early (`obs-status | head`) has what it wanted: the run is
+ * already recorded and its exit code stands, so EPIPE is not a crash with a stack trace.
+ */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+}
+
 function write(text: string): Promise<void> {
+  if (!process.stdout.listeners('error').includes(ignoreClosedPipe))
+    process.stdout.on('error', ignoreClosedPipe);
   return new Promise<void>((resolveWrite) => process.stdout.write(text, () => resolveWrite()));
 }
 
