@@ -1,12 +1,15 @@
 // The feeder: latency samples in the demo generator's shapes (healthy 180–1080 ms with rare
 // failures, breach episodes of 6.5–9.5 s lasting hours, then recovery), appended with
-// `obs-latency record` in parallel processes while the chain runs. What each record process
-// accepted goes into the soak's own model of every sample ever recorded.
+// `obs-latency record` in processes running beside the chain (and, every few steps, beside each
+// other). What each record process accepted goes into the soak's own model of every sample ever
+// recorded.
 import { SAMPLE_DEFAULTS, seededRandom } from '../sample-workspace.mjs';
 import { runBinary } from './soak-processes.mjs';
 
 const MS_PER_HOUR = 3_600_000;
 const SOURCES = SAMPLE_DEFAULTS.latencySources;
+/** How often two record processes race each other (every step, one races the chain). */
+const RACING_STEPS = 4;
 
 export const isoSeconds = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -62,19 +65,19 @@ export class Feeder {
   }
 
   /**
-   * Feeds the samples due at `nowMs` through two parallel `obs-latency record` processes (one
-   * per half of the sources); the samples a process accepted join the model.
+   * Feeds the samples due at `nowMs` through `obs-latency record`, beside the chain: one process,
+   * and on every RACING_STEPS-th step two parallel ones (one per half of the sources) that race
+   * each other as well; the samples a process accepted join the model.
    */
   async feed(context, nowMs, options) {
     const samples = this.samplesUntil(nowMs, options);
-    const halves = [SOURCES.slice(0, 1), SOURCES.slice(1)].map((sources) =>
-      samples.filter((sample) => sources.includes(sample.source)),
-    );
+    const groups = context.step % RACING_STEPS === 0 ? [SOURCES.slice(0, 1), SOURCES.slice(1)] : [SOURCES];
+    const batches = groups.map((sources) => samples.filter((sample) => sources.includes(sample.source)));
     await Promise.all(
-      halves
-        .filter((half) => half.length > 0)
-        .map(async (half) => {
-          const input = `${half.map((sample) => JSON.stringify(sample)).join('\n')}\n`;
+      batches
+        .filter((batch) => batch.length > 0)
+        .map(async (batch) => {
+          const input = `${batch.map((sample) => JSON.stringify(sample)).join('\n')}\n`;
           const result = await runBinary(
             context,
             'latency',
@@ -92,7 +95,7 @@ export class Feeder {
             { input, label: 'latency record' },
           );
           this.runs += 1;
-          if (result.code === 0) this.recorded.push(...half);
+          if (result.code === 0) this.recorded.push(...batch);
           else
             context.notes.push(
               `step ${context.step}: record exited ${result.code}; its samples are not in the model`,

@@ -1,11 +1,23 @@
 // The soak's report: runs, faults injected by kind, deliveries, invariants, storage, wall time.
+import { median } from './soak-run.mjs';
+
 const seconds = (ms) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
 const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 export function formatReport(result, checks, options) {
   const { context, observed, receivers } = result;
   const runsByLabel = {};
-  for (const record of context.exits) runsByLabel[record.label] = (runsByLabel[record.label] ?? 0) + 1;
+  const wallByLabel = {};
+  for (const record of context.exits) {
+    runsByLabel[record.label] = (runsByLabel[record.label] ?? 0) + 1;
+    wallByLabel[record.label] = [...(wallByLabel[record.label] ?? []), record.wallMs];
+  }
+  const processWall = Object.fromEntries(
+    Object.entries(wallByLabel).map(([label, walls]) => [
+      label,
+      { median_ms: median(walls), total_ms: walls.reduce((sum, ms) => sum + ms, 0) },
+    ]),
+  );
   const deliveries = Object.fromEntries(
     Object.entries(receivers).map(([name, receiver]) => {
       const byStatus = {};
@@ -21,6 +33,7 @@ export function formatReport(result, checks, options) {
     simulated: { from: new Date(result.startMs).toISOString(), until: new Date(result.endMs).toISOString() },
     wall_ms: result.wallMs,
     runs: runsByLabel,
+    process_wall: processWall,
     samples_recorded: result.feeder.recorded.length,
     faults_injected: result.faultsInjected,
     fault_points_reached: [...observed.faultPointsReached].sort(),
@@ -50,8 +63,13 @@ export function formatReport(result, checks, options) {
     `soak: ${result.days} day(s) simulated (${document.simulated.from} → ${document.simulated.until}), seed ${result.seed}, faults ${result.faults}`,
   );
   lines.push(`wall time: ${seconds(result.wallMs)}`);
-  lines.push('', 'runs:');
-  for (const [label, runs] of Object.entries(runsByLabel).sort()) lines.push(`  ${label.padEnd(28)} ${runs}`);
+  lines.push('', 'runs (median wall, total wall):');
+  for (const [label, runs] of Object.entries(runsByLabel).sort()) {
+    const { median_ms, total_ms } = processWall[label];
+    lines.push(
+      `  ${label.padEnd(28)} ${String(runs).padStart(5)}  ${seconds(median_ms).padStart(8)}  ${seconds(total_ms).padStart(9)}`,
+    );
+  }
   lines.push(`  samples recorded            ${document.samples_recorded}`);
   lines.push('', 'faults injected:');
   for (const [kind, times] of Object.entries(result.faultsInjected).sort())

@@ -329,7 +329,7 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   }
 }
 
-function median(values) {
+export function median(values) {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readGitHead } from './git-head.js';
 import type { RunLogContext } from './run-log-entry.js';
 import { maskCommand } from './secret-masking.js';
 
@@ -12,6 +13,8 @@ export async function detectCommitSha(root: string, env: NodeJS.ProcessEnv = pro
     const value = env[name]?.trim();
     if (value) return value;
   }
+  const head = await readGitHead(root, env);
+  if (head !== undefined) return head ?? 'unknown';
   try {
     const { stdout } = await execFileAsync('git', ['rev-parse', 'HEAD'], { cwd: root, timeout: 2000 });
     return stdout.trim() || 'unknown';
