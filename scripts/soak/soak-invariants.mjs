@@ -1,8 +1,9 @@
 // After the soak: the invariants of issue 18, each checked against the soak's own model (what
 // it fed, what it planned, what its receivers recorded), never against the jobs' word alone.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { STEPS_PER_DAY } from './soak-plan.mjs';
 import { exitViolation } from './soak-processes.mjs';
 import { filesUnder, lockFolders } from './soak-workspace.mjs';
 
@@ -298,7 +299,9 @@ export async function checkInvariants(result) {
       ),
   );
 
-  const log = await readFile(join(root, 'ops/automation_runs.log'), 'utf8');
+  const log =
+    (await sealedSegmentTexts(root)).join('') +
+    (await readFile(join(root, 'ops/automation_runs.log'), 'utf8'));
   const entries = log
     .split('\n')
     .filter((line) => line !== '')
@@ -374,5 +377,56 @@ export async function checkInvariants(result) {
     ...leftovers.map((path) => `temporary file ${path}`),
     ...locks.map((path) => `lock ${path}`),
   ]);
+
+  const storage = await retainedStorage(root);
+  const days = result.days + 1;
+  check(
+    `storage within its retention (${storage.historyBundles} history bundles, ${storage.archiveFiles} archive files, ${storage.segments} sealed segments)`,
+    [
+      // history expires after a simulated day (the soak's config): a day of copies at most
+      storage.historyBundles > STEPS_PER_DAY + 2 &&
+        `${storage.historyBundles} bundles in the dashboard history, more than a day's runs`,
+      storage.archiveFiles > 2 * days && `${storage.archiveFiles} latency archive files for ${days} days`,
+      // the nightly verification keeps two days of segments and seals one a night
+      storage.segments > 3 && `${storage.segments} sealed run-log segments kept (retention 2 days)`,
+    ].filter(Boolean),
+  );
   return checks;
+}
+
+/** What the retention rules bound: history bundle folders, latency archive files, sealed segments. */
+async function retainedStorage(root) {
+  const historyEntries = await readdir(join(root, 'ops/dashboard_export_history'), {
+    withFileTypes: true,
+  }).catch(() => []);
+  const archives = (await filesUnder(root, 'ops/signal_latency_archive')).filter((file) =>
+    file.path.endsWith('.csv.gz'),
+  );
+  return {
+    historyBundles: historyEntries.filter((entry) => entry.isDirectory() && entry.name !== 'references')
+      .length,
+    archiveFiles: archives.length,
+    segments: (await liveSegments(root)).length,
+  };
+}
+
+/** The sealed run-log segments retention has not deleted, oldest first, as the manifest lists them. */
+async function liveSegments(root) {
+  const manifest = await readFile(join(root, 'ops/automation_runs/manifest.jsonl'), 'utf8').catch(() => '');
+  const live = new Map();
+  for (const line of manifest.split('\n').filter((text) => text !== '')) {
+    const record = JSON.parse(line);
+    if (record.event === 'sealed') live.set(record.file, record);
+    if (record.event === 'deleted') live.delete(record.file);
+  }
+  return [...live.values()];
+}
+
+/** The lines of the kept sealed segments (the nightly verification seals), oldest first. */
+async function sealedSegmentTexts(root) {
+  return Promise.all(
+    (await liveSegments(root)).map(async (record) =>
+      gunzipSync(await readFile(join(root, 'ops/automation_runs', record.file))).toString('utf8'),
+    ),
+  );
 }

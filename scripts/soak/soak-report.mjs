@@ -1,4 +1,5 @@
 // The soak's report: runs, faults injected by kind, deliveries, invariants, storage, wall time.
+import { UNARMED_POINTS_REASON } from './soak-plan.mjs';
 import { median } from './soak-run.mjs';
 
 const seconds = (ms) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
@@ -37,7 +38,9 @@ export function formatReport(result, checks, options) {
     samples_recorded: result.feeder.recorded.length,
     faults_injected: result.faultsInjected,
     fault_points_reached: [...observed.faultPointsReached].sort(),
-    fault_points_not_reached: [...new Set(result.plan.weeklyPoints.concat(result.plan.rebuildPoints))]
+    fault_points_not_reached: [
+      ...new Set(result.plan.weeklyPoints.concat(result.plan.rebuildPoints, result.plan.nightlyPoints)),
+    ]
       .concat(
         Object.keys(result.faultsInjected)
           .filter((kind) => kind.startsWith('fault point '))
@@ -45,6 +48,7 @@ export function formatReport(result, checks, options) {
       )
       .filter((point, index, all) => all.indexOf(point) === index && !observed.faultPointsReached.has(point))
       .sort(),
+    fault_points_not_armed: { points: result.plan.unarmedPoints, reason: UNARMED_POINTS_REASON },
     skipped: result.skipped,
     deliveries,
     invariants: checks.map((entry) => ({
@@ -74,6 +78,10 @@ export function formatReport(result, checks, options) {
   lines.push('', 'faults injected:');
   for (const [kind, times] of Object.entries(result.faultsInjected).sort())
     lines.push(`  ${kind.padEnd(52)} ${times}`);
+  if (result.plan.unarmedPoints.length > 0)
+    lines.push(
+      `  fault points not armed: ${result.plan.unarmedPoints.join(', ')} (${UNARMED_POINTS_REASON})`,
+    );
   if (document.fault_points_not_reached.length > 0)
     lines.push(`  fault points not reached: ${document.fault_points_not_reached.join(', ')}`);
   for (const skip of result.skipped) lines.push(`  SKIPPED ${skip}`);

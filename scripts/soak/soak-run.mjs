@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Feeder, isoSeconds } from './soak-feeder.mjs';
 import {
   documentedFaultPoints,
+  FaultPointRotation,
   makePlan,
   RECEIVER_FAULTS,
   receiverModeAt,
@@ -28,6 +29,15 @@ export const SIGNING_SECRET = 'soak-signing-secret-0123456789abcdef';
 const STEP_MS = STEP_MINUTES * 60_000;
 const DAY_MS = 86_400_000;
 const STORAGE_DAYS = [7, 28, 56];
+/**
+ * The nightly verification seals the open run log past this size (16 MiB in a deployment): a
+ * simulated day logs about 0.7 MB, so every night seals a segment and the following checks read
+ * across segments.
+ */
+const SEGMENT_BYTES = 256 * 1024;
+/** Sealed segments are deleted after two simulated days (400 in a deployment): retention runs within a week. */
+const SEGMENT_RETENTION_DAYS = 2;
+const REFERENCE_POINT = 'dashboard:after-reference-append';
 /** Healthy chain runs at the end: receivers up, no fault, samples within the SLO for 2 hours. */
 const SETTLE_STEPS = 9;
 
@@ -126,6 +136,9 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   let nightlyDay = -1;
   let kpiWeek = -1;
   let weeklyPointIndex = 0;
+  const chainRotation = new FaultPointRotation(plan.chainPoints);
+  const weeklyRotation = new FaultPointRotation(plan.weeklyPoints);
+  const nightlyRotation = new FaultPointRotation(plan.nightlyPoints);
   let weeklyPointStep = -1;
   const totalSteps = days * STEPS_PER_DAY;
   const setReceiverModes = async (step, overrides = {}) => {
@@ -183,16 +196,21 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
       await appendFile(join(root, 'ops/automation_runs.log'), '{"sequence": 41, "job_name": "daily", torn\n');
       count(faultsInjected, 'corrupt line appended to the run log');
     }
-    let faultPoint = run.faultPoint;
+    let faultPoint = run.faultPoint ? chainRotation.take(observed.faultPointsReached) : null;
+    // the second run of a quiet feed records a history reference: the moment for its point
+    const quietSecond = plan.feedPauseSteps.includes(step) && plan.feedPauseSteps.includes(step - 1);
+    if (!settle && faults !== 'none' && quietSecond && !observed.faultPointsReached.has(REFERENCE_POINT))
+      faultPoint = REFERENCE_POINT;
     if (weeklyFaults && step === weeklyPointStep && plan.weeklyPoints.length > 0) {
-      faultPoint = plan.weeklyPoints[weeklyPointIndex % plan.weeklyPoints.length];
+      faultPoint = weeklyRotation.take(observed.faultPointsReached);
       weeklyPointIndex += 1;
     }
     const env = faultPoint ? { OBS_FAULT_POINT: faultPoint } : {};
     if (faultPoint) count(faultsInjected, `fault point ${faultPoint}`);
     if (run.kill) count(faultsInjected, `${run.kill.signal} of the chain at a random moment`);
     const work = [runBinary(context, 'daily', chainArgs(nowMs), { env, kill: run.kill, label: 'chain' })];
-    if (feed) work.push(feeder.feed(context, nowMs, { healthy: settle }));
+    if (feed && !plan.feedPauseSteps.includes(step))
+      work.push(feeder.feed(context, nowMs, { healthy: settle }));
     if (run.race) {
       count(faultsInjected, `manual obs-${run.race} racing the chain`);
       work.push(
@@ -211,9 +229,24 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
     const minuteOfDay = Math.floor((nowMs % DAY_MS) / 60_000);
     if (minuteOfDay >= 150 && nightlyDay !== day) {
       nightlyDay = day;
-      const verify = await runBinary(context, 'verify', ['--root', root, '--now', isoSeconds(nowMs)], {
-        label: 'nightly verify',
-      });
+      const point = settle ? null : nightlyRotation.take(observed.faultPointsReached);
+      if (point) count(faultsInjected, `fault point ${point}`);
+      const verify = await runBinary(
+        context,
+        'verify',
+        [
+          '--root',
+          root,
+          '--now',
+          isoSeconds(nowMs),
+          '--log-segment-bytes',
+          String(SEGMENT_BYTES),
+          '--segment-retention-days',
+          String(SEGMENT_RETENTION_DAYS),
+        ],
+        { env: point ? { OBS_FAULT_POINT: point } : {}, label: 'nightly verify' },
+      );
+      noteFaultPoint(verify);
       observed.verifyWallMs.push(verify.wallMs);
     }
     const weekday = new Date(nowMs).getUTCDay();

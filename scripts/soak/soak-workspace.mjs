@@ -85,10 +85,13 @@ export async function prepareWorkspace({ repoRoot, root, anchor, seed }) {
   const dashboard = await readFile(join(configs, 'dashboard_export.yaml'), 'utf8');
   await writeFile(
     join(configs, 'dashboard_export.yaml'),
-    dashboard.replace(
-      /^ {2}upload_command: null.*$/m,
-      `  upload_command: "test ! -e '${join(root, UPLOAD_FAILS_MARKER)}'"`,
-    ),
+    dashboard
+      .replace(
+        /^ {2}upload_command: null.*$/m,
+        `  upload_command: "test ! -e '${join(root, UPLOAD_FAILS_MARKER)}'"`,
+      )
+      // history expires after one simulated day instead of 56, so pruning runs within the soak
+      .replace(/^( {2}retention_days:) 56\b/m, '$1 1'),
   );
   await writeFile(join(configs, 'notifications.yaml'), NOTIFICATIONS_YAML);
 }
