@@ -77,6 +77,8 @@ describe('timestampMillis', () => {
         (at) => {
           const text = at.toISOString();
           expect(timestampMillis(text)).toBe(Date.parse(text));
+          const toTheSecond = `${text.slice(0, 19)}Z`;
+          expect(timestampMillis(toTheSecond)).toBe(Date.parse(toTheSecond));
         },
       ),
     );
@@ -86,6 +88,17 @@ describe('timestampMillis', () => {
     '2025-10-06T12:00:00Z',
     '2025-10-06T12:00:00.123+02:00',
     '0050-01-01T00:00:00.000Z',
+    '0000-01-01T00:00:00.000Z',
+    '0000-02-29T00:00:00Z',
+    '1969-12-31T23:59:59.999Z',
+    '2024-02-29T12:00:00Z',
+    '2023-02-29T12:00:00Z',
+    '2016-12-31T23:59:60Z',
+    '2025-10-06T12:00:00.12Z',
+    '2025-10-06T12:00:00.1234Z',
+    '2025-10-06T12:00:00.000z',
+    '2025-10-06 12:00:00.000Z',
+    '+002025-10-06T12:00:00.000Z',
     '2025-02-30T00:00:00.000Z',
     '2025-10-06T24:00:00.000Z',
     'yesterday',

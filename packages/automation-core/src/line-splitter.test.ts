@@ -36,3 +36,27 @@ describe('LineSplitter', () => {
     expect(lines).toEqual([{ number: 1, text: null, raw: null, bytes: 100 }]);
   });
 });
+
+describe('LineSplitter text', () => {
+  it('reads every line as UTF-8, whether its chunk is ASCII or not', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('plain ascii\nmore ascii\n'),
+      Buffer.from('en dash – here\nemoji \u{1f600}\n'),
+      Buffer.from([0x62, 0x61, 0x64, 0xff, 0xc3, 0x0a]),
+      Buffer.from('split é across\nlast'),
+    ]);
+    const expected = bytes
+      .toString('utf8')
+      .split('\n')
+      .map((text) => Buffer.from(text, 'utf8').toString('utf8'));
+    for (const size of [1, 2, 5, 12, 23, bytes.length]) {
+      const lines: FileLine[] = [];
+      const splitter = new LineSplitter({ maxKeptBytes: 1000 });
+      for (let start = 0; start < bytes.length; start += size) {
+        splitter.push(bytes.subarray(start, start + size), (line) => lines.push(line));
+      }
+      splitter.end((line) => lines.push(line));
+      expect(lines.map((line) => line.text)).toEqual(expected);
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /** One line of a file read line by line, without its newline. */
 export interface FileLine {
   /** 1-based line number */
@@ -47,6 +49,8 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer, emit: (line: FileLine) => void): void {
+    // Text without a byte over 0x7f reads the same as latin1 and as UTF-8; latin1 is a plain copy.
+    const encoding = isAscii(chunk) ? 'latin1' : 'utf8';
     let start = 0;
     let newline = chunk.indexOf(NEWLINE);
     if (newline !== -1 && this.pendingBytes > 0) {
@@ -56,7 +60,7 @@ export class LineSplitter {
     }
     while (newline !== -1) {
       this.number += 1;
-      emit(this.lineIn(chunk, start, newline));
+      emit(this.lineIn(chunk, start, newline, encoding));
       start = newline + 1;
       newline = chunk.indexOf(NEWLINE, start);
     }
@@ -88,14 +92,14 @@ export class LineSplitter {
   }
 
   /** Without keepRaw no Buffer view is made for a line (the common, hot case). */
-  private lineIn(chunk: Buffer, start: number, end: number): FileLine {
+  private lineIn(chunk: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8'): FileLine {
     const bytes = end - start;
     if (bytes > this.maxKept) {
       this.onLongLineBytes?.(chunk.subarray(start, end), this.number);
       return { number: this.number, text: null, raw: null, bytes };
     }
     const raw = this.keepRaw ? chunk.subarray(start, end) : null;
-    return { number: this.number, text: chunk.toString('utf8', start, end), raw, bytes };
+    return { number: this.number, text: chunk.toString(encoding, start, end), raw, bytes };
   }
 
   private completePending(tail: Buffer): FileLine {

@@ -5,17 +5,20 @@ export type RunLogItem =
   | { line: number; entry: Record<string, unknown> }
   | { line: number; file?: string; entry: null; problem: string };
 
+function notAnEntry(line: number, file: string | undefined, problem: string): RunLogItem {
+  return file === undefined ? { line, entry: null, problem } : { line, file, entry: null, problem };
+}
+
 function itemOf(line: number, text: string | null, bytes: number, file?: string): RunLogItem {
-  const where = file === undefined ? { line } : { line, file };
-  if (text === null) return { ...where, entry: null, problem: `a line of ${bytes} bytes` };
+  if (text === null) return notAnEntry(line, file, `a line of ${bytes} bytes`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ...where, entry: null, problem: text.trim() === '' ? 'an empty line' : 'not JSON' };
+    return notAnEntry(line, file, text.trim() === '' ? 'an empty line' : 'not JSON');
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ...where, entry: null, problem: 'not a JSON object' };
+    return notAnEntry(line, file, 'not a JSON object');
   }
   return { line, entry: value as Record<string, unknown> };
 }

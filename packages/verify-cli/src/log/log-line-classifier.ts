@@ -1,4 +1,5 @@
 import { formatSchemaIssues, MAX_LOG_LINE_BYTES, type Validator } from '@obs-automation/core';
+import { parseEntryForSchema } from './entry-for-schema.js';
 import type { FileLine } from './line-reader.js';
 
 /** Which line rule a line breaks. */
@@ -10,7 +11,10 @@ export interface LineProblem {
 }
 
 export interface ClassifiedLine {
-  /** the parsed object when the line parses as a JSON object, valid or not */
+  /**
+   * the parsed object when the line parses as a JSON object, valid or not; its `summary` may be an
+   * empty stand-in (see parseEntryForSchema): parse the text again for the whole entry
+   */
   entry: Record<string, unknown> | null;
   /** empty for a valid line */
   problems: readonly LineProblem[];
@@ -46,7 +50,7 @@ export function classifyLogLine(line: FileLine, validate: Validator): Classified
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line.text);
+    parsed = parseEntryForSchema(line.text);
   } catch (error) {
     const message = line.text.trim() === '' ? 'empty line' : (error as Error).message;
     problems = withProblem(problems, { kind: 'not_json', message });

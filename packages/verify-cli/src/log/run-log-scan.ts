@@ -91,7 +91,11 @@ export class RunLogScanner {
     if (entrySequence !== null) this.lastSequence = entrySequence;
     const { traceJobId } = this.options;
     if (traceJobId !== undefined && entry && isTraced(entry, traceJobId)) {
-      this.traced.push(file === undefined ? { line: number, entry } : { line: number, file, entry });
+      // the whole entry, summary included (the line rules may have checked it without building it)
+      const whole = JSON.parse(line.text as string) as Record<string, unknown>;
+      this.traced.push(
+        file === undefined ? { line: number, entry: whole } : { line: number, file, entry: whole },
+      );
     }
     if (!this.inWindow && this.sinceMs !== undefined) {
       const at = loggedAtMs(entry);
