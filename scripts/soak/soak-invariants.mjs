@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { STEPS_PER_DAY } from './soak-plan.mjs';
+import { SEGMENT_RETENTION_DAYS, STEPS_PER_DAY } from './soak-plan.mjs';
 import { exitViolation } from './soak-processes.mjs';
 import { filesUnder, lockFolders } from './soak-workspace.mjs';
 
@@ -387,8 +387,10 @@ export async function checkInvariants(result) {
       storage.historyBundles > STEPS_PER_DAY + 2 &&
         `${storage.historyBundles} bundles in the dashboard history, more than a day's runs`,
       storage.archiveFiles > 2 * days && `${storage.archiveFiles} latency archive files for ${days} days`,
-      // the nightly verification keeps two days of segments and seals one a night
-      storage.segments > 3 && `${storage.segments} sealed run-log segments kept (retention 2 days)`,
+      // a segment goes once its last entry is over two days old at a nightly run: the nights
+      // since then and the one that seals it keep four at most
+      storage.segments > SEGMENT_RETENTION_DAYS + 2 &&
+        `${storage.segments} sealed run-log segments kept (retention ${SEGMENT_RETENTION_DAYS} days)`,
     ].filter(Boolean),
   );
   return checks;

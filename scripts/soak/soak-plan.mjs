@@ -6,6 +6,8 @@ import { seededRandom } from '../sample-workspace.mjs';
 
 export const STEP_MINUTES = 15;
 export const STEPS_PER_DAY = (24 * 60) / STEP_MINUTES;
+/** Sealed run-log segments are deleted after two simulated days (400 in a deployment): retention runs within a week. */
+export const SEGMENT_RETENTION_DAYS = 2;
 
 /** How often each fault is drawn, per chain run. `none` draws nothing and keeps receivers up. */
 export const FAULT_LEVELS = Object.freeze({

@@ -9,6 +9,7 @@ import {
   makePlan,
   RECEIVER_FAULTS,
   receiverModeAt,
+  SEGMENT_RETENTION_DAYS,
   STEP_MINUTES,
   STEPS_PER_DAY,
 } from './soak-plan.mjs';
@@ -35,8 +36,6 @@ const STORAGE_DAYS = [7, 28, 56];
  * across segments.
  */
 const SEGMENT_BYTES = 256 * 1024;
-/** Sealed segments are deleted after two simulated days (400 in a deployment): retention runs within a week. */
-const SEGMENT_RETENTION_DAYS = 2;
 const REFERENCE_POINT = 'dashboard:after-reference-append';
 /** Healthy chain runs at the end: receivers up, no fault, samples within the SLO for 2 hours. */
 const SETTLE_STEPS = 9;
