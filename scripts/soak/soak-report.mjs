@@ -7,12 +7,14 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 export function formatReport(result, checks, options) {
   const { context, observed, receivers } = result;
-  const runsByLabel = {};
   const wallByLabel = {};
   for (const record of context.exits) {
-    runsByLabel[record.label] = (runsByLabel[record.label] ?? 0) + 1;
-    wallByLabel[record.label] = [...(wallByLabel[record.label] ?? []), record.wallMs];
+    if (!wallByLabel[record.label]) wallByLabel[record.label] = [];
+    wallByLabel[record.label].push(record.wallMs);
   }
+  const runsByLabel = Object.fromEntries(
+    Object.entries(wallByLabel).map(([label, walls]) => [label, walls.length]),
+  );
   const processWall = Object.fromEntries(
     Object.entries(wallByLabel).map(([label, walls]) => [
       label,

@@ -29,7 +29,8 @@ export type FileKind =
   | 'raw_samples'
   | 'archive'
   | 'artefact'
-  | 'metrics_textfile';
+  | 'metrics_textfile'
+  | 'git_metadata';
 
 export interface FileReadRule {
   /** the most a whole-file read takes; null for files only ever streamed (lines are capped by their readers) */
@@ -128,5 +129,10 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     maxBytes: 1 * MIB,
     followSymlinks: false,
     description: 'ops/metrics/obs_<job>.prom (the previous values a run carries over)',
+  },
+  git_metadata: {
+    maxBytes: 4 * MIB,
+    followSymlinks: true,
+    description: "git's HEAD, refs, packed-refs, commondir and .git pointer, for a run's commit",
   },
 };

@@ -83,6 +83,12 @@ describe.skipIf(!hasGit())('readGitHead (needs git to compare with)', () => {
     git(unborn, 'init', '-q', '-b', 'main');
     expect(await readGitHead(unborn, {})).toBeUndefined();
 
+    // a crafted .git whose HEAD is a FIFO must not hang the run: git (with its timeout) is asked
+    const fifo = join(base, 'fifo');
+    await mkdir(join(fifo, '.git'), { recursive: true });
+    execFileSync('mkfifo', [join(fifo, '.git/HEAD')]);
+    expect(await readGitHead(fifo, {})).toBeUndefined();
+
     const damaged = join(base, 'damaged');
     await mkdir(damaged);
     await writeFile(join(damaged, '.git'), 'not a pointer\n');

@@ -1,9 +1,16 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { readBoundedText } from './bounded-file-read.js';
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 /** How far up from the root a `.git` is looked for: deeper trees are left to git itself. */
 const MAX_LEVELS = 64;
+
+/**
+ * A file of git's, read only when it is a regular file within the size cap (a FIFO or a huge
+ * file put there throws, and the caller asks git, which has a timeout); null when missing.
+ */
+const readGitFile = (path: string) => readBoundedText(path, { kind: 'git_metadata' });
 
 /**
  * The commit checked out in the git work tree holding `root`, read from git's own files so that
@@ -18,7 +25,8 @@ export async function readGitHead(root: string, env: NodeJS.ProcessEnv): Promise
     const gitDir = await findGitDir(resolve(root));
     if (gitDir === null) return null;
     if (gitDir === undefined) return undefined;
-    const head = (await readFile(join(gitDir, 'HEAD'), 'utf8')).trim();
+    const head = (await readGitFile(join(gitDir, 'HEAD')))?.trim();
+    if (head === undefined) return undefined;
     if (OBJECT_ID.test(head)) return head;
     const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
     if (ref === undefined || ref.split('/').includes('..')) return undefined;
@@ -36,7 +44,7 @@ async function findGitDir(start: string): Promise<string | null | undefined> {
     const stats = await lstat(dotGit).catch(() => null);
     if (stats?.isDirectory()) return dotGit;
     if (stats?.isFile()) {
-      const pointer = /^gitdir: (.+)$/.exec((await readFile(dotGit, 'utf8')).trim())?.[1];
+      const pointer = /^gitdir: (.+)$/.exec((await readGitFile(dotGit))?.trim() ?? '')?.[1];
       return pointer === undefined ? undefined : resolve(dir, pointer);
     }
     if (stats) return undefined;
@@ -49,18 +57,16 @@ async function findGitDir(start: string): Promise<string | null | undefined> {
 
 /** A branch's commit: its loose ref, else its line in packed-refs (in the common folder of a linked work tree). */
 async function resolveRef(gitDir: string, ref: string): Promise<string | undefined> {
-  const common = await readFile(join(gitDir, 'commondir'), 'utf8').then(
-    (text) => resolve(gitDir, text.trim()),
-    () => gitDir,
-  );
+  const commonDir = await readGitFile(join(gitDir, 'commondir'));
+  const common = commonDir === null ? gitDir : resolve(gitDir, commonDir.trim());
   for (const dir of new Set([gitDir, common])) {
-    const loose = await readFile(join(dir, ref), 'utf8').catch(() => null);
+    const loose = await readGitFile(join(dir, ref));
     if (loose !== null) {
       const id = loose.trim();
       return OBJECT_ID.test(id) ? id : undefined;
     }
   }
-  const packed = await readFile(join(common, 'packed-refs'), 'utf8').catch(() => '');
+  const packed = (await readGitFile(join(common, 'packed-refs'))) ?? '';
   for (const line of packed.split('\n')) {
     const [id, name] = line.trim().split(' ');
     if (name === ref && id !== undefined && OBJECT_ID.test(id)) return id;
