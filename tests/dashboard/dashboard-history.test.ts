@@ -79,6 +79,39 @@ describe('obs-dashboard history retention', () => {
     expect(existsSync(broken)).toBe(true);
   });
 
+  it('reads only the newest bundles and those old enough to expire; obs-verify bundle checks the rest', async () => {
+    for (let day = 0; day < 8; day += 1) {
+      await changeDashboardInputs(root, day + 1);
+      expect((await runDashboard(root, [], { now: nowPlus(day) })).exitCode).toBe(0);
+    }
+    const folders = (await readdir(join(root, HISTORY))).filter((name) => name.endsWith('-dashboard')).sort();
+    expect(folders).toHaveLength(8);
+    // the second bundle: neither among the four newest nor old enough to expire
+    const middle = folders[1] as string;
+    await writeFile(join(root, HISTORY, middle, 'manifest.json'), '{"sequence": 2,');
+
+    await changeDashboardInputs(root, 9);
+    const next = await runDashboard(root, [], { now: nowPlus(8) });
+    expect(next.exitCode).toBe(0);
+    expect(next.json()).toMatchObject({ sequence: 9, history_pruned: 0 });
+    expect(next.json().diagnostics?.history_unreadable).toBeUndefined();
+    const verification = await runBundleVerify(root, [], nowPlus(8));
+    expect(verification.exitCode).toBe(1);
+    expect(JSON.stringify(verification.json().failures)).toContain(middle);
+
+    // once its name is past the retention it is read: reported and kept, never deleted unread
+    await changeDashboardInputs(root, 10);
+    const late = await runDashboard(root, [], { now: nowPlus(57, 30) });
+    expect(late.exitCode).toBe(0);
+    // the first bundle expired; the second is as old, but its manifest cannot say so
+    expect(late.json().history_pruned).toBe(1);
+    expect(late.json().diagnostics.history_unreadable).toEqual([
+      expect.stringContaining(`${HISTORY}/${middle}: manifest.json is not valid JSON`),
+    ]);
+    expect(existsSync(join(root, HISTORY, middle))).toBe(true);
+    expect(existsSync(join(root, HISTORY, folders[0] as string))).toBe(false);
+  });
+
   it('lets obs-verify bundle find a bundle left past retention without a record', async () => {
     for (const [variant, now] of [NOW, nowPlus(1)].entries()) {
       await changeDashboardInputs(root, variant + 1);

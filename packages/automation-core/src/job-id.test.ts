@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JobError } from './job-error.js';
-import { JOB_ID_PATTERN, jobSlug, makeJobId, validateJobId } from './job-id.js';
+import { JOB_ID_PATTERN, jobIdTimeMs, jobSlug, makeJobId, validateJobId } from './job-id.js';
 import { compactUtcStamp } from './timestamp-format.js';
 
 const AT = new Date('2026-03-04T05:06:07.890Z');
@@ -71,4 +71,20 @@ describe('validateJobId', () => {
     expect(error.details.flag).toBe('--job-id');
     expect(error.message).toContain(id);
   });
+});
+
+describe('jobIdTimeMs', () => {
+  it('reads the UTC time a job id starts with', () => {
+    expect(jobIdTimeMs('20261114T140000Z-dashboard')).toBe(Date.parse('2026-11-14T14:00:00Z'));
+    expect(jobIdTimeMs(makeJobId('weekly', new Date('2026-03-04T05:06:07Z')))).toBe(
+      Date.parse('2026-03-04T05:06:07Z'),
+    );
+  });
+
+  it.each(['dashboard', '20261114T140000Z', '20261314T140000Z-dashboard', '2026-11-14T14:00:00Z-x'])(
+    'gives null for %j',
+    (name) => {
+      expect(jobIdTimeMs(name)).toBeNull();
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { copyFile, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type HistoryReferences,
+  jobIdTimeMs,
   listHistoryBundleFolders,
   makeFolder,
   readHistoryReferences,
@@ -29,13 +30,39 @@ async function syncPath(path: string): Promise<void> {
   }
 }
 
-/** Every kept bundle in the history folder (none when it does not exist), with its manifest read. */
-export async function listHistoryBundles(
+/** Which kept bundles a run reads the manifest of: all, or those a run needs (see historyFoldersToRead). */
+export type HistoryScope = { kind: 'all' } | { kind: 'needed'; expiryCutoffMs: number };
+
+/** How many of the newest bundles (by the time in their folder names) a run reads besides those old enough to expire. */
+const NEWEST_READ = 4;
+
+/**
+ * The folders whose manifest a run reads: the newest few by the time in their names (the
+ * comparison and the next sequence need the newest), those whose name is older than the expiry
+ * cutoff (the retention decides on their manifest's `generated_at`), and any whose name holds no
+ * time. The rest are not read, so a run's cost does not grow with the history's length: a folder
+ * whose name says it is newer than its manifest only expires once its name is old enough, and
+ * `obs-verify bundle` checks every bundle.
+ */
+export function historyFoldersToRead(folders: readonly string[], scope: HistoryScope): string[] {
+  if (scope.kind === 'all') return [...folders];
+  const timed = folders
+    .map((folder) => ({ folder, ms: jobIdTimeMs(basename(folder)) }))
+    .filter((item): item is { folder: string; ms: number } => item.ms !== null)
+    .sort((a, b) => b.ms - a.ms);
+  const wanted = new Set(timed.slice(0, NEWEST_READ).map((item) => item.folder));
+  for (const item of timed) if (item.ms < scope.expiryCutoffMs) wanted.add(item.folder);
+  return folders.filter((folder) => wanted.has(folder) || jobIdTimeMs(basename(folder)) === null);
+}
+
+/** The kept bundles of the history folder in `scope` (none when it does not exist), with their manifests read. */
+async function listHistoryBundles(
   historyDir: string,
   manifestName: string,
   shown: (absolute: string) => string,
+  scope: HistoryScope,
 ): Promise<HistoryBundle[]> {
-  const folders = (await listHistoryBundleFolders(historyDir)) ?? [];
+  const folders = historyFoldersToRead((await listHistoryBundleFolders(historyDir)) ?? [], scope);
   return mapWithConcurrency(folders, READ_CONCURRENCY, async (folder): Promise<HistoryBundle> => {
     const manifest = join(folder, manifestName);
     const read = await readManifest(manifest, shown(manifest));
@@ -48,7 +75,7 @@ export async function listHistoryBundles(
   });
 }
 
-/** A dashboard history: its kept bundles and the runs recorded as references to them. */
+/** A dashboard history: its kept bundles (those in the scope it was read with) and the runs recorded as references to them. */
 export interface HistoryState {
   bundles: HistoryBundle[];
   references: HistoryReferences;
@@ -58,9 +85,10 @@ export async function readHistoryState(
   historyDir: string,
   manifestName: string,
   shown: (absolute: string) => string,
+  scope: HistoryScope,
 ): Promise<HistoryState> {
   return {
-    bundles: await listHistoryBundles(historyDir, manifestName, shown),
+    bundles: await listHistoryBundles(historyDir, manifestName, shown, scope),
     references: await readHistoryReferences(historyDir, shown),
   };
 }

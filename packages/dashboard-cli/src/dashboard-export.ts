@@ -16,6 +16,7 @@ import { datasetFilePath, type RenderedDataset, renderDatasetFile } from './data
 import { DASHBOARD_SCHEMA_VERSION, DATASET_NAMES, type DatasetName } from './dataset-names.js';
 import { exportDiagnostics } from './export-diagnostics.js';
 import { publishToHistory } from './history-publication.js';
+import { historyExpiryCutoffMs } from './history-retention.js';
 import { displayPath, rootRelativeOrNull } from './input-files.js';
 import { type DashboardManifest, type ManifestRead, readManifest, renderManifest } from './manifest.js';
 import {
@@ -77,7 +78,15 @@ export async function runDashboardExport(
     ? await readProvenanceFile(abs(options.provenance), context.root)
     : undefined;
   const previous = await readManifest(manifestPath, shown(manifestPath));
-  const history = await readHistoryState(abs(options.historyDir), basename(manifestPath), shown);
+  // Without a readable manifest, the next sequence is one past every bundle's: all are read.
+  const history = await readHistoryState(
+    abs(options.historyDir),
+    basename(manifestPath),
+    shown,
+    previous.kind === 'ok'
+      ? { kind: 'needed', expiryCutoffMs: historyExpiryCutoffMs(context.now, options.historyRetentionDays) }
+      : { kind: 'all' },
+  );
   await removeStaleTempFiles([
     manifestPath,
     pageFilePath(bundleDir),

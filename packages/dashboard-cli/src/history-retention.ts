@@ -45,6 +45,11 @@ export function newestBundle(bundles: readonly HistoryBundle[]): ReadableBundle 
   return readableBundles(bundles).find((bundle) => bundle.manifest === newest) ?? null;
 }
 
+/** Runs generated before this time are past the history's retention. */
+export function historyExpiryCutoffMs(now: Date, retentionDays: number): number {
+  return now.getTime() - retentionDays * MS_PER_DAY;
+}
+
 /**
  * What the retention deletes: references older than the retention (by their `generated_at`),
  * and bundles older than it that no remaining reference names. The newest run — bundle or
@@ -60,7 +65,7 @@ export function planRetention(
     ...readableBundles(bundles).map((bundle) => bundle.manifest),
     ...references,
   ]);
-  const cutoff = now.getTime() - retentionDays * MS_PER_DAY;
+  const cutoff = historyExpiryCutoffMs(now, retentionDays);
   const expiredAt = (item: HistoryRun) => item !== newest && Date.parse(item.generated_at) < cutoff;
   const expiredReferences = references.filter(expiredAt);
   const referenced = new Set(

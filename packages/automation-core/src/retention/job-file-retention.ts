@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { appendLines } from '../atomic-file.js';
 import { MS_PER_DAY } from '../clock.js';
 import { faultPoint } from '../fault-injection.js';
+import { jobIdTimeMs } from '../job-id.js';
 
 /** A file deleted by retention; `event: "deleted"` lets obs-verify's trace accept its absence. */
 export interface FileDeletion {
@@ -26,13 +27,10 @@ export async function recordDeletions(manifestPath: string, lines: readonly obje
 }
 
 /** A file a job names after a run: `<job_id>.json` or `<job_id>_<what>.json`, the id starting with its UTC time. */
-const JOB_FILE_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[a-z0-9_-]+\.json$/;
+const JOB_FILE_NAME = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9_-]+\.json$/;
 
 function writtenAtMs(name: string): number | null {
-  const match = JOB_FILE_NAME.exec(name);
-  if (!match) return null;
-  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
-  return Date.UTC(year as number, (month as number) - 1, day, hour, minute, second);
+  return JOB_FILE_NAME.test(name) ? jobIdTimeMs(name) : null;
 }
 
 export interface JobFileRetention {

@@ -1,6 +1,7 @@
 import {
   checkSegment,
   forEachSegmentLine,
+  jobIdTimeMs,
   type RunLogFiles,
   readSegmentManifest,
   type SealedSegment,
@@ -49,19 +50,14 @@ export interface SegmentScanReport {
 
 const DAY_MS = 86_400_000;
 
-/** When a job id's run began (its `YYYYMMDDThhmmssZ` prefix). */
-function jobIdStartMs(jobId: string): number {
-  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(jobId) ?? [];
-  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-}
-
 /**
  * A segment that may hold the traced job's entries: one whose last entry is not older than the
  * job id's time (with a day's margin for a clock set back); older segments cannot.
  */
 function mayHoldTrace(segment: SealedSegment, traceJobId: string | undefined): boolean {
   if (traceJobId === undefined) return false;
-  return Date.parse(segment.last_logged_at) >= jobIdStartMs(traceJobId) - DAY_MS;
+  const startedMs = jobIdTimeMs(traceJobId);
+  return startedMs !== null && Date.parse(segment.last_logged_at) >= startedMs - DAY_MS;
 }
 
 /**
