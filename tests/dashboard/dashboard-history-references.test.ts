@@ -130,6 +130,22 @@ describe('obs-dashboard history without copies of unchanged bundles', () => {
     await expectTraced(late.job_id, nowPlus(120));
   });
 
+  it('keeps an expiring bundle that only an older day file still names, reading back as far as that', async () => {
+    const first = await exportDashboard(workspace.root, NOW);
+    const referring = await exportDashboard(workspace.root, nowPlus(10));
+    expect(referring.history).toEqual({ stored: 'reference', bundle: first.job_id });
+    await changeDashboardInputs(workspace.root, 5);
+    const second = await exportDashboard(workspace.root, nowPlus(20));
+    expect(second.history).toEqual({ stored: 'copy', bundle: second.job_id });
+    expect((await exportDashboard(workspace.root, nowPlus(30))).history.bundle).toBe(second.job_id);
+    // The newest day file names the second bundle; day 10's still names the first, which stays.
+    const day57 = await exportDashboard(workspace.root, nowPlus(57, 30));
+    expect(day57.history_pruned).toBe(0);
+    expect(await keptBundles(workspace.root)).toEqual([first.job_id, second.job_id].sort());
+    await expectBundleVerifies(nowPlus(57, 30));
+    await expectTraced(referring.job_id, nowPlus(57, 30));
+  });
+
   it('keeps a history of full copies written by earlier releases working and verifying', async () => {
     const old: JsonDocument[] = [];
     for (let run = 0; run < 4; run += 1)

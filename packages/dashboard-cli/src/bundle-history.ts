@@ -3,9 +3,11 @@ import { copyFile, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type HistoryReferences,
+  isoDate,
   jobIdTimeMs,
   listHistoryBundleFolders,
   makeFolder,
+  type ReferenceFileChoice,
   readHistoryReferences,
 } from '@obs-automation/core';
 import { mapWithConcurrency, READ_CONCURRENCY } from './concurrency.js';
@@ -30,8 +32,11 @@ async function syncPath(path: string): Promise<void> {
   }
 }
 
-/** Which kept bundles a run reads the manifest of: all, or those a run needs (see historyFoldersToRead). */
-export type HistoryScope = { kind: 'all' } | { kind: 'needed'; expiryCutoffMs: number };
+/**
+ * What of the history a run reads: all of it, or what a run on `runDay` (YYYY-MM-DD) needs (see
+ * historyFoldersToRead and neededReferenceFiles).
+ */
+export type HistoryScope = { kind: 'all' } | { kind: 'needed'; expiryCutoffMs: number; runDay: string };
 
 /** How many of the newest bundles (by the time in their folder names) a run reads besides those old enough to expire. */
 const NEWEST_READ = 4;
@@ -81,16 +86,43 @@ export interface HistoryState {
   references: HistoryReferences;
 }
 
+/**
+ * The day files of references a run reads, from the newest back: the newest and the run's own
+ * (the newest run, the next sequence, a reference already recorded), those of days up to the
+ * expiry cutoff's (their references may expire), and further back only while a bundle that may
+ * expire has not been found named by an unexpired reference (a bundle none names is deleted).
+ */
+function neededReferenceFiles(
+  expiryCutoffMs: number,
+  runDay: string,
+  expiring: readonly string[],
+): ReferenceFileChoice {
+  const cutoffDay = isoDate(expiryCutoffMs);
+  return (file, newest, read) => {
+    const day = basename(file, '.jsonl');
+    if (newest || day <= cutoffDay || day === runDay) return true;
+    const named = new Set(
+      read.filter((reference) => Date.parse(reference.generated_at) >= expiryCutoffMs).map((r) => r.bundle),
+    );
+    return expiring.some((jobId) => !named.has(jobId));
+  };
+}
+
 export async function readHistoryState(
   historyDir: string,
   manifestName: string,
   shown: (absolute: string) => string,
   scope: HistoryScope,
 ): Promise<HistoryState> {
-  return {
-    bundles: await listHistoryBundles(historyDir, manifestName, shown, scope),
-    references: await readHistoryReferences(historyDir, shown),
-  };
+  const bundles = await listHistoryBundles(historyDir, manifestName, shown, scope);
+  if (scope.kind === 'all') return { bundles, references: await readHistoryReferences(historyDir, shown) };
+  const expiring = bundles.flatMap((bundle) =>
+    bundle.manifest && Date.parse(bundle.manifest.generated_at) < scope.expiryCutoffMs
+      ? [bundle.manifest.job_id]
+      : [],
+  );
+  const choice = neededReferenceFiles(scope.expiryCutoffMs, scope.runDay, expiring);
+  return { bundles, references: await readHistoryReferences(historyDir, shown, choice) };
 }
 
 /**

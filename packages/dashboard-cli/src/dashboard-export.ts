@@ -2,6 +2,7 @@ import { basename, dirname } from 'node:path';
 import {
   commandCredentials,
   faultPoint,
+  isoDate,
   type JobContext,
   type JobOutcome,
   makeFolder,
@@ -84,7 +85,11 @@ export async function runDashboardExport(
     basename(manifestPath),
     shown,
     previous.kind === 'ok'
-      ? { kind: 'needed', expiryCutoffMs: historyExpiryCutoffMs(context.now, options.historyRetentionDays) }
+      ? {
+          kind: 'needed',
+          expiryCutoffMs: historyExpiryCutoffMs(context.now, options.historyRetentionDays),
+          runDay: isoDate(context.now),
+        }
       : { kind: 'all' },
   );
   await removeStaleTempFiles([

@@ -101,21 +101,37 @@ export async function readReferenceFile(
   return { references, invalid, exists };
 }
 
-/** Every reference of a history's day files (none when there are none). */
+/**
+ * Whether to read a day file, asked from the newest file back: `newest` for the first, `read` the
+ * references of the newer files read so far.
+ */
+export type ReferenceFileChoice = (
+  file: string,
+  newest: boolean,
+  read: readonly HistoryReference[],
+) => boolean;
+
+/** The references of a history's day files, of every one or of those `choose` picks (none when there are none). */
 export async function readHistoryReferences(
   historyDir: string,
   shown: (absolute: string) => string,
+  choose: ReferenceFileChoice = () => true,
 ): Promise<HistoryReferences> {
   const { files, refused } = await listReferenceFiles(historyDir);
-  const all: HistoryReferences = {
-    references: [],
-    invalid: refused.map(({ path, reason }) => ({ file: path, line: 0, reason })),
-    files,
-  };
-  for (const file of files) {
+  const chosen: { file: string; read: Awaited<ReturnType<typeof readReferenceFile>> }[] = [];
+  const readSoFar: HistoryReference[] = [];
+  for (const [index, file] of [...files].reverse().entries()) {
+    if (!choose(file, index === 0, readSoFar)) continue;
     const read = await readReferenceFile(file, shown(file));
-    all.references.push(...read.references);
-    all.invalid.push(...read.invalid);
+    readSoFar.push(...read.references);
+    chosen.unshift({ file, read });
   }
-  return all;
+  return {
+    references: chosen.flatMap(({ read }) => read.references),
+    invalid: [
+      ...refused.map(({ path, reason }) => ({ file: path, line: 0, reason })),
+      ...chosen.flatMap(({ read }) => read.invalid),
+    ],
+    files: chosen.map(({ file }) => file),
+  };
 }
