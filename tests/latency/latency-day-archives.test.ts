@@ -220,6 +220,61 @@ const COMPACTION_POINTS = [
   ['compaction:after-first-delete', 'rolled_forward'],
 ] as const;
 
+describe('the archive manifest checkpoint', () => {
+  /** A line of an archive written long ago: listed, never read back (no raw window overlaps it). */
+  const oldLine = (index: number) =>
+    JSON.stringify({
+      job_id: `20260501T${String(index % 24).padStart(2, '0')}0000Z-latency`,
+      path: `ops/signal_latency_archive/2026/05/2026-05-${String(1 + (index % 28)).padStart(2, '0')}.csv.gz`,
+      sha256: index.toString(16).padStart(64, '0'),
+      row_count: 3,
+      first_ts: '2026-04-01T00:00:00.000Z',
+      last_ts: '2026-04-01T00:10:00.000Z',
+      reason: 'retention',
+      rotated_at: '2026-05-01T00:00:00.000Z',
+    });
+  const warningsOf = (result: { json(): Record<string, any> }): string[] =>
+    (result.json().diagnostics?.warnings ?? []) as string[];
+
+  it('is written after a day of lines, carries the manifest’s issues, and gives way to a full read when the manifest changed', {
+    timeout: 60_000,
+  }, async () => {
+    const { root, cleanup } = await makeWorkspace('obs-latency-checkpoint-');
+    try {
+      await writeHistory(root, DAY_START);
+      const lines = Array.from({ length: 120 }, (_, index) => oldLine(index));
+      lines[2] = '{"torn":';
+      await writeText(root, MANIFEST, `${lines.join('\n')}\n`);
+      const checkpoint = join(root, `${MANIFEST}.checkpoint.json`);
+
+      const first = await runLatency(root, ['--now', at(DAY_START)]);
+      expect(first.exitCode).toBe(0);
+      expect(warningsOf(first)).toContainEqual(expect.stringContaining(`${MANIFEST}: line 3:`));
+      const saved = JSON.parse(await readFile(checkpoint, 'utf8'));
+      expect(saved).toMatchObject({ version: 1, manifest_lines: 120 });
+
+      await feed(root, DAY_START + 15 * MINUTE);
+      const second = await runLatency(root, ['--now', at(DAY_START + 15 * MINUTE)]);
+      expect(second.exitCode).toBe(0);
+      expect(warningsOf(second).filter((warning) => warning.startsWith(MANIFEST))).toEqual(
+        warningsOf(first).filter((warning) => warning.startsWith(MANIFEST)),
+      );
+
+      // a line changed in place (same length): the checkpoint no longer matches, the run reads it all
+      const text = await readFile(join(root, MANIFEST), 'utf8');
+      const tenth = text.split('\n')[9] as string;
+      await writeText(root, MANIFEST, text.replace(tenth, `[${tenth.slice(1)}`));
+      await feed(root, DAY_START + 30 * MINUTE);
+      const third = await runLatency(root, ['--now', at(DAY_START + 30 * MINUTE)]);
+      expect(third.exitCode).toBe(0);
+      expect(warningsOf(third)).toContainEqual(expect.stringContaining(`${MANIFEST}: line 10:`));
+      expect(warningsOf(third)).toContainEqual(expect.stringContaining(`${MANIFEST}: line 3:`));
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('obs-latency compact-archives killed at each write step', () => {
   it.concurrent.each(COMPACTION_POINTS)(
     'loses and doubles no sample when killed at %s; the next run finishes it (%s)',

@@ -24,6 +24,7 @@ export type FileKind =
   | 'run_log_segment'
   | 'verification_record'
   | 'jsonl_manifest'
+  | 'manifest_checkpoint'
   | 'csv_input'
   | 'jsonl_input'
   | 'raw_samples'
@@ -98,6 +99,11 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     maxBytes: 4 * MIB,
     followSymlinks: false,
     description: 'ops/automation_runs/verification.json',
+  },
+  manifest_checkpoint: {
+    maxBytes: 16 * MIB,
+    followSymlinks: false,
+    description: 'ops/signal_latency_archive/manifest.jsonl.checkpoint.json',
   },
   jsonl_manifest: {
     maxBytes: null,

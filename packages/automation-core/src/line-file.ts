@@ -13,6 +13,10 @@ const CHUNK_BYTES = 256 * 1024;
 export interface LineFileOptions extends RegularFileOptions, Partial<LineSplitterOptions> {
   /** read only the first `endOffset` bytes (a snapshot of a file that others append to) */
   endOffset?: number;
+  /** start at this byte, the start of a line (number it with `firstLineNumber`) */
+  startOffset?: number;
+  /** also receives every chunk, before its lines are handed out (to hash what is read) */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 /**
@@ -24,6 +28,7 @@ function openLines(path: string, options: LineFileOptions): Promise<Readable | n
     ...options,
     highWaterMark: CHUNK_BYTES,
     ...(options.endOffset === undefined ? {} : { end: options.endOffset - 1 }),
+    ...(options.startOffset === undefined ? {} : { start: options.startOffset }),
   });
 }
 
@@ -46,7 +51,10 @@ export async function forEachFileLine(
   const input = await openLines(path, options);
   if (!input) return null;
   const splitter = splitterFor(options);
-  for await (const chunk of input) splitter.push(chunk as Buffer, onLine);
+  for await (const chunk of input) {
+    options.onChunk?.(chunk as Buffer);
+    splitter.push(chunk as Buffer, onLine);
+  }
   splitter.end(onLine);
   return splitter.lines;
 }

@@ -23,6 +23,8 @@ export interface LineSplitterOptions {
    * streams it somewhere instead of holding it.
    */
   onLongLineBytes?: (bytes: Buffer, lineNumber: number) => void;
+  /** the number of the first line (default 1): a reader starting past the file's first lines */
+  firstLineNumber?: number;
 }
 
 const NEWLINE = 0x0a;
@@ -46,6 +48,7 @@ export class LineSplitter {
     this.maxKept = options.maxKeptBytes;
     this.keepRaw = options.keepRaw === true;
     this.onLongLineBytes = options.onLongLineBytes;
+    this.number = (options.firstLineNumber ?? 1) - 1;
   }
 
   push(chunk: Buffer, emit: (line: FileLine) => void): void {

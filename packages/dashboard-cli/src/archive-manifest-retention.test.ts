@@ -35,6 +35,20 @@ describe('pruneArchiveManifest', () => {
     expect(await readFile(path, 'utf8')).toBe(text);
   });
 
+  it('reads only the first record while it is recent (records are appended oldest first)', async () => {
+    // a record out of order, as a clock set back would leave it, waits for the first to expire
+    const text = `${line('2026-02-20T00:00:00Z')}\n${line('2025-01-01T00:00:00Z')}\n`;
+    await writeFile(path, text);
+    expect(await pruneArchiveManifest(path, 30, NOW, 'archive.jsonl')).toBe(0);
+    expect(await readFile(path, 'utf8')).toBe(text);
+  });
+
+  it('reads the whole file when its first line is not a record', async () => {
+    await writeFile(path, `\nnot json\n${line('2025-01-01T00:00:00Z')}\n`);
+    expect(await pruneArchiveManifest(path, 30, NOW, 'archive.jsonl')).toBe(1);
+    expect(await readFile(path, 'utf8')).toBe('not json\n');
+  });
+
   it('does nothing without a file', async () => {
     expect(await pruneArchiveManifest(path, 30, NOW, 'archive.jsonl')).toBe(0);
     expect(existsSync(path)).toBe(false);

@@ -1,4 +1,5 @@
 import {
+  fileLineBatches,
   forEachFileLine,
   isJsonObject,
   JobError,
@@ -23,11 +24,27 @@ function deletedAtMs(text: string, shown: string, line: number): number | null {
 }
 
 /**
+ * The `deleted_at` of the file's first line, read alone; null when it cannot tell (no file, no
+ * line, or a first line that is not a record with one).
+ */
+async function firstDeletedAtMs(path: string, shown: string): Promise<number | null> {
+  for await (const batch of fileLineBatches(path, { kind: 'jsonl_manifest', shown })) {
+    for (const line of batch) {
+      if (line.text === null) return null;
+      if (line.text.trim() !== '') return deletedAtMs(line.text, shown, line.number);
+    }
+  }
+  return null;
+}
+
+/**
  * Applies the archive manifest's own retention: records of deletions older than `retentionDays`
  * (by their `deleted_at`) are dropped by replacing the file atomically with the lines it keeps,
  * byte for byte. It is rewritten only once its oldest record is a day past the retention, and
  * never when it holds a line too long to keep (that line is an operator's to see). Lines that are
- * not records with a `deleted_at` are kept. Returns how many records were dropped.
+ * not records with a `deleted_at` are kept. Records are appended oldest first, so a run whose
+ * first record is not that old reads that line alone: the file (up to 400 days of deletions) is
+ * read whole about once a day. Returns how many records were dropped.
  */
 export async function pruneArchiveManifest(
   path: string,
@@ -36,6 +53,8 @@ export async function pruneArchiveManifest(
   shown: string,
 ): Promise<number> {
   const cutoff = now.getTime() - retentionDays * MS_PER_DAY;
+  const first = await firstDeletedAtMs(path, shown);
+  if (first !== null && first >= cutoff - REWRITE_SLACK_MS) return 0;
   const kept: string[] = [];
   let dropped = 0;
   let oldest = Number.POSITIVE_INFINITY;

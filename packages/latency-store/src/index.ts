@@ -22,6 +22,13 @@ export {
   planArchiveAppend,
   undoArchiveAppend,
 } from './archive/day-archive.js';
+export {
+  CHECKPOINT_EVERY_LINES,
+  type CheckpointedManifest,
+  checkpointPathOf,
+  readCheckpointedManifest,
+  writeManifestCheckpoint,
+} from './archive/manifest-checkpoint.js';
 export { parseDecimalText } from './csv/ascii-decimal.js';
 export { parseTimestampText } from './csv/ascii-timestamp.js';
 export { csvField, csvLine, csvQuotedBytes } from './csv/csv-format.js';

@@ -8,11 +8,14 @@ import {
   writeFileAtomic,
 } from '@obs-automation/core';
 import {
+  type CheckpointedManifest,
+  checkpointPathOf,
   formatRollup,
   type LatencyFile,
   type RollupRow,
-  readArchiveManifest,
+  readCheckpointedManifest,
   readRollupFile,
+  writeManifestCheckpoint,
 } from '@obs-automation/latency-store';
 import { addArchivedSamples, type ReadBack } from '../archive/archive-readback.js';
 import { commitRawPass, type RotationResult } from '../archive/rotation.js';
@@ -59,6 +62,20 @@ function rollupRowsOf(pass: RawPass | null): RollupRow[] {
 }
 
 /**
+ * Writes a checkpoint of the archive manifest when enough lines were read past the last one: a
+ * cache, so a failure to write it is a warning and the next run reads the whole manifest.
+ */
+async function checkpointManifest(read: CheckpointedManifest, paths: LatencyPaths, notes: RunNotes) {
+  try {
+    await writeManifestCheckpoint(paths.manifest, read);
+  } catch (error) {
+    notes.warnings.push(
+      `${checkpointPathOf(paths.manifest.label)} could not be written (${errorMessageOf(error)}); the next run reads the whole archive manifest`,
+    );
+  }
+}
+
+/**
  * Reads the raw file once, rolls every window with raw rows up from all its samples (archived ones
  * included), replaces the rollup, and then moves expired, closed-window and rejected rows out of
  * the raw file. The rollup is replaced before any row leaves the raw file, so a crash in between
@@ -73,7 +90,9 @@ export async function analyseRawSamples(
   const nowMs = context.now.getTime();
   const rollupCutoffMs = nowMs - options.rollupRetentionDays * MS_PER_DAY;
   const rawSize = await fileSize(paths.input);
-  const manifest = await readingOwnFile(readArchiveManifest(paths.manifest));
+  const manifestRead = await readingOwnFile(readCheckpointedManifest(paths.manifest));
+  const { manifest } = manifestRead;
+  await checkpointManifest(manifestRead, paths, notes);
   for (const issue of manifest.issues) {
     notes.warnings.push(`${paths.manifest.label}: line ${issue.line}: ${issue.message}`);
   }

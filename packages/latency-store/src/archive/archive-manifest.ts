@@ -94,20 +94,28 @@ function recordOf(
   return { ...entry, line, firstMs, lastMs };
 }
 
+/** Where a read of the manifest's lines starts, and who else sees its bytes. */
+export interface ManifestLinesRead {
+  startOffset?: number;
+  firstLineNumber?: number;
+  onChunk?: (chunk: Buffer) => void;
+}
+
 /**
- * Reads the archive manifest (JSON lines, streamed: lines over the core's line cap, not JSON or
- * nested too deep are issues), each line validated against the schema its writer used. A
- * missing file is an empty manifest; a line that cannot be used is listed in `issues` with its
- * line number and skipped, so one torn line cannot stop a job. A manifest that is a link, a FIFO
- * or a device is a LatencyFileError naming it.
+ * Adds the manifest's lines (from `from.startOffset`, or all) to `manifest`: each line validated
+ * against the schema its writer used; a line that cannot be used goes to `issues`. A manifest
+ * that is a link, a FIFO or a device is a LatencyFileError naming it.
  */
-export async function readArchiveManifest(file: LatencyFile): Promise<ArchiveManifest> {
-  const manifest: ArchiveManifest = { entries: [], deletions: [], issues: [] };
+export async function readManifestLines(
+  file: LatencyFile,
+  manifest: ArchiveManifest,
+  from: ManifestLinesRead = {},
+): Promise<void> {
   const validate = await manifestValidator();
   try {
     await forEachJsonLine(
       file.path,
-      { shown: file.label, what: 'archive manifest' },
+      { shown: file.label, what: 'archive manifest', ...from },
       ({ line, value }) => {
         const record = recordOf(value, line, validate);
         if (typeof record === 'string') manifest.issues.push({ line, message: record });
@@ -119,7 +127,27 @@ export async function readArchiveManifest(file: LatencyFile): Promise<ArchiveMan
   } catch (error) {
     throw refusedFile(file, error);
   }
+}
+
+/**
+ * Reads the archive manifest (JSON lines, streamed: lines over the core's line cap, not JSON or
+ * nested too deep are issues), each line validated against the schema its writer used. A
+ * missing file is an empty manifest; a line that cannot be used is listed in `issues` with its
+ * line number and skipped, so one torn line cannot stop a job. A manifest that is a link, a FIFO
+ * or a device is a LatencyFileError naming it.
+ */
+export async function readArchiveManifest(file: LatencyFile): Promise<ArchiveManifest> {
+  const manifest: ArchiveManifest = { entries: [], deletions: [], issues: [] };
+  await readManifestLines(file, manifest);
   return manifest;
+}
+
+/** The record of a line as the manifest reader makes it, or what is wrong with the line. */
+export async function manifestRecordReader(): Promise<
+  (value: unknown, line: number) => ManifestRecord | DeletionRecord | string
+> {
+  const validate = await manifestValidator();
+  return (value, line) => recordOf(value, line, validate);
 }
 
 /**
