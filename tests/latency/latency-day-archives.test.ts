@@ -7,6 +7,7 @@ import { countedArchives } from '../support/counted-archives.js';
 import {
   archiveFiles,
   DAY,
+  type JsonDocument,
   MANIFEST,
   MINUTE,
   readJsonLines,
@@ -233,7 +234,7 @@ describe('the archive manifest checkpoint', () => {
       reason: 'retention',
       rotated_at: '2026-05-01T00:00:00.000Z',
     });
-  const warningsOf = (result: { json(): Record<string, any> }): string[] =>
+  const warningsOf = (result: { json(): JsonDocument }): string[] =>
     (result.json().diagnostics?.warnings ?? []) as string[];
 
   it('is written after a day of lines, carries the manifest’s issues, and gives way to a full read when the manifest changed', {
