@@ -68,8 +68,12 @@ default_route:
   receivers: [ops-webhook]
 `;
 
-/** Generates the sample workspace anchored at the soak's start and writes its configs. */
-export async function prepareWorkspace({ repoRoot, root, anchor, seed }) {
+/**
+ * Generates the sample workspace anchored at the soak's start and writes its configs; the
+ * dashboard history expires after `historyRetentionDays` (one simulated day in the soak, so that
+ * pruning runs within it, instead of the deployment's 56).
+ */
+export async function prepareWorkspace({ repoRoot, root, anchor, seed, historyRetentionDays = 1 }) {
   await generateSampleWorkspace(root, { anchor, seed });
   await cp(join(repoRoot, 'configs'), join(root, 'configs'), { recursive: true });
   const configs = join(root, 'configs/observability');
@@ -90,8 +94,7 @@ export async function prepareWorkspace({ repoRoot, root, anchor, seed }) {
         /^ {2}upload_command: null.*$/m,
         `  upload_command: "test ! -e '${join(root, UPLOAD_FAILS_MARKER)}'"`,
       )
-      // history expires after one simulated day instead of 56, so pruning runs within the soak
-      .replace(/^( {2}retention_days:) 56\b/m, '$1 1'),
+      .replace(/^( {2}retention_days:) 56\b/m, `$1 ${historyRetentionDays}`),
   );
   await writeFile(join(configs, 'notifications.yaml'), NOTIFICATIONS_YAML);
 }

@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// `pnpm bench:storage [--days 56] [--inputs live|unchanged|both] [--report 7,28,56] [--json-out f]`:
+// weeks of a deployment in minutes. The chain (`obs-daily --observability`, real mode) runs every
+// 15 simulated minutes and the nightly `obs-verify` at 02:30, in this process (the jobs' own
+// run functions through the harness, as the binaries call them, without a process start per
+// run), on the sample workspace with the deployment's configs and retentions and real receivers
+// on 127.0.0.1. `live` inputs append the demo generator's latency samples before every run (the
+// dashboard's latency dataset changes each time); `unchanged` inputs feed nothing. At each
+// report day it prints the files and bytes under ops/ and out/, the latency archive files, the
+// dashboard history against one bundle, and the chain's and the nightly verification's wall and
+// CPU time (medians of that day's runs). docs/testing.md, "Storage over weeks", describes it.
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runProgram, withSharedReads } from '../packages/automation-core/dist/index.js';
+import { dailyJob } from '../packages/daily-workflow/dist/index.js';
+import { verifyJob } from '../packages/verify-cli/dist/index.js';
+import { Feeder, isoSeconds } from '../scripts/soak/soak-feeder.mjs';
+import { startSmtpReceiver, startWebhookReceiver } from '../scripts/soak/soak-receivers.mjs';
+import {
+  filesUnder,
+  makeSoakFolder,
+  prepareWorkspace,
+  storageFigures,
+} from '../scripts/soak/soak-workspace.mjs';
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const START = '2026-11-07T12:00:00Z';
+const STEP_MS = 15 * 60_000;
+const DAY_MS = 86_400_000;
+const SECRET = 'storage-simulation-signing-secret-0123456789';
+const RAW_COLUMNS = ['timestamp', 'source', 'latency_ms', 'ingest_latency_ms', 'status', 'detail'];
+const USAGE =
+  'usage: node bench/storage-simulation.mjs [--days N] [--inputs live|unchanged|both] [--report d1,d2,…] [--json-out file]';
+
+function parseArgs(argv) {
+  const options = { days: 56, inputs: 'both', report: [7, 28, 56], jsonOut: null };
+  for (let index = 0; index < argv.length; index += 2) {
+    const [flag, value] = [argv[index], argv[index + 1]];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--days') options.days = Number(value);
+    else if (flag === '--inputs') options.inputs = value;
+    else if (flag === '--report') options.report = value.split(',').map(Number);
+    else if (flag === '--json-out') options.jsonOut = value;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  if (!Number.isInteger(options.days) || options.days < 1) throw new Error('--days needs a whole number ≥ 1');
+  if (!['live', 'unchanged', 'both'].includes(options.inputs))
+    throw new Error('--inputs must be live, unchanged or both');
+  options.report = options.report.filter((day) => Number.isInteger(day) && day >= 1 && day <= options.days);
+  return options;
+}
+
+const median = (values) => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+};
+
+/** Runs one job in-process; wall and CPU time in ms. A run that cannot start is a failure of the simulation. */
+async function timed(run) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = await run();
+  const used = process.cpuUsage(cpu);
+  return { result, wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+}
+
+const chainArgs = (root, nowMs) => ['--observability', '--root', root, '--now', isoSeconds(nowMs)];
+
+function runChain(root, nowMs) {
+  return timed(() =>
+    withSharedReads(() => runProgram({ job: 'daily', main: dailyJob }, chainArgs(root, nowMs))),
+  );
+}
+
+function runNightlyVerify(root, nowMs) {
+  return timed(() =>
+    runProgram({ job: 'verify', main: verifyJob }, ['--root', root, '--now', isoSeconds(nowMs)]),
+  );
+}
+
+function rawLine(sample) {
+  return RAW_COLUMNS.map((column) => String(sample[column])).join(',');
+}
+
+/** One simulated deployment of `days` days; returns a row per report day. */
+async function simulate({ days, inputs, report, progress }) {
+  const folder = await makeSoakFolder();
+  const { root } = folder;
+  const receivers = {
+    weekly: await startWebhookReceiver({ name: 'weekly', path: '/hooks/weekly', secret: SECRET }),
+    notify: await startWebhookReceiver({ name: 'notify', path: '/hooks/ops', secret: SECRET }),
+    smtp: await startSmtpReceiver(),
+  };
+  Object.assign(process.env, {
+    OBS_COMMIT_SHA: 'storage-simulation',
+    OBS_WEEKLY_WEBHOOK_URL: receivers.weekly.url,
+    OBS_WEBHOOK_SECRET: SECRET,
+    OBS_SOAK_NOTIFY_URL: receivers.notify.url,
+    OBS_SOAK_SMTP_HOST: receivers.smtp.host,
+    OBS_SOAK_SMTP_PORT: String(receivers.smtp.port),
+  });
+  const rows = [];
+  try {
+    await prepareWorkspace({ repoRoot, root, anchor: START, seed: 17, historyRetentionDays: 56 });
+    const startMs = Date.parse(START);
+    const feeder = new Feeder({ seed: 17, startMs, days });
+    const rawPath = join(root, 'ops/signal_latency.csv');
+    let day = { chains: [], verify: null, failures: 0 };
+    for (let step = 1; step <= days * (DAY_MS / STEP_MS); step += 1) {
+      const nowMs = startMs + step * STEP_MS;
+      if (inputs === 'live') {
+        const lines = feeder.samplesUntil(nowMs).map(rawLine);
+        if (lines.length > 0) await appendFile(rawPath, `${lines.join('\n')}\n`);
+      }
+      const chain = await runChain(root, nowMs);
+      day.chains.push(chain);
+      if (chain.result.exitCode > 1) day.failures += 1;
+      const minuteOfDay = (nowMs % DAY_MS) / 60_000;
+      if (minuteOfDay === 150) day.verify = await runNightlyVerify(root, nowMs);
+      if ((nowMs - startMs) % DAY_MS === 0) {
+        const dayNumber = (nowMs - startMs) / DAY_MS;
+        progress(
+          `${inputs}: day ${dayNumber}/${days}, chain ${Math.round(median(day.chains.map((run) => run.wallMs)))} ms`,
+        );
+        if (report.includes(dayNumber)) rows.push(await reportRow(root, dayNumber, day));
+        day = { chains: [], verify: null, failures: 0 };
+      }
+    }
+  } finally {
+    for (const receiver of Object.values(receivers)) await receiver.close();
+    folder.removeSync();
+  }
+  return rows;
+}
+
+async function reportRow(root, dayNumber, day) {
+  const figures = await storageFigures(root);
+  const bundle = (await filesUnder(root, 'out/dashboard')).reduce((total, file) => total + file.bytes, 0);
+  const history = await filesUnder(root, 'ops/dashboard_export_history');
+  return {
+    day: dayNumber,
+    ...figures,
+    historyFiles: history.length,
+    bundleBytes: bundle,
+    historyToBundle: bundle > 0 ? figures.historyBytes / bundle : null,
+    chainWallMs: median(day.chains.map((run) => run.wallMs)),
+    chainCpuMs: median(day.chains.map((run) => run.cpuMs)),
+    chainFailures: day.failures,
+    verifyWallMs: day.verify?.wallMs ?? null,
+    verifyCpuMs: day.verify?.cpuMs ?? null,
+    verifyExit: day.verify?.result.exitCode ?? null,
+  };
+}
+
+const kib = (bytes) => `${Math.round(bytes / 1024)} KiB`;
+const ms = (value) => (value === null ? '–' : `${Math.round(value)} ms`);
+
+function table(inputs, rows) {
+  const lines = [
+    `inputs ${inputs}:`,
+    '| day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | history ÷ bundle | chain wall (CPU) | nightly verify wall (CPU), exit |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const row of rows) {
+    lines.push(
+      `| ${row.day} | ${row.opsFiles} | ${kib(row.opsBytes)} | ${row.outFiles} | ${kib(row.outBytes)} | ${row.archiveFiles} | ${row.historyFiles} files, ${kib(row.historyBytes)} | ${row.historyToBundle?.toFixed(1) ?? '–'} | ${ms(row.chainWallMs)} (${ms(row.chainCpuMs)})${row.chainFailures ? `, ${row.chainFailures} failed` : ''} | ${ms(row.verifyWallMs)} (${ms(row.verifyCpuMs)}), ${row.verifyExit ?? '–'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+let options;
+try {
+  options = parseArgs(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`storage-simulation: ${error.message}\n${USAGE}\n`);
+  process.exit(2);
+}
+const results = {};
+for (const inputs of options.inputs === 'both' ? ['unchanged', 'live'] : [options.inputs]) {
+  const started = performance.now();
+  results[inputs] = await simulate({
+    ...options,
+    inputs,
+    progress: (line) => process.stderr.write(`storage-simulation: ${line}\n`),
+  });
+  process.stdout.write(
+    `${table(inputs, results[inputs])}\n(${Math.round((performance.now() - started) / 1000)} s)\n\n`,
+  );
+}
+if (options.jsonOut) await writeFile(options.jsonOut, `${JSON.stringify(results, null, 2)}\n`);
