@@ -96,10 +96,13 @@ export class Feeder {
           );
           this.runs += 1;
           if (result.code === 0) this.recorded.push(...batch);
-          else
+          else {
+            const why = result.summary?.diagnostics;
+            const reason = why?.error_code ? ` (${why.error_code}: ${why.error_message ?? ''})` : '';
             context.notes.push(
-              `step ${context.step}: record exited ${result.code}; its samples are not in the model`,
+              `step ${context.step}: record exited ${result.code}${reason}; its samples are not in the model`,
             );
+          }
         }),
     );
   }
