@@ -8,6 +8,12 @@ import { runBinary } from './soak-processes.mjs';
 
 const MS_PER_HOUR = 3_600_000;
 const SOURCES = SAMPLE_DEFAULTS.latencySources;
+/**
+ * How long a record process waits for the latency lock: ample for a chain run (a second or two
+ * under load). Beside a chain killed with the lock held it answers `lock_timeout` after this many
+ * real seconds (the lock goes stale only after 600): 60 cost a soak a minute each time.
+ */
+const RECORD_LOCK_WAIT_SECONDS = 10;
 /** How often two record processes race each other (every step, one races the chain). */
 const RACING_STEPS = 4;
 
@@ -90,7 +96,7 @@ export class Feeder {
               '--from-jsonl',
               '-',
               '--lock-wait-seconds',
-              '60',
+              String(RECORD_LOCK_WAIT_SECONDS),
             ],
             { input, label: 'latency record' },
           );
