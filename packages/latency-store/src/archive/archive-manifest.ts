@@ -4,6 +4,7 @@ import {
   forEachJsonLine,
   formatSchemaIssues,
   JobError,
+  type LineFileOptions,
   resolveContainedPath,
   schemaValidator,
   type Validator,
@@ -95,11 +96,7 @@ function recordOf(
 }
 
 /** Where a read of the manifest's lines starts, and who else sees its bytes. */
-export interface ManifestLinesRead {
-  startOffset?: number;
-  firstLineNumber?: number;
-  onChunk?: (chunk: Buffer) => void;
-}
+export type ManifestLinesRead = Pick<LineFileOptions, 'startOffset' | 'firstLineNumber' | 'onChunk'>;
 
 /**
  * Adds the manifest's lines (from `from.startOffset`, or all) to `manifest`: each line validated
