@@ -156,7 +156,8 @@ describe('obs-verify with a run log in sealed segments', () => {
       status: 'pass',
       details: { segments: 0, sealed: null },
     });
-    await expect(stat(join(root, SEGMENTS))).rejects.toThrow();
+    expect(await segmentFiles()).toEqual([]);
+    await expect(stat(join(root, MANIFEST))).rejects.toThrow();
     expect(sequencesOf(await readJsonLines(root, LOG))).toEqual(range(1, 7));
   });
 
@@ -200,5 +201,99 @@ describe('obs-verify with a run log in sealed segments', () => {
     );
     const report = (await runVerify(root)).json();
     expect(failureCodes(report)).toContain('segment_deleted_out_of_order');
+  });
+});
+
+describe('obs-verify on later nights of the open log', () => {
+  const openLogRecord = async () => JSON.parse(await readFile(join(root, RECORD), 'utf8')).open_log;
+  const logSchema = (report: JsonDocument) => checkNamed(report, 'log_schema')[0] as JsonDocument;
+
+  it('checks only what was appended since a night that passed, and still follows the sequence across', async () => {
+    const written = await writeHealthyWorkspace(root, 6);
+    const first = await runVerify(root);
+    expect(first.exitCode, first.stdout).toBe(0);
+    const vouched = await openLogRecord();
+    expect(vouched).toMatchObject({ lines: 6, first_sequence: 1, last_sequence: 6 });
+    // the six lines it read; its own entry (7) was appended after them
+    const linesAfterFirst = (await readFile(join(root, LOG), 'utf8')).split('\n');
+    const bytesOf = (lines: string[]) => Buffer.byteLength(lines.map((line) => `${line}\n`).join(''));
+    expect(vouched.bytes).toBe(bytesOf(linesAfterFirst.slice(0, 6)));
+
+    const second = await runVerify(root);
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(segmentsCheck(second.json()).details).toMatchObject({
+      open_log_bytes_skipped_verified: vouched.bytes,
+      bytes_read: bytesOf(linesAfterFirst.slice(6, 7)),
+      verification_record_problem: null,
+    });
+    expect(logSchema(second.json()).details).toMatchObject({ lines: 7, checked_lines: 7 });
+    expect(checkNamed(second.json(), 'sequence')[0]?.details).toMatchObject({
+      first: 1,
+      last: 7,
+      entries_with_sequence: 7,
+    });
+    expect(await openLogRecord()).toMatchObject({ lines: 7, first_sequence: 1, last_sequence: 7 });
+
+    // --job-id still finds an entry in the part not checked again, at its line
+    const traced = written[2]?.job_id as string;
+    const trace = await runVerify(root, ['--job-id', traced, '--require-job-entry']);
+    expect(trace.exitCode, trace.stdout).toBe(0);
+    expect(checkNamed(trace.json(), 'job_trace')[0]?.details.entries).toEqual([
+      expect.objectContaining({ job_id: traced, line: 3 }),
+    ]);
+
+    // a gap after the vouched part is found at its own line number
+    const lines = (await readFile(join(root, LOG), 'utf8')).trimEnd().split('\n');
+    const last = JSON.parse(lines.at(-1) as string) as JsonDocument;
+    await appendFile(join(root, LOG), `${JSON.stringify({ ...last, sequence: last.sequence + 2 })}\n`);
+    const vouchedBefore = await openLogRecord();
+    const gap = await runVerify(root);
+    expect(gap.exitCode).toBe(1);
+    expect(segmentsCheck(gap.json()).details.open_log_bytes_skipped_verified).toBeGreaterThan(0);
+    expect(checkNamed(gap.json(), 'sequence')[0]?.details.gaps).toEqual([
+      expect.objectContaining({ line: lines.length + 1, previous: last.sequence, missing: 1 }),
+    ]);
+    // a night that fails vouches for nothing new: the gap is found again the next night
+    expect(await openLogRecord()).toEqual(vouchedBefore);
+    const again = await runVerify(root);
+    expect(failureCodes(again.json())).toContain('sequence_gap');
+  });
+
+  it('reads the whole open log when its verified part changed in place, and with --full or --since', async () => {
+    await writeHealthyWorkspace(root, 6);
+    expect((await runVerify(root)).exitCode).toBe(0);
+    const full = await runVerify(root, ['--full']);
+    expect(segmentsCheck(full.json()).details.open_log_bytes_skipped_verified).toBe(0);
+    const since = await runVerify(root, ['--since', '2025-10-01T00:00:00Z']);
+    expect(segmentsCheck(since.json()).details.open_log_bytes_skipped_verified).toBe(0);
+    expect((await runVerify(root)).exitCode).toBe(0);
+    expect((await openLogRecord()).lines).toBeGreaterThan(6);
+
+    // the same length, a different byte: only the hash can tell
+    const text = await readFile(join(root, LOG), 'utf8');
+    await writeFile(join(root, LOG), text.replace('"status":"ok"', '"status":"OK"'));
+    const changed = await runVerify(root);
+    expect(changed.exitCode).toBe(1);
+    expect(segmentsCheck(changed.json()).details.open_log_bytes_skipped_verified).toBe(0);
+    expect(logSchema(changed.json())).toMatchObject({
+      status: 'fail',
+      details: { schema_invalid: { count: 1, lines: [1] } },
+    });
+  });
+
+  it('reads the whole open log when the record is malformed, and says why', async () => {
+    await writeHealthyWorkspace(root, 6);
+    expect((await runVerify(root)).exitCode).toBe(0);
+    const record = JSON.parse(await readFile(join(root, RECORD), 'utf8'));
+    await writeFile(
+      join(root, RECORD),
+      JSON.stringify({ ...record, open_log: { ...record.open_log, bytes: -1 } }),
+    );
+    const result = await runVerify(root);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(segmentsCheck(result.json()).details).toMatchObject({
+      open_log_bytes_skipped_verified: 0,
+      verification_record_problem: `${RECORD} has a malformed open_log entry`,
+    });
   });
 });

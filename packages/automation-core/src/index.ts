@@ -28,6 +28,7 @@ export * from './fault-injection.js';
 export * from './file-lock.js';
 export * from './file-read-rules.js';
 export * from './freshness.js';
+export * from './hashed-prefix.js';
 export * from './health/age-text.js';
 export * from './health/domain-facts.js';
 export * from './health/domain-health.js';

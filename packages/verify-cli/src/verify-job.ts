@@ -64,6 +64,7 @@ async function logChecks(options: VerifyOptions, context: JobContext) {
       checks.every((check) => check.status === 'pass'),
     retentionDays: options.segmentRetentionDays,
     verified: segments.verified,
+    openLogRead: segments.openLogRead,
   });
   checks.push(
     logSegmentsCheck(segments, upkeep, {

@@ -1,5 +1,11 @@
-import { createHash, type Hash } from 'node:crypto';
-import { forEachFileLine, readJsonObjectFile, writeFileAtomic } from '@obs-automation/core';
+import {
+  type HashedPrefix,
+  hashedPrefixOf,
+  matchHashedPrefix,
+  readJsonObjectFile,
+  WholeLineHasher,
+  writeFileAtomic,
+} from '@obs-automation/core';
 import type { LatencyFile } from '../latency-file.js';
 import {
   type ArchiveManifest,
@@ -33,7 +39,7 @@ export interface CheckpointedManifest {
   /** lines read past the checkpoint (every line without a usable one) */
   linesRead: number;
   /** bytes up to the end of the last whole line, their line count and SHA-256 */
-  wholeLines: { bytes: number; lines: number; sha256: string } | null;
+  wholeLines: HashedPrefix | null;
 }
 
 /** A new checkpoint is written once this many lines were read past the last one (about a day of runs). */
@@ -59,16 +65,17 @@ async function loadCheckpoint(
   const data = read.data as Partial<Checkpoint>;
   if (
     data.version !== 1 ||
-    !isCount(data.manifest_bytes) ||
-    !isCount(data.manifest_lines) ||
-    typeof data.manifest_sha256 !== 'string' ||
-    !/^[a-f0-9]{64}$/.test(data.manifest_sha256) ||
+    hashedPrefixOf({
+      bytes: data.manifest_bytes,
+      lines: data.manifest_lines,
+      sha256: data.manifest_sha256,
+    }) === null ||
     !Array.isArray(data.entries) ||
     !Array.isArray(data.deletions) ||
     !Array.isArray(data.issues)
   )
     return null;
-  const lines = data.manifest_lines;
+  const lines = data.manifest_lines as number;
   const inRange = (line: unknown): line is number => isCount(line) && line >= 1 && line <= lines;
   const recordOf = await manifestRecordReader();
   const manifest: ArchiveManifest = { entries: [], deletions: [], issues: [] };
@@ -90,72 +97,6 @@ async function loadCheckpoint(
   return { checkpoint: data as Checkpoint, manifest };
 }
 
-/** Hashes the manifest's first `bytes` bytes; true when they are `lines` whole lines with that SHA-256. */
-async function startsWith(file: LatencyFile, checkpoint: Checkpoint, hash: Hash): Promise<boolean> {
-  if (checkpoint.manifest_bytes === 0) return checkpoint.manifest_lines === 0;
-  let bytes = 0;
-  let lastByte = -1;
-  const lines = await forEachFileLine(
-    file.path,
-    {
-      kind: 'jsonl_manifest',
-      shown: file.label,
-      endOffset: checkpoint.manifest_bytes,
-      maxKeptBytes: 0,
-      onChunk: (chunk) => {
-        hash.update(chunk);
-        bytes += chunk.length;
-        lastByte = chunk.at(-1) ?? lastByte;
-      },
-    },
-    () => undefined,
-  );
-  return (
-    lines === checkpoint.manifest_lines &&
-    bytes === checkpoint.manifest_bytes &&
-    lastByte === 0x0a &&
-    hash.copy().digest('hex') === checkpoint.manifest_sha256
-  );
-}
-
-/** Counts bytes and newlines as they are read, and keeps the hash at the end of the last whole line. */
-class WholeLines {
-  bytes = 0;
-  lines = 0;
-  private wholeBytes = 0;
-  private wholeSha256: string | null = null;
-
-  constructor(
-    private readonly hash: Hash,
-    start: { bytes: number; lines: number; sha256: string | null },
-  ) {
-    this.bytes = start.bytes;
-    this.wholeBytes = start.bytes;
-    this.lines = start.lines;
-    this.wholeSha256 = start.sha256;
-  }
-
-  readonly onChunk = (chunk: Buffer): void => {
-    const last = chunk.lastIndexOf(0x0a);
-    if (last === -1) {
-      this.hash.update(chunk);
-      this.bytes += chunk.length;
-      return;
-    }
-    for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) this.lines += 1;
-    this.hash.update(chunk.subarray(0, last + 1));
-    this.wholeBytes = this.bytes + last + 1;
-    this.wholeSha256 = this.hash.copy().digest('hex');
-    this.hash.update(chunk.subarray(last + 1));
-    this.bytes += chunk.length;
-  };
-
-  result(): CheckpointedManifest['wholeLines'] {
-    if (this.wholeSha256 === null || this.wholeBytes !== this.bytes) return null;
-    return { bytes: this.wholeBytes, lines: this.lines, sha256: this.wholeSha256 };
-  }
-}
-
 /**
  * Reads the archive manifest from its checkpoint when the manifest still starts with the bytes
  * the checkpoint covers, else whole; the result is what readArchiveManifest gives for the same
@@ -163,21 +104,32 @@ class WholeLines {
  */
 export async function readCheckpointedManifest(file: LatencyFile): Promise<CheckpointedManifest> {
   const saved = await loadCheckpoint(file);
-  let hash = createHash('sha256');
   let manifest: ArchiveManifest = { entries: [], deletions: [], issues: [] };
-  let start = { bytes: 0, lines: 0, sha256: null as string | null };
-  if (saved && (await startsWith(file, saved.checkpoint, hash))) {
-    manifest = saved.manifest;
-    const { manifest_bytes, manifest_lines, manifest_sha256 } = saved.checkpoint;
-    start = { bytes: manifest_bytes, lines: manifest_lines, sha256: manifest_sha256 };
-  } else hash = createHash('sha256');
-  const counter = new WholeLines(hash, start);
+  let hasher = new WholeLineHasher();
+  if (saved) {
+    const prefix = {
+      bytes: saved.checkpoint.manifest_bytes,
+      lines: saved.checkpoint.manifest_lines,
+      sha256: saved.checkpoint.manifest_sha256,
+    };
+    const hash = await matchHashedPrefix(
+      file.path,
+      { kind: 'jsonl_manifest', shown: file.label, maxKeptBytes: 0 },
+      prefix,
+    );
+    if (hash) {
+      manifest = saved.manifest;
+      hasher = new WholeLineHasher(hash, prefix);
+    }
+  }
+  const startLines = hasher.lineCount;
+  const start = hasher.result();
   await readManifestLines(file, manifest, {
-    startOffset: start.bytes,
-    firstLineNumber: start.lines + 1,
-    onChunk: counter.onChunk,
+    startOffset: start?.bytes ?? 0,
+    firstLineNumber: startLines + 1,
+    onChunk: hasher.onChunk,
   });
-  return { manifest, linesRead: counter.lines - start.lines, wholeLines: counter.result() };
+  return { manifest, linesRead: hasher.lineCount - startLines, wholeLines: hasher.result() };
 }
 
 /**

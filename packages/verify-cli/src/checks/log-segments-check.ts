@@ -35,6 +35,8 @@ export function logSegmentsCheck(
     segments_skipped_verified: report.skipped,
     segments_read_for_trace: report.traced,
     stored_bytes_hashed: report.storedBytesHashed,
+    open_log_bytes_skipped_verified: report.openLogBytesSkipped,
+    verification_record_problem: report.recordProblem,
     bytes_read: report.bytesRead,
     read_ms: Math.round(figures.durationMs),
     mb_per_s: seconds > 0 ? Math.round(report.bytesRead / 1e6 / seconds) : null,

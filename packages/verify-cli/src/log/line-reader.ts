@@ -1,15 +1,17 @@
-import { type FileLine, fileLineBatches, forEachFileLine } from '@obs-automation/core';
+import { type FileLine, fileLineBatches, forEachFileLine, type LineFileOptions } from '@obs-automation/core';
 
 export type { FileLine } from '@obs-automation/core';
 
-export interface LineReadOptions {
-  /** read only the first `endOffset` bytes (a snapshot of a file that others append to) */
-  endOffset?: number;
-  /** a longer line is counted and measured but not kept: memory stays flat on garbage input */
-  maxKeptBytes?: number;
-  /** also hand out each line's bytes (a view into the chunk) */
-  keepRaw?: boolean;
-}
+/**
+ * `endOffset` reads a snapshot of a file others append to; a line over `maxKeptBytes` is counted
+ * and measured but not kept (memory stays flat on garbage input); `keepRaw` also hands out each
+ * line's bytes; `startOffset` (with `firstLineNumber`) resumes at a line's start; `onChunk` sees
+ * every chunk read (to hash it).
+ */
+export type LineReadOptions = Pick<
+  LineFileOptions,
+  'endOffset' | 'maxKeptBytes' | 'keepRaw' | 'startOffset' | 'firstLineNumber' | 'onChunk'
+>;
 
 /**
  * Reads a run log (or the rebuild's own copy of one) the way the core reads a streamed file the

@@ -75,6 +75,7 @@ export class RunLogScanner {
   private checkedLines = 0;
   private totalLines = 0;
   private lastSequence: number | null = null;
+  private firstSequenceOfPart: number | null = null;
 
   constructor(private readonly options: RunLogScanOptions) {
     this.sinceMs = options.since?.getTime();
@@ -88,7 +89,10 @@ export class RunLogScanner {
     const { number } = line;
     const { entry, problems } = classifyLogLine(line, this.options.validate);
     const entrySequence = sequenceOf(entry);
-    if (entrySequence !== null) this.lastSequence = entrySequence;
+    if (entrySequence !== null) {
+      this.lastSequence = entrySequence;
+      this.firstSequenceOfPart ??= entrySequence;
+    }
     const { traceJobId } = this.options;
     if (traceJobId !== undefined && entry && isTraced(entry, traceJobId)) {
       // the whole entry, summary included (the line rules may have checked it without building it)
@@ -115,13 +119,15 @@ export class RunLogScanner {
    * Only collects the traced job's entries from a line of a segment not checked again; a line
    * that cannot name the id is passed over before it is parsed.
    */
-  traceOnly(line: FileLine, file: string): void {
+  traceOnly(line: FileLine, file?: string): void {
     const { traceJobId } = this.options;
     if (traceJobId === undefined || line.text === null || !line.text.includes(traceJobId)) return;
     try {
       const entry = JSON.parse(line.text) as Record<string, unknown> | null;
       if (entry && typeof entry === 'object' && isTraced(entry, traceJobId)) {
-        this.traced.push({ line: line.number, file, entry });
+        this.traced.push(
+          file === undefined ? { line: line.number, entry } : { line: line.number, file, entry },
+        );
       }
     } catch {}
   }
@@ -130,6 +136,28 @@ export class RunLogScanner {
   skip(first: number, last: number, file: string): void {
     this.sequence.observeRange(first, last, 1, file);
     this.lastSequence = last;
+  }
+
+  /**
+   * Takes the open log's first `lines` lines as read without reading them: verified before and
+   * still the same bytes. Their sequences `first..last` are judged at line 1 like a segment's.
+   */
+  skipOpenLogLines(lines: number, first: number | null, last: number | null): void {
+    this.totalLines += lines;
+    this.checkedLines += lines;
+    if (first === null || last === null) return;
+    this.sequence.observeRange(first, last, 1);
+    this.lastSequence = last;
+    this.firstSequenceOfPart ??= first;
+  }
+
+  /** Starts a part of the log (the open log after the segments): `firstSequenceInPart` is its first sequence. */
+  beginPart(): void {
+    this.firstSequenceOfPart = null;
+  }
+
+  get firstSequenceInPart(): number | null {
+    return this.firstSequenceOfPart;
   }
 
   get lastSequenceSoFar(): number | null {

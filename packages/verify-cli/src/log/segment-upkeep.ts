@@ -8,7 +8,12 @@ import {
 } from '@obs-automation/core';
 import { withRunLogLock } from './run-log-snapshot.js';
 import type { SegmentFailure } from './segmented-log-scan.js';
-import { type VerifiedSegment, verifiedNow, writeVerificationRecord } from './verification-record.js';
+import {
+  type VerifiedOpenLog,
+  type VerifiedSegment,
+  verifiedNow,
+  writeVerificationRecord,
+} from './verification-record.js';
 
 export interface UpkeepOptions {
   files: RunLogFiles;
@@ -22,6 +27,8 @@ export interface UpkeepOptions {
   logHealthy: boolean;
   retentionDays: number;
   verified: readonly VerifiedSegment[];
+  /** the open log as read through, recorded as verified when every check passed and it stays open */
+  openLogRead: Omit<VerifiedOpenLog, 'verified_at'> | null;
 }
 
 export interface UpkeepResult {
@@ -35,7 +42,8 @@ export interface UpkeepResult {
 /**
  * After the checks, under the run log's lock: seals the open log once it has reached the segment
  * size — only its verified part, and only when every log check passed, so a sealed segment never
- * holds a problem — applies segment retention, and records which segments are verified.
+ * holds a problem — applies segment retention, and records which segments and which start of
+ * the open log are verified.
  */
 export async function keepSegments(options: UpkeepOptions): Promise<UpkeepResult> {
   const { files, now } = options;
@@ -59,8 +67,12 @@ export async function keepSegments(options: UpkeepOptions): Promise<UpkeepResult
         verified = verified.filter((segment) => !gone.has(segment.file));
         result.written.push(files.shownManifest);
       }
-      if (verified.length > 0 || result.sealed || result.deleted.length > 0) {
-        await writeVerificationRecord(files.verificationRecord, verified, now);
+      const openLog =
+        options.logHealthy && !result.sealed && options.openLogRead
+          ? { ...options.openLogRead, verified_at: now.toISOString() }
+          : null;
+      if (verified.length > 0 || result.sealed || result.deleted.length > 0 || openLog) {
+        await writeVerificationRecord(files.verificationRecord, { segments: verified, openLog }, now);
         result.written.push(files.shownVerificationRecord);
       }
     });

@@ -2,16 +2,19 @@ import {
   checkSegment,
   forEachSegmentLine,
   jobIdTimeMs,
+  matchHashedPrefix,
   type RunLogFiles,
   readSegmentManifest,
   type SealedSegment,
   type SegmentManifest,
+  WholeLineHasher,
 } from '@obs-automation/core';
-import { forEachLine } from './line-reader.js';
+import { type FileLine, forEachLine } from './line-reader.js';
 import { type RunLogScan, RunLogScanner, type RunLogScanOptions } from './run-log-scan.js';
 import {
   isRecorded,
   type VerificationRecord,
+  type VerifiedOpenLog,
   type VerifiedSegment,
   verifiedNow,
 } from './verification-record.js';
@@ -46,6 +49,15 @@ export interface SegmentScanReport {
   bytesRead: number;
   /** the verification record after this run: segments read cleanly now or vouched for before */
   verified: VerifiedSegment[];
+  /** why the verification record could not be used (everything it would vouch for is read); null when it could */
+  recordProblem: string | null;
+  /** bytes at the open log's start verified on an earlier night, still the same: not read again */
+  openLogBytesSkipped: number;
+  /**
+   * the open log as read through (the skipped start included): what the record can vouch for
+   * when every check passed; null when it does not end with a whole line or was not read
+   */
+  openLogRead: Omit<VerifiedOpenLog, 'verified_at'> | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -131,6 +143,62 @@ async function readSegment(
 }
 
 /**
+ * The open log's first `openLogSize` bytes, line by line. A start the record vouches for (same
+ * bytes, by SHA-256) is not checked again unless `full` or a --since window asks for every line;
+ * it is only read for the traced job's entries. Everything is hashed as it is read, so the record
+ * can vouch for the whole log next time.
+ */
+async function readOpenLog(
+  options: SegmentedScanOptions,
+  scanner: RunLogScanner,
+  report: SegmentScanReport,
+  openLogSize: number,
+): Promise<void> {
+  const { files, record } = options;
+  const reuse =
+    !options.full &&
+    options.since === undefined &&
+    record.openLog !== null &&
+    record.openLog.bytes <= openLogSize
+      ? record.openLog
+      : null;
+  let hasher = new WholeLineHasher();
+  scanner.beginPart();
+  if (reuse) {
+    const trace = options.traceJobId === undefined ? undefined : (line: FileLine) => scanner.traceOnly(line);
+    const hash = await matchHashedPrefix(
+      files.logFile,
+      { kind: 'run_log', shown: files.shownLog, ...(trace ? {} : { maxKeptBytes: 0 }) },
+      reuse,
+      trace,
+    );
+    if (hash) {
+      hasher = new WholeLineHasher(hash, reuse);
+      scanner.skipOpenLogLines(reuse.lines, reuse.first_sequence, reuse.last_sequence);
+      report.openLogBytesSkipped = reuse.bytes;
+    }
+  }
+  const start = report.openLogBytesSkipped;
+  await forEachLine(
+    files.logFile,
+    {
+      startOffset: start,
+      firstLineNumber: hasher.lineCount + 1,
+      endOffset: openLogSize,
+      onChunk: hasher.onChunk,
+    },
+    (line) => scanner.line(line),
+  );
+  report.bytesRead += openLogSize - start;
+  const read = hasher.result();
+  report.openLogRead = read && {
+    ...read,
+    first_sequence: scanner.firstSequenceInPart,
+    last_sequence: scanner.firstSequenceInPart === null ? null : scanner.lastSequenceSoFar,
+  };
+}
+
+/**
  * Scans a run log kept in sealed segments and an open log. Every night each listed segment's
  * hash is checked against the manifest; a segment the verification record vouches for (same
  * file, hash and range) is not read again unless `full`, and counts only for the sequence
@@ -155,14 +223,14 @@ export async function scanSegmentedLog(
     storedBytesHashed: 0,
     bytesRead: 0,
     verified: [],
+    recordProblem: options.record.problem,
+    openLogBytesSkipped: 0,
+    openLogRead: null,
   };
   const scanner = new RunLogScanner(options);
   seedDeleted(manifest, scanner, report, files.shownManifest);
   for (const segment of manifest.live) await readSegment(options, scanner, report, segment);
-  if (options.openLogSize !== null) {
-    await forEachLine(files.logFile, { endOffset: options.openLogSize }, (line) => scanner.line(line));
-    report.bytesRead += options.openLogSize;
-  }
+  if (options.openLogSize !== null) await readOpenLog(options, scanner, report, options.openLogSize);
   const empty = options.openLogSize === null && manifest.live.length === 0 && manifest.deleted.length === 0;
   return { scan: empty ? null : scanner.result(), segments: report };
 }

@@ -56,7 +56,7 @@ export class SequenceTracker {
    * segments deleted by retention): `first` is judged like any line, at `line` of `file`, and the
    * rest is contiguous by what was verified.
    */
-  observeRange(first: number, last: number, line: number, file: string): void {
+  observeRange(first: number, last: number, line: number, file?: string): void {
     this.observe(first, line, file);
     if (last <= first) return;
     const index = this.rangeIndexAtOrBefore(first);

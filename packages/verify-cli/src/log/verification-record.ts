@@ -1,4 +1,6 @@
 import {
+  type HashedPrefix,
+  hashedPrefixOf,
   isJsonObject,
   JobError,
   parseJsonBounded,
@@ -16,8 +18,20 @@ export interface VerifiedSegment {
   verified_at: string;
 }
 
+/**
+ * The open log's start as obs-verify last read it through without a problem: its first `bytes`
+ * bytes (whole lines, their SHA-256) and the sequences they hold, `null` for none.
+ */
+export interface VerifiedOpenLog extends HashedPrefix {
+  first_sequence: number | null;
+  last_sequence: number | null;
+  verified_at: string;
+}
+
 export interface VerificationRecord {
   segments: VerifiedSegment[];
+  /** null when none is recorded or the one recorded is malformed (the open log is then read whole) */
+  openLog: VerifiedOpenLog | null;
   /** why an existing record was not used (everything is then read again); null when it was */
   problem: string | null;
 }
@@ -30,6 +44,23 @@ function verifiedSegment(value: unknown): VerifiedSegment | null {
   return { file, sha256, first_sequence: first as number, last_sequence: last as number, verified_at: at };
 }
 
+const isSequence = (value: unknown) =>
+  value === null || (Number.isSafeInteger(value) && (value as number) >= 1);
+
+function verifiedOpenLog(value: unknown): VerifiedOpenLog | null {
+  if (!isJsonObject(value)) return null;
+  const prefix = hashedPrefixOf(value);
+  const { first_sequence: first, last_sequence: last, verified_at: at } = value;
+  if (prefix === null || typeof at !== 'string' || !isSequence(first) || !isSequence(last)) return null;
+  if ((first === null) !== (last === null) || (first as number) > (last as number)) return null;
+  return {
+    ...prefix,
+    first_sequence: first as number | null,
+    last_sequence: last as number | null,
+    verified_at: at,
+  };
+}
+
 /**
  * Reads the verification record. It only saves work: a missing, refused or malformed record
  * means every segment is read again, with the reason reported, never a failure.
@@ -37,18 +68,24 @@ function verifiedSegment(value: unknown): VerifiedSegment | null {
 export async function readVerificationRecord(path: string, shown: string): Promise<VerificationRecord> {
   try {
     const bytes = await readBoundedFile(path, { kind: 'verification_record', shown });
-    if (bytes === null) return { segments: [], problem: null };
+    if (bytes === null) return { segments: [], openLog: null, problem: null };
     const parsed = parseJsonBounded(bytes, { what: 'verification record', file: shown });
     const list = isJsonObject(parsed) && Array.isArray(parsed.segments) ? parsed.segments : null;
-    if (list === null) return { segments: [], problem: `${shown} has no segments list` };
+    if (list === null) return { segments: [], openLog: null, problem: `${shown} has no segments list` };
     const segments = list.map(verifiedSegment);
     if (segments.some((segment) => segment === null)) {
-      return { segments: [], problem: `${shown} has a malformed segment entry` };
+      return { segments: [], openLog: null, problem: `${shown} has a malformed segment entry` };
     }
-    return { segments: segments as VerifiedSegment[], problem: null };
+    const recorded = (parsed as Record<string, unknown>).open_log;
+    const openLog = recorded === undefined ? null : verifiedOpenLog(recorded);
+    return {
+      segments: segments as VerifiedSegment[],
+      openLog,
+      problem: recorded !== undefined && openLog === null ? `${shown} has a malformed open_log entry` : null,
+    };
   } catch (error) {
     if (!(error instanceof JobError)) throw error;
-    return { segments: [], problem: error.message };
+    return { segments: [], openLog: null, problem: error.message };
   }
 }
 
@@ -73,11 +110,13 @@ export function verifiedNow(segment: SealedSegment, now: Date): VerifiedSegment 
   };
 }
 
-/** Replaces the record atomically. */
+/** Replaces the record atomically; without `openLog`, the open log is read whole next time. */
 export function writeVerificationRecord(
   path: string,
-  segments: readonly VerifiedSegment[],
+  record: { segments: readonly VerifiedSegment[]; openLog: VerifiedOpenLog | null },
   now: Date,
 ): Promise<void> {
-  return writeFileAtomic(path, `${JSON.stringify({ updated_at: now.toISOString(), segments }, null, 2)}\n`);
+  const { segments, openLog } = record;
+  const body = { updated_at: now.toISOString(), segments, ...(openLog ? { open_log: openLog } : {}) };
+  return writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`);
 }
