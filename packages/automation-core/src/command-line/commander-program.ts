@@ -89,15 +89,17 @@ function collect(value: string, previous: string[] | undefined): string[] {
  */
 function addOptions(command: Command, line: CommandLine): void {
   const targets = new Map<Option, FlagTarget>();
+  // Two options with one attribute name would share their value. (A set: commander derives the
+  // name anew on each call, and every chain run builds these programs.)
+  const attributes = new Set(command.options.map((option) => option.attributeName()));
   const add = (flag: string, entry: DeclaredOption, hidden: boolean, renamed?: RenamedFlag) => {
     const placeholder = entry.declaration.placeholder ?? entry.declaration.type.placeholder;
     const option = new Option(placeholder ? `${flag} ${placeholder}` : flag, optionHelp(entry.declaration));
     if (entry.declaration.type.repeatable) option.argParser(collect);
     if (hidden) option.hideHelp();
-    // Two options with one attribute name would share their value.
-    if (command.options.some((taken) => taken.attributeName() === option.attributeName())) {
-      throw new Error(`${line.name}: ${flag} collides with another flag`);
-    }
+    const attribute = option.attributeName();
+    if (attributes.has(attribute)) throw new Error(`${line.name}: ${flag} collides with another flag`);
+    attributes.add(attribute);
     command.addOption(option);
     targets.set(option, { entry, ...(renamed ? { renamed } : {}) });
   };

@@ -55,6 +55,18 @@ describe('a flag of its own and its aliases', () => {
     expect(error.details).toMatchObject({ flag: '--dry-run' });
   });
 
+  it('refuses at build time two flags that would share one option value', () => {
+    const clash: CommandLine = { ...LINE, migrations: [renamedFlag('--history-dir', '--heartbeat')] };
+    expect(() => buildProgram(clash)).toThrow('obs-example: --history-dir collides with another flag');
+    const alias: CommandLine = {
+      ...LINE,
+      options: defineOptions({ a: flag('a', { flag: '--max-age', aliases: ['--max_age', '--maxAge'] }) })
+        .entries,
+      migrations: [],
+    };
+    expect(() => buildProgram(alias)).toThrow('obs-example: --maxAge collides with another flag');
+  });
+
   it('does not show aliases in --help', () => {
     const program = buildProgram(LINE);
     let help = '';
