@@ -9,7 +9,8 @@
 // dashboard's latency dataset changes each time); `unchanged` inputs feed nothing. At each
 // report day it prints the files and bytes under ops/ and out/, the latency archive files, the
 // dashboard history against one bundle, and the chain's and the nightly verification's wall and
-// CPU time (medians of that day's runs). docs/testing.md, "Storage over weeks", describes it.
+// CPU time (medians of that day's runs, and of the last seven nights), and what the last night
+// read of the run log. docs/testing.md, "Storage over weeks", describes it.
 import { appendFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -115,7 +116,8 @@ async function simulate({ days, inputs, report, progress }) {
     const startMs = Date.parse(START);
     const feeder = new Feeder({ seed: 17, startMs, days });
     const rawPath = join(root, 'ops/signal_latency.csv');
-    let day = { chains: [], verify: null, failures: 0 };
+    let day = { chains: [], failures: 0 };
+    const nights = [];
     for (let step = 1; step <= days * (DAY_MS / STEP_MS); step += 1) {
       const nowMs = startMs + step * STEP_MS;
       if (inputs === 'live') {
@@ -126,14 +128,14 @@ async function simulate({ days, inputs, report, progress }) {
       day.chains.push(chain);
       if (chain.result.exitCode > 1) day.failures += 1;
       const minuteOfDay = (nowMs % DAY_MS) / 60_000;
-      if (minuteOfDay === 150) day.verify = await runNightlyVerify(root, nowMs);
+      if (minuteOfDay === 150) nights.push(await runNightlyVerify(root, nowMs));
       if ((nowMs - startMs) % DAY_MS === 0) {
         const dayNumber = (nowMs - startMs) / DAY_MS;
         progress(
           `${inputs}: day ${dayNumber}/${days}, chain ${Math.round(median(day.chains.map((run) => run.wallMs)))} ms`,
         );
-        if (report.includes(dayNumber)) rows.push(await reportRow(root, dayNumber, day));
-        day = { chains: [], verify: null, failures: 0 };
+        if (report.includes(dayNumber)) rows.push(await reportRow(root, dayNumber, day, nights.slice(-7)));
+        day = { chains: [], failures: 0 };
       }
     }
   } finally {
@@ -143,7 +145,21 @@ async function simulate({ days, inputs, report, progress }) {
   return rows;
 }
 
-async function reportRow(root, dayNumber, day) {
+/** What the nightly verification read of the run log: the log_segments check's details. */
+function logRead(night) {
+  const checks = night?.result.summary?.checks ?? [];
+  const details = checks.find((check) => check.name === 'log_segments')?.details;
+  if (!details) return null;
+  return {
+    parsedBytes: details.bytes_read,
+    hashedOpenLogBytes: details.open_log_bytes_skipped_verified,
+    segments: details.segments,
+    readMs: details.read_ms,
+  };
+}
+
+/** A report day's figures; the nightly verification's are medians of the last seven nights (one run a night). */
+async function reportRow(root, dayNumber, day, nights) {
   const figures = await storageFigures(root);
   const bundle = (await filesUnder(root, 'out/dashboard')).reduce((total, file) => total + file.bytes, 0);
   const history = await filesUnder(root, 'ops/dashboard_export_history');
@@ -156,24 +172,29 @@ async function reportRow(root, dayNumber, day) {
     chainWallMs: median(day.chains.map((run) => run.wallMs)),
     chainCpuMs: median(day.chains.map((run) => run.cpuMs)),
     chainFailures: day.failures,
-    verifyWallMs: day.verify?.wallMs ?? null,
-    verifyCpuMs: day.verify?.cpuMs ?? null,
-    verifyExit: day.verify?.result.exitCode ?? null,
+    verifyWallMs: median(nights.map((night) => night.wallMs)),
+    verifyCpuMs: median(nights.map((night) => night.cpuMs)),
+    verifyExit: nights.length === 0 ? null : Math.max(...nights.map((night) => night.result.exitCode)),
+    verifyLogRead: logRead(nights.at(-1)),
   };
 }
 
 const kib = (bytes) => `${Math.round(bytes / 1024)} KiB`;
 const ms = (value) => (value === null ? '–' : `${Math.round(value)} ms`);
+const logReadCell = (read) =>
+  read === null
+    ? '–'
+    : `${kib(read.parsedBytes)} parsed, ${kib(read.hashedOpenLogBytes)} hashed, ${read.segments} segments; ${read.readMs} ms`;
 
 function table(inputs, rows) {
   const lines = [
     `inputs ${inputs}:`,
-    '| day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | history ÷ bundle | chain wall (CPU) | nightly verify wall (CPU), exit |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | history ÷ bundle | chain wall (CPU) | nightly verify wall (CPU), worst exit | run-log read (last night) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.day} | ${row.opsFiles} | ${kib(row.opsBytes)} | ${row.outFiles} | ${kib(row.outBytes)} | ${row.archiveFiles} | ${row.historyFiles} files, ${kib(row.historyBytes)} | ${row.historyToBundle?.toFixed(1) ?? '–'} | ${ms(row.chainWallMs)} (${ms(row.chainCpuMs)})${row.chainFailures ? `, ${row.chainFailures} failed` : ''} | ${ms(row.verifyWallMs)} (${ms(row.verifyCpuMs)}), ${row.verifyExit ?? '–'} |`,
+      `| ${row.day} | ${row.opsFiles} | ${kib(row.opsBytes)} | ${row.outFiles} | ${kib(row.outBytes)} | ${row.archiveFiles} | ${row.historyFiles} files, ${kib(row.historyBytes)} | ${row.historyToBundle?.toFixed(1) ?? '–'} | ${ms(row.chainWallMs)} (${ms(row.chainCpuMs)})${row.chainFailures ? `, ${row.chainFailures} failed` : ''} | ${ms(row.verifyWallMs)} (${ms(row.verifyCpuMs)}), ${row.verifyExit ?? '–'} | ${logReadCell(row.verifyLogRead)} |`,
     );
   }
   return lines.join('\n');
@@ -200,6 +221,6 @@ for (const inputs of options.inputs === 'both' ? ['unchanged', 'live'] : [option
 }
 if (options.jsonOut) await writeFile(options.jsonOut, `${JSON.stringify(results, null, 2)}\n`);
 if (options.writeResults) {
-  const intro = `${options.days} simulated days of 15-minute chains and nightly verifications, in-process, on ${process.platform}/${process.arch} with Node ${process.version} (${cpus().length} cores). Generated by \`pnpm bench:storage --write-results\`; wall and CPU times are medians of the report day's runs.`;
+  const intro = `${options.days} simulated days of 15-minute chains and nightly verifications, in-process, on ${process.platform}/${process.arch} with Node ${process.version} (${cpus().length} cores). Generated by \`pnpm bench:storage --write-results\`; chain times are medians of the report day's runs, nightly verification times medians of the last seven nights.`;
   writeStorageResults(repoRoot, `${STORAGE_SECTION}\n\n${intro}\n\n${tables.join('\n\n')}\n`);
 }
