@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm bench:storage [--days 56] [--inputs live|unchanged|both] [--report 7,28,56] [--json-out f]
-// [--write-results]`:
+// [--write-results] [--keep]`:
 // weeks of a deployment in minutes. The chain (`obs-daily --observability`, real mode) runs every
 // 15 simulated minutes and the nightly `obs-verify` at 02:30, in this process (the jobs' own
 // run functions through the harness, as the binaries call them, without a process start per
@@ -35,14 +35,21 @@ const DAY_MS = 86_400_000;
 const SECRET = 'storage-simulation-signing-secret-0123456789';
 const RAW_COLUMNS = ['timestamp', 'source', 'latency_ms', 'ingest_latency_ms', 'status', 'detail'];
 const USAGE =
-  'usage: node bench/storage-simulation.mjs [--days N] [--inputs live|unchanged|both] [--report d1,d2,…] [--json-out file] [--write-results]';
+  'usage: node bench/storage-simulation.mjs [--days N] [--inputs live|unchanged|both] [--report d1,d2,…] [--json-out file] [--write-results] [--keep]';
 
 function parseArgs(argv) {
-  const options = { days: 56, inputs: 'both', report: [7, 28, 56], jsonOut: null, writeResults: false };
+  const options = {
+    days: 56,
+    inputs: 'both',
+    report: [7, 28, 56],
+    jsonOut: null,
+    writeResults: false,
+    keep: false,
+  };
   for (let index = 0; index < argv.length; index += 2) {
     const [flag, value] = [argv[index], argv[index + 1]];
-    if (flag === '--write-results') {
-      options.writeResults = true;
+    if (flag === '--write-results' || flag === '--keep') {
+      options[flag === '--keep' ? 'keep' : 'writeResults'] = true;
       index -= 1;
       continue;
     }
@@ -94,7 +101,7 @@ function rawLine(sample) {
 }
 
 /** One simulated deployment of `days` days; returns a row per report day. */
-async function simulate({ days, inputs, report, progress }) {
+async function simulate({ days, inputs, report, keep, progress }) {
   const folder = await makeSoakFolder();
   const { root } = folder;
   const receivers = {
@@ -140,7 +147,8 @@ async function simulate({ days, inputs, report, progress }) {
     }
   } finally {
     for (const receiver of Object.values(receivers)) await receiver.close();
-    folder.removeSync();
+    if (keep) progress(`${inputs}: workspace kept in ${root}`);
+    else folder.removeSync();
   }
   return rows;
 }

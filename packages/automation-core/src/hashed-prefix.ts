@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { forEachFileLine, type LineFileOptions } from './line-file.js';
+import { forEachFileChunk, forEachFileLine, type LineFileOptions } from './line-file.js';
 import type { FileLine } from './line-splitter.js';
 
 /**
@@ -36,27 +36,27 @@ export async function matchHashedPrefix(
   path: string,
   options: LineFileOptions,
   prefix: HashedPrefix,
-  onLine: (line: FileLine) => void = () => undefined,
+  onLine?: (line: FileLine) => void,
 ): Promise<Hash | null> {
   const hash = createHash('sha256');
   if (prefix.bytes === 0) return prefix.lines === 0 ? hash : null;
   let bytes = 0;
   let lastByte = -1;
-  const lines = await forEachFileLine(
-    path,
-    {
-      ...options,
-      endOffset: prefix.bytes,
-      onChunk: (chunk) => {
-        hash.update(chunk);
-        bytes += chunk.length;
-        lastByte = chunk.at(-1) ?? lastByte;
-      },
-    },
-    onLine,
-  );
+  let newlines = 0;
+  const onChunk = (chunk: Buffer) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+    lastByte = chunk.at(-1) ?? lastByte;
+    for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) newlines += 1;
+  };
+  const read = { ...options, endOffset: prefix.bytes, onChunk };
+  // Lines are split only for a reader that wants them: hashing alone goes at the disk's pace.
+  const exists = onLine
+    ? (await forEachFileLine(path, read, onLine)) !== null
+    : await forEachFileChunk(path, read);
   const matches =
-    lines === prefix.lines &&
+    exists &&
+    newlines === prefix.lines &&
     bytes === prefix.bytes &&
     lastByte === 0x0a &&
     hash.copy().digest('hex') === prefix.sha256;

@@ -37,6 +37,22 @@ function splitterFor(options: LineFileOptions): LineSplitter {
 }
 
 /**
+ * Hands every chunk of the file (its `startOffset`..`endOffset` bytes) to `options.onChunk`,
+ * without splitting lines: for a reader that only hashes or counts. Returns false when the file
+ * does not exist.
+ */
+export async function forEachFileChunk(
+  path: string,
+  options: LineFileOptions & { onChunk: (chunk: Buffer) => void },
+): Promise<boolean> {
+  if (options.endOffset === 0) return true;
+  const input = await openLines(path, options);
+  if (!input) return false;
+  for await (const chunk of input) options.onChunk(chunk as Buffer);
+  return true;
+}
+
+/**
  * Calls `onLine` for every line, streaming in chunks with a plain callback per line: no
  * per-line promise and nothing kept beyond the current line (up to `maxKeptBytes`), so a
  * million-line file is read fast in constant memory. A last line without a newline is reported
