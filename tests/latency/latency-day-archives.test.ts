@@ -1,8 +1,8 @@
 import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, cleanEnv, copyWorkspace, makeWorkspace, runCli } from '../support/cli-process.js';
 import { countedArchives } from '../support/counted-archives.js';
 import {
   archiveFiles,
@@ -279,14 +279,39 @@ describe('the archive manifest checkpoint', () => {
 });
 
 describe('obs-latency compact-archives killed at each write step', () => {
+  // Every test of a group starts from the same workspace, made by real runs: it is built once
+  // here and each test works on its own copy.
+  /** The per-run layout of 3 runs that each killed compaction folds. */
+  let perRunLayout: { root: string; cleanup: () => Promise<void>; jobIds: string[] };
+  /** A day archive written by a run at midnight, which each killed rotation appends to. */
+  let dayArchive: { root: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    const buildPerRunLayout = async () => {
+      const workspace = await makeWorkspace('obs-latency-compact-template-');
+      await writeHistory(workspace.root, DAY_START - 60 * MINUTE);
+      const jobIds = await writePerRunLayout(workspace.root, 3, DAY_START - 30 * MINUTE);
+      return { ...workspace, jobIds };
+    };
+    const buildDayArchive = async () => {
+      const workspace = await makeWorkspace('obs-latency-append-template-');
+      await writeHistory(workspace.root, DAY_START);
+      await runLatency(workspace.root, ['--now', at(DAY_START)]);
+      return workspace;
+    };
+    [perRunLayout, dayArchive] = await Promise.all([buildPerRunLayout(), buildDayArchive()]);
+  });
+  afterAll(async () => {
+    await perRunLayout?.cleanup();
+    await dayArchive?.cleanup();
+  });
+
   it.concurrent.each(COMPACTION_POINTS)(
     'loses and doubles no sample when killed at %s; the next run finishes it (%s)',
     { timeout: 120_000 },
     async (point, action) => {
-      const { root, cleanup } = await makeWorkspace('obs-latency-compact-crash-');
+      const { root, cleanup } = await copyWorkspace(perRunLayout.root, 'obs-latency-compact-crash-');
+      const { jobIds } = perRunLayout;
       try {
-        await writeHistory(root, DAY_START - 60 * MINUTE);
-        const jobIds = await writePerRunLayout(root, 3, DAY_START - 30 * MINUTE);
         const before = await storedRows(root);
         const args = ['--now', at(DAY_START + 60 * MINUTE), '--lock-stale-seconds', '1'];
         const killed = await runCompact(root, args, { OBS_FAULT_POINT: point });
@@ -320,10 +345,8 @@ describe('obs-latency compact-archives killed at each write step', () => {
     'a rotation appending to an existing day archive killed at %s loses nothing (%s)',
     { timeout: 60_000 },
     async (point, action) => {
-      const { root, cleanup } = await makeWorkspace('obs-latency-append-crash-');
+      const { root, cleanup } = await copyWorkspace(dayArchive.root, 'obs-latency-append-crash-');
       try {
-        await writeHistory(root, DAY_START);
-        await runLatency(root, ['--now', at(DAY_START)]);
         const sizeBefore = (await readFile(join(root, DAY_ARCHIVE))).length;
         const written = await storedRows(root);
         const args = ['--now', at(DAY_START + 15 * MINUTE), '--lock-stale-seconds', '1'];

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +98,19 @@ export async function makeWorkspace(
 ): Promise<{ root: string; cleanup: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), prefix));
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh temporary workspace holding a copy of `template` (file times kept), for tests that
+ * start from the same expensive state: build it once, copy it per test.
+ */
+export async function copyWorkspace(
+  template: string,
+  prefix = 'obs-e2e-',
+): Promise<{ root: string; cleanup: () => Promise<void> }> {
+  const workspace = await makeWorkspace(prefix);
+  await cp(template, workspace.root, { recursive: true, preserveTimestamps: true });
+  return workspace;
 }
 
 /** The earlier tooling's files, present beside the checkout in CI; tests skip visibly without them. */
