@@ -1,7 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../support/cli-process.js';
 import { entriesByPlace, range, SEGMENT_MANIFEST, SEGMENTS } from './support/segment-workspace.js';
 import {
@@ -15,16 +15,21 @@ import {
 
 const MANIFEST = SEGMENT_MANIFEST;
 
-let root: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ root, cleanup } = await makeWorkspace('obs-verify-segments-crash-'));
-});
-afterEach(() => cleanup());
+/**
+ * Each test has a workspace of its own: the tests run at once (describe.concurrent), since most of
+ * each one is the wait for its killed run's lock to go stale.
+ */
+async function inWorkspace(test: (root: string) => Promise<void>): Promise<void> {
+  const { root, cleanup } = await makeWorkspace('obs-verify-segments-crash-');
+  try {
+    await test(root);
+  } finally {
+    await cleanup();
+  }
+}
 
 /** Sequences of the listed segments and of the open log, each line counted where it is. */
-async function sequencesByPlace(): Promise<{ sealed: number[]; open: number[] }> {
+async function sequencesByPlace(root: string): Promise<{ sealed: number[]; open: number[] }> {
   const { sealed, open } = await entriesByPlace(root);
   return { sealed: sealed.map((entry) => entry.sequence), open: open.map((entry) => entry.sequence) };
 }
@@ -34,7 +39,7 @@ async function sequencesByPlace(): Promise<{ sealed: number[]; open: number[] }>
  * allows, plus a second for lock times rounded up); its run-log lock is taken over by the core
  * within its own wait.
  */
-async function rerunAfter(args: string[], now?: string) {
+async function rerunAfter(root: string, args: string[], now?: string) {
   await sleep(3300);
   return runVerify(root, [...args, '--lock-stale-seconds', '2'], now ? { now } : {});
 }
@@ -45,62 +50,67 @@ function expectLogChecksPass(report: JsonDocument): void {
   }
 }
 
-describe('sealing a segment killed at each step', () => {
+describe.concurrent('sealing a segment killed at each step', () => {
   for (const point of [
     'log-seal:after-segment-write',
     'log-seal:after-manifest-append',
     'log-seal:after-log-replace',
   ]) {
-    it(`${point}: every entry ends in exactly one place and verify passes after the re-run`, async () => {
-      await writeHealthyWorkspace(root, 6);
-      const killed = await runVerify(root, ['--log-segment-bytes', '1'], { env: { OBS_FAULT_POINT: point } });
-      expect(killed.signal).toBe('SIGKILL');
+    it(`${point}: every entry ends in exactly one place and verify passes after the re-run`, () =>
+      inWorkspace(async (root) => {
+        await writeHealthyWorkspace(root, 6);
+        const killed = await runVerify(root, ['--log-segment-bytes', '1'], {
+          env: { OBS_FAULT_POINT: point },
+        });
+        expect(killed.signal).toBe('SIGKILL');
 
-      const rerun = await rerunAfter(['--log-segment-bytes', '1']);
-      expectLogChecksPass(rerun.json());
-      expect(rerun.exitCode, rerun.stdout).toBe(0);
-      const { sealed, open } = await sequencesByPlace();
-      expect([...sealed, ...open]).toEqual(range(1, 7));
-      expect((await readdir(join(root, SEGMENTS))).filter((name) => name.endsWith('.log.gz'))).toEqual([
-        '000000000001_000000000006.log.gz',
-      ]);
-      const again = await runVerify(root);
-      expect(again.exitCode, again.stdout).toBe(0);
-    });
+        const rerun = await rerunAfter(root, ['--log-segment-bytes', '1']);
+        expectLogChecksPass(rerun.json());
+        expect(rerun.exitCode, rerun.stdout).toBe(0);
+        const { sealed, open } = await sequencesByPlace(root);
+        expect([...sealed, ...open]).toEqual(range(1, 7));
+        expect((await readdir(join(root, SEGMENTS))).filter((name) => name.endsWith('.log.gz'))).toEqual([
+          '000000000001_000000000006.log.gz',
+        ]);
+        const again = await runVerify(root);
+        expect(again.exitCode, again.stdout).toBe(0);
+      }));
   }
 
-  it('numbers on from the manifest when a seal emptied the open log and the sequence file is gone', async () => {
-    await writeHealthyWorkspace(root, 6);
-    const killed = await runVerify(root, ['--log-segment-bytes', '1'], {
-      env: { OBS_FAULT_POINT: 'log-seal:after-log-replace' },
-    });
-    expect(killed.signal).toBe('SIGKILL');
-    expect(await readFile(join(root, LOG), 'utf8')).toBe('');
-    await rm(join(root, 'ops/automation_runs.sequence'));
-    expect((await rerunAfter([])).json().status).not.toBe('skipped');
-    const { sealed, open } = await sequencesByPlace();
-    expect(sealed).toEqual(range(1, 6));
-    expect(open).toEqual([7]);
-  });
+  it('numbers on from the manifest when a seal emptied the open log and the sequence file is gone', () =>
+    inWorkspace(async (root) => {
+      await writeHealthyWorkspace(root, 6);
+      const killed = await runVerify(root, ['--log-segment-bytes', '1'], {
+        env: { OBS_FAULT_POINT: 'log-seal:after-log-replace' },
+      });
+      expect(killed.signal).toBe('SIGKILL');
+      expect(await readFile(join(root, LOG), 'utf8')).toBe('');
+      await rm(join(root, 'ops/automation_runs.sequence'));
+      expect((await rerunAfter(root, [])).json().status).not.toBe('skipped');
+      const { sealed, open } = await sequencesByPlace(root);
+      expect(sealed).toEqual(range(1, 6));
+      expect(open).toEqual([7]);
+    }));
 });
 
-describe('segment retention killed between its record and the deletion', () => {
-  it('deletes the recorded segment on the re-run, recorded once, and the log checks still pass', async () => {
-    await writeHealthyWorkspace(root, 6);
-    expect((await runVerify(root, ['--log-segment-bytes', '1'])).exitCode).toBe(0);
-    const later = '2026-11-20T00:00:00Z';
-    const killed = await runVerify(root, [], {
-      now: later,
-      env: { OBS_FAULT_POINT: 'log-retention:after-deletion-record' },
-    });
-    expect(killed.signal).toBe('SIGKILL');
-    const rerun = (await rerunAfter([], later)).json();
-    expectLogChecksPass(rerun);
-    const manifest = await readJsonLines(root, MANIFEST);
-    expect(manifest.filter((line) => line.event === 'deleted').map((line) => line.file)).toEqual([
-      '000000000001_000000000006.log.gz',
-    ]);
-    expect((await readdir(join(root, SEGMENTS))).filter((name) => name.endsWith('.log.gz'))).toEqual([]);
-    expect((await sequencesByPlace()).open).toEqual([7, 8]);
-  });
+describe.concurrent('segment retention killed between its record and the deletion', () => {
+  it('deletes the recorded segment on the re-run, recorded once, and the log checks still pass', () =>
+    inWorkspace(async (root) => {
+      await writeHealthyWorkspace(root, 6);
+      expect((await runVerify(root, ['--log-segment-bytes', '1'])).exitCode).toBe(0);
+      const later = '2026-11-20T00:00:00Z';
+      const killed = await runVerify(root, [], {
+        now: later,
+        env: { OBS_FAULT_POINT: 'log-retention:after-deletion-record' },
+      });
+      expect(killed.signal).toBe('SIGKILL');
+      const rerun = (await rerunAfter(root, [], later)).json();
+      expectLogChecksPass(rerun);
+      const manifest = await readJsonLines(root, MANIFEST);
+      expect(manifest.filter((line) => line.event === 'deleted').map((line) => line.file)).toEqual([
+        '000000000001_000000000006.log.gz',
+      ]);
+      expect((await readdir(join(root, SEGMENTS))).filter((name) => name.endsWith('.log.gz'))).toEqual([]);
+      expect((await sequencesByPlace(root)).open).toEqual([7, 8]);
+    }));
 });
