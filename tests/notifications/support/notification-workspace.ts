@@ -101,6 +101,27 @@ export interface HookWorkspace {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * Runs `test` in a HookWorkspace of its own, set up and removed as useHookWorkspace does around
+ * each test, for tests that run at once.
+ */
+export async function inHookWorkspace(
+  prefix: string,
+  test: (workspace: HookWorkspace) => Promise<void>,
+): Promise<void> {
+  const { root, cleanup } = await makeWorkspace(prefix);
+  let hook: WebhookTestServer | undefined;
+  try {
+    hook = await startWebhookTestServer({ path: '/hooks/ops' });
+    const env = { OBS_TEST_HOOK_URL: hook.url, OBS_WEBHOOK_SECRET: SIGNING_SECRET };
+    await writeSampleInputs(root);
+    await test({ root, hook, env });
+  } finally {
+    await hook?.close();
+    await cleanup();
+  }
+}
+
 /** Registers the set-up and clean-up of a HookWorkspace around each test of the file. */
 export function useHookWorkspace(prefix: string): HookWorkspace {
   const workspace = {} as HookWorkspace;
