@@ -1,12 +1,14 @@
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeWorkspace } from '../support/cli-process.js';
 import {
   type JsonDocument,
   nowPlus,
   readJsonLines,
   runBundleVerify,
   runDashboard,
+  writeDashboardWorkspace,
 } from './support/dashboard-run.js';
 import {
   ARCHIVE,
@@ -50,15 +52,24 @@ const PRUNING_FAULT_POINTS = [
 ];
 
 describe('obs-dashboard killed while recording a reference or pruning references', () => {
+  // The four runs before the pruning run are the same in each test: they run once, into a
+  // workspace each test starts from a copy of.
+  let beforePruning: { root: string; cleanup: () => Promise<void>; runs: JsonDocument[] };
+  beforeAll(async () => {
+    const { root, cleanup } = await makeWorkspace('obs-dashboard-history-crash-before-');
+    beforePruning = { root, cleanup, runs: [] };
+    await writeDashboardWorkspace(root);
+    for (const now of [nowPlus(0), nowPlus(0, 15), nowPlus(0, 11 * 60), nowPlus(30)])
+      beforePruning.runs.push(await exportDashboard(root, now));
+  });
+  afterAll(() => beforePruning?.cleanup());
+
   it.each(PRUNING_FAULT_POINTS)(
     '%s: nothing is lost, each deletion is recorded once, and everything verifies after the re-run',
     async (point) => {
-      const runs = [
-        await exportDashboard(workspace.root, nowPlus(0)),
-        await exportDashboard(workspace.root, nowPlus(0, 15)),
-        await exportDashboard(workspace.root, nowPlus(0, 11 * 60)),
-        await exportDashboard(workspace.root, nowPlus(30)),
-      ];
+      await rm(workspace.root, { recursive: true, force: true });
+      await cp(beforePruning.root, workspace.root, { recursive: true, preserveTimestamps: true });
+      const { runs } = beforePruning;
       const [first, pruned] = runs as [JsonDocument, JsonDocument];
       const crashed = await runDashboard(workspace.root, [], {
         now: PRUNING_RUN,
