@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_REGISTRY, type JobName } from '../../packages/automation-core/src/job-registry.js';
-import { BIN, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
+import { BIN, type CliResult, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
 import { runShell } from '../support/release.js';
 import { optionsOf } from '../verify/support/help-text.js';
 
@@ -22,15 +22,18 @@ const JOBS_WITH_DRY_RUN = JOB_REGISTRY.filter((job) => job.dryRunFlag !== null);
 const WITHOUT_DRY_RUN = JOB_REGISTRY.filter((job) => job.dryRunFlag === null);
 const REQUIRED: Partial<Record<JobName, string[]>> = { daily: ['--observability'] };
 
-/** The effective options of a binary, as --config-dump prints them. */
+const dumps = new Map<string, Promise<CliResult>>();
+
+/** The effective options of a binary, as --config-dump prints them (run once per command line). */
 async function dumpedOptions(name: JobName, args: string[]) {
-  const result = await runCli(
-    BIN[name],
-    [...(REQUIRED[name] ?? []), ...args, '--root', root, '--config-dump'],
-    {
+  const key = [name, ...args].join(' ');
+  const run =
+    dumps.get(key) ??
+    runCli(BIN[name], [...(REQUIRED[name] ?? []), ...args, '--root', root, '--config-dump'], {
       env: cleanEnv(),
-    },
-  );
+    });
+  dumps.set(key, run);
+  const result = await run;
   expect(result.exitCode, result.stdout).toBe(0);
   const dump = result.json();
   return { options: (dump.chain ?? dump).options as Record<string, unknown>, stderr: result.stderr };
@@ -77,22 +80,25 @@ const COMMANDS = JOB_REGISTRY.flatMap((job) => [
   ...job.subcommands.map((subcommand) => ({ job, args: [subcommand.name] })),
 ]).map((command) => ({ ...command, name: [command.job.binary, ...command.args].join(' ') }));
 
-const helpFlagsCache = new Map<string, Promise<string[]>>();
+const helpTexts = new Map<string, Promise<string>>();
+
+/** What --help prints for a command, printed once per command. */
+function helpText(name: JobName, args: string[]): Promise<string> {
+  const key = [name, ...args].join(' ');
+  const text =
+    helpTexts.get(key) ??
+    runCli(BIN[name], [...args, '--help'], { env: cleanEnv() }).then(({ stdout }) => stdout);
+  helpTexts.set(key, text);
+  return text;
+}
 
 /** The long flags --help lists for a command, --help and --version included. */
-function helpFlags(name: JobName, args: string[]): Promise<string[]> {
-  const key = [name, ...args].join(' ');
-  const flags =
-    helpFlagsCache.get(key) ??
-    runCli(BIN[name], [...args, '--help'], { env: cleanEnv() }).then(({ stdout }) =>
-      [
-        ...optionsOf(stdout).map((option) => /--[a-z-]+/.exec(option)?.[0] ?? ''),
-        '--help',
-        '--version',
-      ].sort(),
-    );
-  helpFlagsCache.set(key, flags);
-  return flags;
+async function helpFlags(name: JobName, args: string[]): Promise<string[]> {
+  return [
+    ...optionsOf(await helpText(name, args)).map((option) => /--[a-z-]+/.exec(option)?.[0] ?? ''),
+    '--help',
+    '--version',
+  ].sort();
 }
 
 const scripts = new Map<string, Promise<string>>();
@@ -199,7 +205,7 @@ describe('--help', () => {
   );
 
   it.each(JOB_REGISTRY)('$binary --help lists completion among its commands', async (job) => {
-    const help = (await runCli(BIN[job.name], ['--help'], { env: cleanEnv() })).stdout;
+    const help = await helpText(job.name, []);
     expect(help.split('\nCommands:\n')[1]).toMatch(
       /^ {2}completion \[options\] <shell> +print the shell completion script/m,
     );
