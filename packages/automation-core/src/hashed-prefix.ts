@@ -89,6 +89,11 @@ export class WholeLineHasher {
     return this.lines;
   }
 
+  /** bytes hashed so far, those of the start included: where reading goes on */
+  get byteCount(): number {
+    return this.bytes;
+  }
+
   readonly onChunk = (chunk: Buffer): void => {
     const last = chunk.lastIndexOf(0x0a);
     if (last === -1) {

@@ -55,7 +55,7 @@ const isCount = (value: unknown): value is number => Number.isSafeInteger(value)
 /** The checkpoint's manifest state when every part of it checks out; null for anything else. */
 async function loadCheckpoint(
   file: LatencyFile,
-): Promise<{ checkpoint: Checkpoint; manifest: ArchiveManifest } | null> {
+): Promise<{ prefix: HashedPrefix; manifest: ArchiveManifest } | null> {
   const read = await readJsonObjectFile(checkpointPathOf(file.path), {
     kind: 'manifest_checkpoint',
     shown: checkpointPathOf(file.label),
@@ -63,19 +63,20 @@ async function loadCheckpoint(
   });
   if (read.kind !== 'ok') return null;
   const data = read.data as Partial<Checkpoint>;
+  const prefix = hashedPrefixOf({
+    bytes: data.manifest_bytes,
+    lines: data.manifest_lines,
+    sha256: data.manifest_sha256,
+  });
   if (
     data.version !== 1 ||
-    hashedPrefixOf({
-      bytes: data.manifest_bytes,
-      lines: data.manifest_lines,
-      sha256: data.manifest_sha256,
-    }) === null ||
+    prefix === null ||
     !Array.isArray(data.entries) ||
     !Array.isArray(data.deletions) ||
     !Array.isArray(data.issues)
   )
     return null;
-  const lines = data.manifest_lines as number;
+  const { lines } = prefix;
   const inRange = (line: unknown): line is number => isCount(line) && line >= 1 && line <= lines;
   const recordOf = await manifestRecordReader();
   const manifest: ArchiveManifest = { entries: [], deletions: [], issues: [] };
@@ -94,7 +95,7 @@ async function loadCheckpoint(
     if (!inRange(line) || typeof message !== 'string' || message.length > MAX_ISSUE_CHARS) return null;
     manifest.issues.push({ line, message });
   }
-  return { checkpoint: data as Checkpoint, manifest };
+  return { prefix, manifest };
 }
 
 /**
@@ -107,25 +108,19 @@ export async function readCheckpointedManifest(file: LatencyFile): Promise<Check
   let manifest: ArchiveManifest = { entries: [], deletions: [], issues: [] };
   let hasher = new WholeLineHasher();
   if (saved) {
-    const prefix = {
-      bytes: saved.checkpoint.manifest_bytes,
-      lines: saved.checkpoint.manifest_lines,
-      sha256: saved.checkpoint.manifest_sha256,
-    };
     const hash = await matchHashedPrefix(
       file.path,
-      { kind: 'jsonl_manifest', shown: file.label, maxKeptBytes: 0 },
-      prefix,
+      { kind: 'jsonl_manifest', shown: file.label },
+      saved.prefix,
     );
     if (hash) {
       manifest = saved.manifest;
-      hasher = new WholeLineHasher(hash, prefix);
+      hasher = new WholeLineHasher(hash, saved.prefix);
     }
   }
   const startLines = hasher.lineCount;
-  const start = hasher.result();
   await readManifestLines(file, manifest, {
-    startOffset: start?.bytes ?? 0,
+    startOffset: hasher.byteCount,
     firstLineNumber: startLines + 1,
     onChunk: hasher.onChunk,
   });

@@ -168,7 +168,7 @@ async function readOpenLog(
     const trace = options.traceJobId === undefined ? undefined : (line: FileLine) => scanner.traceOnly(line);
     const hash = await matchHashedPrefix(
       files.logFile,
-      { kind: 'run_log', shown: files.shownLog, ...(trace ? {} : { maxKeptBytes: 0 }) },
+      { kind: 'run_log', shown: files.shownLog },
       reuse,
       trace,
     );
@@ -178,7 +178,7 @@ async function readOpenLog(
       report.openLogBytesSkipped = reuse.bytes;
     }
   }
-  const start = report.openLogBytesSkipped;
+  const start = hasher.byteCount;
   await forEachLine(
     files.logFile,
     {
