@@ -96,9 +96,10 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     description: 'ops/automation_runs/*.log.gz, sealed run-log segments (unpacked up to the size on record)',
   },
   verification_record: {
-    maxBytes: 4 * MIB,
+    // a line per kept dashboard bundle: ~150 bytes each, ~5,400 in the default 56-day window
+    maxBytes: 32 * MIB,
     followSymlinks: false,
-    description: 'ops/automation_runs/verification.json',
+    description: 'ops/automation_runs/verification.json and dashboard-history-verification.json',
   },
   manifest_checkpoint: {
     maxBytes: 16 * MIB,

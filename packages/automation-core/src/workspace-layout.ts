@@ -57,6 +57,8 @@ export const WORKSPACE_LAYOUT = {
   dashboardOutDir: 'out/dashboard',
   dashboardManifest: 'out/dashboard/manifest.json',
   dashboardHistoryDir: 'ops/dashboard_export_history',
+  /** obs-verify's record of the history bundles and reference day files it has verified */
+  dashboardHistoryRecord: 'ops/automation_runs/dashboard-history-verification.json',
   dashboardArchiveManifest: 'ops/dashboard_export_archive_manifest.jsonl',
   dashboardHeartbeat: 'ops/dashboard_export_heartbeat.json',
 } as const;

@@ -108,14 +108,15 @@ async function runChecks(
     ),
   );
   context.checkpoint();
-  checks.push(
-    await dashboardManifestCheck({
-      manifest: options.dashboardManifest,
-      expectedDatasets: options.expectedDataset,
-      now: context.now,
-      root: context.root,
-    }),
-  );
+  const { written: historyWritten, ...dashboard } = await dashboardManifestCheck({
+    manifest: options.dashboardManifest,
+    expectedDatasets: options.expectedDataset,
+    now: context.now,
+    root: context.root,
+    full: options.full,
+  });
+  checks.push(dashboard);
+  written.push(...historyWritten);
   context.checkpoint();
   checks.push(
     options.traceJobId === undefined

@@ -75,7 +75,9 @@ export const VERIFY_OPTIONS = defineOptions({
     default: DEFAULT_WEBHOOK_SECRET_ENV,
     secretEnv: true,
   }),
-  full: flag('read every sealed run-log segment again, not only the open log and segments not yet verified'),
+  full: flag(
+    'read the whole run log (every sealed segment) and the whole dashboard history again, not only what the verification records do not vouch for',
+  ),
   logSegmentBytes: count('seal the open run log into a gzip segment once it reaches this many bytes', {
     value: '<bytes>',
     default: DEFAULT_LOG_SEGMENT_BYTES,

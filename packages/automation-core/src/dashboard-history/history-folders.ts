@@ -1,5 +1,5 @@
 import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 
 /**
  * The folder of a dashboard history (`<history-dir>/references/`) holding the runs recorded as a
@@ -24,11 +24,11 @@ async function folderEntries(folder: string) {
 }
 
 /**
- * The kept bundle folders of a history (`<history-dir>/<job_id>/`), sorted, as absolute paths:
- * hidden partial copies and the references folder are not bundles. Null when the history folder
- * does not exist.
+ * The names of the kept bundle folders of a history (`<history-dir>/<job_id>/`), sorted: hidden
+ * partial copies and the references folder are not bundles. Null when the history folder does
+ * not exist.
  */
-export async function listHistoryBundleFolders(historyDir: string): Promise<string[] | null> {
+export async function listHistoryBundleNames(historyDir: string): Promise<string[] | null> {
   const entries = await folderEntries(historyDir);
   if (entries === null) return null;
   return entries
@@ -36,8 +36,16 @@ export async function listHistoryBundleFolders(historyDir: string): Promise<stri
       (entry) =>
         entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== HISTORY_REFERENCES_FOLDER,
     )
-    .map((entry) => join(historyDir, entry.name))
+    .map((entry) => entry.name)
     .sort();
+}
+
+/** The kept bundle folders of a history as absolute paths, sorted (see listHistoryBundleNames). */
+export async function listHistoryBundleFolders(historyDir: string): Promise<string[] | null> {
+  const names = await listHistoryBundleNames(historyDir);
+  if (names === null) return null;
+  const base = resolve(historyDir);
+  return names.map((name) => `${base}${sep}${name}`);
 }
 
 export interface ReferenceFiles {

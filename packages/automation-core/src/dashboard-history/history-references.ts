@@ -76,17 +76,19 @@ export function referenceLineText(reference: ReferenceLine): string {
 
 /**
  * The references of one day file (streamed, lines capped, never through a link); lines that are
- * not valid references are returned apart, with their number and what is wrong.
+ * not valid references are returned apart, with their number and what is wrong. `onChunk`
+ * receives the bytes as they are read (to hash them).
  */
 export async function readReferenceFile(
   file: string,
   shown: string,
+  onChunk?: (chunk: Buffer) => void,
 ): Promise<Omit<HistoryReferences, 'files'> & { exists: boolean }> {
   const references: HistoryReference[] = [];
   const invalid: InvalidReferenceLine[] = [];
   const exists = await forEachJsonLine(
     file,
-    { shown, what: 'history references' },
+    { shown, what: 'history references', ...(onChunk ? { onChunk } : {}) },
     ({ line, value }) => {
       const issue = referenceLineIssue(value);
       if (issue !== null) {

@@ -1,5 +1,5 @@
-import { basename } from 'node:path';
 import {
+  type BundleContentRead,
   describeInvalidReference,
   type HistoryReference,
   MS_PER_DAY,
@@ -8,11 +8,14 @@ import {
 import { CheckBuilder, type CheckOutcome } from '../checks/check-outcome.js';
 import type { ArchiveManifestScan } from './archive-manifest.js';
 import type { BundleManifest } from './bundle-manifest.js';
-import { type History, type HistoryEntry, newestHistoryRun } from './history-bundles.js';
+import { type History, newestHistoryRun } from './history-bundles.js';
 
 const MAX_LISTED = 20;
 
 type Shown = (absolute: string) => string;
+
+const summarizedReferences = (history: History) =>
+  history.summarized.reduce((total, file) => total + file.references, 0);
 
 function where(reference: HistoryReference, shown: Shown): string {
   return `${shown(reference.file)}:${reference.line}`;
@@ -41,11 +44,11 @@ export function sequenceCheck(manifest: BundleManifest, history: History, shown:
       `manifest sequence ${manifest.sequence} is below ${item.sequence} of ${item.what}`,
     );
   }
-  const highest = Math.max(
-    0,
-    ...history.bundles.map((entry) => entry.manifest?.sequence ?? 0),
-    ...history.references.references.map((reference) => reference.sequence),
-  );
+  let highest = 0;
+  for (const entry of history.bundles) highest = Math.max(highest, entry.manifest?.sequence ?? 0);
+  for (const reference of history.references.references) highest = Math.max(highest, reference.sequence);
+  for (const recorded of [...history.summarized, ...history.bundleDays])
+    highest = Math.max(highest, recorded.max_sequence);
   return check.done({
     sequence: manifest.sequence,
     highest_history_sequence: highest,
@@ -71,7 +74,10 @@ export function retentionCheck(
   const expired = (run: { generated_at: string; sequence: number }) =>
     run !== newest && Date.parse(run.generated_at) < cutoff;
   const { references, invalid } = history.references;
-  const referenced = new Set(references.filter((item) => !expired(item)).map((item) => item.bundle));
+  const referenced = new Set([
+    ...references.filter((item) => !expired(item)).map((item) => item.bundle),
+    ...history.summarized.flatMap((file) => file.bundles.map((pair) => pair.bundle)),
+  ]);
   const unrecorded = (jobId: string) => !archive?.recordedJobIds.has(jobId);
   const overdue = [
     ...history.bundles.flatMap((entry) =>
@@ -105,57 +111,78 @@ export function retentionCheck(
   for (const item of broken.slice(0, MAX_LISTED)) check.fail('history_bundle_invalid', item);
   return check.done({
     retention_days: retentionDays,
-    bundles: history.bundles.length,
-    references: references.length,
+    bundles: history.bundles.length + history.bundleDays.reduce((total, day) => total + day.folders, 0),
+    references: references.length + summarizedReferences(history),
     overdue: overdue.length,
     invalid: broken.length,
   });
 }
 
+/** The content of kept bundles, each read (and checked against its manifest) once per run. */
+export class KeptBundleContents {
+  private readonly reads = new Map<string, Promise<BundleContentRead>>();
+
+  constructor(
+    private readonly manifestName: string,
+    private readonly shown: Shown,
+  ) {}
+
+  of(folder: string): Promise<BundleContentRead> {
+    let read = this.reads.get(folder);
+    if (!read) {
+      read = readBundleContent(folder, this.manifestName, this.shown(folder));
+      this.reads.set(folder, read);
+    }
+    return read;
+  }
+
+  get count(): number {
+    return this.reads.size;
+  }
+}
+
 /**
  * `history_references`: every reference the archive manifest does not record as deleted names a
  * kept bundle of the history whose datasets still match their checksums and have the content the
- * reference recorded — so the bundle of every such job id can be restored from that folder.
+ * reference recorded — so the bundle of every such job id can be restored from that folder. Day
+ * files taken from the verification record passed this on reading (see IncrementalRead.usable).
  */
 export async function referencesCheck(
   history: History,
   archive: ArchiveManifestScan | null,
-  manifestName: string,
+  contents: KeptBundleContents,
   shown: Shown,
 ): Promise<CheckOutcome> {
   const check = new CheckBuilder('history_references');
-  const kept = new Map<string, HistoryEntry>(history.bundles.map((entry) => [basename(entry.folder), entry]));
-  const contents = new Map<string, Awaited<ReturnType<typeof readBundleContent>>>();
   const live = history.references.references.filter(
     (reference) => !archive?.recordedJobIds.has(reference.job_id),
   );
   const failures: { code: string; message: string }[] = [];
   for (const reference of live) {
-    const bundle = kept.get(reference.bundle);
+    const folder = history.folders.get(reference.bundle);
     // Only for a failure: shown paths cost more than the check itself over thousands of references.
     const named = () => `history reference ${reference.job_id} (${where(reference, shown)})`;
-    if (!bundle) {
+    if (!folder) {
       failures.push({
         code: 'history_reference_broken',
         message: `${named()} names bundle ${reference.bundle}, which is not in the history`,
       });
       continue;
     }
-    if (!contents.has(reference.bundle))
-      contents.set(
-        reference.bundle,
-        await readBundleContent(bundle.folder, manifestName, shown(bundle.folder)),
-      );
-    const content = contents.get(reference.bundle);
-    if (content?.kind === 'refused') {
+    const content = await contents.of(folder);
+    if (content.kind === 'refused') {
       failures.push({ code: content.code, message: `${named()}: ${content.message}` });
-    } else if (content && content.contentSha256 !== reference.content_sha256) {
+    } else if (content.contentSha256 !== reference.content_sha256) {
       failures.push({
         code: 'checksum_mismatch',
-        message: `${named()}: the datasets of ${shown(bundle.folder)} have content SHA-256 ${content.contentSha256}, the reference records ${reference.content_sha256}`,
+        message: `${named()}: the datasets of ${shown(folder)} have content SHA-256 ${content.contentSha256}, the reference records ${reference.content_sha256}`,
       });
     }
   }
   for (const failure of failures.slice(0, MAX_LISTED)) check.fail(failure.code, failure.message);
-  return check.done({ references: live.length, bundles_named: contents.size, broken: failures.length });
+  return check.done({
+    references: live.length + summarizedReferences(history),
+    bundles_named: contents.count,
+    broken: failures.length,
+  });
 }

@@ -1,11 +1,13 @@
 import { basename, isAbsolute, relative, sep } from 'node:path';
-import { formatSchemaIssues, resolveAgainstRoot } from '@obs-automation/core';
+import { errorMessageOf, formatSchemaIssues, MS_PER_DAY, resolveAgainstRoot } from '@obs-automation/core';
 import { CheckBuilder, type CheckOutcome, skippedCheck } from '../checks/check-outcome.js';
 import { type ArchiveManifestScan, scanArchiveManifest } from './archive-manifest.js';
 import { type BundleManifest, DASHBOARD_MANIFEST_SCHEMA, readBundleManifest } from './bundle-manifest.js';
 import { datasetFileCheck } from './dataset-file-check.js';
-import { readHistory } from './history-bundles.js';
-import { referencesCheck, retentionCheck, sequenceCheck } from './history-checks.js';
+import { type History, readHistory } from './history-bundles.js';
+import { KeptBundleContents, referencesCheck, retentionCheck, sequenceCheck } from './history-checks.js';
+import { historyRecordOf, incrementalRead } from './history-incremental.js';
+import { type HistoryRecord, readHistoryRecord, writeHistoryRecord } from './history-record.js';
 import { pageFileCheck } from './page-file-check.js';
 
 export interface VerifyBundleOptions {
@@ -16,6 +18,11 @@ export interface VerifyBundleOptions {
   retentionDays?: number;
   now: Date;
   root: string;
+  /**
+   * The nightly verification's record of the history: what it vouches for is not read again
+   * (unless `full`), and what this run verified is recorded in it.
+   */
+  record?: { path: string; full: boolean };
 }
 
 export interface BundleCheck {
@@ -30,9 +37,41 @@ export interface BundleFailure {
   message: string;
 }
 
+/** How the history was read with the verification record. */
+export interface HistoryRecordUse {
+  record: string;
+  /** `full` with --full, without a usable record, or once a week (FULL_READ_EVERY_DAYS) */
+  mode: 'incremental' | 'full';
+  /** when a night last read the whole history (now, after a full read) */
+  last_full_read_at: string;
+  bundles_from_record: number;
+  bundles_read: number;
+  reference_files_from_record: number;
+  reference_files_read: number;
+  /** why the record could not be used or written; absent when it could */
+  problem?: string;
+}
+
+/**
+ * Kept bundles are never rewritten, so a night does not read again the manifests it has
+ * verified; once a week it reads the whole history anyway, so a change in place is found within
+ * a week without anyone running --full.
+ */
+export const FULL_READ_EVERY_DAYS = 7;
+
+/** The record to read the history with: none for a full read (asked for, never done, due, or dated ahead of now). */
+function recordToUse(stored: HistoryRecord | null, now: Date): HistoryRecord | null {
+  const last = stored?.fullReadAt ? Date.parse(stored.fullReadAt) : null;
+  if (last === null || last > now.getTime()) return null;
+  return now.getTime() - last < FULL_READ_EVERY_DAYS * MS_PER_DAY ? stored : null;
+}
+
 export interface BundleReport {
   checks: BundleCheck[];
   failures: BundleFailure[];
+  /** with `record`: how it was used, and the files this run wrote */
+  historyRecord?: HistoryRecordUse;
+  written: string[];
 }
 
 export const DEFAULT_RETENTION_DAYS = 56;
@@ -103,7 +142,42 @@ function toReport(outcomes: readonly CheckOutcome[]): BundleReport {
   return {
     checks: outcomes.map(({ name, status, details }) => ({ name, status, details })),
     failures: outcomes.flatMap((outcome) => outcome.failures),
+    written: [],
   };
+}
+
+/** Records what this run verified of the history; a record that cannot be written only costs a full read next time. */
+async function keepHistoryRecord(
+  path: string,
+  shownPath: string,
+  history: History,
+  record: { stored: HistoryRecord | null; used: HistoryRecord | null },
+  now: Date,
+): Promise<{ use: HistoryRecordUse; written: string[] }> {
+  const { stored, used } = record;
+  const fullReadAt = used?.fullReadAt ?? now.toISOString();
+  const fromRecord =
+    history.bundles.filter((entry) => entry.fromRecord).length +
+    history.bundleDays.reduce((total, day) => total + day.folders, 0);
+  const use: HistoryRecordUse = {
+    record: shownPath,
+    mode: used ? 'incremental' : 'full',
+    last_full_read_at: fullReadAt,
+    bundles_from_record: fromRecord,
+    bundles_read: history.bundles.filter((entry) => !entry.fromRecord).length,
+    reference_files_from_record: history.summarized.length,
+    reference_files_read: history.references.files.length,
+    ...(stored?.problem ? { problem: stored.problem } : {}),
+  };
+  try {
+    await writeHistoryRecord(path, { ...historyRecordOf(history, now), fullReadAt }, now);
+    return { use, written: [shownPath] };
+  } catch (error) {
+    return {
+      use: { ...use, problem: `${shownPath} could not be written: ${errorMessageOf(error)}` },
+      written: [],
+    };
+  }
 }
 
 /**
@@ -142,7 +216,20 @@ export async function verifyBundle(options: VerifyBundleOptions): Promise<Bundle
   const archive = archivePath ? await scanArchiveManifest(archivePath, shown(archivePath)) : null;
   const historyDir = options.historyDir ? resolveAgainstRoot(options.root, options.historyDir) : null;
   const manifestName = basename(manifestPath);
-  const history = historyDir ? await readHistory(historyDir, manifestName, shown) : null;
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const contents = new KeptBundleContents(manifestName, shown);
+  const recordPath = options.record ? resolveAgainstRoot(options.root, options.record.path) : null;
+  const stored =
+    recordPath && !options.record?.full ? await readHistoryRecord(recordPath, shown(recordPath)) : null;
+  const record = recordToUse(stored, options.now);
+  const incremental = record
+    ? incrementalRead(record, {
+        sequence: manifest?.sequence ?? null,
+        cutoffMs: options.now.getTime() - retentionDays * MS_PER_DAY,
+        contents,
+      })
+    : null;
+  const history = historyDir ? await readHistory(historyDir, manifestName, shown, incremental) : null;
   if (!historyDir || !history) {
     const reason = historyDir ? `${shown(historyDir)} does not exist` : 'no history folder given';
     outcomes.push(
@@ -153,9 +240,9 @@ export async function verifyBundle(options: VerifyBundleOptions): Promise<Bundle
   } else {
     outcomes.push(
       manifest ? sequenceCheck(manifest, history, shown) : skippedCheck('history_sequence', unusable),
-      retentionCheck(history, archive, options.retentionDays ?? DEFAULT_RETENTION_DAYS, options.now, shown),
-      history.references.files.length > 0
-        ? await referencesCheck(history, archive, manifestName, shown)
+      retentionCheck(history, archive, retentionDays, options.now, shown),
+      history.references.files.length + history.summarized.length > 0
+        ? await referencesCheck(history, archive, contents, shown)
         : skippedCheck('history_references', 'the history records no references'),
     );
   }
@@ -164,5 +251,17 @@ export async function verifyBundle(options: VerifyBundleOptions): Promise<Bundle
       ? archiveCheck(archive, shown(archivePath))
       : skippedCheck('archive_manifest', 'no archive manifest given'),
   );
-  return toReport(outcomes);
+  const report = toReport(outcomes);
+  if (recordPath && history) {
+    const kept = await keepHistoryRecord(
+      recordPath,
+      shown(recordPath),
+      history,
+      { stored, used: record },
+      options.now,
+    );
+    report.historyRecord = kept.use;
+    report.written.push(...kept.written);
+  }
+  return report;
 }
