@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { type HistoryReference, type HistoryRun, isNewerRun, JOB_ID_PATTERN } from '@obs-automation/core';
+import {
+  errorMessageOf,
+  type HistoryReference,
+  type HistoryRun,
+  isNewerRun,
+  JOB_ID_PATTERN,
+  MS_PER_DAY,
+} from '@obs-automation/core';
 import type { History, HistoryBundleRun, IncrementalRead } from './history-bundles.js';
 import type { KeptBundleContents } from './history-checks.js';
 import {
@@ -9,7 +16,37 @@ import {
   type RecordedReferenceFile,
   type ReferencedContent,
   recordedRunLine,
+  writeHistoryRecord,
 } from './history-record.js';
+
+/** How the history was read with the verification record. */
+export interface HistoryRecordUse {
+  record: string;
+  /** `full` with --full, without a usable record, or once a week (FULL_READ_EVERY_DAYS) */
+  mode: 'incremental' | 'full';
+  /** when a night last read the whole history (now, after a full read) */
+  last_full_read_at: string;
+  bundles_from_record: number;
+  bundles_read: number;
+  reference_files_from_record: number;
+  reference_files_read: number;
+  /** why the record could not be used or written; absent when it could */
+  problem?: string;
+}
+
+/**
+ * Kept bundles are never rewritten, so a night does not read again the manifests it has
+ * verified; once a week it reads the whole history anyway, so a change in place is found within
+ * a week without anyone running --full.
+ */
+export const FULL_READ_EVERY_DAYS = 7;
+
+/** The record to read the history with: none for a full read (asked for, never done, due, or dated ahead of now). */
+export function recordToUse(stored: HistoryRecord | null, now: Date): HistoryRecord | null {
+  const last = stored?.fullReadAt ? Date.parse(stored.fullReadAt) : null;
+  if (last === null || last > now.getTime()) return null;
+  return now.getTime() - last < FULL_READ_EVERY_DAYS * MS_PER_DAY ? stored : null;
+}
 
 export interface UsableSummaryRules {
   /** the current manifest's sequence; null when it cannot be read (the sequence check is skipped) */
@@ -132,4 +169,38 @@ export function historyRecordOf(
     left.file < right.file ? -1 : 1,
   );
   return { bundleDays: bundleDays(history, now), referenceFiles };
+}
+
+/** Records what this run verified of the history; a record that cannot be written only costs a full read next time. */
+export async function keepHistoryRecord(
+  path: string,
+  shownPath: string,
+  history: History,
+  record: { stored: HistoryRecord | null; used: HistoryRecord | null },
+  now: Date,
+): Promise<{ use: HistoryRecordUse; written: string[] }> {
+  const { stored, used } = record;
+  const fullReadAt = used?.fullReadAt ?? now.toISOString();
+  const fromRecord =
+    history.bundles.filter((entry) => entry.fromRecord).length +
+    history.bundleDays.reduce((total, day) => total + day.folders, 0);
+  const use: HistoryRecordUse = {
+    record: shownPath,
+    mode: used ? 'incremental' : 'full',
+    last_full_read_at: fullReadAt,
+    bundles_from_record: fromRecord,
+    bundles_read: history.bundles.filter((entry) => !entry.fromRecord).length,
+    reference_files_from_record: history.summarized.length,
+    reference_files_read: history.references.files.length,
+    ...(stored?.problem ? { problem: stored.problem } : {}),
+  };
+  try {
+    await writeHistoryRecord(path, { ...historyRecordOf(history, now), fullReadAt }, now);
+    return { use, written: [shownPath] };
+  } catch (error) {
+    return {
+      use: { ...use, problem: `${shownPath} could not be written: ${errorMessageOf(error)}` },
+      written: [],
+    };
+  }
 }

@@ -1,13 +1,18 @@
 import { basename, isAbsolute, relative, sep } from 'node:path';
-import { errorMessageOf, formatSchemaIssues, MS_PER_DAY, resolveAgainstRoot } from '@obs-automation/core';
+import { formatSchemaIssues, MS_PER_DAY, resolveAgainstRoot } from '@obs-automation/core';
 import { CheckBuilder, type CheckOutcome, skippedCheck } from '../checks/check-outcome.js';
 import { type ArchiveManifestScan, scanArchiveManifest } from './archive-manifest.js';
 import { type BundleManifest, DASHBOARD_MANIFEST_SCHEMA, readBundleManifest } from './bundle-manifest.js';
 import { datasetFileCheck } from './dataset-file-check.js';
-import { type History, readHistory } from './history-bundles.js';
+import { readHistory } from './history-bundles.js';
 import { KeptBundleContents, referencesCheck, retentionCheck, sequenceCheck } from './history-checks.js';
-import { historyRecordOf, incrementalRead } from './history-incremental.js';
-import { type HistoryRecord, readHistoryRecord, writeHistoryRecord } from './history-record.js';
+import {
+  type HistoryRecordUse,
+  incrementalRead,
+  keepHistoryRecord,
+  recordToUse,
+} from './history-incremental.js';
+import { readHistoryRecord } from './history-record.js';
 import { pageFileCheck } from './page-file-check.js';
 
 export interface VerifyBundleOptions {
@@ -35,35 +40,6 @@ export interface BundleFailure {
   check: string;
   error_code: string;
   message: string;
-}
-
-/** How the history was read with the verification record. */
-export interface HistoryRecordUse {
-  record: string;
-  /** `full` with --full, without a usable record, or once a week (FULL_READ_EVERY_DAYS) */
-  mode: 'incremental' | 'full';
-  /** when a night last read the whole history (now, after a full read) */
-  last_full_read_at: string;
-  bundles_from_record: number;
-  bundles_read: number;
-  reference_files_from_record: number;
-  reference_files_read: number;
-  /** why the record could not be used or written; absent when it could */
-  problem?: string;
-}
-
-/**
- * Kept bundles are never rewritten, so a night does not read again the manifests it has
- * verified; once a week it reads the whole history anyway, so a change in place is found within
- * a week without anyone running --full.
- */
-export const FULL_READ_EVERY_DAYS = 7;
-
-/** The record to read the history with: none for a full read (asked for, never done, due, or dated ahead of now). */
-function recordToUse(stored: HistoryRecord | null, now: Date): HistoryRecord | null {
-  const last = stored?.fullReadAt ? Date.parse(stored.fullReadAt) : null;
-  if (last === null || last > now.getTime()) return null;
-  return now.getTime() - last < FULL_READ_EVERY_DAYS * MS_PER_DAY ? stored : null;
 }
 
 export interface BundleReport {
@@ -144,40 +120,6 @@ function toReport(outcomes: readonly CheckOutcome[]): BundleReport {
     failures: outcomes.flatMap((outcome) => outcome.failures),
     written: [],
   };
-}
-
-/** Records what this run verified of the history; a record that cannot be written only costs a full read next time. */
-async function keepHistoryRecord(
-  path: string,
-  shownPath: string,
-  history: History,
-  record: { stored: HistoryRecord | null; used: HistoryRecord | null },
-  now: Date,
-): Promise<{ use: HistoryRecordUse; written: string[] }> {
-  const { stored, used } = record;
-  const fullReadAt = used?.fullReadAt ?? now.toISOString();
-  const fromRecord =
-    history.bundles.filter((entry) => entry.fromRecord).length +
-    history.bundleDays.reduce((total, day) => total + day.folders, 0);
-  const use: HistoryRecordUse = {
-    record: shownPath,
-    mode: used ? 'incremental' : 'full',
-    last_full_read_at: fullReadAt,
-    bundles_from_record: fromRecord,
-    bundles_read: history.bundles.filter((entry) => !entry.fromRecord).length,
-    reference_files_from_record: history.summarized.length,
-    reference_files_read: history.references.files.length,
-    ...(stored?.problem ? { problem: stored.problem } : {}),
-  };
-  try {
-    await writeHistoryRecord(path, { ...historyRecordOf(history, now), fullReadAt }, now);
-    return { use, written: [shownPath] };
-  } catch (error) {
-    return {
-      use: { ...use, problem: `${shownPath} could not be written: ${errorMessageOf(error)}` },
-      written: [],
-    };
-  }
 }
 
 /**
