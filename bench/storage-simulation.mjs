@@ -182,6 +182,7 @@ async function reportRow(root, dayNumber, day, nights) {
     chainFailures: day.failures,
     verifyWallMs: median(nights.map((night) => night.wallMs)),
     verifyCpuMs: median(nights.map((night) => night.cpuMs)),
+    verifyWorstCpuMs: nights.length === 0 ? null : Math.max(...nights.map((night) => night.cpuMs)),
     verifyExit: nights.length === 0 ? null : Math.max(...nights.map((night) => night.result.exitCode)),
     verifyLogRead: logRead(nights.at(-1)),
   };
@@ -197,12 +198,12 @@ const logReadCell = (read) =>
 function table(inputs, rows) {
   const lines = [
     `inputs ${inputs}:`,
-    '| day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | history ÷ bundle | chain wall (CPU) | nightly verify wall (CPU), worst exit | run-log read (last night) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | history ÷ bundle | chain wall (CPU) | nightly verify wall (CPU), worst exit | slowest night CPU | run-log read (last night) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.day} | ${row.opsFiles} | ${kib(row.opsBytes)} | ${row.outFiles} | ${kib(row.outBytes)} | ${row.archiveFiles} | ${row.historyFiles} files, ${kib(row.historyBytes)} | ${row.historyToBundle?.toFixed(1) ?? '–'} | ${ms(row.chainWallMs)} (${ms(row.chainCpuMs)})${row.chainFailures ? `, ${row.chainFailures} failed` : ''} | ${ms(row.verifyWallMs)} (${ms(row.verifyCpuMs)}), ${row.verifyExit ?? '–'} | ${logReadCell(row.verifyLogRead)} |`,
+      `| ${row.day} | ${row.opsFiles} | ${kib(row.opsBytes)} | ${row.outFiles} | ${kib(row.outBytes)} | ${row.archiveFiles} | ${row.historyFiles} files, ${kib(row.historyBytes)} | ${row.historyToBundle?.toFixed(1) ?? '–'} | ${ms(row.chainWallMs)} (${ms(row.chainCpuMs)})${row.chainFailures ? `, ${row.chainFailures} failed` : ''} | ${ms(row.verifyWallMs)} (${ms(row.verifyCpuMs)}), ${row.verifyExit ?? '–'} | ${ms(row.verifyWorstCpuMs)} | ${logReadCell(row.verifyLogRead)} |`,
     );
   }
   return lines.join('\n');
