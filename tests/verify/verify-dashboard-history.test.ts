@@ -117,7 +117,7 @@ describe('obs-verify nightly on the dashboard history, with its verification rec
     expect((await nightly(root, nowPlus(0, 110))).failures).toEqual([]);
   }, 120_000);
 
-  it('finds a kept bundle whose content changed under a recorded reference, and a reference appended', async () => {
+  it('finds a kept bundle whose content changed under a recorded reference, and a day file changed in place or appended to', async () => {
     const root = await workspace();
     expect((await nightly(root, nowPlus(0, 60))).failures).toEqual([]);
     const dataset = join(root, HISTORY, jobIds[0] as string, 'latency.json');
@@ -129,8 +129,19 @@ describe('obs-verify nightly on the dashboard history, with its verification rec
     await writeFile(dataset, original);
     expect((await nightly(root, nowPlus(0, 70))).failures).toEqual([]);
 
-    // A line appended to a recorded day file changes its bytes: it is read again, line by line.
+    // A recorded day file changed in place, size unchanged: read again, line by line.
     const dayFile = join(root, HISTORY, 'references', '2026-11-24.jsonl');
+    const lines = await readFile(dayFile, 'utf8');
+    const recorded = JSON.parse(lines.split('\n')[0] as string).content_sha256 as string;
+    const forged = `${recorded.slice(0, -1)}${recorded.endsWith('0') ? '1' : '0'}`;
+    await writeFile(dayFile, lines.replace(recorded, forged));
+    const inPlace = await expectSameAsFull(root, nowPlus(0, 72));
+    expect(inPlace.record.reference_files_read).toBe(1);
+    expect(inPlace.failures.map((failure) => failure.error_code)).toEqual(['checksum_mismatch']);
+    expect(inPlace.failures[0]?.message).toContain(forged);
+    await writeFile(dayFile, lines);
+
+    // A line appended to a recorded day file changes its bytes: it is read again, line by line.
     await appendFile(dayFile, 'not json\n');
     const appended = await expectSameAsFull(root, nowPlus(0, 75));
     expect(appended.record.reference_files_read).toBe(1);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { lstat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import {
+  fileIdentity,
   forEachFileChunk,
   formatSchemaIssues,
   type HistoryReference,
@@ -35,10 +37,11 @@ export interface HistoryEntry {
   fromRecord: boolean;
 }
 
-/** Size and SHA-256 of a file's bytes as they were read. */
+/** Size and SHA-256 of a file's bytes as they were read, and the file's identity before (fileIdentity). */
 export interface FileDigest {
   bytes: number;
   sha256: string;
+  identity: string;
 }
 
 /** A dashboard history: its kept bundles and the runs recorded as references to them. */
@@ -159,16 +162,28 @@ function digester() {
       hash.update(chunk);
       bytes += chunk.length;
     },
-    digest: (): FileDigest => ({ bytes, sha256: hash.digest('hex') }),
+    digest: (identity: string): FileDigest => ({ bytes, sha256: hash.digest('hex'), identity }),
   };
 }
 
-/** The day file's bytes equal those the record lists (a file that cannot be read now is read line by line, and reported). */
+/** The file's identity (device, inode, size, change and modification times), null when it is not a regular file. */
+async function identityOf(file: string): Promise<string | null> {
+  const stats = await lstat(file, { bigint: true }).catch(() => null);
+  return stats?.isFile() ? fileIdentity(stats) : null;
+}
+
+/**
+ * The day file's bytes equal those the record lists: the same file, untouched since (its
+ * identity: any write changes its size or change time), or else the same bytes (hashed). A file
+ * that cannot be read now is read line by line, and reported.
+ */
 async function unchangedSince(
   file: string,
   shown: string,
+  identity: string | null,
   recorded: RecordedReferenceFile,
 ): Promise<boolean> {
+  if (identity !== null && identity === recorded.identity) return true;
   const { onChunk, digest } = digester();
   try {
     if (!(await forEachFileChunk(file, { kind: 'jsonl_manifest', shown, onChunk }))) return false;
@@ -176,7 +191,7 @@ async function unchangedSince(
     if (error instanceof JobError) return false;
     throw error;
   }
-  const now = digest();
+  const now = digest('');
   return now.bytes === recorded.bytes && now.sha256 === recorded.sha256;
 }
 
@@ -198,9 +213,11 @@ async function readReferences(
   const read: string[] = [];
   for (const file of files) {
     const recorded = incremental?.record.referenceFiles.get(basename(file));
+    // Taken before the read: a file appended to while it is read no longer matches next time.
+    const identity = await identityOf(file);
     if (
       recorded &&
-      (await unchangedSince(file, shown(file), recorded)) &&
+      (await unchangedSince(file, shown(file), identity, recorded)) &&
       (await incremental?.usable(recorded, folders))
     ) {
       summarized.push(recorded);
@@ -210,7 +227,7 @@ async function readReferences(
     const lines = await readReferenceFile(file, shown(file), onChunk);
     references.push(...lines.references);
     invalid.push(...lines.invalid);
-    digests.set(file, digest());
+    digests.set(file, digest(identity ?? ''));
     read.push(file);
   }
   return { references: { references, invalid, files: read }, summarized, digests };

@@ -8,7 +8,7 @@ import {
   JOB_ID_PATTERN,
   MS_PER_DAY,
 } from '@obs-automation/core';
-import type { History, HistoryBundleRun, IncrementalRead } from './history-bundles.js';
+import type { FileDigest, History, HistoryBundleRun, IncrementalRead } from './history-bundles.js';
 import type { KeptBundleContents } from './history-checks.js';
 import {
   type HistoryRecord,
@@ -102,7 +102,7 @@ function runSpan(runs: readonly HistoryRun[]) {
 
 function referenceFileSummary(
   references: readonly HistoryReference[],
-  digest: { bytes: number; sha256: string },
+  digest: FileDigest,
   now: Date,
 ): RecordedReferenceFile {
   const pairs = new Map<string, ReferencedContent>();

@@ -52,6 +52,8 @@ export interface RecordedReferenceFile {
   file: string;
   bytes: number;
   sha256: string;
+  /** the file's identity when it was read (fileIdentity: device, inode, size, times); '' when unknown */
+  identity: string;
   references: number;
   max_sequence: number;
   /** the newest of its runs (retention never deletes the history's newest run) */
@@ -129,8 +131,19 @@ function referencedContent(value: unknown): ReferencedContent | null {
 
 function recordedReferenceFile(value: unknown): RecordedReferenceFile | null {
   if (!isJsonObject(value)) return null;
-  const { file, bytes, sha256, references, max_sequence, newest, oldest_generated_at, verified_at } = value;
+  const {
+    file,
+    bytes,
+    sha256,
+    identity,
+    references,
+    max_sequence,
+    newest,
+    oldest_generated_at,
+    verified_at,
+  } = value;
   if (typeof file !== 'string' || !Number.isSafeInteger(bytes) || !isSha256(sha256)) return null;
+  if (typeof identity !== 'string') return null;
   if (!isSequence(references) || !isSequence(max_sequence) || !isTime(oldest_generated_at)) return null;
   if (!isTime(verified_at) || !isRun(newest) || !Array.isArray(value.bundles)) return null;
   const bundles = value.bundles.map(referencedContent);
@@ -139,6 +152,7 @@ function recordedReferenceFile(value: unknown): RecordedReferenceFile | null {
     file,
     bytes: bytes as number,
     sha256,
+    identity,
     references,
     max_sequence,
     newest: { generated_at: newest.generated_at, sequence: newest.sequence },
