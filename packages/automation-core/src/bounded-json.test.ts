@@ -31,6 +31,46 @@ describe('parseJsonBounded', () => {
     expect(error.details).toMatchObject({ file: 'ops/x_heartbeat.json', line: 3, column: 71 });
   });
 
+  it('finds the first bracket past the cap, at and around the count of brackets the text holds', () => {
+    const nested = `${'['.repeat(3)}${']'.repeat(3)}`;
+    expect(firstTooDeepBracket(nested, 3)).toBe(-1);
+    expect(firstTooDeepBracket(nested, 2)).toBe(2);
+    // more brackets than the cap, none of them too deep: scanned, and passed
+    expect(firstTooDeepBracket(JSON.stringify(Array(100).fill({ a: [1] })), 3)).toBe(-1);
+    const deepAtEnd = `{"a": [${'[1],'.repeat(100)} [[[2]]]]}`;
+    expect(firstTooDeepBracket(deepAtEnd, 4)).toBe(deepAtEnd.indexOf('[[[') + 2);
+  });
+
+  it('agrees with a character-by-character scan on random bracket, quote and escape soup', () => {
+    const byCharacter = (text: string, maxDepth: number) => {
+      let depth = 0;
+      let inString = false;
+      for (let index = 0; index < text.length; index += 1) {
+        const character = text[index];
+        if (inString) {
+          if (character === '\\') index += 1;
+          else if (character === '"') inString = false;
+        } else if (character === '"') inString = true;
+        else if (character === '[' || character === '{') {
+          depth += 1;
+          if (depth > maxDepth) return index;
+        } else if (character === ']' || character === '}') depth -= 1;
+      }
+      return -1;
+    };
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 2000; round += 1) {
+      const length = Math.floor(next() * 120);
+      const text = Array.from({ length }, () => '[]{}"\\a,'[Math.floor(next() * 8)]).join('');
+      const maxDepth = Math.floor(next() * 6);
+      expect(firstTooDeepBracket(text, maxDepth), text).toBe(byCharacter(text, maxDepth));
+    }
+  });
+
   it('does not count brackets inside strings, escaped quotes included', () => {
     const text = JSON.stringify({ a: `\\"${'['.repeat(500)}`, b: '{'.repeat(500) });
     expect(firstTooDeepBracket(text, 2)).toBe(-1);

@@ -23,17 +23,36 @@ export interface JsonParseOptions {
   line?: number;
 }
 
+/** Whether `text` holds at most `limit` opening brackets (counted natively, strings included). */
+function fewOpeningBrackets(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) {
+      count += 1;
+      if (count > limit) return false;
+    }
+  }
+  return true;
+}
+
+/** The characters that matter to nesting: quotes, escapes and brackets (the rest is skipped natively). */
+const NESTING_CHARACTER = /["\\[\]{}]/g;
+
 /**
  * The offset of the first bracket that opens a level deeper than `maxDepth`, or -1. Brackets
- * inside strings do not count. One pass, no recursion.
+ * inside strings do not count. One pass, no recursion, visiting only the characters that matter;
+ * none at all when the text has no more opening brackets than `maxDepth` (it cannot nest deeper).
  */
 export function firstTooDeepBracket(text: string, maxDepth: number): number {
+  if (fewOpeningBrackets(text, maxDepth)) return -1;
+  const special = new RegExp(NESTING_CHARACTER);
   let depth = 0;
   let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
+  for (let match = special.exec(text); match !== null; match = special.exec(text)) {
+    const index = match.index;
     const code = text.charCodeAt(index);
     if (inString) {
-      if (code === 0x5c) index += 1;
+      if (code === 0x5c) special.lastIndex = index + 2;
       else if (code === 0x22) inString = false;
     } else if (code === 0x22) inString = true;
     else if (code === 0x5b || code === 0x7b) {

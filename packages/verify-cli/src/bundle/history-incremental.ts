@@ -15,7 +15,8 @@ import {
   type RecordedBundleDay,
   type RecordedReferenceFile,
   type ReferencedContent,
-  recordedRunLine,
+  RUN_SEPARATOR,
+  recordedRunItem,
   writeHistoryRecord,
 } from './history-record.js';
 
@@ -125,7 +126,7 @@ function bundleDay(day: string, runs: readonly [string, HistoryBundleRun][], now
     folders: runs.length,
     names_sha256: createHash('sha256').update(names.join('\n')).digest('hex'),
     ...runSpan(runs.map(([, run]) => run)),
-    bundles: runs.map(([name, run]) => recordedRunLine(name, run)).join('\n'),
+    bundles: runs.map(([name, run]) => recordedRunItem(name, run)).join(RUN_SEPARATOR),
     verified_at: now.toISOString(),
   };
 }

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RecordedBundleDay,
+  RUN_SEPARATOR,
   readHistoryRecord,
-  recordedRunLine,
+  recordedRunItem,
   recordedRuns,
   writeHistoryRecord,
 } from './history-record.js';
@@ -24,7 +25,7 @@ function day(lines: readonly string[]): RecordedBundleDay {
     max_sequence: 2,
     oldest_generated_at: '2026-11-24T12:10:00.000Z',
     newest: { generated_at: '2026-11-24T12:20:00.000Z', sequence: 2 },
-    bundles: lines.join('\n'),
+    bundles: lines.join(RUN_SEPARATOR),
     verified_at: '2026-11-24T13:00:00.000Z',
   };
 }
@@ -37,8 +38,8 @@ describe('the dashboard history verification record', () => {
   afterEach(() => rm(folder, { recursive: true, force: true }));
 
   it("gives back each bundle's run, with the job id only where it is not the folder's name", () => {
-    const same = recordedRunLine('20261124T121000Z-dashboard', run(1, 10, '20261124T121000Z-dashboard'));
-    const other = recordedRunLine('20261124T122000Z-dashboard', run(2, 20, '20261124T122100Z-dashboard'));
+    const same = recordedRunItem('20261124T121000Z-dashboard', run(1, 10, '20261124T121000Z-dashboard'));
+    const other = recordedRunItem('20261124T122000Z-dashboard', run(2, 20, '20261124T122100Z-dashboard'));
     expect(same).toBe('20261124T121000Z-dashboard 1 2026-11-24T12:10:00.000Z');
     expect(other.split(' ')).toHaveLength(4);
     expect(recordedRuns(day([same, other]))).toEqual(
@@ -64,7 +65,7 @@ describe('the dashboard history verification record', () => {
     const path = join(folder, 'record.json');
     expect(await readHistoryRecord(path, 'record.json')).toMatchObject({ problem: null });
     const written = day([
-      recordedRunLine('20261124T121000Z-dashboard', run(1, 10, '20261124T121000Z-dashboard')),
+      recordedRunItem('20261124T121000Z-dashboard', run(1, 10, '20261124T121000Z-dashboard')),
     ]);
     const fullReadAt = '2026-11-24T02:30:00.000Z';
     await writeHistoryRecord(path, { bundleDays: [written], referenceFiles: [], fullReadAt }, new Date());
