@@ -225,5 +225,12 @@ describe('obs-verify nightly on the dashboard history, with its verification rec
     expect(await readFile(outside, 'utf8')).toBe('kept\n');
     expect(lstatSync(join(root, RECORD)).isSymbolicLink()).toBe(false);
     expect(existsSync(join(root, RECORD))).toBe(true);
+
+    // A folder in its place can be neither read nor replaced: both are said, the history still verified.
+    await rm(join(root, RECORD));
+    await mkdir(join(root, RECORD));
+    const folder = await nightly(root, nowPlus(7, 95));
+    expect(folder.failures).toEqual([]);
+    expect(folder.record.problem).toMatch(/not a regular file.*could not be written/);
   }, 120_000);
 });

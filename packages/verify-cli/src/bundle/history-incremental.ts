@@ -200,7 +200,12 @@ export async function keepHistoryRecord(
     return { use, written: [shownPath] };
   } catch (error) {
     return {
-      use: { ...use, problem: `${shownPath} could not be written: ${errorMessageOf(error)}` },
+      use: {
+        ...use,
+        problem: [use.problem, `${shownPath} could not be written: ${errorMessageOf(error)}`]
+          .filter((problem) => problem !== undefined)
+          .join('; '),
+      },
       written: [],
     };
   }
