@@ -69,7 +69,7 @@ export interface IncrementalRead {
    * Whether a day file whose bytes are unchanged can be taken from the record: only when the
    * checks would pass it, so that any failure is found, and reported, from its lines.
    */
-  usable: (summary: RecordedReferenceFile, folders: ReadonlyMap<string, string>) => Promise<boolean>;
+  usableFile: (summary: RecordedReferenceFile, folders: ReadonlyMap<string, string>) => Promise<boolean>;
 }
 
 const READ_CONCURRENCY = 16;
@@ -218,7 +218,7 @@ async function readReferences(
     if (
       recorded &&
       (await unchangedSince(file, shown(file), identity, recorded)) &&
-      (await incremental?.usable(recorded, folders))
+      (await incremental?.usableFile(recorded, folders))
     ) {
       summarized.push(recorded);
       continue;

@@ -145,7 +145,7 @@ export class KeptBundleContents {
  * `history_references`: every reference the archive manifest does not record as deleted names a
  * kept bundle of the history whose datasets still match their checksums and have the content the
  * reference recorded — so the bundle of every such job id can be restored from that folder. Day
- * files taken from the verification record passed this on reading (see IncrementalRead.usable).
+ * files taken from the verification record passed this on reading (see IncrementalRead.usableFile).
  */
 export async function referencesCheck(
   history: History,

@@ -70,7 +70,7 @@ export function incrementalRead(record: HistoryRecord, rules: UsableSummaryRules
   return {
     record,
     usableDay: passes,
-    usable: async (summary, folders) => {
+    usableFile: async (summary, folders) => {
       if (!passes(summary)) return false;
       for (const pair of summary.bundles) {
         const folder = folders.get(pair.bundle);
