@@ -96,18 +96,30 @@ async function readEntry(
   }
 }
 
-const namesSha256 = (names: readonly string[]) => createHash('sha256').update(names.join('\n')).digest('hex');
+/** What a recorded day's `names_sha256` is computed from: its folder names, in order. */
+export const namesSha256 = (names: readonly string[]) =>
+  createHash('sha256').update(names.join('\n')).digest('hex');
+
+/** The UTC day (`YYYYMMDD`) a bundle folder's name begins with; null for a name that holds no time. */
+export function bundleDayOf(name: string): string | null {
+  return JOB_ID_PATTERN.test(name) ? name.slice(0, 8) : null;
+}
+
+/** How many kept bundles the days taken whole from the record hold. */
+export function bundlesInWholeDays(history: Pick<History, 'bundleDays'>): number {
+  return history.bundleDays.reduce((total, day) => total + day.folders, 0);
+}
 
 /** The folder names (sorted) by the UTC day they begin with; names that hold no time are apart. */
 function foldersByDay(names: readonly string[]): { days: Map<string, string[]>; undated: string[] } {
   const days = new Map<string, string[]>();
   const undated: string[] = [];
   for (const name of names) {
-    if (!JOB_ID_PATTERN.test(name)) {
+    const day = bundleDayOf(name);
+    if (day === null) {
       undated.push(name);
       continue;
     }
-    const day = name.slice(0, 8);
     const list = days.get(day);
     if (list) list.push(name);
     else days.set(day, [name]);

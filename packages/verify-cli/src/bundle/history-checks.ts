@@ -8,7 +8,7 @@ import {
 import { CheckBuilder, type CheckOutcome } from '../checks/check-outcome.js';
 import type { ArchiveManifestScan } from './archive-manifest.js';
 import type { BundleManifest } from './bundle-manifest.js';
-import { type History, newestHistoryRun } from './history-bundles.js';
+import { bundlesInWholeDays, type History, newestHistoryRun } from './history-bundles.js';
 
 const MAX_LISTED = 20;
 
@@ -111,7 +111,7 @@ export function retentionCheck(
   for (const item of broken.slice(0, MAX_LISTED)) check.fail('history_bundle_invalid', item);
   return check.done({
     retention_days: retentionDays,
-    bundles: history.bundles.length + history.bundleDays.reduce((total, day) => total + day.folders, 0),
+    bundles: history.bundles.length + bundlesInWholeDays(history),
     references: references.length + summarizedReferences(history),
     overdue: overdue.length,
     invalid: broken.length,

@@ -1,14 +1,20 @@
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import {
   errorMessageOf,
   type HistoryReference,
   type HistoryRun,
   isNewerRun,
-  JOB_ID_PATTERN,
   MS_PER_DAY,
 } from '@obs-automation/core';
-import type { FileDigest, History, HistoryBundleRun, IncrementalRead } from './history-bundles.js';
+import {
+  bundleDayOf,
+  bundlesInWholeDays,
+  type FileDigest,
+  type History,
+  type HistoryBundleRun,
+  type IncrementalRead,
+  namesSha256,
+} from './history-bundles.js';
 import type { KeptBundleContents } from './history-checks.js';
 import {
   type HistoryRecord,
@@ -124,7 +130,7 @@ function bundleDay(day: string, runs: readonly [string, HistoryBundleRun][], now
   return {
     day,
     folders: runs.length,
-    names_sha256: createHash('sha256').update(names.join('\n')).digest('hex'),
+    names_sha256: namesSha256(names),
     ...runSpan(runs.map(([, run]) => run)),
     bundles: runs.map(([name, run]) => recordedRunItem(name, run)).join(RUN_SEPARATOR),
     verified_at: now.toISOString(),
@@ -136,8 +142,8 @@ function bundleDays(history: History, now: Date): RecordedBundleDay[] {
   const byDay = new Map<string, [string, HistoryBundleRun][]>();
   for (const entry of history.bundles) {
     const name = basename(entry.folder);
-    if (!entry.manifest || !JOB_ID_PATTERN.test(name)) continue;
-    const day = name.slice(0, 8);
+    const day = bundleDayOf(name);
+    if (!entry.manifest || day === null) continue;
     const runs = byDay.get(day) ?? [];
     runs.push([name, entry.manifest]);
     byDay.set(day, runs);
@@ -182,9 +188,7 @@ export async function keepHistoryRecord(
 ): Promise<{ use: HistoryRecordUse; written: string[] }> {
   const { stored, used } = record;
   const fullReadAt = used?.fullReadAt ?? now.toISOString();
-  const fromRecord =
-    history.bundles.filter((entry) => entry.fromRecord).length +
-    history.bundleDays.reduce((total, day) => total + day.folders, 0);
+  const fromRecord = history.bundles.filter((entry) => entry.fromRecord).length + bundlesInWholeDays(history);
   const use: HistoryRecordUse = {
     record: shownPath,
     mode: used ? 'incremental' : 'full',
