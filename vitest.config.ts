@@ -5,6 +5,7 @@ export default defineConfig({
     // The e2e tests spend most of their time waiting on the processes they start: two workers
     // keep both cores of the CI machine busy (the default leaves one idle on two cores).
     maxWorkers: 2,
+    globalSetup: ['tests/support/tmpfs-workspaces.ts'],
     projects: [
       {
         test: {

@@ -3,9 +3,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { lockFolders } from './left-locks.mjs';
 import { SEGMENT_RETENTION_DAYS, STEPS_PER_DAY } from './soak-plan.mjs';
 import { exitViolation } from './soak-processes.mjs';
-import { filesUnder, lockFolders } from './soak-workspace.mjs';
+import { filesUnder } from './soak-workspace.mjs';
 
 const HOUR_MS = 3_600_000;
 const SLO_P95_MS = 5000;

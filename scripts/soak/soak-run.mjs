@@ -2,6 +2,7 @@
 // nightly verification, the weekly KPI report, and the planned faults around them.
 import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ageLeftLocks } from './left-locks.mjs';
 import { Feeder, isoSeconds } from './soak-feeder.mjs';
 import {
   documentedFaultPoints,
@@ -16,7 +17,6 @@ import {
 import { runBinary } from './soak-processes.mjs';
 import { startSmtpReceiver, startWebhookReceiver } from './soak-receivers.mjs';
 import {
-  ageLeftLocks,
   fillDisk,
   makeSoakFolder,
   prepareWorkspace,

@@ -3,7 +3,7 @@
 // facts the checks and the storage table read.
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
-import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { generateSampleWorkspace } from '../sample-workspace.mjs';
@@ -121,26 +121,6 @@ export async function fillDisk(folder) {
     await rm(filler, { force: true });
     tryMount(['-o', `remount,size=${TMPFS_BYTES}`, folder.root]);
   };
-}
-
-/** Lock folders present now: the jobs' (`ops/.<job>.lock`) and the state locks beside their files. */
-export async function lockFolders(root) {
-  const entries = await readdir(join(root, 'ops'), { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isDirectory() && entry.name.endsWith('.lock'))
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
-}
-
-/**
- * Fifteen minutes pass between two cron runs: a lock a killed run left behind has not been
- * refreshed for that long when the next run looks at it (locks go stale by their real mtime).
- * Called only while no process of the soak runs.
- */
-export async function ageLeftLocks(root) {
-  const aged = await lockFolders(root);
-  const then = new Date(Date.now() - 16 * 60_000);
-  for (const path of aged) await utimes(path, then, then).catch(() => {});
-  return aged.length;
 }
 
 /** Every file under `dir` (root-relative, `/`-separated) with its size. */

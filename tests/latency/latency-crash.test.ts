@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { ageLeftLocks } from '../../scripts/soak/left-locks.mjs';
 import { BIN, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
 import {
   archiveFiles,
@@ -17,9 +17,6 @@ import {
 
 const NOW = '2026-07-06T00:30:00Z';
 const NOW_MS = Date.parse(NOW);
-// --lock-stale-seconds 1 is raised to the 2 s minimum: the killed run's lock is stale after that,
-// and proper-lockfile may stamp a lock up to 1 s ahead, so the takeover can come a second later.
-const LOCK_STALE_WAIT_MS = 3300;
 
 /** The points where a kill -9 could lose rows if the write order were wrong. */
 const FAULT_POINTS = [
@@ -57,7 +54,7 @@ describe('obs-latency killed at each write step', () => {
           if (error.code !== 'ENOENT') throw error;
         });
 
-        await sleep(LOCK_STALE_WAIT_MS);
+        await ageLeftLocks(root);
         const rerun = await runLatency(root, args);
         expect(rerun.exitCode).toBe(0);
         const summary = rerun.json();
@@ -98,7 +95,7 @@ describe('obs-latency killed at each write step', () => {
       const verify = await runCli(BIN.verify, ['--root', root, '--now', NOW], { env: cleanEnv() });
       expect([0, 1]).toContain(verify.exitCode);
 
-      await sleep(LOCK_STALE_WAIT_MS);
+      await ageLeftLocks(root);
       const rerun = await runLatency(root, args);
       expect(rerun.exitCode).toBe(0);
       expect(rerun.json().diagnostics.rotation_recovery).toMatchObject({ action: 'rolled_forward' });

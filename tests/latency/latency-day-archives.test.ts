@@ -1,7 +1,7 @@
 import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ageLeftLocks } from '../../scripts/soak/left-locks.mjs';
 import { BIN, cleanEnv, copyWorkspace, makeWorkspace, runCli } from '../support/cli-process.js';
 import { countedArchives } from '../support/counted-archives.js';
 import {
@@ -23,16 +23,14 @@ import {
 const DAY_START = Date.parse('2026-07-06T00:00:00Z');
 const DAY_ARCHIVE = 'ops/signal_latency_archive/2026/07/2026-07-06.csv.gz';
 const SOURCES = ['router_a', 'router_b', 'router_c'];
-// The killed run's lock is stale after the 2 s minimum; proper-lockfile may stamp it a second ahead.
-const LOCK_STALE_WAIT_MS = 3300;
 
 const at = (ms: number) => new Date(ms).toISOString();
 /** Runs every 15 minutes from midnight to 11:45: enough to show a day's runs share one archive. */
 const RUNS_OF_HALF_A_DAY = 48;
 
-/** 15 days of 5-minute samples from three sources, each with its own id, up to `endMs`. */
+/** 15 days of 10-minute samples from three sources, each with its own id, up to `endMs`. */
 async function writeHistory(root: string, endMs: number): Promise<void> {
-  const samples = series(endMs - 15 * DAY, endMs, 5, (_at, index) => 80 + (index % 40)).flatMap(
+  const samples = series(endMs - 15 * DAY, endMs, 10, (_at, index) => 80 + (index % 40)).flatMap(
     (sample, index) => SOURCES.map((source) => ({ ...sample, source, detail: `id-${index}-${source}` })),
   );
   await writeRaw(root, samples);
@@ -318,7 +316,7 @@ describe('obs-latency compact-archives killed at each write step', () => {
         expect(killed.signal).toBe('SIGKILL');
         // Whatever instant it died at, the manifest counts every sample exactly once.
         expect(await storedRows(root)).toEqual(before);
-        await sleep(LOCK_STALE_WAIT_MS);
+        await ageLeftLocks(root);
         const rerun = await runCompact(root, args);
         expect(rerun.exitCode).toBe(0);
         expect(rerun.json().diagnostics.compaction_recovery).toMatchObject({ action });
@@ -354,7 +352,7 @@ describe('obs-latency compact-archives killed at each write step', () => {
         expect(killed.signal).toBe('SIGKILL');
         const afterKill = new Set(await storedRows(root));
         expect(written.filter((row) => !afterKill.has(row))).toEqual([]);
-        await sleep(LOCK_STALE_WAIT_MS);
+        await ageLeftLocks(root);
         const rerun = await runLatency(root, args);
         expect(rerun.json().diagnostics.rotation_recovery).toMatchObject({ action });
         expect(await storedRows(root)).toEqual(written);

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ageLeftLocks } from '../../scripts/soak/left-locks.mjs';
 import { makeWorkspace } from '../support/cli-process.js';
 import { DAY, readJsonLines, readText, runLatency, writeText } from './latency-run.js';
 
@@ -102,7 +102,7 @@ describe('obs-latency retention of its own outputs', () => {
       expect(recorded.has(path)).toBe(true);
       expect(existsSync(join(root, path))).toBe(true);
     }
-    await sleep(3300);
+    await ageLeftLocks(root);
     const rerun = await runLatency(root, ['--now', NOW, '--lock-stale-seconds', '1']);
     expect(rerun.exitCode).toBe(0);
     for (const days of [90, 57])

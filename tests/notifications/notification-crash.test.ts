@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { ageLeftLocks } from '../../scripts/soak/left-locks.mjs';
 import {
   type HookWorkspace,
   inHookWorkspace,
@@ -11,10 +11,7 @@ import {
 } from './support/notification-workspace.js';
 
 const BREACH = 'latency:latency_breach:slo_breach';
-// the killed run's job and state locks are stale after the 2 s minimum (proper-lockfile may
-// stamp a lock up to 1 s ahead)
 const STALE = ['--lock-stale-seconds', '1'];
-const LOCK_STALE_WAIT_MS = 3300;
 const STATE = 'ops/notifications/latency.json';
 
 /** Where a kill lands, and how often the receiver has the firing once the next run is done. */
@@ -47,7 +44,7 @@ describe.concurrent('SIGKILL at each notification fault point', () => {
           { key: BREACH, status: 'firing', since: '2025-10-06T12:00:00.000Z' },
         ]);
 
-        await sleep(LOCK_STALE_WAIT_MS);
+        await ageLeftLocks(root);
         const next = await runJob('latency', root, STALE, 15, env);
         expect(next.exitCode).toBe(0);
         expect(next.json()).toMatchObject({ pending_alerts: 0 });
@@ -76,7 +73,7 @@ describe.concurrent('SIGKILL at each notification fault point', () => {
         expect((await readJson(root, STATE)).alerts).toMatchObject([
           { key: BREACH, status: 'resolved', resolved_at: '2025-10-06T13:00:00.000Z' },
         ]);
-        await sleep(LOCK_STALE_WAIT_MS);
+        await ageLeftLocks(root);
         await runJob('latency', root, STALE, 75, env);
         expect(receivedAlerts(hook.requests.slice(1))).toEqual(
           Array.from({ length: deliveries }, () => [`${BREACH}:resolved`]),

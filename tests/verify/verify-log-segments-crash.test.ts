@@ -1,7 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { ageLeftLocks } from '../../scripts/soak/left-locks.mjs';
 import { makeWorkspace } from '../support/cli-process.js';
 import { entriesByPlace, range, SEGMENT_MANIFEST, SEGMENTS } from './support/segment-workspace.js';
 import {
@@ -34,13 +34,9 @@ async function sequencesByPlace(root: string): Promise<{ sealed: number[]; open:
   return { sealed: sealed.map((entry) => entry.sequence), open: open.map((entry) => entry.sequence) };
 }
 
-/**
- * Runs obs-verify again once the killed run's verify lock is stale (2 s, the shortest core
- * allows, plus a second for lock times rounded up); its run-log lock is taken over by the core
- * within its own wait.
- */
+/** Runs obs-verify again once the killed run's locks are as old as the next scheduled run finds them. */
 async function rerunAfter(root: string, args: string[], now?: string) {
-  await sleep(3300);
+  await ageLeftLocks(root);
   return runVerify(root, [...args, '--lock-stale-seconds', '2'], now ? { now } : {});
 }
 

@@ -77,6 +77,15 @@ describe.skipIf(!hasGit())('readGitHead (needs git to compare with)', () => {
       await rm(outside, { recursive: true, force: true });
     }
     expect(await readGitHead(repo, { GIT_DIR: join(repo, '.git') })).toBeUndefined();
+    expect(await readGitHead(repo, { GIT_CONFIG_COUNT: '1' })).toBeUndefined();
+    // variables of transport and identity cannot move HEAD: the files still answer
+    expect(
+      await readGitHead(repo, {
+        GIT_SSL_CAINFO: '/etc/ssl/certs/ca.crt',
+        GIT_AUTHOR_NAME: 'x',
+        GIT_TRACE: '1',
+      }),
+    ).toBe(gitAnswer(repo));
 
     const unborn = join(base, 'unborn');
     await mkdir(unborn);

@@ -3,6 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import { readBoundedText } from './bounded-file-read.js';
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/**
+ * git variables that cannot change which commit HEAD names: identities, transport, prompts and
+ * tracing (GIT_SSL_CAINFO is set on many machines for a company's certificates). Any other
+ * `GIT_*` variable (GIT_DIR, GIT_WORK_TREE, GIT_CONFIG_*, GIT_NAMESPACE, …) leaves the answer to git.
+ */
+const HEAD_NEUTRAL_GIT_VARIABLE =
+  /^GIT_(?:SSL_|SSH|HTTP_|CURL_|TRACE|AUTHOR_|COMMITTER_|PROXY_|ASKPASS$|TERMINAL_PROMPT$|EDITOR$|SEQUENCE_EDITOR$|PAGER$|FLUSH$|OPTIONAL_LOCKS$)/;
 /** How far up from the root a `.git` is looked for: deeper trees are left to git itself. */
 const MAX_LEVELS = 64;
 
@@ -16,11 +23,12 @@ const readGitFile = (path: string) => readBoundedText(path, { kind: 'git_metadat
  * The commit checked out in the git work tree holding `root`, read from git's own files so that
  * a job run does not start a `git` process for it: `null` when no folder from `root` up holds a
  * `.git` (not a work tree), `undefined` whenever the answer is not plain from the files — a
- * git variable in the environment, a ref stored otherwise than as a loose or packed ref, an
+ * git variable in the environment that could change it, a ref stored otherwise than as a loose or packed ref, an
  * unborn branch, anything unexpected — and the caller asks `git rev-parse HEAD`.
  */
 export async function readGitHead(root: string, env: NodeJS.ProcessEnv): Promise<string | null | undefined> {
-  if (Object.keys(env).some((name) => name.startsWith('GIT_'))) return undefined;
+  if (Object.keys(env).some((name) => name.startsWith('GIT_') && !HEAD_NEUTRAL_GIT_VARIABLE.test(name)))
+    return undefined;
   try {
     const gitDir = await findGitDir(resolve(root));
     if (gitDir === null) return null;

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExpectStatic } from 'vitest';
+import { ageLeftLocks } from '../../../scripts/soak/left-locks.mjs';
 import { makeWorkspace } from '../../support/cli-process.js';
 import { expectWholeArtefacts, runVerifyCli } from './artefact-checks.js';
 import type { JsonDocument } from './corpus-case.js';
@@ -10,11 +10,6 @@ import { type JobRun, type JobUnderTest, plusMinutes, runJobCli } from './jobs-u
 
 /** The re-run takes over the killed run's lock once it is stale (2 s is the shortest core allows). */
 export const LOCK_STALE_SECONDS = 2;
-/**
- * proper-lockfile stamps a lock's mtime rounded up to the next whole second on file systems it
- * finds to keep whole seconds, so a lock can look up to a second younger than it is.
- */
-const LOCK_STALE_WAIT_MS = LOCK_STALE_SECONDS * 1000 + 1300;
 
 export interface RerunCheck {
   root: string;
@@ -42,8 +37,8 @@ export interface CrashCase {
 }
 
 /**
- * Runs the job with OBS_FAULT_POINT so that it kills itself with SIGKILL at the point, waits
- * until its lock is stale, runs it again five minutes later, and checks that the re-run
+ * Runs the job with OBS_FAULT_POINT so that it kills itself with SIGKILL at the point, ages the
+ * locks it left as the time to the next scheduled run would, runs it again five minutes later, and checks that the re-run
  * succeeded, released its lock, left whole artefacts and a run log obs-verify accepts; then
  * the case's own checks, with obs-verify's report.
  */
@@ -62,7 +57,7 @@ export async function crashThenRerun(
     const crashed = await runJobCli(job, root, { ...run, env: { ...run.env, OBS_FAULT_POINT: point } });
     expect(crashed.signal, `the run reaches ${point}\n${crashed.stdout}\n${crashed.stderr}`).toBe('SIGKILL');
 
-    await sleep(LOCK_STALE_WAIT_MS);
+    await ageLeftLocks(root);
     const rerunNow = plusMinutes(run.now ?? job.now, 5);
     const result = await runJobCli(job, root, {
       ...run,
