@@ -11,6 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts'],
+          isolate: false,
           // In-process runs of the harness log their deliberate failures; keep the test output readable.
           env: { OBS_LOG_LEVEL: 'silent' },
           testTimeout: 20_000,
@@ -20,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/**/*.test.ts'],
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },
