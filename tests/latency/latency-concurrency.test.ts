@@ -137,7 +137,9 @@ describe('obs-latency under concurrency', () => {
   });
 
   it('record waits for the lock while a job holds it, and gives up after --lock-wait-seconds', async () => {
-    const server = await slowServer(2000);
+    // long enough that the patient record still finds the lock held after the impatient one has
+    // run, on a loaded machine too (with 2 s it once found it free after 31 ms)
+    const server = await slowServer(4000);
     try {
       await writeText(
         root,
