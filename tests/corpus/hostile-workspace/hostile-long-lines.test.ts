@@ -15,14 +15,9 @@ import { plantLongLine } from './support/plant.js';
 
 const MIB = 1024 * 1024;
 /** Far larger than any bound below: a reader holding the line (let alone twice) would pass it. */
-const LINE_BYTES = 192 * MIB;
-/**
- * A run's peak resident memory may not grow with the line: about 60–105 MB whatever its length on
- * a quiet machine. The chunks read are garbage the collector frees in batches (V8 collects after
- * about 64 MB of them), later under load: one run took 194 MB on a busy machine. A reader holding
- * the line once needs more than 60 + 192 MB.
- */
-const MAX_RSS_MB = 220;
+const LINE_BYTES = 128 * MIB;
+/** A run's peak resident memory may not grow with the line: about 60–100 MB whatever its length. */
+const MAX_RSS_MB = 160;
 
 const RAW = 'ops/signal_latency.csv';
 const REJECTS = 'ops/signal_latency_rejects.csv';
