@@ -192,16 +192,12 @@ async function runHostileCase(testCase: HostileCase, expect: ExpectStatic): Prom
 
 /**
  * Registers one class's table: every case runs the built binary on its own sandbox (at most
- * `casesAtOnce` at a time) and is checked for its outcome, for sentinels outside the root left
+ * CASES_AT_ONCE at a time) and is checked for its outcome, for sentinels outside the root left
  * unchanged and unread, for no outside content in any output, and for its lock released.
  */
-export function describeHostile(
-  title: string,
-  cases: readonly HostileCase[],
-  casesAtOnce = CASES_AT_ONCE,
-): void {
+export function describeHostile(title: string, cases: readonly HostileCase[]): void {
   describe(`${title} (${ATIME_NOTE})`, () => {
-    const limited = concurrencyLimit(casesAtOnce);
+    const limited = concurrencyLimit(CASES_AT_ONCE);
     const names = new Set<string>();
     for (const testCase of cases) {
       if (names.has(testCase.name)) throw new Error(`${title}: case "${testCase.name}" is listed twice`);
