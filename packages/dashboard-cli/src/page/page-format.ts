@@ -38,7 +38,7 @@ export function formatAge(iso: string | null, now: Date): string {
 /**
  * `8,668`: rounded to a whole number, halves away from zero, with comma thousands separators —
  * what `Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })` prints, without building one:
- * that costs every start of obs-dashboard and obs-daily ~15 ms of ICU set-up.
+ * that cost every start of obs-dashboard and obs-daily ~30 ms of ICU set-up.
  */
 export function formatWhole(value: number): string {
   const sign = value < 0 || Object.is(value, -0) ? '-' : '';
