@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { CommanderError } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { debugEnabled } from './diagnostics-logger.js';
 import { errorMessageOf, JobError } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expandRootPlaceholders, loadYamlConfig, resolveAgainstRoot } from './config-loader.js';
 import { JobError } from './job-error.js';
 

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { readBoundedText } from './bounded-file-read.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './bounded-json.js';
 import { commonJsExports } from './commonjs-import.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CommonOptionKey, CommonOptions } from './command-line/common-options.js';
 import type { FlagMigration } from './command-line/flag-migrations.js';
 import type { OptionDeclarations, OptionSet, OptionValues } from './command-line/option-declaration.js';

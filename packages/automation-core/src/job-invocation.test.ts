@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildProgram, parseCommandLine } from './command-line/commander-program.js';
 import { defineOptions } from './command-line/option-declaration.js';
 import { count, envName, flag, list, optionTypes, path } from './command-line/option-kit.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOptions, type OptionValues } from './command-line/option-declaration.js';
 import { path } from './command-line/option-kit.js';
 import { jobConfigSchema } from './command-line/option-values.js';

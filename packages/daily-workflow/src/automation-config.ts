@@ -1,5 +1,5 @@
 import { CHAINED_JOBS, type ChainedJobName, type JobConfigSpec, registeredJob } from '@obs-automation/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const flagName = z.string().regex(/^--[a-z0-9][a-z0-9-]*$/, 'must be a flag such as --job-name');
 const scalar = z.union([z.string(), z.number()]);

@@ -1,5 +1,5 @@
 import { type JobConfigSpec, jobConfigSchema, optionConfigShape, registeredJob } from '@obs-automation/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DASHBOARD_OPTIONS } from './dashboard-options.js';
 import { pageSettingsSchema } from './page/page-settings.js';
 

@@ -5,7 +5,7 @@ import {
   registeredJob,
   requireUniqueNames,
 } from '@obs-automation/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPACT_OPTIONS } from './compaction/compact-options.js';
 import { LATENCY_OPTIONS } from './latency-options.js';
 import { RECORD_OPTIONS } from './record-options.js';

@@ -6,7 +6,7 @@ import {
   parseJsonBounded,
   readBoundedText,
 } from '@obs-automation/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Reads a JSON input (a regular file under its kind's cap, opened without blocking, nesting

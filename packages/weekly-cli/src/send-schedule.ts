@@ -1,5 +1,5 @@
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '@obs-automation/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mondayOf, WEEK_MS, type WeekWindow, weekWindow } from './week-window.js';
 
 export const WEEKDAYS = [

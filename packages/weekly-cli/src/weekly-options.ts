@@ -19,7 +19,7 @@ import {
   WORKSPACE_LAYOUT,
   webhookDeliveryOptions,
 } from '@obs-automation/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_SEND_AT,
   sendAtSchedule,

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** How one option's values are read — a flag's text and a config value alike — and shown. */
 export interface OptionType<T> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MS_PER_HOUR, MS_PER_MINUTE, parseTimestamp } from '../clock.js';
 import { JOB_ID_PATTERN } from '../job-id.js';
 import { maskCommand, secretEnvValues } from '../secret-masking.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { usageError } from '../job-error.js';
 import {
   type OptionDeclarations,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Duration, optionTypes, parseDuration } from '../command-line/option-kit.js';
 import { loadYamlConfig, requireUniqueNames } from '../config-loader.js';
 import { configError } from '../job-error.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../atomic-file.js';
 import { readBoundedFile } from '../bounded-file-read.js';
 import { parseJsonBounded } from '../bounded-json.js';

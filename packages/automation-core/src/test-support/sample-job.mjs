@@ -2,7 +2,7 @@
 // A minimal job on the real harness, for the core's process-level tests.
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   count,
   defineOptions,

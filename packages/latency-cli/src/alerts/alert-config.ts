@@ -8,7 +8,7 @@ import {
   type ReceiverConfig,
   requireUniqueNames,
 } from '@obs-automation/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const envNameSchema = optionTypes.envName.schema;
 

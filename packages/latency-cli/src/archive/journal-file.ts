@@ -8,7 +8,7 @@ import {
   readBoundedText,
   resolveContainedPath,
 } from '@obs-automation/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** An archive as obs-latency names it, relative to the archive folder (per-run or day archive). */
 export const ARCHIVE_IN_FOLDER = /^\d{4}\/\d{2}\/[^/]+\.csv\.gz$/;

@@ -2,7 +2,7 @@ import { rm, stat, truncate } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { JobError, quoteUntrusted, sweepAbandonedTempFiles, writeFileAtomic } from '@obs-automation/core';
 import { readArchiveManifest, undoArchiveAppend } from '@obs-automation/latency-store';
-import { z } from 'zod';
+import * as z from 'zod';
 import { replaceRawFile } from '../raw/raw-replace.js';
 import { ARCHIVE_IN_FOLDER, journaledPath, journalRefused, readJournalFile } from './journal-file.js';
 

@@ -8,7 +8,7 @@ import {
   readArchiveManifest,
   undoArchiveAppend,
 } from '@obs-automation/latency-store';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ARCHIVE_IN_FOLDER,
   journaledPath,
