@@ -108,6 +108,37 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson(undefined)).toThrow(TypeError);
   });
 
+  it('orders array-index keys among the others by code units, as JavaScript objects cannot', () => {
+    expect(canonicalJson({ b: 0, a: 3, 2: 2, 10: 1 })).toBe('{"10":1,"2":2,"a":3,"b":0}');
+    expect(canonicalJson({ nested: [{ z: 1, 7: 'x', 11: 'y' }] })).toBe(
+      '{"nested":[{"11":"y","7":"x","z":1}]}',
+    );
+  });
+
+  it('keeps a parsed __proto__ member as a member', () => {
+    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"y":2,"x":1}}'))).toBe(
+      '{"__proto__":{"x":1,"y":2},"b":1}',
+    );
+  });
+
+  it('serialises class instances by their own enumerable members, and sparse arrays with null', () => {
+    class Point {
+      y = 2;
+      x = 1;
+    }
+    expect(canonicalJson({ point: new Point() })).toBe('{"point":{"x":1,"y":2}}');
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
+    expect(canonicalJson([, 1])).toBe('[null,1]');
+  });
+
+  it('finds a cycle through objects whose members it reorders, and a lone surrogate deep inside', () => {
+    const outer: Record<string, unknown> = { z: 1, a: {} };
+    (outer.a as Record<string, unknown>).back = outer;
+    expect(() => canonicalJson(outer)).toThrow(/cycle/);
+    expect(() => canonicalJson({ z: [{ y: 1, x: 'ok\udfff' }] })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ z: [{ y: Number.NaN, x: 1 }] })).toThrow(/finite/);
+  });
+
   it('allows the same object twice when it is not its own ancestor', () => {
     const shared = { x: 1 };
     expect(canonicalJson([shared, { shared }])).toBe('[{"x":1},{"shared":{"x":1}}]');
@@ -145,6 +176,22 @@ describe('canonicalJson', () => {
         // JSON has no negative zero: -0 comes back as 0, exactly as through JSON.stringify.
         expect(parsed).toEqual(JSON.parse(JSON.stringify(value)));
         expect(canonicalJson(parsed)).toBe(canonicalJson(value));
+      }),
+    );
+  });
+
+  it('writes the same text on its fast path as on its recursive one', () => {
+    // a class instance at the root sends the whole value down the recursive path
+    class Holder {
+      constructor(readonly held: unknown) {}
+    }
+    const keyed = fc.dictionary(
+      fc.oneof(fc.string({ unit: 'grapheme' }), fc.nat({ max: 2000 }).map(String)),
+      fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' }),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ stringUnit: 'grapheme' }), keyed), (value) => {
+        expect(canonicalJson(new Holder(value))).toBe(`{"held":${canonicalJson(value)}}`);
       }),
     );
   });

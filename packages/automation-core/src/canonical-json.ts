@@ -3,10 +3,17 @@
  * computed over, so that a receiver in any language can recompute it.
  */
 
-const LONE_SURROGATE = /\p{Surrogate}/u;
+/** Thrown by the fast path for what only the recursive serialiser handles (or names). */
+const NEEDS_RECURSIVE_PATH = Symbol('canonicalJson: recursive path');
 
 export function canonicalJson(value: unknown): string {
-  const text = serialize(value, '', new Set());
+  try {
+    const text = JSON.stringify(value, withSortedMembers);
+    if (text !== undefined) return text;
+  } catch {
+    // The recursive serialiser below orders array-index keys and names what is wrong.
+  }
+  const text = serialize(value, '', []);
   if (text === undefined) throw new TypeError(`canonicalJson: ${describe(value)} is not a JSON value`);
   return text;
 }
@@ -15,8 +22,53 @@ export function canonicalJsonBytes(value: unknown): Buffer {
   return Buffer.from(canonicalJson(value), 'utf8');
 }
 
+/**
+ * The fast path: `JSON.stringify` writes strings and numbers exactly as RFC 8785 prescribes
+ * (ECMAScript's own serialisation), so it only needs each plain object's members in UTF-16
+ * code-unit order. An object whose keys are out of order is rebuilt sorted — unless it has
+ * array-index keys, which JavaScript always lists first. Anything else JCS treats differently
+ * (lone surrogates, non-finite numbers, objects that are not plain) goes to the recursive path.
+ */
+function withSortedMembers(this: unknown, _key: string, value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed()) throw NEEDS_RECURSIVE_PATH;
+      return value;
+    case 'number':
+      if (!Number.isFinite(value)) throw NEEDS_RECURSIVE_PATH;
+      return value;
+    case 'object':
+      return value === null || Array.isArray(value) ? value : sortedMembers(value);
+    default:
+      return value;
+  }
+}
+
+const ARRAY_INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+function sortedMembers(value: object): object {
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) throw NEEDS_RECURSIVE_PATH;
+  const keys = Object.keys(value);
+  let ordered = true;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    if (!key.isWellFormed()) throw NEEDS_RECURSIVE_PATH;
+    if (index > 0 && (keys[index - 1] as string) > key) ordered = false;
+  }
+  if (ordered) return value;
+  const record = value as Record<string, unknown>;
+  // no prototype: a `__proto__` member stays a member
+  const sorted: Record<string, unknown> = Object.create(null);
+  for (const key of keys.sort()) {
+    if (ARRAY_INDEX_KEY.test(key)) throw NEEDS_RECURSIVE_PATH;
+    sorted[key] = record[key];
+  }
+  return sorted;
+}
+
 /** Returns undefined for values JSON has no text for (undefined, functions, symbols). */
-function serialize(input: unknown, key: string, ancestors: Set<object>): string | undefined {
+function serialize(input: unknown, key: string | number, ancestors: object[]): string | undefined {
   const value = applyToJson(input, key);
   if (value === null) return 'null';
   switch (typeof value) {
@@ -37,47 +89,48 @@ function serialize(input: unknown, key: string, ancestors: Set<object>): string 
   }
 }
 
-function applyToJson(value: unknown, key: string): unknown {
+function applyToJson(value: unknown, key: string | number): unknown {
   if (
     typeof value === 'object' &&
     value !== null &&
     typeof (value as { toJSON?: unknown }).toJSON === 'function'
   ) {
-    return (value as { toJSON: (key: string) => unknown }).toJSON(key);
+    return (value as { toJSON: (key: string) => unknown }).toJSON(String(key));
   }
   return value;
 }
 
 function serializeString(value: string): string {
   // RFC 8785 §3.2.2.2: lone surrogates would make signatures non-portable, so they are an error.
-  if (LONE_SURROGATE.test(value)) throw new TypeError('canonicalJson: string contains a lone surrogate');
+  if (!value.isWellFormed()) throw new TypeError('canonicalJson: string contains a lone surrogate');
   return JSON.stringify(value);
 }
 
-function serializeContainer(value: object, ancestors: Set<object>): string {
-  if (ancestors.has(value)) throw new TypeError('canonicalJson: value contains a cycle');
-  ancestors.add(value);
-  try {
-    if (Array.isArray(value)) {
-      const items = value.map((item, index) => serialize(item, String(index), ancestors) ?? 'null');
-      return `[${items.join(',')}]`;
+function serializeContainer(value: object, ancestors: object[]): string {
+  if (ancestors.includes(value)) throw new TypeError('canonicalJson: value contains a cycle');
+  ancestors.push(value);
+  let text: string;
+  if (Array.isArray(value)) {
+    text = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      if (index > 0) text += ',';
+      text += serialize(value[index], index, ancestors) ?? 'null';
     }
+    text += ']';
+  } else {
     const record = value as Record<string, unknown>;
-    const members: string[] = [];
-    for (const name of Object.keys(record).sort(compareCodeUnits)) {
+    text = '{';
+    // the default sort compares UTF-16 code units, the order RFC 8785 §3.2.3 requires
+    for (const name of Object.keys(record).sort()) {
       const member = serialize(record[name], name, ancestors);
-      if (member !== undefined) members.push(`${serializeString(name)}:${member}`);
+      if (member === undefined) continue;
+      if (text.length > 1) text += ',';
+      text += `${serializeString(name)}:${member}`;
     }
-    return `{${members.join(',')}}`;
-  } finally {
-    ancestors.delete(value);
+    text += '}';
   }
-}
-
-/** Relational comparison of strings compares UTF-16 code units, the order RFC 8785 §3.2.3 requires. */
-function compareCodeUnits(a: string, b: string): number {
-  if (a < b) return -1;
-  return a > b ? 1 : 0;
+  ancestors.pop();
+  return text;
 }
 
 function describe(value: unknown): string {

@@ -1,11 +1,11 @@
 import { basename, dirname } from 'node:path';
 import {
   appendLines,
+  compareBundleContents,
   errorMessageOf,
   faultPoint,
   type HistoryReference,
   JobError,
-  readBundleContent,
   referenceFilePath,
   referenceLineText,
 } from '@obs-automation/core';
@@ -50,15 +50,15 @@ async function compareWithNewest(
     newest.manifest.job_id === manifest.job_id
   )
     return { kind: 'different' };
-  const manifestName = basename(manifestPath);
-  const [current, kept] = await Promise.all([
-    readBundleContent(dirname(manifestPath), manifestName, shown(dirname(manifestPath))),
-    readBundleContent(newest.folder, manifestName, shown(newest.folder)),
-  ]);
-  if (kept.kind === 'refused') return { kind: 'different', problem: kept.message };
-  if (current.kind === 'refused') return { kind: 'different', problem: current.message };
-  return current.contentSha256 === kept.contentSha256
-    ? { kind: 'same', bundle: newest.manifest.job_id, contentSha256: kept.contentSha256 }
+  const folder = dirname(manifestPath);
+  const comparison = await compareBundleContents(
+    basename(manifestPath),
+    { folder, shown: shown(folder) },
+    { folder: newest.folder, shown: shown(newest.folder) },
+  );
+  if (comparison.kind === 'refused') return { kind: 'different', problem: comparison.message };
+  return comparison.kind === 'same'
+    ? { kind: 'same', bundle: newest.manifest.job_id, contentSha256: comparison.contentSha256 }
     : { kind: 'different' };
 }
 

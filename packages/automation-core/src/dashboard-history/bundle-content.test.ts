@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../checksum.js';
-import { bundleContentSha256, datasetContentSha256, readBundleContent } from './bundle-content.js';
+import {
+  bundleContentSha256,
+  compareBundleContents,
+  datasetContentSha256,
+  readBundleContent,
+} from './bundle-content.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -100,5 +105,66 @@ describe('readBundleContent', () => {
     expect(await readBundleContent(dir, 'manifest.json', 'x')).toMatchObject({ code: 'manifest_missing' });
     await writeFile(join(dir, 'manifest.json'), '{"datasets": [{"dataset": 1}], "job_id": "x"}');
     expect(await readBundleContent(dir, 'manifest.json', 'x')).toMatchObject({ code: 'manifest_unreadable' });
+  });
+});
+
+/** A bundle of several datasets: name → [rows, source hash recorded in the manifest]. */
+async function writeDatasets(
+  folder: string,
+  stamp: { jobId: string; at: string },
+  datasets: Record<string, [unknown[], string]>,
+): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const listed = [];
+  for (const [dataset, [rows, sourceHash]] of Object.entries(datasets)) {
+    const text = datasetText(stamp, rows).replace('"latency"', JSON.stringify(dataset));
+    await writeFile(join(folder, `${dataset}.json`), text);
+    listed.push({
+      dataset,
+      path: `${dataset}.json`,
+      checksum_sha256: sha256Hex(text),
+      row_count: rows.length,
+      source_hash: sourceHash,
+    });
+  }
+  await writeFile(join(folder, 'manifest.json'), JSON.stringify({ job_id: stamp.jobId, datasets: listed }));
+}
+
+describe('compareBundleContents', () => {
+  const at = (name: string) => ({ folder: join(dir, name), shown: name });
+  const compare = () => compareBundleContents('manifest.json', at('current'), at('kept'));
+
+  it('finds bundles of the same rows the same, with the content SHA-256 readBundleContent gives', async () => {
+    const datasets: Record<string, [unknown[], string]> = { a: [[{ n: 1 }], 'x'], b: [[{ n: 2 }], 'y'] };
+    await writeDatasets(join(dir, 'kept'), FIRST, datasets);
+    await writeDatasets(join(dir, 'current'), SECOND, datasets);
+    const kept = await readBundleContent(join(dir, 'kept'), 'manifest.json', 'kept');
+    expect(kept.kind).toBe('ok');
+    expect(await compare()).toEqual({
+      kind: 'same',
+      contentSha256: (kept as { contentSha256: string }).contentSha256,
+    });
+  });
+
+  it('finds any changed rows or dataset list different, whatever the manifests record as inputs', async () => {
+    await writeDatasets(join(dir, 'kept'), FIRST, { a: [[{ n: 1 }], 'x'], b: [[{ n: 2 }], 'y'] });
+    // the same recorded inputs and row counts: the rows decide
+    await writeDatasets(join(dir, 'current'), SECOND, { a: [[{ n: 1 }], 'x'], b: [[{ n: 3 }], 'y'] });
+    expect(await compare()).toEqual({ kind: 'different' });
+    await writeDatasets(join(dir, 'current'), SECOND, { a: [[{ n: 1 }], 'x'] });
+    expect(await compare()).toEqual({ kind: 'different' });
+    // other recorded inputs, same rows: still the same content
+    await writeDatasets(join(dir, 'current'), SECOND, { a: [[{ n: 1 }], 'other'], b: [[{ n: 2 }], 'y'] });
+    expect((await compare()).kind).toBe('same');
+  });
+
+  it('refuses a kept bundle whose files changed even where an earlier dataset already differs', async () => {
+    await writeDatasets(join(dir, 'kept'), FIRST, { a: [[{ n: 1 }], 'x'], z: [[{ n: 2 }], 'y'] });
+    await writeDatasets(join(dir, 'current'), SECOND, { a: [[{ n: 9 }], 'changed'], z: [[{ n: 2 }], 'y'] });
+    await writeFile(join(dir, 'kept', 'z.json'), '{}');
+    expect(await compare()).toMatchObject({ kind: 'refused', side: 'kept', code: 'checksum_mismatch' });
+    await rm(join(dir, 'current', 'manifest.json'));
+    await writeDatasets(join(dir, 'kept'), FIRST, { a: [[{ n: 1 }], 'x'] });
+    expect(await compare()).toMatchObject({ kind: 'refused', side: 'current', code: 'manifest_missing' });
   });
 });
