@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Lexer } from 'yaml';
 import { yamlNestingExceeds } from './yaml-nesting.js';
@@ -27,6 +28,43 @@ describe('yamlNestingExceeds', () => {
     expect(exceeds(`a: [a"b, ${'[ "]", '.repeat(40)}]`, 30)).toBe(true);
   });
 
+  it('gives the lexer’s answer whatever the text, with or without the quick bound', () => {
+    const lexing = (text: string, limit: number) => {
+      let tokens = 0;
+      const counting = {
+        *lex(source: string) {
+          for (const token of new Lexer().lex(source)) {
+            tokens += 1;
+            yield token;
+          }
+        },
+      };
+      return { exceeds: yamlNestingExceeds(text, counting, limit), lexed: tokens > 0 };
+    };
+    const shallow = 'a:\n  b: [1, {c: d}]\n  e:\n    - f\n';
+    expect(lexing(shallow, 64)).toEqual({ exceeds: false, lexed: false });
+    // many indicators, shallow: the quick bound cannot decide, the lexer does
+    const wide = Array.from({ length: 80 }, (_, index) => `k${index}: [x, y]`).join('\n');
+    expect(lexing(wide, 64)).toEqual({ exceeds: false, lexed: true });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('  ', '- ', 'k: ', '[', ']', '{', '}', '"[', "'", '#', '\n', '\r', 'x', ', '),
+            fc.nat({ max: 20 }).map((indent) => `\n${' '.repeat(indent)}k:`),
+          ),
+          { maxLength: 60 },
+        ),
+        fc.integer({ min: 1, max: 40 }),
+        (parts, limit) => {
+          const text = parts.join('');
+          const lexerOnly = { lex: (source: string) => new Lexer().lex(source) };
+          expect(yamlNestingExceeds(text, lexerOnly, limit)).toBe(lexerBound(text) > limit);
+        },
+      ),
+    );
+  });
+
   it.skipIf(!existsSync(REFERENCE_CONFIGS))(
     'passes the earlier tooling’s configs with room to spare',
     async () => {
@@ -37,3 +75,26 @@ describe('yamlNestingExceeds', () => {
     },
   );
 });
+
+/** The tokens' bound computed in full, as yamlNestingExceeds did before its quick check. */
+function lexerBound(source: string): number {
+  let [flowDepth, indent, lineIndicators, atLineStart, bound] = [0, 0, 0, true, 0];
+  for (const token of new Lexer().lex(source)) {
+    if (token === '\n') {
+      [atLineStart, indent, lineIndicators] = [true, 0, 0];
+      continue;
+    }
+    if (atLineStart) {
+      atLineStart = false;
+      if (/^ +$/.test(token)) {
+        indent = token.length;
+        continue;
+      }
+    }
+    if (token === '[' || token === '{') flowDepth += 1;
+    else if (token === ']' || token === '}') flowDepth = Math.max(0, flowDepth - 1);
+    else if (flowDepth === 0 && ['-', '?', ':'].includes(token)) lineIndicators += 1;
+    bound = Math.max(bound, 2 * indent + 2 + lineIndicators + flowDepth);
+  }
+  return bound;
+}

@@ -23,6 +23,7 @@ const BLOCK_INDICATORS = new Set(['-', '?', ':']);
  * `limit`.
  */
 export function yamlNestingExceeds(source: string, lexer: YamlLexer, limit: number): boolean {
+  if (characterBound(source) <= limit) return false;
   let flowDepth = 0;
   let indent = 0;
   let lineIndicators = 0;
@@ -47,4 +48,33 @@ export function yamlNestingExceeds(source: string, lexer: YamlLexer, limit: numb
     if (2 * indent + 2 + lineIndicators + flowDepth > limit) return true;
   }
   return false;
+}
+
+/**
+ * The same bound from characters alone, never below the tokens' one: the widest indentation
+ * (after any line break), every indicator character and every opening bracket of the text, as if
+ * all were on one line. Most configs stay under the limit by far, and then need no lexing.
+ */
+function characterBound(source: string): number {
+  let widestIndent = 0;
+  let indent = 0;
+  let inIndent = true;
+  let marks = 0;
+  for (let index = 0; index < source.length; index += 1) {
+    const code = source.charCodeAt(index);
+    if (code === 0x0a || code === 0x0d) {
+      inIndent = true;
+      indent = 0;
+      continue;
+    }
+    if (inIndent && code === 0x20) {
+      indent += 1;
+      if (indent > widestIndent) widestIndent = indent;
+      continue;
+    }
+    inIndent = false;
+    // - ? : [ {
+    if (code === 0x2d || code === 0x3f || code === 0x3a || code === 0x5b || code === 0x7b) marks += 1;
+  }
+  return 2 * widestIndent + 2 + marks;
 }
