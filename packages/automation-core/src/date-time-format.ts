@@ -84,6 +84,29 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
   return day <= (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] as number));
 }
 
+/**
+ * Milliseconds since the epoch of the `YYYYMMDDThhmmssZ-` stamp a job id starts with, read digit
+ * by digit when it holds a real UTC time to the second; NaN otherwise (the caller then takes the
+ * general path, which decides it). Histories list thousands of job ids.
+ */
+export function compactStampMillis(text: string): number {
+  if (text.length < 17 || text.charCodeAt(8) !== LETTER_T || text.charCodeAt(15) !== LETTER_Z)
+    return Number.NaN;
+  if (text.charCodeAt(16) !== DASH) return Number.NaN;
+  const century = twoDigits(text, 0);
+  const yearOfCentury = twoDigits(text, 2);
+  const month = twoDigits(text, 4);
+  const day = twoDigits(text, 6);
+  const hours = twoDigits(text, 9);
+  const minutes = twoDigits(text, 11);
+  const seconds = twoDigits(text, 13);
+  if (century < 0 || yearOfCentury < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+    return Number.NaN;
+  const year = century * 100 + yearOfCentury;
+  if (seconds < 0 || seconds > 59 || !isCalendarDate(year, month, day)) return Number.NaN;
+  return daysFromCivil(year, month, day) * MS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}
+
 export function isDateTime(text: string): boolean {
   if (isCanonicalUtc(text)) return true;
   const match = DATE_TIME.exec(text);

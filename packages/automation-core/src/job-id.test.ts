@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JobError } from './job-error.js';
 import { JOB_ID_PATTERN, jobIdTimeMs, jobSlug, makeJobId, validateJobId } from './job-id.js';
@@ -78,6 +79,35 @@ describe('jobIdTimeMs', () => {
     expect(jobIdTimeMs('20261114T140000Z-dashboard')).toBe(Date.parse('2026-11-14T14:00:00Z'));
     expect(jobIdTimeMs(makeJobId('weekly', new Date('2026-03-04T05:06:07Z')))).toBe(
       Date.parse('2026-03-04T05:06:07Z'),
+    );
+  });
+
+  it('gives what Date.parse gives for any stamp, real or not', () => {
+    // each field from just below to just past its range, so both paths are taken
+    const field = (min: number, max: number) =>
+      fc.integer({ min, max }).map((value) => String(value).padStart(2, '0'));
+    fc.assert(
+      fc.property(
+        fc.tuple(
+          field(0, 99),
+          field(0, 99),
+          field(0, 13),
+          field(0, 32),
+          field(0, 24),
+          field(0, 60),
+          field(0, 60),
+        ),
+        ([century, year, month, day, hour, minute, second]) => {
+          const id = `${century}${year}${month}${day}T${hour}${minute}${second}Z-latency`;
+          const parsed = Date.parse(`${century}${year}-${month}-${day}T${hour}:${minute}:${second}Z`);
+          expect(jobIdTimeMs(id)).toBe(Number.isNaN(parsed) ? null : parsed);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(jobIdTimeMs('20240229T235959Z-x')).toBe(Date.parse('2024-02-29T23:59:59Z'));
+    expect(jobIdTimeMs('20230229T000000Z-x')).toBe(
+      Number.isNaN(Date.parse('2023-02-29T00:00:00Z')) ? null : Date.parse('2023-02-29T00:00:00Z'),
     );
   });
 

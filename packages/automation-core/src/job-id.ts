@@ -1,3 +1,4 @@
+import { compactStampMillis } from './date-time-format.js';
 import { usageError } from './job-error.js';
 import { compactUtcStamp } from './timestamp-format.js';
 
@@ -7,6 +8,8 @@ const JOB_ID_STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/;
 
 /** When the run a job id names began (its `YYYYMMDDThhmmssZ-` prefix), or null when it does not start with one. */
 export function jobIdTimeMs(jobId: string): number | null {
+  const plain = compactStampMillis(jobId);
+  if (!Number.isNaN(plain)) return plain;
   const match = JOB_ID_STAMP.exec(jobId);
   if (!match) return null;
   const [, year, month, day, hour, minute, second] = match;

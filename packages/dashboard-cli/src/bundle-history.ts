@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, open, readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import {
   type HistoryReferences,
   isoDate,
@@ -51,13 +51,15 @@ const NEWEST_READ = 4;
  */
 export function historyFoldersToRead(folders: readonly string[], scope: HistoryScope): string[] {
   if (scope.kind === 'all') return [...folders];
+  // once per folder: a history holds thousands
+  const times = folders.map((folder) => jobIdTimeMs(folder.slice(folder.lastIndexOf(sep) + 1)));
   const timed = folders
-    .map((folder) => ({ folder, ms: jobIdTimeMs(basename(folder)) }))
+    .map((folder, index) => ({ folder, ms: times[index] ?? null }))
     .filter((item): item is { folder: string; ms: number } => item.ms !== null)
     .sort((a, b) => b.ms - a.ms);
   const wanted = new Set(timed.slice(0, NEWEST_READ).map((item) => item.folder));
   for (const item of timed) if (item.ms < scope.expiryCutoffMs) wanted.add(item.folder);
-  return folders.filter((folder) => wanted.has(folder) || jobIdTimeMs(basename(folder)) === null);
+  return folders.filter((folder, index) => wanted.has(folder) || times[index] === null);
 }
 
 /** The kept bundles of the history folder in `scope` (none when it does not exist), with their manifests read. */
