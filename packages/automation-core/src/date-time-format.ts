@@ -57,18 +57,33 @@ function isCanonicalUtc(text: string): boolean {
     const hundreds = text.charCodeAt(20) - ZERO;
     if (text.charCodeAt(19) !== DOT || hundreds < 0 || hundreds > 9 || twoDigits(text, 21) < 0) return false;
   }
-  const century = twoDigits(text, 0);
-  const yearOfCentury = twoDigits(text, 2);
-  const hours = twoDigits(text, 11);
-  const minutes = twoDigits(text, 14);
-  const seconds = twoDigits(text, 17);
+  return isUtcTime(
+    twoDigits(text, 0),
+    twoDigits(text, 2),
+    twoDigits(text, 5),
+    twoDigits(text, 8),
+    twoDigits(text, 11),
+    twoDigits(text, 14),
+    twoDigits(text, 17),
+  );
+}
+
+/**
+ * Whether two-digit fields (−1 where a digit is missing) make a real UTC time to the second,
+ * the year given as its century and year of the century.
+ */
+function isUtcTime(
+  century: number,
+  yearOfCentury: number,
+  month: number,
+  day: number,
+  hours: number,
+  minutes: number,
+  seconds: number,
+): boolean {
   if (century < 0 || yearOfCentury < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
     return false;
-  return (
-    seconds >= 0 &&
-    seconds <= 59 &&
-    isCalendarDate(century * 100 + yearOfCentury, twoDigits(text, 5), twoDigits(text, 8))
-  );
+  return seconds >= 0 && seconds <= 59 && isCalendarDate(century * 100 + yearOfCentury, month, day);
 }
 
 /** Milliseconds since the epoch of a timestamp isCanonicalUtc accepts. */
@@ -100,11 +115,9 @@ export function compactStampMillis(text: string): number {
   const hours = twoDigits(text, 9);
   const minutes = twoDigits(text, 11);
   const seconds = twoDigits(text, 13);
-  if (century < 0 || yearOfCentury < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
-    return Number.NaN;
-  const year = century * 100 + yearOfCentury;
-  if (seconds < 0 || seconds > 59 || !isCalendarDate(year, month, day)) return Number.NaN;
-  return daysFromCivil(year, month, day) * MS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1000;
+  if (!isUtcTime(century, yearOfCentury, month, day, hours, minutes, seconds)) return Number.NaN;
+  const days = daysFromCivil(century * 100 + yearOfCentury, month, day);
+  return days * MS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1000;
 }
 
 export function isDateTime(text: string): boolean {

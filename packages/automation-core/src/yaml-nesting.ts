@@ -16,14 +16,20 @@ const FLOW_CLOSE = new Set([']', '}']);
 const BLOCK_INDICATORS = new Set(['-', '?', ':']);
 
 /**
- * An upper bound of the document's nesting, checked against `limit` as the tokens stream: a
- * block collection starts at a column (one starting at the same column as its parent key at
- * most once per column, hence twice the indentation) or on the line of an indicator (`-`, `?`,
- * `:`), and flow collections add their open brackets. Returns true as soon as the bound passes
- * `limit`.
+ * An upper bound of the document's nesting, checked against `limit`: first from its characters
+ * (most configs stay far under the limit), then as the tokens stream (tokenBoundExceeds).
  */
 export function yamlNestingExceeds(source: string, lexer: YamlLexer, limit: number): boolean {
-  if (characterBound(source) <= limit) return false;
+  return characterBound(source) > limit && tokenBoundExceeds(source, lexer, limit);
+}
+
+/**
+ * The bound from the tokens: a block collection starts at a column (one starting at the same
+ * column as its parent key at most once per column, hence twice the indentation) or on the line
+ * of an indicator (`-`, `?`, `:`), and flow collections add their open brackets. Returns true as
+ * soon as the bound passes `limit`.
+ */
+export function tokenBoundExceeds(source: string, lexer: YamlLexer, limit: number): boolean {
   let flowDepth = 0;
   let indent = 0;
   let lineIndicators = 0;
