@@ -65,12 +65,15 @@ function listedDatasets(manifest: Record<string, unknown>): ListedDataset[] | nu
   return entries.length === manifest.datasets.length ? entries : null;
 }
 
-/** A dataset's bytes, read inside the bundle folder (never through a link) and checked against its recorded SHA-256. */
+/**
+ * A dataset's bytes, read inside the bundle folder (never through a link) and checked against its
+ * recorded SHA-256, with the file as messages name it.
+ */
 async function verifiedDatasetBytes(
   folder: string,
   entry: ListedDataset,
   source: string,
-): Promise<Uint8Array> {
+): Promise<{ bytes: Uint8Array; shown: string }> {
   const file = await resolveBundleFile(folder, entry.path, {
     code: 'dataset_missing',
     what: 'dataset path',
@@ -93,7 +96,7 @@ async function verifiedDatasetBytes(
       {},
     );
   }
-  return bytes;
+  return { bytes, shown: `${source}: ${file.relative}` };
 }
 
 type Refusal = Extract<BundleContentRead, { kind: 'refused' }>;
@@ -125,15 +128,15 @@ class ListedBundle {
   }
 
   async contentOf(entry: ListedDataset): Promise<ContentEntry> {
-    const bytes = await verifiedDatasetBytes(this.folder, entry, this.source);
-    return {
-      dataset: entry.dataset,
-      path: entry.path,
-      content_sha256: datasetContentSha256(bytes, `${this.source}: ${entry.path}`),
-    };
+    const { bytes, shown } = await verifiedDatasetBytes(this.folder, entry, this.source);
+    return { dataset: entry.dataset, path: entry.path, content_sha256: datasetContentSha256(bytes, shown) };
   }
 
-  /** Every dataset checked against its checksum, without computing any content. */
+  /**
+   * Every dataset checked against its checksum, without computing any content. contentOf reads
+   * and checks a dataset again rather than this keeping both bundles' bytes: one dataset at a
+   * time stays in memory, and a file replaced in between is still caught.
+   */
   async verifyChecksums(): Promise<void> {
     for (const entry of this.datasets) await verifiedDatasetBytes(this.folder, entry, this.source);
   }
