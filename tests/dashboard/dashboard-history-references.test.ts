@@ -178,6 +178,7 @@ describe('obs-dashboard history without copies of unchanged bundles', () => {
     const next = await exportDashboard(workspace.root, nowPlus(0, 15));
     expect(next.history).toEqual({ stored: 'copy', bundle: next.job_id });
     expect(next.diagnostics.history_comparison_problem).toContain('latency.json has SHA-256');
+    expect(next).toMatchObject({ status: 'warning', diagnostics: { error_code: 'history_bundle_invalid' } });
   });
 
   it('reports a reference whose kept bundle is gone or altered (obs-verify bundle)', async () => {

@@ -15,7 +15,7 @@ import type { DashboardOptions } from './dashboard-options.js';
 import { type BuiltDatasets, buildDatasets } from './dataset-builders.js';
 import { datasetFilePath, type RenderedDataset, renderDatasetFile } from './dataset-file.js';
 import { DASHBOARD_SCHEMA_VERSION, DATASET_NAMES, type DatasetName } from './dataset-names.js';
-import { exportDiagnostics } from './export-diagnostics.js';
+import { exportDiagnostics, historyDamage } from './export-diagnostics.js';
 import { publishToHistory } from './history-publication.js';
 import { historyExpiryCutoffMs } from './history-retention.js';
 import { displayPath, rootRelativeOrNull } from './input-files.js';
@@ -244,10 +244,16 @@ export async function runDashboardExport(
     diagnostics.pruned_bundles = publication.pruned.map((line) => line.job_id);
   }
   context.checkpoint();
+  const damage = options.dryRun ? null : historyDamage(diagnostics);
+  if (damage !== null) {
+    diagnostics.error_code = 'history_bundle_invalid';
+    diagnostics.error_message = damage;
+  }
+  const published = damage === null ? 'ok' : 'warning';
 
   if (options.dryRun || !options.uploadCommand) {
     summary.upload = uploadSummary(options.dryRun ? 'dry_run' : 'no_command');
-    return { status: options.dryRun ? 'dry_run' : 'ok', artefacts, diagnostics, summary, heartbeat };
+    return { status: options.dryRun ? 'dry_run' : published, artefacts, diagnostics, summary, heartbeat };
   }
   const upload = await runUploadCommand({
     command: options.uploadCommand,
@@ -269,7 +275,7 @@ export async function runDashboardExport(
   Object.assign(diagnostics, uploadDiagnostics(upload, secretValues));
   // every attempt of the upload counts among the run's delivery attempts
   const attempts = upload.attempts;
-  if (upload.ok) return { status: 'ok', artefacts, attempts, diagnostics, summary, heartbeat };
+  if (upload.ok) return { status: published, artefacts, attempts, diagnostics, summary, heartbeat };
   diagnostics.error_code = 'upload_failed';
   diagnostics.error_message = describeUploadFailure(upload, options.uploadTimeoutSeconds);
   return { status: 'error', artefacts, attempts, diagnostics, summary, heartbeat };

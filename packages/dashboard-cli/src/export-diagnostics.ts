@@ -54,3 +54,18 @@ export function exportDiagnostics(
   if (unreadable.length > 0) diagnostics.history_unreadable = unreadable.slice(0, MAX_LISTED);
   return diagnostics;
 }
+
+/**
+ * Why a run that published its bundle is a `warning`: history it could not read or trust — a
+ * kept bundle without a usable manifest, a references line that is not a reference, a kept
+ * bundle whose files no longer match its manifest. The run works around each (it keeps its own
+ * copy and deletes nothing it cannot read), but it is not `ok` while they stay.
+ */
+export function historyDamage(diagnostics: Readonly<Record<string, unknown>>): string | null {
+  const unreadable = (diagnostics.history_unreadable as string[] | undefined) ?? [];
+  const compared = diagnostics.history_comparison_problem as string | undefined;
+  const problems = [...unreadable, ...(compared === undefined ? [] : [compared])];
+  if (problems.length === 0) return null;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more in the diagnostics)` : '';
+  return `dashboard history cannot be trusted: ${problems[0]}${more}; obs-verify bundle names every problem`;
+}
