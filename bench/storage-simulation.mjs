@@ -2,23 +2,25 @@
 // `pnpm bench:storage [--days 56] [--inputs live|unchanged|both] [--report 7,28,56] [--json-out f]
 // [--write-results] [--keep]`:
 // weeks of a deployment in minutes. The chain (`obs-daily --observability`, real mode) runs every
-// 15 simulated minutes and the nightly `obs-verify` at 02:30, in this process (the jobs' own
-// run functions through the harness, as the binaries call them, without a process start per
-// run), on the sample workspace with the deployment's configs and retentions and real receivers
+// 15 simulated minutes, in this process (the jobs' own run functions through the harness, as the
+// binaries call them, without a process start per run) except on report days, where every other
+// chain runs as its own process as cron starts it; the nightly `obs-verify` at 02:30 always runs
+// as its own process. All of it on the sample workspace with the deployment's configs and retentions and real receivers
 // on 127.0.0.1. `live` inputs append the demo generator's latency samples before every run (the
 // dashboard's latency dataset changes each time); `unchanged` inputs feed nothing. At each
 // report day it prints the files and bytes under ops/ and out/, the latency archive files, the
-// dashboard history against one bundle, and the chain's and the nightly verification's wall and
-// CPU time (medians of that day's runs, and of the last seven nights), and what the last night
-// read of the run log. docs/testing.md, "Storage over weeks", describes it.
+// dashboard history against one bundle, the chain's wall and CPU time (medians of that day's
+// whole processes and of its in-process runs), the nightly verification's (medians of the last
+// seven nights), and what the last night read of the run log. docs/testing.md, "Storage over weeks", describes it.
+import { readFileSync, rmSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProgram, withSharedReads } from '../packages/automation-core/dist/index.js';
 import { dailyJob } from '../packages/daily-workflow/dist/index.js';
-import { verifyJob } from '../packages/verify-cli/dist/index.js';
 import { Feeder, isoSeconds } from '../scripts/soak/soak-feeder.mjs';
+import { runBinary } from '../scripts/soak/soak-processes.mjs';
 import { startSmtpReceiver, startWebhookReceiver } from '../scripts/soak/soak-receivers.mjs';
 import {
   filesUnder,
@@ -29,6 +31,7 @@ import {
 import { STORAGE_SECTION, writeStorageResults } from './results-file.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const PROBE = join(repoRoot, 'bench/rss-probe.mjs');
 const START = '2026-11-07T12:00:00Z';
 const STEP_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
@@ -73,8 +76,8 @@ const median = (values) => {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
 
-/** Runs one job in-process; wall and CPU time in ms. A run that cannot start is a failure of the simulation. */
-async function timed(run) {
+/** Runs one job in-process; wall and CPU time in ms. */
+async function timedInProcess(run) {
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await run();
@@ -83,18 +86,39 @@ async function timed(run) {
 }
 
 const chainArgs = (root, nowMs) => ['--observability', '--root', root, '--now', isoSeconds(nowMs)];
+const verifyArgs = (root, nowMs) => ['--root', root, '--now', isoSeconds(nowMs)];
 
-function runChain(root, nowMs) {
-  return timed(() =>
+/**
+ * Runs `obs-<name>` as its own process, as cron does: wall time, and the CPU time the process
+ * used (user + system, written at its exit by the bench's probe), in ms.
+ */
+async function timedProcess(name, args) {
+  const cpuFile = join(tmpdir(), `obs-storage-cpu-${process.pid}`);
+  rmSync(cpuFile, { force: true });
+  const context = { repoRoot, env: process.env, step: null, exits: [] };
+  const env = {
+    NODE_OPTIONS: `--import ${PROBE}`,
+    BENCH_RSS_FILE: join(tmpdir(), `obs-storage-rss-${process.pid}`),
+    BENCH_CPU_FILE: cpuFile,
+  };
+  const exit = await runBinary(context, name, args, { env });
+  if (exit.summary === null)
+    throw new Error(`obs-${name} ${args.join(' ')} ended without a summary: ${exit.stderr}`);
+  return {
+    result: { exitCode: exit.code, summary: exit.summary },
+    wallMs: exit.wallMs,
+    cpuMs: Number(readFileSync(cpuFile, 'utf8')),
+  };
+}
+
+function runChain(root, nowMs, { wholeProcess }) {
+  if (wholeProcess) return timedProcess('daily', chainArgs(root, nowMs));
+  return timedInProcess(() =>
     withSharedReads(() => runProgram({ job: 'daily', main: dailyJob }, chainArgs(root, nowMs))),
   );
 }
 
-function runNightlyVerify(root, nowMs) {
-  return timed(() =>
-    runProgram({ job: 'verify', main: verifyJob }, ['--root', root, '--now', isoSeconds(nowMs)]),
-  );
-}
+const runNightlyVerify = (root, nowMs) => timedProcess('verify', verifyArgs(root, nowMs));
 
 function rawLine(sample) {
   return RAW_COLUMNS.map((column) => String(sample[column])).join(',');
@@ -123,7 +147,8 @@ async function simulate({ days, inputs, report, keep, progress }) {
     const startMs = Date.parse(START);
     const feeder = new Feeder({ seed: 17, startMs, days });
     const rawPath = join(root, 'ops/signal_latency.csv');
-    let day = { chains: [], failures: 0 };
+    const newDay = () => ({ chains: [], processChains: [], failures: 0 });
+    let day = newDay();
     const nights = [];
     for (let step = 1; step <= days * (DAY_MS / STEP_MS); step += 1) {
       const nowMs = startMs + step * STEP_MS;
@@ -131,8 +156,9 @@ async function simulate({ days, inputs, report, keep, progress }) {
         const lines = feeder.samplesUntil(nowMs).map(rawLine);
         if (lines.length > 0) await appendFile(rawPath, `${lines.join('\n')}\n`);
       }
-      const chain = await runChain(root, nowMs);
-      day.chains.push(chain);
+      const wholeProcess = step % 2 === 0 && report.includes(Math.ceil((nowMs - startMs) / DAY_MS));
+      const chain = await runChain(root, nowMs, { wholeProcess });
+      (wholeProcess ? day.processChains : day.chains).push(chain);
       if (chain.result.exitCode > 1) day.failures += 1;
       const minuteOfDay = (nowMs % DAY_MS) / 60_000;
       if (minuteOfDay === 150) nights.push(await runNightlyVerify(root, nowMs));
@@ -142,7 +168,7 @@ async function simulate({ days, inputs, report, keep, progress }) {
           `${inputs}: day ${dayNumber}/${days}, chain ${Math.round(median(day.chains.map((run) => run.wallMs)))} ms`,
         );
         if (report.includes(dayNumber)) rows.push(await reportRow(root, dayNumber, day, nights.slice(-7)));
-        day = { chains: [], failures: 0 };
+        day = newDay();
       }
     }
   } finally {
@@ -179,6 +205,9 @@ async function reportRow(root, dayNumber, day, nights) {
     historyToBundle: bundle > 0 ? figures.historyBytes / bundle : null,
     chainWallMs: median(day.chains.map((run) => run.wallMs)),
     chainCpuMs: median(day.chains.map((run) => run.cpuMs)),
+    processChainWallMs: median(day.processChains.map((run) => run.wallMs)),
+    processChainCpuMs: median(day.processChains.map((run) => run.cpuMs)),
+    processChainWorkMs: median(day.processChains.map((run) => run.result.summary.duration_ms)),
     chainFailures: day.failures,
     verifyWallMs: median(nights.map((night) => night.wallMs)),
     verifyCpuMs: median(nights.map((night) => night.cpuMs)),
@@ -198,12 +227,12 @@ const logReadCell = (read) =>
 function table(inputs, rows) {
   const lines = [
     `inputs ${inputs}:`,
-    '| day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | history ÷ bundle | chain wall (CPU) | nightly verify wall (CPU), worst exit | slowest night CPU | run-log read (last night) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| day | ops/ files | ops/ bytes | out/ files | out/ bytes | latency archive files | dashboard history | history ÷ bundle | chain, whole process: wall (CPU), its own duration_ms | chain in-process: wall (CPU) | nightly verify wall (CPU), worst exit | slowest night CPU | run-log read (last night) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.day} | ${row.opsFiles} | ${kib(row.opsBytes)} | ${row.outFiles} | ${kib(row.outBytes)} | ${row.archiveFiles} | ${row.historyFiles} files, ${kib(row.historyBytes)} | ${row.historyToBundle?.toFixed(1) ?? '–'} | ${ms(row.chainWallMs)} (${ms(row.chainCpuMs)})${row.chainFailures ? `, ${row.chainFailures} failed` : ''} | ${ms(row.verifyWallMs)} (${ms(row.verifyCpuMs)}), ${row.verifyExit ?? '–'} | ${ms(row.verifyWorstCpuMs)} | ${logReadCell(row.verifyLogRead)} |`,
+      `| ${row.day} | ${row.opsFiles} | ${kib(row.opsBytes)} | ${row.outFiles} | ${kib(row.outBytes)} | ${row.archiveFiles} | ${row.historyFiles} files, ${kib(row.historyBytes)} | ${row.historyToBundle?.toFixed(1) ?? '–'} | ${ms(row.processChainWallMs)} (${ms(row.processChainCpuMs)}), ${ms(row.processChainWorkMs)}${row.chainFailures ? `, ${row.chainFailures} failed` : ''} | ${ms(row.chainWallMs)} (${ms(row.chainCpuMs)}) | ${ms(row.verifyWallMs)} (${ms(row.verifyCpuMs)}), ${row.verifyExit ?? '–'} | ${ms(row.verifyWorstCpuMs)} | ${logReadCell(row.verifyLogRead)} |`,
     );
   }
   return lines.join('\n');
@@ -230,6 +259,6 @@ for (const inputs of options.inputs === 'both' ? ['unchanged', 'live'] : [option
 }
 if (options.jsonOut) await writeFile(options.jsonOut, `${JSON.stringify(results, null, 2)}\n`);
 if (options.writeResults) {
-  const intro = `${options.days} simulated days of 15-minute chains and nightly verifications, in-process, on ${process.platform}/${process.arch} with Node ${process.version} (${cpus().length} cores). Generated by \`pnpm bench:storage --write-results\`; chain times are medians of the report day's runs, nightly verification times medians of the last seven nights.`;
+  const intro = `${options.days} simulated days of 15-minute chains and nightly verifications on ${process.platform}/${process.arch} with Node ${process.version} (${cpus().length} cores). Generated by \`pnpm bench:storage --write-results\`; chain times are medians of the report day's 48 whole processes and 48 in-process runs, nightly verification times medians of the last seven nights.`;
   writeStorageResults(repoRoot, `${STORAGE_SECTION}\n\n${intro}\n\n${tables.join('\n\n')}\n`);
 }
