@@ -15,7 +15,7 @@ import type { DashboardOptions } from './dashboard-options.js';
 import { type BuiltDatasets, buildDatasets } from './dataset-builders.js';
 import { datasetFilePath, type RenderedDataset, renderDatasetFile } from './dataset-file.js';
 import { DASHBOARD_SCHEMA_VERSION, DATASET_NAMES, type DatasetName } from './dataset-names.js';
-import { exportDiagnostics, historyDamage } from './export-diagnostics.js';
+import { exportDiagnostics, historyDamage, unreadableHistory } from './export-diagnostics.js';
 import { publishToHistory } from './history-publication.js';
 import { historyExpiryCutoffMs } from './history-retention.js';
 import { displayPath, rootRelativeOrNull } from './input-files.js';
@@ -116,7 +116,8 @@ export async function runDashboardExport(
   for (const item of rendered) states[item.content.dataset] = 'ok';
   for (const failure of built.failures) states[failure.dataset] = 'error';
   const datasetStates = mergedDatasetStates(context.previousHeartbeat, states);
-  const diagnostics = exportDiagnostics(built, previous, history, shown, manifestPath);
+  const unreadable = unreadableHistory(history, shown);
+  const diagnostics = exportDiagnostics(built, previous, unreadable, shown, manifestPath);
   const firstFailure = built.failures[0];
   const summary: Record<string, unknown> = {
     manifest: context.relativePath(manifestPath),
@@ -244,7 +245,7 @@ export async function runDashboardExport(
     diagnostics.pruned_bundles = publication.pruned.map((line) => line.job_id);
   }
   context.checkpoint();
-  const damage = options.dryRun ? null : historyDamage(diagnostics);
+  const damage = options.dryRun ? null : historyDamage(unreadable, publication.comparisonProblem);
   if (damage !== null) {
     diagnostics.error_code = 'history_bundle_invalid';
     diagnostics.error_message = damage;

@@ -6,6 +6,19 @@ import type { ManifestRead } from './manifest.js';
 const MAX_LISTED = 20;
 
 /**
+ * The history bundles and references lines the run could not read, each with its folder or file
+ * (and line) and why: the run works around them, and lists them in `history_unreadable`.
+ */
+export function unreadableHistory(history: HistoryState, shown: (absolute: string) => string): string[] {
+  return [
+    ...history.bundles
+      .filter((bundle) => bundle.problem)
+      .map((bundle) => `${shown(bundle.folder)}: ${bundle.problem}`),
+    ...history.references.invalid.map((invalid) => describeInvalidReference(invalid, shown)),
+  ];
+}
+
+/**
  * The run's diagnostics before publication: the failed datasets (the first one's code is the
  * run's `error_code`, every failure is in the message, every missing input in `missing` as in
  * every job, and each dataset's own error in `dataset_errors`), state exports skipped,
@@ -15,7 +28,7 @@ const MAX_LISTED = 20;
 export function exportDiagnostics(
   built: BuiltDatasets,
   previous: ManifestRead,
-  history: HistoryState,
+  unreadable: readonly string[],
   shown: (absolute: string) => string,
   manifestPath: string,
 ): Record<string, unknown> {
@@ -45,12 +58,6 @@ export function exportDiagnostics(
   for (const content of built.contents) Object.assign(diagnostics, content.diagnostics);
   if (previous.kind === 'invalid')
     diagnostics.previous_manifest_invalid = `${shown(manifestPath)}: ${previous.reason}`;
-  const unreadable = [
-    ...history.bundles
-      .filter((bundle) => bundle.problem)
-      .map((bundle) => `${shown(bundle.folder)}: ${bundle.problem}`),
-    ...history.references.invalid.map((invalid) => describeInvalidReference(invalid, shown)),
-  ];
   if (unreadable.length > 0) diagnostics.history_unreadable = unreadable.slice(0, MAX_LISTED);
   return diagnostics;
 }
@@ -58,14 +65,16 @@ export function exportDiagnostics(
 /**
  * Why a run that published its bundle is a `warning`: history it could not read or trust — a
  * kept bundle without a usable manifest, a references line that is not a reference, a kept
- * bundle whose files no longer match its manifest. The run works around each (it keeps its own
- * copy and deletes nothing it cannot read), but it is not `ok` while they stay.
+ * bundle whose files no longer match its manifest (`comparisonProblem`). The run works around
+ * each (it keeps its own copy and deletes nothing it cannot read), but it is not `ok` while they
+ * stay. Null when there is none.
  */
-export function historyDamage(diagnostics: Readonly<Record<string, unknown>>): string | null {
-  const unreadable = (diagnostics.history_unreadable as string[] | undefined) ?? [];
-  const compared = diagnostics.history_comparison_problem as string | undefined;
-  const problems = [...unreadable, ...(compared === undefined ? [] : [compared])];
+export function historyDamage(
+  unreadable: readonly string[],
+  comparisonProblem: string | undefined,
+): string | null {
+  const problems = comparisonProblem === undefined ? unreadable : [...unreadable, comparisonProblem];
   if (problems.length === 0) return null;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more in the diagnostics)` : '';
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
   return `dashboard history cannot be trusted: ${problems[0]}${more}; obs-verify bundle names every problem`;
 }
