@@ -10,7 +10,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -25,10 +24,10 @@ import {
   writeStateExports,
   writeTelemetry,
 } from '../scripts/sample-workspace.mjs';
+import { PROBE, probeRun } from './process-probe.mjs';
 import { writeBenchResults } from './results-file.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const PROBE = join(REPO, 'bench/rss-probe.mjs');
 const BIN = (pkg, repo = REPO) => join(repo, 'packages', pkg, 'dist/bin/cli.js');
 const ANCHOR = '2026-11-24T12:10:00Z';
 const ANCHOR_MS = Date.parse(ANCHOR);
@@ -40,35 +39,18 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',
 const baseline = args.includes('--baseline') ? resolve(args[args.indexOf('--baseline') + 1]) : null;
 
 function runProcess(argv, { cwd, env = {} }) {
-  const rssFile = join(tmpdir(), `obs-bench-rss-${process.pid}`);
-  const cpuFile = join(tmpdir(), `obs-bench-cpu-${process.pid}`);
-  rmSync(rssFile, { force: true });
-  rmSync(cpuFile, { force: true });
+  const probe = probeRun('bench');
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--import', PROBE, ...argv], {
     cwd,
-    env: {
-      ...process.env,
-      BENCH_RSS_FILE: rssFile,
-      BENCH_CPU_FILE: cpuFile,
-      OBS_COMMIT_SHA: 'bench',
-      ...env,
-    },
+    env: { ...process.env, ...probe.env, OBS_COMMIT_SHA: 'bench', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
-  const measured = (file) => {
-    try {
-      return Number(readFileSync(file, 'utf8'));
-    } catch {
-      return Number.NaN;
-    }
-  };
   return {
     wallMs,
-    cpuMs: measured(cpuFile),
-    rssMb: measured(rssFile) / 1024,
+    ...probe.read(),
     status: result.status,
     stdout: result.stdout.toString(),
     stderr: result.stderr.toString(),

@@ -5,16 +5,16 @@
 // 15 simulated minutes, in this process (the jobs' own run functions through the harness, as the
 // binaries call them, without a process start per run) except on report days, where every other
 // chain runs as its own process as cron starts it; the nightly `obs-verify` at 02:30 always runs
-// as its own process. All of it on the sample workspace with the deployment's configs and retentions and real receivers
-// on 127.0.0.1. `live` inputs append the demo generator's latency samples before every run (the
+// as its own process. All of it on the sample workspace with the deployment's configs and
+// retentions and real receivers on 127.0.0.1. `live` inputs append the demo generator's latency samples before every run (the
 // dashboard's latency dataset changes each time); `unchanged` inputs feed nothing. At each
 // report day it prints the files and bytes under ops/ and out/, the latency archive files, the
 // dashboard history against one bundle, the chain's wall and CPU time (medians of that day's
 // whole processes and of its in-process runs), the nightly verification's (medians of the last
-// seven nights), and what the last night read of the run log. docs/testing.md, "Storage over weeks", describes it.
-import { readFileSync, rmSync } from 'node:fs';
+// seven nights), and what the last night read of the run log. docs/testing.md, "Storage over
+// weeks", describes it.
 import { appendFile, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProgram, withSharedReads } from '../packages/automation-core/dist/index.js';
@@ -28,10 +28,10 @@ import {
   prepareWorkspace,
   storageFigures,
 } from '../scripts/soak/soak-workspace.mjs';
+import { PROBE, probeRun } from './process-probe.mjs';
 import { STORAGE_SECTION, writeStorageResults } from './results-file.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const PROBE = join(repoRoot, 'bench/rss-probe.mjs');
 const START = '2026-11-07T12:00:00Z';
 const STEP_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
@@ -93,21 +93,16 @@ const verifyArgs = (root, nowMs) => ['--root', root, '--now', isoSeconds(nowMs)]
  * used (user + system, written at its exit by the bench's probe), in ms.
  */
 async function timedProcess(name, args) {
-  const cpuFile = join(tmpdir(), `obs-storage-cpu-${process.pid}`);
-  rmSync(cpuFile, { force: true });
+  const probe = probeRun('storage');
   const context = { repoRoot, env: process.env, step: null, exits: [] };
-  const env = {
-    NODE_OPTIONS: `--import ${PROBE}`,
-    BENCH_RSS_FILE: join(tmpdir(), `obs-storage-rss-${process.pid}`),
-    BENCH_CPU_FILE: cpuFile,
-  };
+  const env = { NODE_OPTIONS: `--import ${PROBE}`, ...probe.env };
   const exit = await runBinary(context, name, args, { env });
   if (exit.summary === null)
     throw new Error(`obs-${name} ${args.join(' ')} ended without a summary: ${exit.stderr}`);
   return {
     result: { exitCode: exit.code, summary: exit.summary },
     wallMs: exit.wallMs,
-    cpuMs: Number(readFileSync(cpuFile, 'utf8')),
+    cpuMs: probe.read().cpuMs,
   };
 }
 
