@@ -218,6 +218,38 @@ describe('obs-status verdicts', () => {
     ]);
   });
 
+  it('a chain whose dashboard warned (damaged history): exit 1, the code in LAST ERROR and a finding', async () => {
+    const root = await copyOf(healthy);
+    const history = join(root, 'ops/dashboard_export_history');
+    const [kept] = await readdir(history);
+    await writeFile(join(history, kept as string, 'manifest.json'), '{"sequence": 1,');
+    const chain = await runChain(root, { now: at(15), env: webhookEnv(server.url) });
+    expect(chain.exitCode, chain.stdout).toBe(0);
+    const result = await runStatus(root, at(16));
+    expect(result.exitCode).toBe(1);
+    const status = result.json();
+    expect(jobOf(status, 'dashboard')).toMatchObject({
+      last_run: { status: 'warning' },
+      last_run_failed: false,
+      last_warning: { code: 'history_bundle_invalid', runbook: 'docs/runbook.md#history_bundle_invalid' },
+    });
+    expect(findingCodes(status)).toEqual(['history_bundle_invalid']);
+    expect(status.findings[0]).toMatchObject({
+      severity: 'warning',
+      job: 'dashboard',
+      message: expect.stringMatching(
+        /^obs-dashboard's last run \(\S+-dashboard\) ended warning 1m ago: dashboard history cannot be trusted: .*manifest\.json/,
+      ),
+    });
+    if (HAS_SCRIPT) {
+      const screen = plainText((await runInTerminal(BIN.status, ['--root', root, '--now', at(16)])).screen);
+      expect(screen).toMatch(
+        /^dashboard {2,}warning 1m ago {2,}\S+ {2,}on time, 1m ago {2,}— {2,}history_bundle_invalid$/m,
+      );
+      expect(screen).toContain('→ docs/runbook.md#history_bundle_invalid');
+    }
+  });
+
   it('a last success from the future is clock_skew, never on time', async () => {
     const result = await runStatus(healthy, at(-10));
     const status = result.json();

@@ -8,7 +8,7 @@ import {
   type WorkspaceHealth,
   wrapToWidth,
 } from '@obs-automation/core';
-import { type Column, renderTable } from './text-table.js';
+import { type Cell, type Column, renderTable } from './text-table.js';
 
 /** `2026-11-24T12:00Z`: minutes are enough on a screen; the JSON has the full timestamps. */
 const minutes = (iso: string | null) => (iso ? `${iso.slice(0, 16)}Z` : '—');
@@ -42,6 +42,14 @@ function streakCell(job: JobHealth): string {
   return '—';
 }
 
+/** Its newest error code, red while its newest real run failed; else the code that run warned with. */
+function lastErrorCell(job: JobHealth, style: TextStyle): Cell {
+  if (job.last_run_failed || !job.last_warning) {
+    return { text: job.last_error?.code ?? '—', tone: job.last_run_failed ? style.red : style.dim };
+  }
+  return { text: job.last_warning.code, tone: style.yellow };
+}
+
 function jobTable(jobs: readonly JobHealth[], style: TextStyle, width: number): string[] {
   const columns: Column[] = [
     { header: 'JOB', cells: jobs.map((job) => ({ text: job.job, tone: style.bold })) },
@@ -68,10 +76,7 @@ function jobTable(jobs: readonly JobHealth[], style: TextStyle, width: number): 
     },
     {
       header: 'LAST ERROR',
-      cells: jobs.map((job) => ({
-        text: job.last_error?.code ?? '—',
-        tone: job.last_run_failed ? style.red : style.dim,
-      })),
+      cells: jobs.map((job) => lastErrorCell(job, style)),
       minWidth: 10,
     },
   ];

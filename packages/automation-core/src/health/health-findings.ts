@@ -163,6 +163,32 @@ export function jobFindings(job: JobHealth): HealthFinding[] {
   return findings;
 }
 
+/**
+ * The problem a job's newest real run ended `warning` with, unless another finding already has
+ * its code (the run log's own `sequence_gap`, a corrupt heartbeat read now): the run did its work
+ * but something needs a look before it recurs.
+ */
+export function lastWarningFindings(
+  jobs: readonly JobHealth[],
+  others: readonly HealthFinding[],
+): HealthFinding[] {
+  const known = new Set(others.map((item) => item.code));
+  return jobs.flatMap((job) => {
+    const warning = job.last_warning;
+    if (!warning || known.has(warning.code)) return [];
+    const age = job.last_run ? ` ${ageText(job.last_run.age_seconds)}` : '';
+    return [
+      finding(
+        'warning',
+        warning.code,
+        job.job,
+        `${job.binary}'s last run (${warning.job_id ?? 'unknown'}) ended warning${age}${warning.message ? `: ${warning.message}` : ''}`,
+        'the run did its work; fix what the message names (the runbook row says how) before it recurs',
+      ),
+    ];
+  });
+}
+
 export function latencyFindings(latency: LatencyHealth): HealthFinding[] {
   const { alert } = latency;
   if (alert.severity !== 'warning' && alert.severity !== 'critical') return [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jobTail } from './job-health.js';
+import { registeredJob } from '../job-registry.js';
+import { type JobTail, jobHealth, jobTail } from './job-health.js';
 import { judgeJob, thresholdsOf } from './job-judgement.js';
 import type { TailEntry } from './run-log-tail.js';
 
@@ -16,6 +17,7 @@ function entry(status: string, minutesAgo: number, fields: Partial<TailEntry> = 
     loggedAt: ago(minutesAgo),
     errorCode: status === 'error' ? 'missing_secret' : null,
     errorMessage: null,
+    firstWarning: null,
     dryRun: false,
     ...fields,
   };
@@ -90,5 +92,64 @@ describe('jobTail', () => {
     );
     expect(tail.lastRealSuccessAt).toBeNull();
     expect(tail.lastEntry?.status).toBe('warning');
+  });
+});
+
+describe('last_warning', () => {
+  const healthOf = (tail: JobTail, heartbeat: Record<string, unknown> | null = null) =>
+    jobHealth({
+      job: registeredJob('dashboard'),
+      heartbeatFile: 'ops/dashboard_export_heartbeat.json',
+      read: heartbeat ? { kind: 'ok', data: heartbeat } : { kind: 'missing' },
+      given: false,
+      tail,
+      now: NOW,
+      thresholds: CHAIN,
+    }).last_warning;
+  const damaged = (minutesAgo: number) =>
+    entry('warning', minutesAgo, {
+      errorCode: 'history_bundle_invalid',
+      errorMessage: 'dashboard history cannot be trusted',
+    });
+
+  it('names the code a newest real run warned with, through later skips and rehearsals', () => {
+    const tail = jobTail(
+      'weekly',
+      [
+        entry('skipped', 1),
+        entry('dry_run', 2),
+        entry('ok', 3, { dryRun: true }),
+        damaged(4),
+        entry('ok', 5),
+      ],
+      true,
+    );
+    expect(healthOf(tail)).toEqual({
+      code: 'history_bundle_invalid',
+      message: 'dashboard history cannot be trusted',
+      at: ago(4).toISOString(),
+      job_id: 'x-4',
+      runbook: 'docs/runbook.md#history_bundle_invalid',
+    });
+  });
+
+  it('a warning noted without a code is run_warning with that note; an alert alone is none', () => {
+    const noted = jobTail(
+      'weekly',
+      [entry('warning', 1, { firstWarning: 'retention did not finish' })],
+      true,
+    );
+    expect(healthOf(noted)).toMatchObject({ code: 'run_warning', message: 'retention did not finish' });
+    expect(healthOf(jobTail('weekly', [entry('warning', 1)], true))).toBeNull();
+  });
+
+  it('is cleared by a newer real run, in the log or in a heartbeat beyond the part read', () => {
+    expect(healthOf(jobTail('weekly', [entry('ok', 1), damaged(2)], true))).toBeNull();
+    expect(healthOf(jobTail('weekly', [entry('error', 1), damaged(2)], true))).toBeNull();
+    const tail = jobTail('weekly', [damaged(20)], false);
+    const newer = { status: 'ok', generated_at: ago(5).toISOString() };
+    expect(healthOf(tail, newer)).toBeNull();
+    expect(healthOf(tail, { ...newer, status: 'skipped' })).not.toBeNull();
+    expect(healthOf(tail, { ...newer, generated_at: ago(21).toISOString() })).not.toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import type { FreshnessState } from '../freshness.js';
 import type { HeartbeatRead } from '../heartbeat.js';
 import { isRealSuccess } from '../heartbeat.js';
 import type { ScheduledJob } from '../job-registry.js';
+import { UNCODED_WARNING } from '../output/problem-lines.js';
 import { runbookLink } from '../runbook-link.js';
 import { pendingNotificationCount } from './domain-facts.js';
 import { type HeartbeatFacts, heartbeatFacts } from './heartbeat-facts.js';
@@ -46,6 +47,17 @@ export interface JobHealth {
     job_id: string | null;
     runbook: string;
   } | null;
+  /**
+   * what the newest real run noted when it ended `warning` with a problem of its own (a damaged
+   * history, a metrics file not written); a latency alert alone is the latency line's finding
+   */
+  last_warning: {
+    code: string;
+    message: string | null;
+    at: string | null;
+    job_id: string | null;
+    runbook: string;
+  } | null;
   /** real runs that ended error since the last real success (from the run log's tail) */
   consecutive_failures: number;
   /** newest runs skipped in a row (a held lock, an upstream failure) */
@@ -60,6 +72,8 @@ export interface JobTail {
   lastEntry: TailEntry | null;
   lastRealSuccessAt: Date | null;
   lastError: TailEntry | null;
+  /** the newest run that was neither a rehearsal nor skipped */
+  lastRealRun: TailEntry | null;
   consecutiveFailures: number;
   consecutiveSkips: number;
   streaksComplete: boolean;
@@ -71,6 +85,7 @@ export function jobTail(jobName: string, entries: readonly TailEntry[], wholeLog
     lastEntry: null,
     lastRealSuccessAt: null,
     lastError: null,
+    lastRealRun: null,
     consecutiveFailures: 0,
     consecutiveSkips: 0,
     streaksComplete: wholeLog,
@@ -80,6 +95,7 @@ export function jobTail(jobName: string, entries: readonly TailEntry[], wholeLog
   for (const entry of entries) {
     if (entry.jobName !== jobName) continue;
     tail.lastEntry ??= entry;
+    if (entry.status !== 'skipped' && entry.status !== 'dry_run' && !entry.dryRun) tail.lastRealRun ??= entry;
     if (countingSkips) {
       if (entry.status === 'skipped') tail.consecutiveSkips += 1;
       else countingSkips = false;
@@ -166,6 +182,31 @@ function lastErrorOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_erro
   };
 }
 
+/**
+ * The problem the newest real run ended `warning` with, unless the heartbeat records a newer real
+ * run (written just before its log entry, so only when that entry is beyond the tail read).
+ */
+function lastWarningOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_warning'] {
+  const run = tail.lastRealRun;
+  if (run?.status !== 'warning') return null;
+  const code = run.errorCode ?? (run.firstWarning ? UNCODED_WARNING : null);
+  if (!code) return null;
+  const heartbeatIsNewer =
+    facts.generatedAt &&
+    run.loggedAt &&
+    facts.generatedAt.getTime() > run.loggedAt.getTime() &&
+    facts.status !== 'skipped' &&
+    facts.status !== 'dry_run';
+  if (heartbeatIsNewer) return null;
+  return {
+    code,
+    message: run.errorMessage ?? run.firstWarning,
+    at: run.loggedAt?.toISOString() ?? null,
+    job_id: run.jobId,
+    runbook: runbookLink(code),
+  };
+}
+
 export interface JobHealthInput {
   job: ScheduledJob;
   heartbeatFile: string | null;
@@ -225,6 +266,7 @@ export function jobHealth(input: JobHealthInput): JobHealth {
     dry_run_only: judgement.dryRunOnly,
     last_run_failed: judgement.lastRunFailed,
     last_error: lastError,
+    last_warning: lastWarningOf(facts, tail),
     consecutive_failures: tail.consecutiveFailures,
     consecutive_skips: tail.consecutiveSkips,
     streaks_complete: tail.streaksComplete,

@@ -15,6 +15,8 @@ export interface TailEntry {
   loggedAt: Date | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** the first warning the run noted without a code of its own (`diagnostics.warnings`) */
+  firstWarning: string | null;
   /** a rehearsal whose status does not say so (`diagnostics.dry_run`) */
   dryRun: boolean;
 }
@@ -56,6 +58,7 @@ function tailEntry(line: Buffer): TailEntry | null {
     loggedAt: timestampOrNull(entry.logged_at),
     errorCode: errorCodeOrNull(diagnostics.error_code),
     errorMessage: shownTextOrNull(diagnostics.error_message, 240),
+    firstWarning: Array.isArray(diagnostics.warnings) ? shownTextOrNull(diagnostics.warnings[0], 240) : null,
     dryRun: diagnostics.dry_run === true,
   };
 }

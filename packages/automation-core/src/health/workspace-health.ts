@@ -18,6 +18,7 @@ import {
   emptyWorkspaceFinding,
   type HealthFinding,
   jobFindings,
+  lastWarningFindings,
   latencyFindings,
   runLogFindings,
   weeklyFindings,
@@ -125,6 +126,11 @@ function nothingRecorded(reads: Reads): boolean {
   return !anyHeartbeat && (reads.tail === null || reads.tail.entries.length === 0);
 }
 
+const withLastWarnings = (jobs: readonly JobHealth[], others: HealthFinding[]) => [
+  ...others,
+  ...lastWarningFindings(jobs, others),
+];
+
 /** Reads and judges a workspace; it writes nothing and takes no lock. */
 export async function readWorkspaceHealth(options: WorkspaceHealthOptions): Promise<WorkspaceHealth> {
   const { now } = options;
@@ -164,13 +170,13 @@ export async function readWorkspaceHealth(options: WorkspaceHealthOptions): Prom
   );
   const findings = nothingRecorded(reads)
     ? [emptyWorkspaceFinding(options.root), ...runLogFindings(runLog)]
-    : [
+    : withLastWarnings(health, [
         ...health.flatMap(jobFindings),
         ...(latency ? latencyFindings(latency) : []),
         ...(weekly ? weeklyFindings(weekly) : []),
         ...(dashboard ? dashboardFindings(dashboard) : []),
         ...runLogFindings(runLog),
-      ];
+      ]);
   return {
     verdict: findings.length > 0 ? 'attention' : 'healthy',
     checked_at: now.toISOString(),
