@@ -9,6 +9,15 @@ import { type HeartbeatFacts, heartbeatFacts } from './heartbeat-facts.js';
 import { type JudgementThresholds, judgeJob, lateAfterSeconds } from './job-judgement.js';
 import type { TailEntry } from './run-log-tail.js';
 
+/** A run's error or warning code, with where it was logged and the runbook row for it. */
+export interface RunProblem {
+  code: string;
+  message: string | null;
+  at: string | null;
+  job_id: string | null;
+  runbook: string;
+}
+
 /** One job as obs-status shows it and the dashboard page draws it (snake_case: it is printed as JSON). */
 export interface JobHealth {
   job: string;
@@ -40,24 +49,12 @@ export interface JobHealth {
   dry_run_only: boolean;
   /** the newest real outcome is a failure */
   last_run_failed: boolean;
-  last_error: {
-    code: string;
-    message: string | null;
-    at: string | null;
-    job_id: string | null;
-    runbook: string;
-  } | null;
+  last_error: RunProblem | null;
   /**
    * what the newest real run noted when it ended `warning` with a problem of its own (a damaged
    * history, a metrics file not written); a latency alert alone is the latency line's finding
    */
-  last_warning: {
-    code: string;
-    message: string | null;
-    at: string | null;
-    job_id: string | null;
-    runbook: string;
-  } | null;
+  last_warning: RunProblem | null;
   /** real runs that ended error since the last real success (from the run log's tail) */
   consecutive_failures: number;
   /** newest runs skipped in a row (a held lock, an upstream failure) */
