@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { cp, lstat, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../support/cli-process.js';
@@ -82,6 +82,34 @@ describe('obs-dashboard history retention', () => {
       expect.stringContaining(`${HISTORY}/20261124T121000Z-dashboard: manifest.json is not valid JSON`),
     ]);
     expect(existsSync(broken)).toBe(true);
+  });
+
+  it('refuses a link planted under a bundle’s name: never followed nor deleted, the run warns, obs-verify names it', async () => {
+    expect((await runDashboard(root)).exitCode).toBe(0);
+    const outside = join(root, 'elsewhere');
+    await cp(join(root, HISTORY, '20261124T121000Z-dashboard'), outside, { recursive: true });
+    const planted = '20261101T000000Z-dashboard';
+    await symlink(outside, join(root, HISTORY, planted));
+
+    await changeDashboardInputs(root, 2);
+    const result = await runDashboard(root, [], { now: nowPlus(57, 30) });
+    expect(result.exitCode).toBe(0);
+    expect(result.json()).toMatchObject({ status: 'warning', sequence: 2 });
+    expect(result.json().diagnostics).toMatchObject({
+      error_code: 'history_bundle_invalid',
+      history_unreadable: [`${HISTORY}/${planted}: is not a folder (a link, a file, a FIFO): not read`],
+    });
+    expect((await lstat(join(root, HISTORY, planted))).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(outside, 'manifest.json'))).toBe(true);
+
+    const verification = await runBundleVerify(root, [], nowPlus(57, 30));
+    expect(verification.exitCode).toBe(1);
+    expect(verification.json().failures).toContainEqual(
+      expect.objectContaining({
+        error_code: 'history_bundle_invalid',
+        message: `history bundle ${HISTORY}/${planted}: is not a folder (a link, a file, a FIFO): not read`,
+      }),
+    );
   });
 
   it('reads only the newest bundles and those old enough to expire; obs-verify bundle checks the rest', async () => {

@@ -69,8 +69,12 @@ async function listHistoryBundles(
   shown: (absolute: string) => string,
   scope: HistoryScope,
 ): Promise<HistoryBundle[]> {
-  const folders = historyFoldersToRead((await listHistoryBundleFolders(historyDir)) ?? [], scope);
-  return mapWithConcurrency(folders, READ_CONCURRENCY, async (folder): Promise<HistoryBundle> => {
+  const listing = await listHistoryBundleFolders(historyDir);
+  const folders = historyFoldersToRead(listing?.folders ?? [], scope);
+  const refused = (listing?.refused ?? []).map(
+    ({ path, reason }): HistoryBundle => ({ folder: path, manifest: null, problem: reason }),
+  );
+  const read = await mapWithConcurrency(folders, READ_CONCURRENCY, async (folder): Promise<HistoryBundle> => {
     const manifest = join(folder, manifestName);
     const read = await readManifest(manifest, shown(manifest));
     if (read.kind === 'ok') return { folder, manifest: read.manifest };
@@ -80,6 +84,7 @@ async function listHistoryBundles(
       problem: read.kind === 'missing' ? `no ${manifestName}` : `${manifestName} ${read.reason}`,
     };
   });
+  return [...read, ...refused];
 }
 
 /** A dashboard history: its kept bundles (those in the scope it was read with) and the runs recorded as references to them. */

@@ -1,5 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import { JOB_ID_PATTERN } from '../job-id.js';
 
 /**
  * The folder of a dashboard history (`<history-dir>/references/`) holding the runs recorded as a
@@ -23,36 +24,58 @@ async function folderEntries(folder: string) {
   }
 }
 
-/**
- * The names of the kept bundle folders of a history (`<history-dir>/<job_id>/`), sorted: hidden
- * partial copies and the references folder are not bundles. Null when the history folder does
- * not exist.
- */
-export async function listHistoryBundleNames(historyDir: string): Promise<string[] | null> {
-  const entries = await folderEntries(historyDir);
-  if (entries === null) return null;
-  return entries
-    .filter(
-      (entry) =>
-        entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== HISTORY_REFERENCES_FOLDER,
-    )
-    .map((entry) => entry.name)
-    .sort();
+/** A history entry that is not what it should be (a link, a FIFO), never read, with why. */
+export interface RefusedHistoryEntry {
+  path: string;
+  reason: string;
 }
 
-/** The kept bundle folders of a history as absolute paths, sorted (see listHistoryBundleNames). */
-export async function listHistoryBundleFolders(historyDir: string): Promise<string[] | null> {
-  const names = await listHistoryBundleNames(historyDir);
-  if (names === null) return null;
+export interface HistoryBundleNames {
+  /** the kept bundle folders' names, sorted */
+  names: string[];
+  /** entries named like a bundle (`<job_id>`) that are not folders: a link is never followed */
+  refused: RefusedHistoryEntry[];
+}
+
+const NOT_A_BUNDLE_FOLDER = 'is not a folder (a link, a file, a FIFO): not read';
+
+/**
+ * The kept bundle folders of a history (`<history-dir>/<job_id>/`): hidden partial copies and the
+ * references folder are not bundles; an entry named like one that is not a real folder is
+ * refused, so that a link planted there is reported rather than passed over or followed. Null
+ * when the history folder does not exist.
+ */
+export async function listHistoryBundleNames(historyDir: string): Promise<HistoryBundleNames | null> {
+  const entries = await folderEntries(historyDir);
+  if (entries === null) return null;
+  const listing: HistoryBundleNames = { names: [], refused: [] };
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === HISTORY_REFERENCES_FOLDER) continue;
+    if (entry.isDirectory()) listing.names.push(entry.name);
+    else if (JOB_ID_PATTERN.test(entry.name)) {
+      listing.refused.push({ path: resolve(historyDir, entry.name), reason: NOT_A_BUNDLE_FOLDER });
+    }
+  }
+  listing.names.sort();
+  listing.refused.sort((left, right) => (left.path < right.path ? -1 : 1));
+  return listing;
+}
+
+/** The kept bundle folders of a history as absolute paths, sorted, and the entries refused (see listHistoryBundleNames). */
+export async function listHistoryBundleFolders(
+  historyDir: string,
+): Promise<{ folders: string[]; refused: RefusedHistoryEntry[] } | null> {
+  const listing = await listHistoryBundleNames(historyDir);
+  if (listing === null) return null;
   const base = resolve(historyDir);
-  return names.map((name) => `${base}${sep}${name}`);
+  return { folders: listing.names.map((name) => `${base}${sep}${name}`), refused: listing.refused };
 }
 
 export interface ReferenceFiles {
   /** the day files, oldest first, as absolute paths */
   files: string[];
   /** entries not read because they are not what they should be (a link, a FIFO), with why */
-  refused: { path: string; reason: string }[];
+  refused: RefusedHistoryEntry[];
 }
 
 /**

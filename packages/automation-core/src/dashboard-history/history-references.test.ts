@@ -26,7 +26,25 @@ describe('history folders', () => {
     for (const name of ['20260101T000000Z-dashboard', 'references', '.x.partial-1']) {
       await mkdir(join(dir, name), { recursive: true });
     }
-    expect(await listHistoryBundleFolders(dir)).toEqual([join(dir, '20260101T000000Z-dashboard')]);
+    expect(await listHistoryBundleFolders(dir)).toEqual({
+      folders: [join(dir, '20260101T000000Z-dashboard')],
+      refused: [],
+    });
+  });
+
+  it('refuses, never follows, a link or a file named like a bundle; other names are not bundles', async () => {
+    await mkdir(join(dir, 'elsewhere'));
+    await mkdir(join(dir, 'history'));
+    await symlink(join(dir, 'elsewhere'), join(dir, 'history', '20260101T000000Z-dashboard'));
+    await writeFile(join(dir, 'history', '20260101T001500Z-dashboard'), '');
+    await writeFile(join(dir, 'history', 'README.txt'), '');
+    expect(await listHistoryBundleFolders(join(dir, 'history'))).toEqual({
+      folders: [],
+      refused: ['20260101T000000Z-dashboard', '20260101T001500Z-dashboard'].map((name) => ({
+        path: join(dir, 'history', name),
+        reason: 'is not a folder (a link, a file, a FIFO): not read',
+      })),
+    });
   });
 
   it('names day files by the UTC day and lists only those, oldest first', async () => {

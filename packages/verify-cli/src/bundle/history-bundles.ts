@@ -257,13 +257,23 @@ export async function readHistory(
   shown: (absolute: string) => string,
   incremental: IncrementalRead | null = null,
 ): Promise<History | null> {
-  const names = await listHistoryBundleNames(historyDir);
-  if (names === null) return null;
+  const listing = await listHistoryBundleNames(historyDir);
+  if (listing === null) return null;
   const base = resolve(historyDir);
-  const folders = new Map(names.map((name) => [name, `${base}${sep}${name}`]));
+  const folders = new Map(listing.names.map((name) => [name, `${base}${sep}${name}`]));
+  const { bundles, bundleDays } = await readBundles(folders, manifestName, shown, incremental);
+  const refused = listing.refused.map(
+    ({ path, reason }): HistoryEntry => ({
+      folder: path,
+      manifest: null,
+      problem: reason,
+      fromRecord: false,
+    }),
+  );
   return {
     folders,
-    ...(await readBundles(folders, manifestName, shown, incremental)),
+    bundles: [...bundles, ...refused],
+    bundleDays,
     ...(await readReferences(historyDir, shown, folders, incremental)),
   };
 }

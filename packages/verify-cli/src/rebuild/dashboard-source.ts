@@ -61,7 +61,7 @@ export async function jobsFromDashboardHistory(
   jobs: ReconstructedJobs,
 ): Promise<void> {
   const historyDir = resolveAgainstRoot(root, path);
-  for (const folder of (await listHistoryBundleFolders(historyDir)) ?? []) {
+  for (const folder of (await listHistoryBundleFolders(historyDir))?.folders ?? []) {
     await jobFromManifest(root, join(folder, 'manifest.json'), jobs);
   }
   for (const file of (await listReferenceFiles(historyDir)).files) {
