@@ -15,13 +15,17 @@ export interface Column {
 
 const GAP = '  ';
 
-/** Column widths: each its widest cell, then the cuttable ones narrowed, leftmost first, until the table fits. */
+/**
+ * Column widths: each its widest cell, then the cuttable ones narrowed, rightmost first, until
+ * the table fits — so a long error code (repeated whole in its finding) gives way before a job
+ * id, which is copied from the screen into `obs-verify --job-id`.
+ */
 function widthsOf(columns: readonly Column[], width: number): number[] {
   const widths = columns.map((column) =>
     Math.max(Array.from(column.header).length, ...column.cells.map((cell) => Array.from(cell.text).length)),
   );
   let over = widths.reduce((sum, item) => sum + item, 0) + GAP.length * (columns.length - 1) - width;
-  for (let index = 0; index < columns.length && over > 0; index += 1) {
+  for (let index = columns.length - 1; index >= 0 && over > 0; index -= 1) {
     const min = columns[index]?.minWidth;
     if (min === undefined) continue;
     const cut = Math.min(over, Math.max(0, (widths[index] as number) - min));
