@@ -259,6 +259,7 @@ describe('each job alone', () => {
       'obs_latency_record_samples_total{job="latency-record"}': 1,
       'obs_latency_record_rejected_rows_total{job="latency-record"}': 1,
       'obs_job_last_status{job="latency-record",status="warning"}': 1,
+      'obs_job_last_warning{code="rows_rejected",job="latency-record"}': 1,
       'obs_job_last_success_timestamp_seconds{job="latency-record"}': T0,
     });
   });

@@ -103,6 +103,7 @@ describe('docs/deploy/prometheus/obs-automation.rules.yml', () => {
       'ObsJobFailing',
       'ObsJobNoSuccess',
       'ObsJobStale',
+      'ObsJobWarning',
       'ObsLatencyDataStale',
       'ObsLatencySloBreach',
       'ObsMetricsTextfileError',

@@ -84,6 +84,7 @@ export * from './run-log-segments/segment-manifest.js';
 export * from './run-log-segments/segment-paths.js';
 export * from './run-log-segments/segment-retention.js';
 export * from './run-log-segments/segment-sealing.js';
+export * from './run-warning.js';
 export * from './runbook-link.js';
 export * from './runs/run-daily.js';
 export * from './runs/runs-index.js';

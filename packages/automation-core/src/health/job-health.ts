@@ -2,7 +2,7 @@ import type { FreshnessState } from '../freshness.js';
 import type { HeartbeatRead } from '../heartbeat.js';
 import { isRealSuccess } from '../heartbeat.js';
 import type { ScheduledJob } from '../job-registry.js';
-import { UNCODED_WARNING } from '../output/problem-lines.js';
+import { ownWarningCode } from '../run-warning.js';
 import { runbookLink } from '../runbook-link.js';
 import { pendingNotificationCount } from './domain-facts.js';
 import { type HeartbeatFacts, heartbeatFacts } from './heartbeat-facts.js';
@@ -185,9 +185,15 @@ function lastErrorOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_erro
  */
 function lastWarningOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_warning'] {
   const run = tail.lastRealRun;
-  if (run?.status !== 'warning') return null;
-  const code = run.errorCode ?? (run.firstWarning ? UNCODED_WARNING : null);
-  if (!code) return null;
+  const code = run
+    ? ownWarningCode({
+        status: run.status,
+        dryRun: run.dryRun,
+        errorCode: run.errorCode,
+        uncodedWarning: run.firstWarning !== null,
+      })
+    : null;
+  if (!run || !code) return null;
   const heartbeatIsNewer =
     facts.generatedAt &&
     run.loggedAt &&

@@ -38,6 +38,10 @@ export const METRIC_FAMILIES = {
     'obs_job_last_status',
     'Status of the latest run of the job: 1 for its status, 0 for the others (ok, warning, error, skipped, dry_run).',
   ),
+  lastWarning: gauge(
+    'obs_job_last_warning',
+    'Problem the latest real run of the job ended warning with, by its error code: 1 for that code, 0 for the codes of earlier runs (skipped and dry runs change nothing; a latency alert alone is not one).',
+  ),
   duration: gauge(
     'obs_job_duration_seconds',
     'Duration of the latest run of the job as its run-log entry records it, in seconds.',
@@ -105,10 +109,15 @@ export const METRIC_FAMILIES = {
 /** The families in the order a metrics file lists them. */
 export const METRIC_FAMILY_LIST: readonly MetricFamily[] = Object.values(METRIC_FAMILIES);
 
-/** One series of a run: a gauge's value, or what a counter grows by. */
+/**
+ * One series of a run: a gauge's value, or what a counter grows by; or `clear`, which sets every
+ * series of the family the previous file carries to 0 (labels whose value changes from run to
+ * run, such as an error code), before the samples after it.
+ */
 export type MetricSample =
   | { family: MetricFamily; labels?: Readonly<Record<string, string>>; value: number }
-  | { family: MetricFamily; labels?: Readonly<Record<string, string>>; add: number };
+  | { family: MetricFamily; labels?: Readonly<Record<string, string>>; add: number }
+  | { family: MetricFamily; clear: true };
 
 /** What a job's own metrics are made from: its run's summary (status included) and heartbeat fields. */
 export interface JobMetricsInput {

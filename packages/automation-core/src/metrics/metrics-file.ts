@@ -87,6 +87,10 @@ export function mergeSeries(
     carried.set(key, { family, labels: item.labels, value: item.value });
   }
   for (const sample of samples) {
+    if ('clear' in sample) {
+      for (const series of carried.values()) if (series.family === sample.family) series.value = 0;
+      continue;
+    }
     const labels = { ...sample.labels, job };
     const key = seriesKey(sample.family.name, labels);
     const value = 'add' in sample ? counterBase(previousByKey.get(key)) + sample.add : sample.value;

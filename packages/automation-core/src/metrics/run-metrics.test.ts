@@ -92,6 +92,30 @@ describe('recordRunMetrics', () => {
     });
   });
 
+  it('names the code a real run warned with; the next real run replaces it, skips and dry runs do not', async () => {
+    const warned = (code: string) => summaryOf('warning', { diagnostics: { error_code: code } });
+    await record(summaryOf('ok'), T0);
+    expect(Object.keys(await values()).filter((key) => key.startsWith('obs_job_last_warning'))).toEqual([]);
+    await record(warned('history_bundle_invalid'), T0);
+    await record(summaryOf('skipped', { diagnostics: { error_code: 'lock_not_acquired' } }), T1);
+    await record(summaryOf('dry_run'), T1);
+    await record(summaryOf('warning', { diagnostics: { dry_run: true, error_code: 'no_receiver' } }), T1);
+    expect(await values()).toMatchObject({ 'obs_job_last_warning code=history_bundle_invalid': 1 });
+    await record(warned('no_receiver'), T1);
+    expect(await values()).toMatchObject({
+      'obs_job_last_warning code=history_bundle_invalid': 0,
+      'obs_job_last_warning code=no_receiver': 1,
+    });
+    await record(summaryOf('warning', { diagnostics: { warnings: ['retention did not finish'] } }), T2);
+    expect(await values()).toMatchObject({
+      'obs_job_last_warning code=no_receiver': 0,
+      'obs_job_last_warning code=run_warning': 1,
+    });
+    // a warning made by an alert alone names no problem of the run's own
+    await record(summaryOf('warning'), T2);
+    expect(await values()).toMatchObject({ 'obs_job_last_warning code=run_warning': 0 });
+  });
+
   it('has no last success before the first one', async () => {
     await record(summaryOf('dry_run'), T0);
     expect(Object.keys(await values())).not.toContain('obs_job_last_success_timestamp_seconds');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { errorMessageOf, type JobStatus } from '../job-error.js';
 import { orderedSummary } from '../job-summary.js';
+import { ownWarningCode } from '../run-warning.js';
 import { finiteNumber, knownGauges, METRIC_FAMILIES, type MetricSample } from './metric-families.js';
 import { metricsFileName, updateMetricsFile } from './metrics-file.js';
 
@@ -31,7 +32,22 @@ export function runSamples(summary: Readonly<Record<string, unknown>>, now: Date
       { family: METRIC_FAMILIES.runs, labels: { status: each }, add: each === status ? 1 : 0 },
     ]),
     { family: METRIC_FAMILIES.logSequenceRepairs, add: diagnostics.sequence_gap ? 1 : 0 },
+    ...warningSamples(status, diagnostics),
   ];
+}
+
+/** A real run that was not skipped replaces the previous warning code with its own, if any. */
+function warningSamples(status: unknown, diagnostics: Record<string, unknown>): MetricSample[] {
+  const dryRun = status === 'dry_run' || diagnostics.dry_run === true;
+  if (status === 'skipped' || dryRun) return [];
+  const code = ownWarningCode({
+    status,
+    dryRun,
+    errorCode: typeof diagnostics.error_code === 'string' ? diagnostics.error_code : null,
+    uncodedWarning: Array.isArray(diagnostics.warnings) && diagnostics.warnings.length > 0,
+  });
+  const clear: MetricSample = { family: METRIC_FAMILIES.lastWarning, clear: true };
+  return code ? [clear, { family: METRIC_FAMILIES.lastWarning, labels: { code }, value: 1 }] : [clear];
 }
 
 function seconds(ms: number | undefined): number | undefined {
