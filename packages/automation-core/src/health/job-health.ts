@@ -52,7 +52,8 @@ export interface JobHealth {
   last_error: RunProblem | null;
   /**
    * what the newest real run noted when it ended `warning` with a problem of its own (a damaged
-   * history, a metrics file not written); a latency alert alone is the latency line's finding
+   * history, a notification no receiver is routed for); a latency alert alone is the latency
+   * line's finding
    */
   last_warning: RunProblem | null;
   /** real runs that ended error since the last real success (from the run log's tail) */
