@@ -151,5 +151,8 @@ describe('last_warning', () => {
     expect(healthOf(tail, newer)).toBeNull();
     expect(healthOf(tail, { ...newer, status: 'skipped' })).not.toBeNull();
     expect(healthOf(tail, { ...newer, generated_at: ago(21).toISOString() })).not.toBeNull();
+    // dated ahead of the clock (beyond the allowed skew): not a newer run
+    expect(healthOf(tail, { ...newer, generated_at: ago(-10).toISOString() })).not.toBeNull();
+    expect(healthOf(tail, { ...newer, generated_at: ago(-4).toISOString() })).toBeNull();
   });
 });

@@ -182,9 +182,15 @@ function lastErrorOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_erro
 
 /**
  * The problem the newest real run ended `warning` with, unless the heartbeat records a newer real
- * run (written just before its log entry, so only when that entry is beyond the tail read).
+ * run (written just before its log entry, so only when that entry is beyond the tail read). A
+ * heartbeat dated ahead of the clock is not newer: a wrong timestamp must not hide a problem.
  */
-function lastWarningOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_warning'] {
+function lastWarningOf(
+  facts: HeartbeatFacts,
+  tail: JobTail,
+  now: Date,
+  skewSeconds: number,
+): JobHealth['last_warning'] {
   const run = tail.lastRealRun;
   const code = run
     ? ownWarningCode({
@@ -199,6 +205,7 @@ function lastWarningOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_wa
     facts.generatedAt &&
     run.loggedAt &&
     facts.generatedAt.getTime() > run.loggedAt.getTime() &&
+    facts.generatedAt.getTime() <= now.getTime() + skewSeconds * 1000 &&
     facts.status !== 'skipped' &&
     facts.status !== 'dry_run';
   if (heartbeatIsNewer) return null;
@@ -270,7 +277,7 @@ export function jobHealth(input: JobHealthInput): JobHealth {
     dry_run_only: judgement.dryRunOnly,
     last_run_failed: judgement.lastRunFailed,
     last_error: lastError,
-    last_warning: lastWarningOf(facts, tail),
+    last_warning: lastWarningOf(facts, tail, now, thresholds.skewSeconds),
     consecutive_failures: tail.consecutiveFailures,
     consecutive_skips: tail.consecutiveSkips,
     streaks_complete: tail.streaksComplete,
