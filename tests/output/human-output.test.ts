@@ -102,6 +102,22 @@ describe.skipIf(!HAS_SCRIPT)('stdout on a terminal (script from util-linux): a s
     expect(plainText(result.screen)).toContain('a rehearsal: nothing was sent or uploaded');
   });
 
+  it('a real chain: next lists the runbook rows of what its jobs found, not only its own', async () => {
+    const root = await workspace();
+    const result = await runInTerminal(BIN.daily, ['--observability', '--root', root, '--now', NOW]);
+    expect(result.exitCode).toBe(1);
+    const screen = plainText(result.screen);
+    expect(screen).toMatch(/^obs-daily {2}error /);
+    const next = screen.slice(screen.indexOf('  next'), screen.indexOf('  details')).trimEnd().split('\n');
+    expect(next.map((line) => line.replace(/^ {2}(next)? +/, ''))).toEqual([
+      'job_failed: docs/runbook.md#job_failed',
+      'latency_breach: docs/runbook.md#latency_breach',
+      'no_receiver: docs/runbook.md#no_receiver',
+      'missing_secret: docs/runbook.md#missing_secret',
+      'upstream_failed: docs/runbook.md#upstream_failed',
+    ]);
+  });
+
   it('--json prints the one-line document on a terminal too; NO_COLOR and --no-color drop every colour', async () => {
     const root = await workspace();
     const args = ['--dry-run', '--root', root, '--now', NOW];

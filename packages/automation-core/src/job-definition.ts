@@ -7,7 +7,7 @@ import type { JobRunResult } from './job-runner.js';
 import type { JobMetricsInput, MetricSample } from './metrics/metric-families.js';
 import type { EffectiveNotificationConfig, ImplicitRouting } from './notifications/notification-config.js';
 import type { CarriedAlert, JobEvents } from './notifications/notification-events.js';
-import type { SummaryDescriber } from './output/human-summary.js';
+import type { InnerSummaries, SummaryDescriber } from './output/human-summary.js';
 import type { TerminalRenderer } from './output/presentation.js';
 import type { Scheduler } from './run-context.js';
 import type { LogAlert } from './run-log-entry.js';
@@ -59,6 +59,8 @@ export interface CommandBase<D extends OptionDeclarations, O, C> {
   config?: JobConfigSpec<C>;
   /** the key facts of its summary (what it found), shown on a terminal */
   describeSummary?: SummaryDescriber;
+  /** the summaries of the jobs a run ran inside it (obs-daily's chain): their problems are its next steps too */
+  innerSummaries?: InnerSummaries;
   /** the whole terminal form, for a command whose summary is not a run's (obs-status's table) */
   renderForTerminal?: TerminalRenderer;
   /** what --help says the exit codes mean (default: a job's 0 ok, 1 failed, 2 usage) */

@@ -197,6 +197,7 @@ export async function runCommandLine(
       binary,
       output: flags ? outputFlagsOf(flags) : outputFlagsInArgv(argv),
       ...(definition.describeSummary ? { describe: definition.describeSummary } : {}),
+      ...(definition.innerSummaries ? { inner: definition.innerSummaries } : {}),
       ...(definition.renderForTerminal ? { render: definition.renderForTerminal } : {}),
     },
   };

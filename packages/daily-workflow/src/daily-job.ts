@@ -13,7 +13,7 @@ import { type PlannedJob, plannedIdentity } from './chain-plan.js';
 import { type ChainStop, type ChildResult, diagnosticsOf } from './chain-results.js';
 import { dailyConfigDump } from './config-dump.js';
 import { DAILY_OPTIONS, type DailyOptions, finalizeDailyOptions } from './daily-options.js';
-import { dailySummaryFacts } from './daily-summary-facts.js';
+import { chainJobSummaries, dailySummaryFacts } from './daily-summary-facts.js';
 import { DAILY_EARLIER_FLAGS } from './earlier-flags.js';
 import { recordNotRun } from './upstream-skip.js';
 
@@ -66,6 +66,7 @@ function stopAfter(result: ChildResult): ChainStop {
 export const dailyJob: JobDefinition<typeof DAILY_OPTIONS.declarations, DailyOptions, AutomationConfig> = {
   name: 'daily',
   describeSummary: dailySummaryFacts,
+  innerSummaries: chainJobSummaries,
   description: [
     `The cron entry point: \`obs-daily --observability\` runs ${CHAINED_JOBS.map((job) => job.binary).join(' → ')}`,
     'in-process, each with its own lock, heartbeat and log entry (parent_job_id = the chain id).',

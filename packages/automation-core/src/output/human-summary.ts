@@ -6,10 +6,14 @@ import { cutToWidth, type TextStyle, toneOf } from './terminal-text.js';
 /** A command's key facts for the human summary: what it found, one line each (see JobDefinition.describeSummary). */
 export type SummaryDescriber = (summary: Record<string, unknown>) => string[];
 
+/** The summaries of the jobs a run ran inside it (see JobDefinition.innerSummaries). */
+export type InnerSummaries = (summary: Record<string, unknown>) => Record<string, unknown>[];
+
 export interface HumanSummaryInput {
   binary: string;
   summary: Record<string, unknown>;
   describe?: SummaryDescriber;
+  inner?: InnerSummaries;
   style: TextStyle;
   /** the terminal's width; lines are cut to it */
   width: number;
@@ -36,8 +40,16 @@ function wroteLines(summary: Record<string, unknown>): string[] {
   return more > 0 ? [...shown, `… and ${more} more`] : shown;
 }
 
-function nextLines(binary: string, summary: Record<string, unknown>): string[] {
-  const problems = problemsOf(summary);
+/**
+ * The runbook rows of the run's problems and of those of the jobs it ran inside it (each printed
+ * its own on stderr), else what its status asks for.
+ */
+function nextLines(
+  binary: string,
+  summary: Record<string, unknown>,
+  inner: InnerSummaries | undefined,
+): string[] {
+  const problems = [summary, ...(inner?.(summary) ?? [])].flatMap(problemsOf);
   if (problems.length > 0) {
     const codes = [...new Set(problems.map((problem) => problem.code))];
     const help = codes.includes('invalid_usage')
@@ -80,7 +92,7 @@ export function renderHumanSummary(input: HumanSummaryInput): string {
   const problems = problemsOf(summary).map((problem) => `${problem.code}: ${problem.message}`);
   if (problems.length > 0) lines.push(...labelled(style, 'problem', problems, width));
   lines.push(...labelled(style, 'wrote', wroteLines(summary), width));
-  lines.push(...labelled(style, 'next', nextLines(input.binary, summary), width));
+  lines.push(...labelled(style, 'next', nextLines(input.binary, summary, input.inner), width));
   lines.push(style.dim(`  ${'details'.padEnd(LABEL_WIDTH)}--json prints the whole summary`));
   return `${lines.join('\n')}\n`;
 }

@@ -92,6 +92,31 @@ describe('the human summary', () => {
   });
 });
 
+describe('the human summary of a run that ran others inside it', () => {
+  it('lists their problems’ runbook rows as its next steps, each code once', () => {
+    const child = (code: string) => ({ status: 'warning', diagnostics: { error_code: code } });
+    const text = renderHumanSummary({
+      binary: 'obs-daily',
+      summary: {
+        status: 'warning',
+        artefacts: [],
+        jobs: [child('no_receiver'), child('history_bundle_invalid'), child('no_receiver')],
+      },
+      inner: (summary) => summary.jobs as Record<string, unknown>[],
+      style: textStyle(false),
+      width: 100,
+    });
+    expect(text).toContain(
+      [
+        '  next     no_receiver: docs/runbook.md#no_receiver',
+        '           history_bundle_invalid: docs/runbook.md#history_bundle_invalid',
+        '  details',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('nothing to do');
+  });
+});
+
 describe('wrapToWidth', () => {
   it('wraps on words, cuts what is left over in its last line', () => {
     expect(wrapToWidth('one two three four', 9, 3)).toEqual(['one two', 'three', 'four']);

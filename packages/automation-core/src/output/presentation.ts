@@ -1,4 +1,4 @@
-import { renderHumanSummary, type SummaryDescriber } from './human-summary.js';
+import { type InnerSummaries, renderHumanSummary, type SummaryDescriber } from './human-summary.js';
 import { chooseOutput, type OutputFlags } from './output-mode.js';
 import { type TextStyle, textStyle } from './terminal-text.js';
 
@@ -11,6 +11,7 @@ export interface Presentation {
   binary: string;
   output: OutputFlags;
   describe?: SummaryDescriber;
+  inner?: InnerSummaries;
   render?: TerminalRenderer;
   /** a document that is indented JSON whatever the output (`--config-dump`, for diff) */
   document?: boolean;
@@ -60,6 +61,7 @@ export function resultText(
     binary: presentation?.binary ?? 'obs',
     summary,
     ...(presentation?.describe ? { describe: presentation.describe } : {}),
+    ...(presentation?.inner ? { inner: presentation.inner } : {}),
     style,
     width,
   });
