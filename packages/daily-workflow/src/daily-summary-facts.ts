@@ -1,4 +1,4 @@
-import { isJsonObject, shownTextOrNull } from '@obs-automation/core';
+import { isJsonObject, shownTextOrNull, UNCODED_WARNING } from '@obs-automation/core';
 
 const chainJobs = (summary: Record<string, unknown>) =>
   (Array.isArray(summary.jobs) ? summary.jobs : []).filter(isJsonObject);
@@ -14,7 +14,8 @@ export function dailySummaryFacts(summary: Record<string, unknown>): string[] {
     const child = isJsonObject(job.summary) ? job.summary : {};
     const diagnostics = isJsonObject(child.diagnostics) ? child.diagnostics : {};
     const alerts = (Array.isArray(child.alerts) ? child.alerts : []).filter(isJsonObject);
-    const code = shownTextOrNull(diagnostics.error_code);
+    const uncoded = Array.isArray(diagnostics.warnings) && diagnostics.warnings.length > 0;
+    const code = shownTextOrNull(diagnostics.error_code) ?? (uncoded ? UNCODED_WARNING : null);
     const raised = alerts.map((alert) => `${shownTextOrNull(alert.severity)} ${shownTextOrNull(alert.id)}`);
     const detail = [code, ...raised].filter((item) => item !== null).join(', ');
     return `${(shownTextOrNull(job.job) ?? '?').padEnd(10)} ${(shownTextOrNull(job.status) ?? '?').padEnd(8)} ${detail}`.trimEnd();
