@@ -1,5 +1,5 @@
 import { parseTimestamp } from './clock.js';
-import { escapeUntrusted } from './message-text.js';
+import { escapeUntrusted, escapeUntrustedText } from './message-text.js';
 
 /**
  * Readers of single fields of JSON read back from a workspace file (heartbeats, log entries,
@@ -19,6 +19,11 @@ export function finiteOrNull(value: unknown): number | null {
 /** A non-empty text made safe to show (escaped, cut to `maxChars`), or null. */
 export function shownTextOrNull(value: unknown, maxChars?: number): string | null {
   return typeof value === 'string' && value !== '' ? escapeUntrusted(value, maxChars) : null;
+}
+
+/** A non-empty message made safe to print as prose (see escapeUntrustedText), or null. */
+export function shownMessageOrNull(value: unknown, maxChars?: number): string | null {
+  return typeof value === 'string' && value !== '' ? escapeUntrustedText(value, maxChars) : null;
 }
 
 /** An ISO-8601 timestamp as a Date, or null when absent or not a timestamp. */

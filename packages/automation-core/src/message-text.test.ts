@@ -1,6 +1,42 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeUntrusted, quoteUntrusted, tailUtf8, truncateUtf8 } from './message-text.js';
+import {
+  escapeUntrusted,
+  escapeUntrustedText,
+  quoteUntrusted,
+  tailUtf8,
+  truncateUtf8,
+} from './message-text.js';
+
+describe('escapeUntrustedText', () => {
+  it('keeps quotes and backslashes of prose, escapes what a terminal would act on', () => {
+    expect(escapeUntrustedText('artefact "ops/x.csv" named in "ops/y.log" (C:\\x)')).toBe(
+      'artefact "ops/x.csv" named in "ops/y.log" (C:\\x)',
+    );
+    expect(escapeUntrustedText('a\u001b[31mred\nb\u202ec\ud800d😀')).toBe(
+      'a\\u001b[31mred\\u000ab\\u202ec\\ud800d😀',
+    );
+    expect(escapeUntrustedText('😀'.repeat(5), 2)).toBe('😀😀…');
+  });
+
+  it('never lets a control, an invisible character or a lone surrogate through', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const unsafe = [...escapeUntrustedText(text, 400)].filter((char) => {
+          const code = char.codePointAt(0) as number;
+          return (
+            code < 0x20 ||
+            (code >= 0x7f && code <= 0x9f) ||
+            (code >= 0x2028 && code <= 0x202e) ||
+            (code >= 0xd800 && code <= 0xdfff)
+          );
+        });
+        expect(unsafe).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('quoteUntrusted', () => {
   it('quotes and JSON-escapes, so a value cannot end the quote or forge a line', () => {

@@ -16,12 +16,33 @@ function escapeChar(char: string): string {
  * and cut to `maxChars` characters, without the surrounding quotes.
  */
 export function escapeUntrusted(value: string, maxChars: number = MAX_QUOTED_CHARS): string {
+  return escapedAndCut(value, maxChars, (kept) =>
+    JSON.stringify(kept).slice(1, -1).replace(INVISIBLE_OR_CONTROL, escapeChar),
+  );
+}
+
+/** The first `maxChars` characters escaped, with `…` when the value was longer. */
+function escapedAndCut(value: string, maxChars: number, escape: (kept: string) => string): string {
   // Slicing first keeps the cost bounded for a value of any length.
   const characters = Array.from(value.slice(0, maxChars * 2 + 2));
   const cut = characters.length > maxChars;
-  const kept = cut ? characters.slice(0, maxChars).join('') : characters.join('');
-  const escaped = JSON.stringify(kept).slice(1, -1).replace(INVISIBLE_OR_CONTROL, escapeChar);
+  const escaped = escape(cut ? characters.slice(0, maxChars).join('') : characters.join(''));
   return cut ? `${escaped}…` : escaped;
+}
+
+// What a message read back may not carry to a terminal: C0, DEL and C1 controls, the invisible
+// characters above, and lone surrogates (a well-formed pair is one code point under the u flag).
+const UNSAFE_IN_TEXT =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udfff]/gu;
+
+/**
+ * Free text read from a workspace file (a run's error message), made safe to print as prose:
+ * controls, invisible formatting characters and lone surrogates written as `\uXXXX`, cut to
+ * `maxChars` characters. Quotes and backslashes stay as they are: the text is not shown inside
+ * quotes, and the messages it comes from quote the paths they name.
+ */
+export function escapeUntrustedText(value: string, maxChars: number = MAX_QUOTED_CHARS): string {
+  return escapedAndCut(value, maxChars, (kept) => kept.replace(UNSAFE_IN_TEXT, escapeChar));
 }
 
 /** escapeUntrusted in double quotes, e.g. `"../../etc/passwd"`; a cut value ends in `…` inside them. */

@@ -1,4 +1,10 @@
-import { finiteOrNull, isJsonObject, shownTextOrNull, timestampOrNull } from '../json-fields.js';
+import {
+  finiteOrNull,
+  isJsonObject,
+  shownMessageOrNull,
+  shownTextOrNull,
+  timestampOrNull,
+} from '../json-fields.js';
 
 /**
  * The domain facts the health model reads from heartbeats. Each reader takes whatever fields it
@@ -71,7 +77,7 @@ function pendingDelivery(item: Record<string, unknown>): PendingDelivery {
     alert_status: shownTextOrNull(alert.status, 20),
     attempts: finiteOrNull(item.attempts),
     queued_at: isoOrNull(item.queued_at),
-    last_error: shownTextOrNull(item.last_error, 200),
+    last_error: shownMessageOrNull(item.last_error, 200),
   };
 }
 

@@ -36,6 +36,22 @@ describe('readRunLogTail', () => {
     expect(tail.wholeLog).toBe(false);
   });
 
+  it('reads messages as prose to print: quotes kept, terminal controls escaped, cut', async () => {
+    const entry = {
+      ...JSON.parse(line(1)),
+      status: 'warning',
+      diagnostics: {
+        error_code: 'history_bundle_invalid',
+        error_message: 'bundle "ops/h/x" \u001b[2Jgone',
+        warnings: [`w${'x'.repeat(400)}`],
+      },
+    };
+    await writeFile(logFile, `${JSON.stringify(entry)}\n`);
+    const [read] = (await readRunLogTail(logFile, 'ops/automation_runs.log')).entries;
+    expect(read?.errorMessage).toBe('bundle "ops/h/x" \\u001b[2Jgone');
+    expect(read?.firstWarning).toBe(`w${'x'.repeat(239)}…`);
+  });
+
   it('leaves out a sealed segment whose hash no longer matches', async () => {
     const sealed = `${[1, 2].map(line).join('\n')}\n`;
     await writeFile(logFile, sealed);

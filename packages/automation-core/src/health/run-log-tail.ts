@@ -1,6 +1,12 @@
 import { openRegularFile } from '../bounded-file-read.js';
 import { JobError } from '../job-error.js';
-import { errorCodeOrNull, isJsonObject, shownTextOrNull, timestampOrNull } from '../json-fields.js';
+import {
+  errorCodeOrNull,
+  isJsonObject,
+  shownMessageOrNull,
+  shownTextOrNull,
+  timestampOrNull,
+} from '../json-fields.js';
 import { linesBackwards } from '../log-tail.js';
 import { checkSegment, forEachSegmentLine } from '../run-log-segments/segment-file.js';
 import { readSegmentManifest } from '../run-log-segments/segment-manifest.js';
@@ -57,8 +63,10 @@ function tailEntry(line: Buffer): TailEntry | null {
     status: shownTextOrNull(entry.status, 20),
     loggedAt: timestampOrNull(entry.logged_at),
     errorCode: errorCodeOrNull(diagnostics.error_code),
-    errorMessage: shownTextOrNull(diagnostics.error_message, 240),
-    firstWarning: Array.isArray(diagnostics.warnings) ? shownTextOrNull(diagnostics.warnings[0], 240) : null,
+    errorMessage: shownMessageOrNull(diagnostics.error_message, 240),
+    firstWarning: Array.isArray(diagnostics.warnings)
+      ? shownMessageOrNull(diagnostics.warnings[0], 240)
+      : null,
     dryRun: diagnostics.dry_run === true,
   };
 }
