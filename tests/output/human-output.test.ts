@@ -41,6 +41,7 @@ const COMMANDS = [
   { binary: 'obs-weekly', bin: BIN.weekly, args: ['--dry-run-webhook'] },
   { binary: 'obs-dashboard', bin: BIN.dashboard, args: ['--dry-run'] },
   { binary: 'obs-verify', bin: BIN.verify, args: [] },
+  { binary: 'obs-verify kpi', bin: BIN.verify, args: ['kpi', '--since', '7d'] },
   { binary: 'obs-daily', bin: BIN.daily, args: ['--observability', '--dry-run'] },
   { binary: 'obs-status', bin: BIN.status, args: [] },
 ].map((command) => ({ ...command, name: [command.binary, ...command.args].join(' ') }));
@@ -81,6 +82,7 @@ describe.skipIf(!HAS_SCRIPT)('stdout on a terminal (script from util-linux): a s
       expect(screen).toMatch(/^ {2}wrote {4}/m);
       expect(screen).toMatch(/^ {2}next {5}\S/m);
     }
+    if (binary === 'obs-verify kpi') expect(screen).toMatch(/^ {2}found {4}\S+ → \S+: \d+ runs, /m);
     expect(widestLine(result.screen)).toBeLessThanOrEqual(100);
   });
 

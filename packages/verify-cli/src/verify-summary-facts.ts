@@ -1,4 +1,4 @@
-import { isJsonObject, shownTextOrNull } from '@obs-automation/core';
+import { isJsonObject, shownMessageOrNull, shownTextOrNull } from '@obs-automation/core';
 
 const FAILURES_SHOWN = 5;
 
@@ -13,7 +13,7 @@ export function verifySummaryFacts(summary: Record<string, unknown>): string[] {
   const failures = (Array.isArray(summary.failures) ? summary.failures : []).filter(isJsonObject);
   for (const failure of failures.slice(0, FAILURES_SHOWN)) {
     facts.push(
-      `${shownTextOrNull(failure.check) ?? '?'}: ${shownTextOrNull(failure.error_code) ?? '?'}: ${shownTextOrNull(failure.message, 200) ?? ''}`,
+      `${shownTextOrNull(failure.check) ?? '?'}: ${shownTextOrNull(failure.error_code) ?? '?'}: ${shownMessageOrNull(failure.message, 200) ?? ''}`,
     );
   }
   if (failures.length > FAILURES_SHOWN)

@@ -18,6 +18,7 @@ import { KpiAccumulator } from './kpi-accumulator.js';
 import { finalizeKpiOptions, KPI_OPTIONS, type KpiOptions } from './kpi-options.js';
 import { corruptLineLabel, kpiReportMarkdown, type LogReading } from './kpi-report.js';
 import { readEntry } from './kpi-run.js';
+import { kpiSummaryFacts } from './kpi-summary-facts.js';
 import { forEachRunLogEntry } from './run-log-entries.js';
 
 const NAME = 'verify-kpi';
@@ -113,6 +114,7 @@ export const kpiCommand: CommandDefinition<typeof KPI_OPTIONS.declarations, KpiO
     'obs-verify kpi --since 28d --out-dir reports/kpi/m4',
   ],
   options: KPI_OPTIONS,
+  describeSummary: kpiSummaryFacts,
   flagMigrations: KPI_EARLIER_FLAGS,
   finalize: finalizeKpiOptions,
   commonOptions: ['root', 'now', 'logFile', 'jsonOut', 'configDump'],
