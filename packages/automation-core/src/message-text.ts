@@ -22,18 +22,24 @@ export function escapeUntrusted(value: string, maxChars: number = MAX_QUOTED_CHA
 }
 
 /** The first `maxChars` characters escaped, with `…` when the value was longer. */
-function escapedAndCut(value: string, maxChars: number, escape: (kept: string) => string): string {
+function escapedAndCut(value: string, maxChars: number, escapeKept: (kept: string) => string): string {
   // Slicing first keeps the cost bounded for a value of any length.
   const characters = Array.from(value.slice(0, maxChars * 2 + 2));
   const cut = characters.length > maxChars;
-  const escaped = escape(cut ? characters.slice(0, maxChars).join('') : characters.join(''));
+  const escaped = escapeKept(cut ? characters.slice(0, maxChars).join('') : characters.join(''));
   return cut ? `${escaped}…` : escaped;
 }
 
-// What a message read back may not carry to a terminal: C0, DEL and C1 controls, the invisible
-// characters above, and lone surrogates (a well-formed pair is one code point under the u flag).
-const UNSAFE_IN_TEXT =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udfff]/gu;
+const INVISIBLE_OR_CONTROL_CHAR = new RegExp(`^${INVISIBLE_OR_CONTROL.source}$`);
+
+/** What a message read back may not carry to a terminal: a C0 control, a lone surrogate, or one of the above. */
+function unsafeInText(char: string): boolean {
+  const code = char.codePointAt(0) as number;
+  return code < 0x20 || (code >= 0xd800 && code <= 0xdfff) || INVISIBLE_OR_CONTROL_CHAR.test(char);
+}
+
+// Every code point but printable ASCII (a surrogate pair is one code point under the u flag).
+const BEYOND_PRINTABLE_ASCII = /[^\u0020-\u007e]/gu;
 
 /**
  * Free text read from a workspace file (a run's error message), made safe to print as prose:
@@ -42,7 +48,9 @@ const UNSAFE_IN_TEXT =
  * quotes, and the messages it comes from quote the paths they name.
  */
 export function escapeUntrustedText(value: string, maxChars: number = MAX_QUOTED_CHARS): string {
-  return escapedAndCut(value, maxChars, (kept) => kept.replace(UNSAFE_IN_TEXT, escapeChar));
+  return escapedAndCut(value, maxChars, (kept) =>
+    kept.replace(BEYOND_PRINTABLE_ASCII, (char) => (unsafeInText(char) ? escapeChar(char) : char)),
+  );
 }
 
 /** escapeUntrusted in double quotes, e.g. `"../../etc/passwd"`; a cut value ends in `…` inside them. */
