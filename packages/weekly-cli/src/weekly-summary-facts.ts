@@ -9,12 +9,18 @@ const NOT_DELIVERED: Readonly<Record<string, string>> = {
 
 /** What an obs-weekly run found, for the human summary on a terminal. */
 export function weeklySummaryFacts(summary: Record<string, unknown>): string[] {
+  const facts: string[] = [];
   const week = shownTextOrNull(summary.week_start);
-  if (week === null) return [];
-  const facts = [`week of ${week}: ${finiteOrNull(summary.runs_included) ?? 0} runs included`];
+  if (week !== null) facts.push(`week of ${week}: ${finiteOrNull(summary.runs_included) ?? 0} runs included`);
   const code = finiteOrNull(summary.webhook_status_code);
   const reason = shownTextOrNull(summary.reason);
   if (summary.delivered === true) facts.push(`delivered (HTTP ${code ?? '?'})`);
   else if (reason !== null) facts.push(NOT_DELIVERED[reason] ?? `not delivered: ${reason}`);
+  const nextDue = shownTextOrNull(summary.next_due_at);
+  if (nextDue !== null) {
+    facts.push(`next due: the week of ${shownTextOrNull(summary.next_due_week_start) ?? '?'}, at ${nextDue}`);
+  }
+  const last = shownTextOrNull(summary.last_delivered_week_start);
+  if (last !== null) facts.push(`last delivered: the week of ${last}`);
   return facts;
 }
