@@ -176,6 +176,12 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(rows.verify).toMatchObject({ source: 'missing', verdict: 'never' });
       const alert = await page.locator('#alert-state').getAttribute('data-severity');
       expect(alert).toBe(latencyHeartbeat.alert_state.severity);
+      // the headline names a failed last run, with its code, whatever its freshness says
+      const headline = await page.locator('ul.headline li').allTextContents();
+      expect(headline).toContain('✗ last run failed: weekly (auth_failed)');
+      expect(headline.some((item) => item.startsWith('⚠ last run ended warning'))).toBe(
+        latencyHeartbeat.status === 'warning',
+      );
       await page.close();
     });
 

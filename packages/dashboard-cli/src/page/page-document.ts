@@ -46,6 +46,24 @@ function chartData(model: PageModel): unknown {
   };
 }
 
+/**
+ * Jobs whose last run failed or ended warning: on time still (one failure is within two periods),
+ * but not to be passed over. The chain's own row repeats its jobs' outcomes, so it is left out.
+ */
+function lastRunItems(jobs: PageModel['health']['jobs']): string[] {
+  const own = jobs.filter((job) => job.job !== 'daily');
+  const failed = own.filter((job) => job.status === 'error');
+  const warned = own.filter((job) => job.status === 'warning');
+  return [
+    failed.length === 0
+      ? '<li class="ok">✓ no job’s last run failed</li>'
+      : `<li class="error">✗ last run failed: ${failed.map((job) => escapeHtml(`${job.job} (${job.lastErrorCode ?? 'error'})`)).join(', ')}</li>`,
+    warned.length === 0
+      ? ''
+      : `<li class="warning">⚠ last run ended warning: ${warned.map((job) => escapeHtml(job.job)).join(', ')}</li>`,
+  ];
+}
+
 function headline(model: PageModel): string {
   const late = model.health.jobs.filter((job) => job.verdict !== 'on_time');
   const verdictText = (job: (typeof late)[number]) => (job.dryRunOnly ? 'dry runs only' : job.verdict);
@@ -58,6 +76,7 @@ function headline(model: PageModel): string {
     late.length === 0
       ? '<li class="ok">✓ every job is on time</li>'
       : `<li class="error">✗ not on time: ${late.map((job) => escapeHtml(`${job.job} (${verdictText(job)})`)).join(', ')}</li>`,
+    ...lastRunItems(model.health.jobs),
     alert === 'none'
       ? '<li class="ok">✓ no latency alert raised</li>'
       : `<li class="${alert === 'unknown' ? 'warning' : 'error'}">${alert === 'unknown' ? '⚠ latency alert state unknown' : `✗ latency alert: ${escapeHtml(alert)}`}</li>`,
