@@ -331,6 +331,11 @@ function runFigures(entries: Json[]) {
     real_runs: real,
     success_ratio: real === 0 ? null : round(((statuses.ok ?? 0) + (statuses.warning ?? 0)) / real, 4),
     failures_by_code: codesOf('error'),
+    // a warning counts by its code when it has one (a breach alone has none)
+    warnings_by_code: countBy(
+      entries.filter((entry) => entry.status === 'warning' && entry.diagnostics.error_code),
+      (entry) => entry.diagnostics.error_code,
+    ),
     skipped_by_code: codesOf('skipped'),
     deliveries: deliveryTotals(entries),
   };
@@ -490,6 +495,7 @@ describe('obs-verify kpi over a generated log', () => {
     const overall = summary.overall;
     expect(Object.keys(overall.failures_by_code).length).toBeGreaterThanOrEqual(4);
     expect(Object.keys(overall.skipped_by_code).sort()).toEqual(['lock_not_acquired', 'upstream_failed']);
+    expect(Object.keys(overall.warnings_by_code)).toEqual(['webhook_failed']);
     for (const channel of ['webhook', 'email', 'upload'])
       expect(overall.deliveries[channel].retries, channel).toBeGreaterThan(0);
     expect(overall.slo_breach.episodes).toBeGreaterThan(1);
@@ -508,6 +514,7 @@ describe('obs-verify kpi over a generated log', () => {
       '## Overall',
       '## Per job',
       '## Failures by error code',
+      '## Warnings by code',
       '## Skipped runs',
       '## Deliveries and retries',
       '## SLO breaches',

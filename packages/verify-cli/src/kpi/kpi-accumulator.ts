@@ -35,6 +35,8 @@ export interface KpiFigures {
   /** (ok + warning) / real runs; null without real runs */
   success_ratio: number | null;
   failures_by_code: Record<string, number>;
+  /** real runs that ended `warning` with a problem of their own, by its code */
+  warnings_by_code: Record<string, number>;
   skipped_by_code: Record<string, number>;
   deliveries: Record<DeliveryChannel, DeliveryTotals>;
   /** failed uploads / uploads; null without uploads */
@@ -85,6 +87,10 @@ function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
+function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
+  for (const [key, count] of from) into.set(key, (into.get(key) ?? 0) + count);
+}
+
 /** Most frequent first, then by code. */
 function sortedCounts(counts: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)));
@@ -101,6 +107,7 @@ class JobTally {
   runs = 0;
   readonly statuses = emptyStatuses();
   readonly failures = new Map<string, number>();
+  readonly warnings = new Map<string, number>();
   readonly skips = new Map<string, number>();
   readonly durations = new DurationCounts();
   readonly deliveries = emptyDeliveries();
@@ -131,6 +138,7 @@ class JobTally {
     } else if (run.status === 'skipped') {
       increment(this.skips, run.errorCode ?? 'unknown');
     } else if (isRealSuccess(run.status)) {
+      if (run.warningCode !== null) increment(this.warnings, run.warningCode);
       if (this.failingSinceMs !== null) {
         const recoveryMs = Math.max(0, run.startedMs - this.failingSinceMs);
         this.recoveryCount += 1;
@@ -181,6 +189,7 @@ class JobTally {
 function figures(tallies: readonly JobTally[], window: KpiWindow, breaches: IntervalUnion): KpiFigures {
   const statuses = emptyStatuses();
   const failures = new Map<string, number>();
+  const warnings = new Map<string, number>();
   const skips = new Map<string, number>();
   const deliveries = emptyDeliveries();
   let recoveries = 0;
@@ -189,8 +198,9 @@ function figures(tallies: readonly JobTally[], window: KpiWindow, breaches: Inte
   let unrecoveredSinceMs: number | null = null;
   for (const tally of tallies) {
     for (const status of Object.keys(statuses) as JobStatus[]) statuses[status] += tally.statuses[status];
-    for (const [code, count] of tally.failures) failures.set(code, (failures.get(code) ?? 0) + count);
-    for (const [code, count] of tally.skips) skips.set(code, (skips.get(code) ?? 0) + count);
+    addCounts(failures, tally.failures);
+    addCounts(warnings, tally.warnings);
+    addCounts(skips, tally.skips);
     for (const channel of CHANNELS) {
       for (const key of ['deliveries', 'attempts', 'retries', 'failed'] as const) {
         deliveries[channel][key] += tally.deliveries[channel][key];
@@ -210,6 +220,7 @@ function figures(tallies: readonly JobTally[], window: KpiWindow, breaches: Inte
     real_runs: realRuns,
     success_ratio: ratio(statuses.ok + statuses.warning, realRuns),
     failures_by_code: sortedCounts(failures),
+    warnings_by_code: sortedCounts(warnings),
     skipped_by_code: sortedCounts(skips),
     deliveries,
     upload_failure_ratio: ratio(deliveries.upload.failed, deliveries.upload.deliveries),

@@ -194,6 +194,14 @@ export function kpiReportMarkdown(input: KpiReportInput): string {
     ...(failures.length === 0 ? ['No run failed.'] : table(['job', 'error code', 'runs'], failures)),
     '',
   );
+  const warnings = countRows(result.jobs, (job) => job.warnings_by_code);
+  lines.push('## Warnings by code', '');
+  lines.push(
+    ...(warnings.length === 0
+      ? ['No run ended warning with a problem of its own.']
+      : table(['job', 'code', 'runs'], warnings)),
+    '',
+  );
   const skips = countRows(result.jobs, (job) => job.skipped_by_code);
   lines.push('## Skipped runs', '');
   lines.push(...(skips.length === 0 ? ['No run was skipped.'] : table(['job', 'reason', 'runs'], skips)), '');

@@ -1,4 +1,4 @@
-import { type JobStatus, timestampMillis } from '@obs-automation/core';
+import { type JobStatus, ownWarningCode, timestampMillis } from '@obs-automation/core';
 import { type Delivery, deliveriesOf } from './entry-deliveries.js';
 
 /** What the KPIs need of one run-log entry. */
@@ -10,6 +10,8 @@ export interface KpiRun {
   durationMs: number | null;
   /** `diagnostics.error_code`, null when there is none */
   errorCode: string | null;
+  /** the problem of its own a real run ended `warning` with (ownWarningCode), else null */
+  warningCode: string | null;
   deliveries: Delivery[];
   /** the SLO breach ranges of the latency alerts the entry carries */
   breaches: [number, number][];
@@ -57,6 +59,7 @@ export function readEntry(entry: Record<string, unknown>): ReadEntry {
   const startedMs = typeof startedAt === 'string' ? timestampMillis(startedAt) : Number.NaN;
   if (Number.isNaN(startedMs)) return { kind: 'corrupt', problem: 'no readable started_at' };
   const duration = entry.duration_ms;
+  const errorCode = typeof diagnostics.error_code === 'string' ? diagnostics.error_code : null;
   return {
     kind: 'run',
     run: {
@@ -70,7 +73,13 @@ export function readEntry(entry: Record<string, unknown>): ReadEntry {
         diagnostics.reconstructed !== true
           ? duration
           : null,
-      errorCode: typeof diagnostics.error_code === 'string' ? diagnostics.error_code : null,
+      errorCode,
+      warningCode: ownWarningCode({
+        status,
+        dryRun: diagnostics.dry_run === true,
+        errorCode,
+        uncodedWarning: Array.isArray(diagnostics.warnings) && diagnostics.warnings.length > 0,
+      }),
       deliveries: deliveriesOf(entry.attempts, record(entry.summary)),
       breaches: breachesOf(entry.alerts),
     },

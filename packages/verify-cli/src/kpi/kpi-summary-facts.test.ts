@@ -15,6 +15,7 @@ describe('the KPI report on a terminal', () => {
         runs: 28,
         success_ratio: 0.8929,
         failures_by_code: { a: 1, b: 3, c: 1, d: 1, e: 1, f: 1, g: 0 },
+        warnings_by_code: { history_bundle_invalid: 96 },
         slo_breach: { episodes: 1, hours: 3 },
         recovery: { recoveries: 2, mean_seconds: 1800, unrecovered_since: '2026-11-24T12:35:00.000Z' },
       }),
@@ -22,6 +23,7 @@ describe('the KPI report on a terminal', () => {
     expect(facts).toEqual([
       '2026-11-17T13:20Z → 2026-11-24T13:20Z: 28 runs, 89.3 % real successes',
       'failures: b 3, a 1, c 1, d 1, e 1, … 1 more',
+      'warnings: history_bundle_invalid 96',
       'SLO breach: 1 episode(s), 3 h',
       'recovery: 2 recovered, in 30m on average; failing since 2026-11-24T12:35Z',
     ]);

@@ -43,10 +43,12 @@ export function kpiSummaryFacts(summary: Record<string, unknown>): string[] {
   const log = isJsonObject(summary.log) ? summary.log : {};
   const corrupt = finiteOrNull(log.corrupt_lines) ?? 0;
   const failures = countsText(overall.failures_by_code);
+  const warnings = countsText(overall.warnings_by_code);
   const recovery = isJsonObject(overall.recovery) ? recoveryText(overall.recovery) : null;
   return [
     `${minuteOf(window.from)} → ${minuteOf(window.until)}: ${finiteOrNull(overall.runs) ?? 0} runs, ${success}`,
     ...(failures ? [`failures: ${failures}`] : []),
+    ...(warnings ? [`warnings: ${warnings}`] : []),
     `SLO breach: ${finiteOrNull(breach.episodes) ?? 0} episode(s), ${finiteOrNull(breach.hours) ?? 0} h`,
     ...(recovery ? [recovery] : []),
     ...(corrupt > 0 ? [`${corrupt} corrupt log line(s), counted apart (the report lists them)`] : []),
