@@ -34,6 +34,7 @@ import {
   REBUILD_LOG_OPTIONS,
   type RebuildLogOptions,
 } from './rebuild-log-options.js';
+import { rebuildSummaryFacts } from './rebuild-summary-facts.js';
 import { reconstructJobs } from './reconstruct-jobs.js';
 import { type ReconstructedJobs, reconstructedEntry } from './reconstructed-job.js';
 
@@ -251,6 +252,7 @@ export const rebuildLogJob: JobDefinition<typeof REBUILD_LOG_OPTIONS.declaration
     'obs-verify rebuild-log --apply --log-file ops/automation_runs.log --sequence-file ops/automation_runs.sequence',
   ],
   options: REBUILD_LOG_OPTIONS,
+  describeSummary: rebuildSummaryFacts,
   flagMigrations: REBUILD_LOG_EARLIER_FLAGS,
   lockFile: (options) => options.lockFile,
   finalize: finalizeRebuildLogOptions,
