@@ -19,3 +19,16 @@ export function ownWarningCode(run: RunWarningFacts): string | null {
   if (run.status !== 'warning' || run.dryRun) return null;
   return run.errorCode ?? (run.uncodedWarning ? UNCODED_WARNING : null);
 }
+
+/** ownWarningCode of a summary or a run-log entry, from its status and `diagnostics` as written. */
+export function warningCodeOf(
+  status: unknown,
+  diagnostics: Readonly<Record<string, unknown>>,
+): string | null {
+  return ownWarningCode({
+    status,
+    dryRun: diagnostics.dry_run === true,
+    errorCode: typeof diagnostics.error_code === 'string' ? diagnostics.error_code : null,
+    uncodedWarning: Array.isArray(diagnostics.warnings) && diagnostics.warnings.length > 0,
+  });
+}

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { errorMessageOf, type JobStatus } from '../job-error.js';
 import { orderedSummary } from '../job-summary.js';
-import { ownWarningCode } from '../run-warning.js';
+import { warningCodeOf } from '../run-warning.js';
 import { finiteNumber, knownGauges, METRIC_FAMILIES, type MetricSample } from './metric-families.js';
 import { metricsFileName, updateMetricsFile } from './metrics-file.js';
 
@@ -38,14 +38,8 @@ export function runSamples(summary: Readonly<Record<string, unknown>>, now: Date
 
 /** A real run that was not skipped replaces the previous warning code with its own, if any. */
 function warningSamples(status: unknown, diagnostics: Record<string, unknown>): MetricSample[] {
-  const dryRun = status === 'dry_run' || diagnostics.dry_run === true;
-  if (status === 'skipped' || dryRun) return [];
-  const code = ownWarningCode({
-    status,
-    dryRun,
-    errorCode: typeof diagnostics.error_code === 'string' ? diagnostics.error_code : null,
-    uncodedWarning: Array.isArray(diagnostics.warnings) && diagnostics.warnings.length > 0,
-  });
+  if (status === 'skipped' || status === 'dry_run' || diagnostics.dry_run === true) return [];
+  const code = warningCodeOf(status, diagnostics);
   const clear: MetricSample = { family: METRIC_FAMILIES.lastWarning, clear: true };
   return code ? [clear, { family: METRIC_FAMILIES.lastWarning, labels: { code }, value: 1 }] : [clear];
 }

@@ -1,4 +1,4 @@
-import { type JobStatus, ownWarningCode, timestampMillis } from '@obs-automation/core';
+import { type JobStatus, timestampMillis, warningCodeOf } from '@obs-automation/core';
 import { type Delivery, deliveriesOf } from './entry-deliveries.js';
 
 /** What the KPIs need of one run-log entry. */
@@ -74,12 +74,7 @@ export function readEntry(entry: Record<string, unknown>): ReadEntry {
           ? duration
           : null,
       errorCode,
-      warningCode: ownWarningCode({
-        status,
-        dryRun: diagnostics.dry_run === true,
-        errorCode,
-        uncodedWarning: Array.isArray(diagnostics.warnings) && diagnostics.warnings.length > 0,
-      }),
+      warningCode: warningCodeOf(status, diagnostics),
       deliveries: deliveriesOf(entry.attempts, record(entry.summary)),
       breaches: breachesOf(entry.alerts),
     },
