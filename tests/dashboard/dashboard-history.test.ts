@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, lstat, readdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../support/cli-process.js';
@@ -82,6 +82,12 @@ describe('obs-dashboard history retention', () => {
       expect.stringContaining(`${HISTORY}/20261124T121000Z-dashboard: manifest.json is not valid JSON`),
     ]);
     expect(existsSync(broken)).toBe(true);
+    // the page's own row says so too: warning, with the code under it
+    const page = await readFile(join(root, 'out/dashboard/index.html'), 'utf8');
+    expect(page).toMatch(
+      /<tr data-job="dashboard"[^>]*>.*?data-field="status" data-value="warning" data-warning-code="history_bundle_invalid"/s,
+    );
+    expect(page).toContain('⚠ last run ended warning: dashboard (history_bundle_invalid)');
   });
 
   it('refuses a link planted under a bundle’s name: never followed nor deleted, the run warns, obs-verify names it', async () => {

@@ -94,6 +94,7 @@ describe('buildHeartbeat', () => {
       last_success_at: AT,
       last_dry_run_at: null,
       last_failure: null,
+      last_warning: null,
       breach_streak: 0,
     });
   });
@@ -153,7 +154,40 @@ describe('buildHeartbeat', () => {
       last_success_at: null,
       last_dry_run_at: null,
       last_failure: { job_id: 'new', error_code: 'internal_error', at: AT },
+      last_warning: null,
     });
+  });
+
+  it('records the code a real run warned with; the next real run replaces it, a rehearsal keeps it', () => {
+    const warned = buildHeartbeat(
+      previous,
+      { status: 'warning', artefacts: [], diagnostics: { error_code: 'history_bundle_invalid' } },
+      'w1',
+      AT,
+    );
+    expect(warned.last_warning).toEqual({ job_id: 'w1', error_code: 'history_bundle_invalid', at: AT });
+    const rehearsal = buildHeartbeat(
+      { kind: 'ok', data: warned },
+      { status: 'dry_run', artefacts: [] },
+      'd',
+      AT,
+    );
+    expect(rehearsal.last_warning).toEqual(warned.last_warning);
+    const uncoded = buildHeartbeat(
+      { kind: 'ok', data: rehearsal },
+      { status: 'warning', artefacts: [], diagnostics: { warnings: ['retention did not finish'] } },
+      'w2',
+      AT,
+    );
+    expect(uncoded.last_warning).toMatchObject({ job_id: 'w2', error_code: 'run_warning' });
+    // a warning made by an alert alone, or a failure, ends it
+    expect(
+      buildHeartbeat({ kind: 'ok', data: uncoded }, { status: 'warning', artefacts: [] }, 'a', AT)
+        .last_warning,
+    ).toBeNull();
+    expect(
+      buildHeartbeat({ kind: 'ok', data: uncoded }, { status: 'error', artefacts: [] }, 'e', AT).last_warning,
+    ).toBeNull();
   });
 
   it('is written whole, as readable JSON', async () => {

@@ -1,9 +1,11 @@
 import { writeFileAtomic } from './atomic-file.js';
 import type { JobOutcome } from './job-definition.js';
 import { type JsonObjectRead, readJsonObjectFile } from './json-object-file.js';
+import { warningCodeOf } from './run-warning.js';
 
 export type HeartbeatRead = JsonObjectRead;
 
+/** A run's error or warning code as the heartbeat records it (`last_failure`, `last_warning`). */
 export interface HeartbeatFailure {
   job_id: string;
   error_code: string;
@@ -31,7 +33,8 @@ export function isRealSuccess(status: unknown, dryRun = false): boolean {
  * The heartbeat after a run: the previous fields (so job-specific state such as alert streaks
  * carries over), the job's own fields, then the fields common to every job. `last_success_at`
  * moves only on a real success (ok or warning), `last_dry_run_at` on a dry run; a failed run
- * keeps both and records itself as `last_failure`.
+ * keeps both and records itself as `last_failure`. `last_warning` is the code the newest real
+ * run ended `warning` with (ownWarningCode), null when it did not; a rehearsal keeps it.
  */
 export function buildHeartbeat(
   previous: HeartbeatRead,
@@ -47,6 +50,10 @@ export function buildHeartbeat(
     error_code: String(outcome.diagnostics?.error_code ?? 'internal_error'),
     at: nowIso,
   };
+  const warningCode = warningCodeOf(outcome.status, outcome.diagnostics ?? {});
+  const warning: HeartbeatFailure | null = warningCode
+    ? { job_id: jobId, error_code: warningCode, at: nowIso }
+    : null;
   return {
     ...base,
     ...outcome.heartbeat,
@@ -56,5 +63,6 @@ export function buildHeartbeat(
     last_success_at: isRealSuccess(outcome.status, outcome.dryRun) ? nowIso : (base.last_success_at ?? null),
     last_dry_run_at: rehearsal ? nowIso : (base.last_dry_run_at ?? null),
     last_failure: failed ? failure : (base.last_failure ?? null),
+    last_warning: rehearsal ? (base.last_warning ?? null) : warning,
   };
 }

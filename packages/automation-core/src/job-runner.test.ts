@@ -123,6 +123,7 @@ describe('runJob', () => {
       last_success_at: '2026-05-06T07:08:09.000Z',
       last_dry_run_at: null,
       last_failure: null,
+      last_warning: null,
       // the notification step's view of the job's alerts: none
       pending_alerts: 0,
       alert_state: {

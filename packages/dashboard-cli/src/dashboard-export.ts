@@ -59,6 +59,23 @@ function provenanceInputs(built: BuiltDatasets, previous: ManifestRead): string[
 }
 
 /**
+ * The export as its page's health table shows it, before the history is published: a failed
+ * dataset is its error; a history it could not read already makes it `warning` (a kept bundle
+ * whose files changed is found only while publishing, after the page is written).
+ */
+function pageStatus(
+  errorCode: string | null,
+  dryRun: boolean,
+  unreadable: readonly string[],
+): { status: JobOutcome['status']; errorCode: string | null } {
+  if (errorCode !== null) return { status: 'error', errorCode };
+  if (dryRun) return { status: 'dry_run', errorCode: null };
+  return historyDamage(unreadable, undefined) === null
+    ? { status: 'ok', errorCode: null }
+    : { status: 'warning', errorCode: 'history_bundle_invalid' };
+}
+
+/**
  * One obs-dashboard run, under the job lock: build the requested datasets; write them, the
  * page and the sequenced manifest together; copy the bundle to the history and apply the
  * retention; run the upload command. A failed dataset leaves its previous file and manifest
@@ -150,8 +167,7 @@ export async function runDashboardExport(
       current: {
         jobId: context.jobId,
         now: context.now,
-        status: firstFailure ? 'error' : options.dryRun ? 'dry_run' : 'ok',
-        errorCode: firstFailure?.error.code ?? null,
+        ...pageStatus(firstFailure?.error.code ?? null, options.dryRun, unreadable),
         previousHeartbeat: context.previousHeartbeat,
         heartbeatFile: context.relativePath(abs(options.heartbeatFile)),
       },

@@ -19,6 +19,8 @@ export interface HeartbeatFacts {
   lastSuccessAt: Date | null;
   lastDryRunAt: Date | null;
   lastFailure: RecordedFailure | null;
+  /** the code the newest real run ended `warning` with (`last_warning`) */
+  lastWarning: RecordedFailure | null;
   invalidFields: string[];
 }
 
@@ -33,17 +35,20 @@ export function heartbeatFacts(data: Record<string, unknown>): HeartbeatFacts {
     if (!at) invalidFields.push(field);
     return at;
   };
-  const failure = data.last_failure;
-  let lastFailure: RecordedFailure | null = null;
-  if (isJsonObject(failure)) {
-    lastFailure = {
-      errorCode: errorCodeOrNull(failure.error_code) ?? 'internal_error',
-      jobId: shownTextOrNull(failure.job_id, 80),
-      at: timestampOrNull(failure.at),
-    };
-  } else if (failure !== undefined && failure !== null) {
-    invalidFields.push('last_failure');
-  }
+  const recorded = (field: 'last_failure' | 'last_warning'): RecordedFailure | null => {
+    const value = data[field];
+    if (isJsonObject(value)) {
+      return {
+        errorCode: errorCodeOrNull(value.error_code) ?? 'internal_error',
+        jobId: shownTextOrNull(value.job_id, 80),
+        at: timestampOrNull(value.at),
+      };
+    }
+    if (value !== undefined && value !== null) invalidFields.push(field);
+    return null;
+  };
+  const lastFailure = recorded('last_failure');
+  const lastWarning = recorded('last_warning');
   return {
     jobId: shownTextOrNull(data.job_id, 80),
     status: shownTextOrNull(data.status, 20),
@@ -51,6 +56,7 @@ export function heartbeatFacts(data: Record<string, unknown>): HeartbeatFacts {
     lastSuccessAt: time('last_success_at'),
     lastDryRunAt: time('last_dry_run_at'),
     lastFailure,
+    lastWarning,
     invalidFields,
   };
 }

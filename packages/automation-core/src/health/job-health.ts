@@ -121,6 +121,7 @@ const EMPTY_FACTS: HeartbeatFacts = {
   lastSuccessAt: null,
   lastDryRunAt: null,
   lastFailure: null,
+  lastWarning: null,
   invalidFields: [],
 };
 
@@ -181,9 +182,11 @@ function lastErrorOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_erro
 }
 
 /**
- * The problem the newest real run ended `warning` with, unless the heartbeat records a newer real
- * run (written just before its log entry, so only when that entry is beyond the tail read). A
- * heartbeat dated ahead of the clock is not newer: a wrong timestamp must not hide a problem.
+ * The problem the newest real run ended `warning` with: from the run log's entry (it has the
+ * message), or from the heartbeat's `last_warning` when the heartbeat records a newer real run
+ * (written just before its log entry, so only when that entry is beyond the tail read) or the
+ * log was not read. A heartbeat dated ahead of the clock is not newer: a wrong timestamp must not
+ * hide a problem.
  */
 function lastWarningOf(
   facts: HeartbeatFacts,
@@ -192,23 +195,33 @@ function lastWarningOf(
   skewSeconds: number,
 ): JobHealth['last_warning'] {
   const run = tail.lastRealRun;
-  const code = run
-    ? ownWarningCode({
-        status: run.status,
-        dryRun: run.dryRun,
-        errorCode: run.errorCode,
-        uncodedWarning: run.firstWarning !== null,
-      })
-    : null;
-  if (!run || !code) return null;
+  const loggedAt = run?.loggedAt ?? null;
   const heartbeatIsNewer =
-    facts.generatedAt &&
-    run.loggedAt &&
-    facts.generatedAt.getTime() > run.loggedAt.getTime() &&
+    facts.generatedAt !== null &&
+    loggedAt !== null &&
     facts.generatedAt.getTime() <= now.getTime() + skewSeconds * 1000 &&
     facts.status !== 'skipped' &&
-    facts.status !== 'dry_run';
-  if (heartbeatIsNewer) return null;
+    facts.status !== 'dry_run' &&
+    facts.generatedAt.getTime() > loggedAt.getTime();
+  if (!run || heartbeatIsNewer) {
+    const recorded = facts.lastWarning;
+    return recorded
+      ? {
+          code: recorded.errorCode,
+          message: null,
+          at: recorded.at?.toISOString() ?? null,
+          job_id: recorded.jobId,
+          runbook: runbookLink(recorded.errorCode),
+        }
+      : null;
+  }
+  const code = ownWarningCode({
+    status: run.status,
+    dryRun: run.dryRun,
+    errorCode: run.errorCode,
+    uncodedWarning: run.firstWarning !== null,
+  });
+  if (!code) return null;
   return {
     code,
     message: run.errorMessage ?? run.firstWarning,

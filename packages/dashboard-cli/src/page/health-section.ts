@@ -23,6 +23,8 @@ function statusTone(status: string | null): Tone {
 
 function healthRowCells(row: HealthRow, model: PageModel): { cells: Cell[]; attributes: Cell['attributes'] } {
   const now = new Date(model.generatedAt);
+  // the code a `warning` status stands for, shown under it (a latency alert alone has none)
+  const warningCode = row.status === 'warning' ? row.lastWarningCode : null;
   const [verdictTone, verdictText] = row.dryRunOnly
     ? (['warning', 'dry runs only'] as const)
     : VERDICTS[row.verdict];
@@ -38,8 +40,14 @@ function healthRowCells(row: HealthRow, model: PageModel): { cells: Cell[]; attr
       { html: `${code(row.binary)}<br><span class="muted">${escapeHtml(row.schedule)}</span>` },
       { html: lastRun, attributes: { 'data-field': 'last_run_at', 'data-value': row.lastRunAt ?? '' } },
       {
-        html: row.status ? badge(statusTone(row.status), row.status) : '—',
-        attributes: { 'data-field': 'status', 'data-value': row.status ?? '' },
+        html: row.status
+          ? `${badge(statusTone(row.status), row.status)}${warningCode ? `<br>${code(warningCode)}` : ''}`
+          : '—',
+        attributes: {
+          'data-field': 'status',
+          'data-value': row.status ?? '',
+          'data-warning-code': warningCode ?? '',
+        },
       },
       {
         html: row.jobId ? code(row.jobId) : '—',

@@ -27,6 +27,8 @@ export interface HealthRow {
   dryRunOnly: boolean;
   lastErrorCode: string | null;
   lastErrorAt: string | null;
+  /** the code its newest real run ended `warning` with (the heartbeat's `last_warning`) */
+  lastWarningCode: string | null;
 }
 
 export interface PendingDeliveryView {
@@ -80,6 +82,7 @@ function healthRow(job: JobHealth): HealthRow {
     dryRunOnly: job.dry_run_only,
     lastErrorCode: job.last_error?.code ?? null,
     lastErrorAt: job.last_error?.at ?? null,
+    lastWarningCode: job.last_warning?.code ?? null,
   };
 }
 

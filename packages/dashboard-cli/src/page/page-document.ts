@@ -60,7 +60,7 @@ function lastRunItems(jobs: PageModel['health']['jobs']): string[] {
       : `<li class="error">✗ last run failed: ${failed.map((job) => escapeHtml(`${job.job} (${job.lastErrorCode ?? 'error'})`)).join(', ')}</li>`,
     warned.length === 0
       ? ''
-      : `<li class="warning">⚠ last run ended warning: ${warned.map((job) => escapeHtml(job.job)).join(', ')}</li>`,
+      : `<li class="warning">⚠ last run ended warning: ${warned.map((job) => escapeHtml(`${job.job}${job.lastWarningCode ? ` (${job.lastWarningCode})` : ''}`)).join(', ')}</li>`,
   ];
 }
 
