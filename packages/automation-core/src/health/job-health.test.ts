@@ -155,4 +155,21 @@ describe('last_warning', () => {
     expect(healthOf(tail, { ...newer, generated_at: ago(-10).toISOString() })).not.toBeNull();
     expect(healthOf(tail, { ...newer, generated_at: ago(-4).toISOString() })).toBeNull();
   });
+
+  it('comes from the heartbeat’s last_warning for a run beyond the part of the log read', () => {
+    const recorded = { job_id: 'hb-1', error_code: 'no_receiver', at: ago(5).toISOString() };
+    const heartbeat = { status: 'warning', generated_at: ago(5).toISOString(), last_warning: recorded };
+    expect(healthOf(jobTail('weekly', [], false), heartbeat)).toEqual({
+      code: 'no_receiver',
+      message: null,
+      at: ago(5).toISOString(),
+      job_id: 'hb-1',
+      runbook: 'docs/runbook.md#no_receiver',
+    });
+    // newer than the logged warning: the heartbeat's account replaces it
+    expect(healthOf(jobTail('weekly', [damaged(20)], false), heartbeat)?.code).toBe('no_receiver');
+    expect(
+      healthOf(jobTail('weekly', [damaged(20)], false), { ...heartbeat, last_warning: null }),
+    ).toBeNull();
+  });
 });
