@@ -156,29 +156,24 @@ function lastRunOf(facts: HeartbeatFacts, tail: JobTail, now: Date): JobHealth['
   };
 }
 
+function runProblem(code: string, message: string | null, at: Date | null, jobId: string | null): RunProblem {
+  return { code, message, at: at?.toISOString() ?? null, job_id: jobId, runbook: runbookLink(code) };
+}
+
 function lastErrorOf(facts: HeartbeatFacts, tail: JobTail): JobHealth['last_error'] {
   const recorded = facts.lastFailure;
   const logged = tail.lastError;
   const loggedIsNewer =
     logged?.loggedAt && (!recorded?.at || logged.loggedAt.getTime() >= recorded.at.getTime());
   if (logged && (loggedIsNewer || !recorded)) {
-    const code = logged.errorCode ?? 'internal_error';
-    return {
-      code,
-      message: logged.errorMessage,
-      at: logged.loggedAt?.toISOString() ?? null,
-      job_id: logged.jobId,
-      runbook: runbookLink(code),
-    };
+    return runProblem(
+      logged.errorCode ?? 'internal_error',
+      logged.errorMessage,
+      logged.loggedAt,
+      logged.jobId,
+    );
   }
-  if (!recorded) return null;
-  return {
-    code: recorded.errorCode,
-    message: null,
-    at: recorded.at?.toISOString() ?? null,
-    job_id: recorded.jobId,
-    runbook: runbookLink(recorded.errorCode),
-  };
+  return recorded ? runProblem(recorded.errorCode, null, recorded.at, recorded.jobId) : null;
 }
 
 /**
@@ -205,15 +200,7 @@ function lastWarningOf(
     facts.generatedAt.getTime() > loggedAt.getTime();
   if (!run || heartbeatIsNewer) {
     const recorded = facts.lastWarning;
-    return recorded
-      ? {
-          code: recorded.errorCode,
-          message: null,
-          at: recorded.at?.toISOString() ?? null,
-          job_id: recorded.jobId,
-          runbook: runbookLink(recorded.errorCode),
-        }
-      : null;
+    return recorded ? runProblem(recorded.errorCode, null, recorded.at, recorded.jobId) : null;
   }
   const code = ownWarningCode({
     status: run.status,
@@ -221,14 +208,7 @@ function lastWarningOf(
     errorCode: run.errorCode,
     uncodedWarning: run.firstWarning !== null,
   });
-  if (!code) return null;
-  return {
-    code,
-    message: run.errorMessage ?? run.firstWarning,
-    at: run.loggedAt?.toISOString() ?? null,
-    job_id: run.jobId,
-    runbook: runbookLink(code),
-  };
+  return code ? runProblem(code, run.errorMessage ?? run.firstWarning, run.loggedAt, run.jobId) : null;
 }
 
 export interface JobHealthInput {
