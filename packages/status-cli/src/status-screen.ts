@@ -3,6 +3,7 @@ import {
   cutToWidth,
   type HealthFinding,
   type JobHealth,
+  minuteText,
   type TextStyle,
   toneOf,
   type WorkspaceHealth,
@@ -11,7 +12,6 @@ import {
 import { type Cell, type Column, renderTable } from './text-table.js';
 
 /** `2026-11-24T12:00Z`: minutes are enough on a screen; the JSON has the full timestamps. */
-const minutes = (iso: string | null) => (iso ? `${iso.slice(0, 16)}Z` : '—');
 
 /** `12:00Z` on the day of `today`, else `11-23 12:00Z`. */
 function shortTime(iso: string | null, today: string): string {
@@ -108,7 +108,7 @@ function domainLines(doc: StatusDocument): [string, string][] {
       [
         `last delivered week ${weekly.last_delivered_week_start ?? 'none'}`,
         weekly.next_due_at
-          ? `next due ${minutes(weekly.next_due_at)}${weekly.overdue ? ' (overdue)' : ''}`
+          ? `next due ${minuteText(weekly.next_due_at)}${weekly.overdue ? ' (overdue)' : ''}`
           : null,
       ]
         .filter((part) => part !== null)
@@ -171,7 +171,7 @@ export function renderStatusScreen(
     doc.verdict === 'healthy'
       ? style.green(style.bold('HEALTHY'))
       : style.red(style.bold(`NEEDS ATTENTION: ${doc.attention}`));
-  const header = `${style.bold('obs-status')}  ${cutToWidth(doc.root, Math.max(10, width - 60))}  ${minutes(doc.checked_at)}`;
+  const header = `${style.bold('obs-status')}  ${cutToWidth(doc.root, Math.max(10, width - 60))}  ${minuteText(doc.checked_at)}`;
   const lines = [`${header}  ${verdict}`, '', ...jobTable(doc.jobs, style, width), ''];
   for (const [label, text] of domainLines(doc)) {
     lines.push(`${style.bold(label.padEnd(10))}${cutToWidth(text, width - 10)}`);

@@ -28,3 +28,10 @@ export function durationText(seconds: number): string {
 export function ageText(ageSeconds: number): string {
   return ageSeconds < 0 ? `in ${durationText(ageSeconds)}` : `${durationText(ageSeconds)} ago`;
 }
+
+/** `2026-11-24T12:05Z`: an ISO timestamp to the minute, for screens; `—` for anything else. */
+export function minuteText(value: unknown): string {
+  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)
+    ? `${value.slice(0, 16)}Z`
+    : '—';
+}

@@ -1,12 +1,6 @@
-import { durationText, finiteOrNull, isJsonObject, shownTextOrNull } from '@obs-automation/core';
+import { durationText, finiteOrNull, isJsonObject, minuteText, shownTextOrNull } from '@obs-automation/core';
 
 const CODES_SHOWN = 5;
-
-/** `2026-11-17T13:20Z` from an ISO timestamp; `?` for anything else. */
-const minuteOf = (value: unknown) => {
-  const text = shownTextOrNull(value, 40);
-  return text && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(text) ? `${text.slice(0, 16)}Z` : '?';
-};
 
 /** `verification_failed 3, missing_secret 1` from a count by code, largest first. */
 function countsText(byCode: unknown): string | null {
@@ -27,7 +21,7 @@ function recoveryText(recovery: Record<string, unknown>): string | null {
     ...(recoveries > 0 && mean !== null
       ? [`${recoveries} recovered, in ${durationText(mean)} on average`]
       : []),
-    ...(typeof since === 'string' ? [`failing since ${minuteOf(since)}`] : []),
+    ...(typeof since === 'string' ? [`failing since ${minuteText(since)}`] : []),
   ];
   return parts.length > 0 ? `recovery: ${parts.join('; ')}` : null;
 }
@@ -46,7 +40,7 @@ export function kpiSummaryFacts(summary: Record<string, unknown>): string[] {
   const warnings = countsText(overall.warnings_by_code);
   const recovery = isJsonObject(overall.recovery) ? recoveryText(overall.recovery) : null;
   return [
-    `${minuteOf(window.from)} → ${minuteOf(window.until)}: ${finiteOrNull(overall.runs) ?? 0} runs, ${success}`,
+    `${minuteText(window.from)} → ${minuteText(window.until)}: ${finiteOrNull(overall.runs) ?? 0} runs, ${success}`,
     ...(failures ? [`failures: ${failures}`] : []),
     ...(warnings ? [`warnings: ${warnings}`] : []),
     `SLO breach: ${finiteOrNull(breach.episodes) ?? 0} episode(s), ${finiteOrNull(breach.hours) ?? 0} h`,
