@@ -1,5 +1,6 @@
 import { parseTimestamp } from './clock.js';
 import { escapeUntrusted, escapeUntrustedText } from './message-text.js';
+import { ERROR_CODE_PATTERN } from './runbook-link.js';
 
 /**
  * Readers of single fields of JSON read back from a workspace file (heartbeats, log entries,
@@ -31,10 +32,8 @@ export function timestampOrNull(value: unknown): Date | null {
   return typeof value === 'string' ? parseTimestamp(value) : null;
 }
 
-const CODE = /^[a-z][a-z0-9_]{0,63}$/;
-
 /** An error code as the jobs write them (`missing_input`); anything else is shown escaped. */
 export function errorCodeOrNull(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
-  return CODE.test(value) ? value : escapeUntrusted(value, 64);
+  return ERROR_CODE_PATTERN.test(value) ? value : escapeUntrusted(value, 64);
 }
