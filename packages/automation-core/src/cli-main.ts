@@ -1,16 +1,11 @@
 import { basename } from 'node:path';
 import { CommanderError } from 'commander';
-import * as z from 'zod';
 import { debugEnabled } from './diagnostics-logger.js';
 import { errorMessageOf, JobError } from './job-error.js';
 import type { JobRunResult } from './job-runner.js';
 import { resultText } from './output/presentation.js';
 import { problemLine } from './output/problem-lines.js';
 import { armShutdownDeadline, exitProcess } from './process-shutdown.js';
-
-// A process parses each schema about once: compiling zod's generated fast path for it (eval)
-// costs more than the one parse it would speed up.
-z.config({ jitless: true });
 
 /**
  * A reader that closed the pipe early (`obs-status | head`) has what it wanted: the run is

@@ -35,12 +35,19 @@ export interface LoadedConfig<T> {
   config: T;
 }
 
+/** A schema, or where to load it from when it is needed (see JobConfigSpec.loadSchema). */
+export type SchemaSource<S extends z.ZodType> = S | { load(): Promise<S>; whenAbsent?: z.output<S> };
+
+function schemaOf<S extends z.ZodType>(source: SchemaSource<S>): Promise<S> | S {
+  return 'load' in source ? source.load() : source;
+}
+
 /**
  * Loads a YAML config and validates it strictly. A default path that does not exist means
  * built-in defaults (an empty document); a path the user named explicitly must exist.
  */
 export async function loadYamlConfig<S extends z.ZodType>(
-  schema: S,
+  source: SchemaSource<S>,
   path: string,
   options: { root: string; explicit: boolean; flag: string },
 ): Promise<LoadedConfig<z.output<S>>> {
@@ -60,15 +67,20 @@ export async function loadYamlConfig<S extends z.ZodType>(
     });
   }
   if (text === null) {
-    if (!options.explicit)
-      return { path: absolute, exists: false, config: parseConfig(schema, {}, absolute) };
+    if (!options.explicit) {
+      const absent =
+        'load' in source && source.whenAbsent !== undefined
+          ? structuredClone(source.whenAbsent)
+          : parseConfig(await schemaOf(source), {}, absolute);
+      return { path: absolute, exists: false, config: absent };
+    }
     throw configError(`${options.flag} ${absolute}: cannot read (ENOENT)`, { config_path: absolute });
   }
   return {
     path: absolute,
     exists: true,
     config: parseConfig(
-      schema,
+      await schemaOf(source),
       // obs-daily reads each config twice, to plan its chain and to run the job
       await sharedParse(`yaml\0${options.root}\0${absolute}\0${text}`, () =>
         parseYaml(text, absolute, options.root),

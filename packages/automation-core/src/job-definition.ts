@@ -15,8 +15,17 @@ import type { LogAlert } from './run-log-entry.js';
 /** A job's YAML config file. */
 export interface JobConfigSpec<C> {
   defaultPath: string;
-  /** strict: usually `jobConfigSchema(options, ownKeys)`, so every option is a key of the file */
-  schema: z.ZodType<C>;
+  /**
+   * The file's strict schema, usually `jobConfigSchema(options, ownKeys)` so every option is a
+   * key of the file, loaded from the job's config module with `import()` when a file is read:
+   * `--help` never loads zod.
+   */
+  loadSchema(): Promise<z.ZodType<C>>;
+  /**
+   * What a missing default file means, when no schema is needed to say it (no own key has a
+   * default): a run without the file then loads no schema. Must equal the schema's reading of `{}`.
+   */
+  whenAbsent?: C;
   /**
    * option values the file sets, by config key (default: the file's keys that are option keys).
    * Values must already have been read by `schema` with the option's type (see optionConfigShape).
@@ -93,7 +102,10 @@ export interface JobDefinition<
   /** receivers and routes the job's own config brings (obs-latency's `webhooks`), routed first */
   notificationRouting?(options: O): ImplicitRouting | null;
   /** alerts an earlier release notified, from the previous heartbeat; read once, when the job has no notification state yet */
-  carriedAlerts?(options: O, previousHeartbeat: Record<string, unknown>): CarriedAlert[];
+  carriedAlerts?(
+    options: O,
+    previousHeartbeat: Record<string, unknown>,
+  ): CarriedAlert[] | Promise<CarriedAlert[]>;
   /** what --config-dump prints (default: the effective configuration, `dump`) */
   configDump?(options: O, dump: Record<string, unknown>): Record<string, unknown>;
   /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { buildProgram, parseCommandLine } from './command-line/commander-program.js';
+import { jobConfigSchema } from './command-line/option-config-schema.js';
 import { defineOptions } from './command-line/option-declaration.js';
 import { count, envName, flag, list, optionTypes, path } from './command-line/option-kit.js';
-import { jobConfigSchema } from './command-line/option-values.js';
 import type { JobDefinition } from './job-definition.js';
 import { JobError } from './job-error.js';
 import { commandLineOf, parseJobArgv, resolveJobInvocation } from './job-invocation.js';
@@ -29,7 +29,7 @@ const definition: JobDefinition<typeof OPTIONS.declarations> = {
   options: OPTIONS,
   config: {
     defaultPath: 'configs/observability/weekly.yaml',
-    schema: jobConfigSchema([OPTIONS], { include: z.array(z.string()).optional() }),
+    loadSchema: async () => jobConfigSchema([OPTIONS], { include: z.array(z.string()).optional() }),
   },
   lockFile: () => 'ops/.weekly.lock',
   run: async () => ({ status: 'ok', artefacts: [] }),

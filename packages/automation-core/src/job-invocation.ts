@@ -20,10 +20,7 @@ import type { AnyCommandDefinition, CommandDefinition, JobDefinition } from './j
 import { configError, JobError, usageError } from './job-error.js';
 import { JOB_REGISTRY } from './job-registry.js';
 import { quoteUntrusted } from './message-text.js';
-import {
-  type EffectiveNotificationConfig,
-  loadNotificationConfig,
-} from './notifications/notification-config.js';
+import type { EffectiveNotificationConfig } from './notifications/notification-config.js';
 import { notificationDump } from './notifications/notification-dump.js';
 
 export interface JobInvocation<O> {
@@ -138,7 +135,11 @@ export async function resolveInvocation<O>(
   let configExists = false;
   let configPath = '';
   if (configSpec) {
-    const loaded = await loadYamlConfig(configSpec.schema, common.config, {
+    const schemaSource = {
+      load: () => configSpec.loadSchema(),
+      ...(configSpec.whenAbsent !== undefined ? { whenAbsent: configSpec.whenAbsent } : {}),
+    };
+    const loaded = await loadYamlConfig(schemaSource, common.config, {
       root: common.root,
       explicit: common.explicit.has('config'),
       flag: '--config',
@@ -174,11 +175,14 @@ export async function resolveInvocation<O>(
   }
   const notifications =
     'run' in definition
-      ? await loadNotificationConfig(common.notificationsConfig, {
-          root: common.root,
-          explicit: common.notificationsConfigExplicit,
-          implicit: definition.notificationRouting?.(options) ?? null,
-        })
+      ? await (await import('./notifications/notification-config.js')).loadNotificationConfig(
+          common.notificationsConfig,
+          {
+            root: common.root,
+            explicit: common.notificationsConfigExplicit,
+            implicit: definition.notificationRouting?.(options) ?? null,
+          },
+        )
       : null;
   const taken = commonOptionsFor(commonRequestOf(definition)).declarations;
   const runLog = 'logFile' in definition && definition.logFile ? definition.logFile(options) : common.logFile;

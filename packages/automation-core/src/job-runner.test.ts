@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { jobConfigSchema } from './command-line/option-config-schema.js';
 import { defineOptions, type OptionValues } from './command-line/option-declaration.js';
 import { path } from './command-line/option-kit.js';
-import { jobConfigSchema } from './command-line/option-values.js';
 import { tryAcquireLock } from './file-lock.js';
 import type { JobContext, JobDefinition, JobOutcome } from './job-definition.js';
 import { JobError } from './job-error.js';
@@ -43,7 +43,10 @@ function probe(body: Body, finalize?: (values: ProbeOptions) => ProbeOptions): P
     description: 'a job whose body each test supplies',
     examples: ['probe-job'],
     options: PROBE_OPTIONS,
-    config: { defaultPath: 'configs/probe.yaml', schema: jobConfigSchema([PROBE_OPTIONS], {}) },
+    config: {
+      defaultPath: 'configs/probe.yaml',
+      loadSchema: async () => jobConfigSchema([PROBE_OPTIONS], {}),
+    },
     lockFile: (options) => options.lockFile,
     heartbeatFile: (options) => options.heartbeatFile,
     finalize: ({ values }) => (finalize ? finalize(values) : values),

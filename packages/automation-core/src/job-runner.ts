@@ -22,11 +22,7 @@ import { binaryOf, type JobInvocation, parseJobArgv, resolveInvocation } from '.
 import { JOB_REGISTRY, type RegisteredJob } from './job-registry.js';
 import { orderedSummary, recordFailure, writeJsonOut } from './job-summary.js';
 import { recordRunMetrics } from './metrics/run-metrics.js';
-import {
-  type RunNotificationInput,
-  runNotificationStep,
-  withNotifications,
-} from './notifications/run-notifications.js';
+import type { RunNotificationInput } from './notifications/run-notifications.js';
 import { type OutputFlags, outputFlagsInArgv } from './output/output-mode.js';
 import type { Presentation } from './output/presentation.js';
 import { problemLine, reportProblems } from './output/problem-lines.js';
@@ -505,6 +501,11 @@ function secretReader(
   };
 }
 
+/** Loaded when a run has notifications to evaluate: `--help` and obs-status never load its validators. */
+function loadNotificationStep() {
+  return import('./notifications/run-notifications.js');
+}
+
 function notificationInput(
   definition: AnyJobDefinition,
   options: unknown,
@@ -537,8 +538,9 @@ async function notifyOutcome(
   if (!input) return outcome;
   const carried =
     definition.carriedAlerts && context.previousHeartbeat
-      ? definition.carriedAlerts(options, context.previousHeartbeat)
+      ? await definition.carriedAlerts(options, context.previousHeartbeat)
       : [];
+  const { runNotificationStep, withNotifications } = await loadNotificationStep();
   return withNotifications(outcome, await runNotificationStep({ ...input, carried }, outcome));
 }
 
@@ -564,6 +566,7 @@ async function notifySkipped(
     readSecret: secretReader(runOptions.env ?? process.env, run.secretsRead),
   });
   if (!input) return skipped;
+  const { runNotificationStep, withNotifications } = await loadNotificationStep();
   const notified = withNotifications(skipped, await runNotificationStep(input, 'skipped'));
   // A skipped run stays skipped; its notification problem is reported beside lock_not_acquired.
   return { ...notified, status: skipped.status };

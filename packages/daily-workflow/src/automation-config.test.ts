@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { argsToArgv, automationConfigSchema } from './automation-config.js';
+import { automationConfigSchema } from './automation-config.js';
+import { argsToArgv } from './job-args.js';
 
 describe('argsToArgv', () => {
   it('passes values as on a command line: bare flags, repeated flags, numbers', () => {

@@ -1,5 +1,5 @@
-import { CHAINED_JOBS, type ChainedJobName, type JobConfigSpec, registeredJob } from '@obs-automation/core';
-import * as z from 'zod';
+import { CHAINED_JOBS, type ChainedJobName } from '@obs-automation/core';
+import * as z from '@obs-automation/core/zod';
 
 const flagName = z.string().regex(/^--[a-z0-9][a-z0-9-]*$/, 'must be a flag such as --job-name');
 const scalar = z.union([z.string(), z.number()]);
@@ -24,22 +24,3 @@ export type AutomationConfig = { readonly [job in ChainedJobName]?: JobSection }
 export const automationConfigSchema = z.strictObject(
   Object.fromEntries(CHAINED_JOBS.map((job) => [job.name, jobSection])),
 ) as unknown as z.ZodType<AutomationConfig>;
-
-export const AUTOMATION_CONFIG: JobConfigSpec<AutomationConfig> = {
-  defaultPath: registeredJob('daily').configFile,
-  schema: automationConfigSchema,
-  // Its keys are jobs, not the chain's flags.
-  flagDefaults: () => ({}),
-};
-
-export type JobArgs = NonNullable<NonNullable<JobSection>['args']>;
-
-/** A job's configured arguments as command-line tokens, in the order the file lists them. */
-export function argsToArgv(args: JobArgs | null | undefined): string[] {
-  return Object.entries(args ?? {}).flatMap(([flag, value]) => {
-    if (value === true) return [flag];
-    if (value === false) return [];
-    if (Array.isArray(value)) return value.flatMap((item) => [flag, String(item)]);
-    return [flag, String(value)];
-  });
-}

@@ -6,8 +6,9 @@ import {
   makeJobId,
   resolveJobInvocation,
 } from '@obs-automation/core';
-import { type AutomationConfig, argsToArgv } from './automation-config.js';
+import type { AutomationConfig } from './automation-config.js';
 import { CHAIN_JOBS, type ChainJob } from './chain-jobs.js';
+import { argsToArgv } from './job-args.js';
 
 /** A job the chain will run, with its command line already validated. */
 export interface PlannedJob {

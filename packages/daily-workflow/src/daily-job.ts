@@ -7,12 +7,17 @@ import {
   type JobStatus,
   runJob,
 } from '@obs-automation/core';
-import { AUTOMATION_CONFIG, type AutomationConfig } from './automation-config.js';
+import type { AutomationConfig } from './automation-config.js';
 import { chainOutcome } from './chain-outcome.js';
 import { type PlannedJob, plannedIdentity } from './chain-plan.js';
 import { type ChainStop, type ChildResult, diagnosticsOf } from './chain-results.js';
 import { dailyConfigDump } from './config-dump.js';
-import { DAILY_OPTIONS, type DailyOptions, finalizeDailyOptions } from './daily-options.js';
+import {
+  AUTOMATION_CONFIG,
+  DAILY_OPTIONS,
+  type DailyOptions,
+  finalizeDailyOptions,
+} from './daily-options.js';
 import { chainJobSummaries, dailySummaryFacts } from './daily-summary-facts.js';
 import { DAILY_EARLIER_FLAGS } from './earlier-flags.js';
 import { recordNotRun } from './upstream-skip.js';

@@ -5,6 +5,7 @@ import {
   defineOptions,
   flag,
   flagOf,
+  type JobConfigSpec,
   type OptionValues,
   optionTypes,
   path,
@@ -15,6 +16,14 @@ import {
 import type { AutomationConfig } from './automation-config.js';
 import { CHAIN_JOB_NAMES } from './chain-jobs.js';
 import { planChain } from './chain-plan.js';
+
+/** automation.yaml; its schema is loaded when a file is read. */
+export const AUTOMATION_CONFIG: JobConfigSpec<AutomationConfig> = {
+  defaultPath: registeredJob('daily').configFile,
+  loadSchema: async () => (await import('./automation-config.js')).automationConfigSchema,
+  // Its keys are jobs, not the chain's flags.
+  flagDefaults: () => ({}),
+};
 
 export const DAILY_OPTIONS = defineOptions({
   observability: flag('run the observability chain (kept so cron lines of the earlier tooling work)', {

@@ -1,5 +1,5 @@
-import { type JobConfigSpec, jobConfigSchema, optionConfigShape, registeredJob } from '@obs-automation/core';
-import * as z from 'zod';
+import { jobConfigSchema, optionConfigShape, optionSchema } from '@obs-automation/core';
+import * as z from '@obs-automation/core/zod';
 import { DASHBOARD_OPTIONS } from './dashboard-options.js';
 import { pageSettingsSchema } from './page/page-settings.js';
 
@@ -11,8 +11,8 @@ const { declarations } = DASHBOARD_OPTIONS;
  * name at the top level, and the dashboard page's thresholds (`page`). Every value is checked with
  * its flag's own rules.
  */
-const configSchema = jobConfigSchema([DASHBOARD_OPTIONS], {
-  datasets: declarations.dataset.type.schema.optional(),
+export const dashboardConfigSchema = jobConfigSchema([DASHBOARD_OPTIONS], {
+  datasets: optionSchema(declarations.dataset.type).optional(),
   paths: z
     .strictObject(
       optionConfigShape(DASHBOARD_OPTIONS, [
@@ -32,31 +32,11 @@ const configSchema = jobConfigSchema([DASHBOARD_OPTIONS], {
     .optional(),
   notes: z
     .strictObject({
-      retention_days: declarations.historyRetentionDays.type.schema.nullish(),
-      upload_command: declarations.uploadCommand.type.schema.nullish(),
+      retention_days: optionSchema(declarations.historyRetentionDays.type).nullish(),
+      upload_command: optionSchema(declarations.uploadCommand.type).nullish(),
     })
     .optional(),
   page: pageSettingsSchema.optional(),
 });
 
-export type DashboardConfig = z.output<typeof configSchema>;
-
-/** Flag defaults from the config; a top-level flag key wins over its `paths` / `notes` alias. */
-function configFlagDefaults(config: DashboardConfig): Record<string, unknown> {
-  const { datasets, paths, notes, page: _page, ...flagKeys } = config;
-  return {
-    dataset: datasets,
-    ...paths,
-    history_retention_days: notes?.retention_days,
-    upload_command: notes?.upload_command,
-    ...Object.fromEntries(
-      Object.entries(flagKeys).filter(([, value]) => value !== undefined && value !== null),
-    ),
-  };
-}
-
-export const DASHBOARD_CONFIG: JobConfigSpec<DashboardConfig> = {
-  defaultPath: registeredJob('dashboard').configFile,
-  schema: configSchema,
-  flagDefaults: configFlagDefaults,
-};
+export type DashboardConfig = z.output<typeof dashboardConfigSchema>;

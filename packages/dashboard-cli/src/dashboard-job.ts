@@ -1,8 +1,12 @@
 import type { JobDefinition } from '@obs-automation/core';
-import { DASHBOARD_CONFIG, type DashboardConfig } from './dashboard-config.js';
-import { runDashboardExport } from './dashboard-export.js';
+import type { DashboardConfig } from './dashboard-config.js';
 import { dashboardMetrics } from './dashboard-metrics.js';
-import { DASHBOARD_OPTIONS, type DashboardOptions, finalizeDashboardOptions } from './dashboard-options.js';
+import {
+  DASHBOARD_CONFIG,
+  DASHBOARD_OPTIONS,
+  type DashboardOptions,
+  finalizeDashboardOptions,
+} from './dashboard-options.js';
 import { dashboardSummaryFacts } from './dashboard-summary-facts.js';
 import { DASHBOARD_EARLIER_FLAGS } from './earlier-flags.js';
 
@@ -28,5 +32,7 @@ export const dashboardJob: JobDefinition<
   heartbeatFile: (options) => options.heartbeatFile,
   metrics: dashboardMetrics,
   finalize: finalizeDashboardOptions,
-  run: runDashboardExport,
+  // The export and its validators load when a run starts: --help never pays for them.
+  run: async (options, context) =>
+    (await import('./dashboard-export.js')).runDashboardExport(options, context),
 };

@@ -4,6 +4,7 @@ import {
   count,
   defineOptions,
   flag,
+  type JobConfigSpec,
   list,
   type OptionValues,
   optionTypes,
@@ -16,8 +17,9 @@ import {
   usageError,
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
+import type { DashboardConfig } from './dashboard-config.js';
 import { DATASET_NAMES } from './dataset-names.js';
-import { DEFAULT_PAGE_SETTINGS, type PageSettings } from './page/page-settings.js';
+import type { PageSettings } from './page/page-settings.js';
 
 const DASHBOARD = registeredJob('dashboard');
 
@@ -112,7 +114,7 @@ function requireOutputInsideBundle(outputDir: string, manifest: string, root: st
 }
 
 /** The typed options of one obs-dashboard run; paths as given (root-relative or absolute). */
-export function finalizeDashboardOptions({
+export async function finalizeDashboardOptions({
   values,
   root,
   config,
@@ -130,8 +132,29 @@ export function finalizeDashboardOptions({
       ...(values.mode ? { mode: values.mode } : {}),
     },
     /** the page's thresholds and large-change rule (`page:` of the config file) */
-    page: config.page ?? DEFAULT_PAGE_SETTINGS,
+    page: config.page ?? (await import('./page/page-settings.js')).DEFAULT_PAGE_SETTINGS,
   };
 }
 
-export type DashboardOptions = ReturnType<typeof finalizeDashboardOptions>;
+export type DashboardOptions = Awaited<ReturnType<typeof finalizeDashboardOptions>>;
+
+/** Flag defaults from the config; a top-level flag key wins over its `paths` / `notes` alias. */
+function configFlagDefaults(config: DashboardConfig): Record<string, unknown> {
+  const { datasets, paths, notes, page: _page, ...flagKeys } = config;
+  return {
+    dataset: datasets,
+    ...paths,
+    history_retention_days: notes?.retention_days,
+    upload_command: notes?.upload_command,
+    ...Object.fromEntries(
+      Object.entries(flagKeys).filter(([, value]) => value !== undefined && value !== null),
+    ),
+  };
+}
+
+/** dashboard_export.yaml; its schema is loaded when a file is read. */
+export const DASHBOARD_CONFIG: JobConfigSpec<DashboardConfig> = {
+  defaultPath: registeredJob('dashboard').configFile,
+  loadSchema: async () => (await import('./dashboard-config.js')).dashboardConfigSchema,
+  flagDefaults: configFlagDefaults,
+};

@@ -1,11 +1,5 @@
-import {
-  type JobConfigSpec,
-  jobConfigSchema,
-  optionTypes,
-  registeredJob,
-  requireUniqueNames,
-} from '@obs-automation/core';
-import * as z from 'zod';
+import { jobConfigSchema, optionSchema, optionTypes, requireUniqueNames } from '@obs-automation/core';
+import * as z from '@obs-automation/core/zod';
 import { COMPACT_OPTIONS } from './compaction/compact-options.js';
 import { LATENCY_OPTIONS } from './latency-options.js';
 import { RECORD_OPTIONS } from './record-options.js';
@@ -20,7 +14,7 @@ export const probeSourceSchema = z
     name: z.string().min(1),
     type: z.literal('http'),
     url: z.string().optional(),
-    url_env: optionTypes.envName.schema.optional(),
+    url_env: optionSchema(optionTypes.envName).optional(),
     method: z.enum(['GET', 'HEAD']).default('GET'),
     timeout_ms: z.number().int().min(1).max(600_000).default(5000),
     expect_status: z.union([statusMatcher, z.array(statusMatcher).min(1)]).default('2xx'),
@@ -45,9 +39,3 @@ export const latencyConfigSchema = jobConfigSchema([LATENCY_OPTIONS, RECORD_OPTI
 }).superRefine((config, context) => requireUniqueNames(config.sources, 'sources', 'source', context));
 
 export type LatencyConfig = z.output<typeof latencyConfigSchema>;
-
-/** latency.yaml, read by the job and by `record` alike. */
-export const LATENCY_CONFIG: JobConfigSpec<LatencyConfig> = {
-  defaultPath: registeredJob('latency').configFile,
-  schema: latencyConfigSchema,
-};

@@ -1,16 +1,15 @@
 import type { JobDefinition } from '@obs-automation/core';
-import { alertConfigDump, latencyRouting } from './alerts/alert-config.js';
-import { carriedLatencyAlerts } from './alerts/carried-alert-state.js';
+import { alertConfigDump, latencyRouting } from './alerts/alert-routing.js';
 import { LATENCY_EARLIER_FLAGS } from './earlier-flags.js';
-import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
+import type { LatencyConfig } from './latency-config.js';
 import { latencyMetrics } from './latency-metrics.js';
 import {
   finalizeLatencyOptions,
+  LATENCY_CONFIG,
   LATENCY_OPTIONS,
   type LatencyOptions,
   RECORD_COMMAND_NAME,
 } from './latency-options.js';
-import { runLatency } from './latency-run.js';
 import { latencySummaryFacts } from './latency-summary-facts.js';
 
 /** obs-latency: probe, rotate and archive raw samples, roll up per window, alert on SLO breach streaks. */
@@ -34,7 +33,9 @@ export const latencyJob: JobDefinition<typeof LATENCY_OPTIONS.declarations, Late
   metrics: latencyMetrics,
   finalize: finalizeLatencyOptions,
   notificationRouting: (options) => latencyRouting(options.alert, options.alertConfigPath),
-  carriedAlerts: carriedLatencyAlerts,
+  carriedAlerts: async (options, heartbeat) =>
+    (await import('./alerts/carried-alert-state.js')).carriedLatencyAlerts(options, heartbeat),
   configDump: (options, dump) => ({ ...dump, alert: alertConfigDump(options) }),
-  run: runLatency,
+  // The body and its validators load when a run starts: --help and --config-dump never pay for them.
+  run: async (options, context) => (await import('./latency-run.js')).runLatency(options, context),
 };

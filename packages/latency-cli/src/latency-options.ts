@@ -3,6 +3,7 @@ import {
   defineOptions,
   duration,
   flag,
+  type JobConfigSpec,
   jobSlug,
   type OptionValues,
   path,
@@ -13,7 +14,6 @@ import {
   usageError,
   WORKSPACE_LAYOUT,
 } from '@obs-automation/core';
-import { loadAlertConfig } from './alerts/alert-config.js';
 import type { LatencyConfig } from './latency-config.js';
 import { windowProblem } from './rollup/window-spec.js';
 
@@ -100,6 +100,12 @@ export const LATENCY_OPTIONS = defineOptions({
   }),
 });
 
+/** latency.yaml, read by the job, `record` and `compact-archives` alike. */
+export const LATENCY_CONFIG: JobConfigSpec<LatencyConfig> = {
+  defaultPath: LATENCY.configFile,
+  loadSchema: async () => (await import('./latency-config.js')).latencyConfigSchema,
+};
+
 type LatencyValues = OptionValues<typeof LATENCY_OPTIONS.declarations>;
 
 /** The archive schema requires it: a manifest line names the run, and only latency runs write them. */
@@ -128,6 +134,7 @@ function checkLatencyJobIdentity({
 export async function finalizeLatencyOptions(input: ResolvedInput<LatencyValues, LatencyConfig>) {
   checkLatencyJobIdentity(input.common);
   const { values } = input;
+  const { loadAlertConfig } = await import('./alerts/alert-config.js');
   const alert = await loadAlertConfig(values.alertConfig, {
     root: input.root,
     explicit: input.explicit.has('alertConfig') || input.fromConfig.has('alertConfig'),

@@ -15,8 +15,8 @@ import {
 import { appendSamplesToRaw } from '@obs-automation/latency-store';
 import { takeLatencyLock } from './command-lock.js';
 import { readingOwnFile } from './input-unreadable.js';
-import { LATENCY_CONFIG, type LatencyConfig } from './latency-config.js';
-import { RECORD_COMMAND_NAME } from './latency-options.js';
+import type { LatencyConfig } from './latency-config.js';
+import { LATENCY_CONFIG, RECORD_COMMAND_NAME } from './latency-options.js';
 import { recordSummaryFacts } from './latency-summary-facts.js';
 import { RejectsWriter } from './raw/rejects-file.js';
 import { collectRecordInput, type RecordInput } from './record/record-input.js';

@@ -3,7 +3,7 @@ import {
   defineOptions,
   durationText,
   expectedButGot,
-  jobConfigSchema,
+  type JobConfigSpec,
   list,
   type OptionValues,
   optionType,
@@ -59,7 +59,9 @@ export const STATUS_OPTIONS = defineOptions({
 
 export type StatusOptions = OptionValues<typeof STATUS_OPTIONS.declarations>;
 
-export const STATUS_CONFIG = {
+/** status.yaml: a default for every option but --watch. Without the file no validator is loaded. */
+export const STATUS_CONFIG: JobConfigSpec<Record<string, unknown>> = {
   defaultPath: registeredJob('status').configFile,
-  schema: jobConfigSchema([STATUS_OPTIONS], {}),
+  loadSchema: async () => (await import('./status-config.js')).statusConfigSchema,
+  whenAbsent: {},
 };

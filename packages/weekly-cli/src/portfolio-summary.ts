@@ -1,5 +1,5 @@
 import { type InputFile, invalidInput, missingInput, parseTimestamp, quoted } from '@obs-automation/core';
-import * as z from 'zod';
+import * as z from '@obs-automation/core/zod';
 import { type EquityCurveSummary, type EquityPoint, summariseEquityCurve } from './equity-curve.js';
 import { parseShape, readJsonInput } from './json-input.js';
 

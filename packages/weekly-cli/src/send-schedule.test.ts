@@ -3,11 +3,11 @@ import {
   DEFAULT_SEND_AT,
   latestDueWeek,
   sendAtSchedule,
-  sendAtSchema,
   sendTimeOf,
   WEEK_END_SCHEDULE,
 } from './send-schedule.js';
 import { weekWindow } from './week-window.js';
+import { sendAtSchema } from './weekly-config.js';
 
 const DESIGN = sendAtSchedule(DEFAULT_SEND_AT);
 const weekAt = (now: string) => latestDueWeek(DESIGN, new Date(now)).weekStart;

@@ -1,5 +1,4 @@
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '@obs-automation/core';
-import * as z from 'zod';
 import { mondayOf, WEEK_MS, type WeekWindow, weekWindow } from './week-window.js';
 
 export const WEEKDAYS = [
@@ -23,18 +22,8 @@ export interface SendAt {
 /** The design's: Saturday 23:30 UTC, after the FX market closed on Friday evening. */
 export const DEFAULT_SEND_AT: SendAt = { weekday: 'saturday', time: '23:30' };
 
-const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-/** Both keys required; a weekday in any case (`Saturday`), a time as `HH:MM`. */
-export const sendAtSchema = z.strictObject({
-  weekday: z
-    .string({ error: `expected a weekday: ${WEEKDAYS.join(', ')}` })
-    .transform((value) => value.toLowerCase())
-    .pipe(z.enum(WEEKDAYS, { error: `expected a weekday: ${WEEKDAYS.join(', ')}` })),
-  time: z
-    .string({ error: 'expected a time as "HH:MM" (24-hour, UTC)' })
-    .regex(TIME_PATTERN, 'expected a time as "HH:MM" (24-hour, UTC), e.g. "23:30"'),
-});
+/** `HH:MM`, 24-hour. */
+export const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /**
  * When each week's report is due. `send_at`: at the send time inside the week, which is the

@@ -1,5 +1,5 @@
 import type { InputFile } from '@obs-automation/core';
-import * as z from 'zod';
+import * as z from '@obs-automation/core/zod';
 import { parseShape, readJsonInput } from './json-input.js';
 
 const latencyHeartbeat = z.looseObject({ pending_alerts: z.number().int().min(0).nullable().optional() });

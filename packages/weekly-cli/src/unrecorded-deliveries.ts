@@ -1,5 +1,5 @@
 import { canonicalJsonBytes, JOB_ID_PATTERN, MS_PER_DAY } from '@obs-automation/core';
-import * as z from 'zod';
+import * as z from '@obs-automation/core/zod';
 import { type HistoryLocation, recordDelivery, type SignatureRecord } from './history-store.js';
 import { payloadChecksum } from './payload-checksum.js';
 import { parseWeekStart } from './week-window.js';

@@ -8,7 +8,6 @@ import {
   flag,
   isoDate,
   type JobConfigSpec,
-  jobConfigSchema,
   loadYamlConfig,
   type OptionValues,
   optionType,
@@ -19,15 +18,9 @@ import {
   WORKSPACE_LAYOUT,
   webhookDeliveryOptions,
 } from '@obs-automation/core';
-import * as z from 'zod';
-import {
-  DEFAULT_SEND_AT,
-  sendAtSchedule,
-  sendAtSchema,
-  WEEK_END_SCHEDULE,
-  type WeeklySchedule,
-} from './send-schedule.js';
+import { DEFAULT_SEND_AT, sendAtSchedule, WEEK_END_SCHEDULE, type WeeklySchedule } from './send-schedule.js';
 import { parseWeekStart } from './week-window.js';
+import type { WeeklyConfig } from './weekly-config.js';
 
 export const SECTIONS = ['runs', 'latency', 'portfolio', 'benchmarks', 'health'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -119,32 +112,14 @@ export const WEEKLY_OPTIONS = defineOptions({
   forceSend: flag('deliver again a week already delivered: a new revision, webhook-id <base>:r<n>'),
 });
 
-/** `weekly_payload.yaml`: its own keys plus a default for every flag, validated strictly. */
-const weeklyConfigSchema = jobConfigSchema([WEEKLY_OPTIONS], {
-  include: z.array(z.enum(SECTIONS)).optional(),
-  week: z.enum(['previous', 'current']).optional(),
-  send_at: sendAtSchema.optional(),
-  destinations: z
-    .strictObject({
-      webhooks: z.array(z.string().min(1)).optional(),
-      fail_on_error: z.boolean().optional(),
-      dry_run: WEEKLY_OPTIONS.declarations.dryRunWebhook.type.schema.optional(),
-    })
-    .optional(),
-});
-
-export type WeeklyConfig = z.output<typeof weeklyConfigSchema>;
-
 export const WEEKLY_CONFIG: JobConfigSpec<WeeklyConfig> = {
   defaultPath: WEEKLY.configFile,
-  schema: weeklyConfigSchema,
+  loadSchema: async () => (await import('./weekly-config.js')).weeklyConfigSchema,
   flagDefaults: (config) => ({
     ...config,
     dry_run_webhook: config.dry_run_webhook ?? config.destinations?.dry_run,
   }),
 };
-
-const latencyAlertConfigSchema = z.looseObject({ critical_threshold: z.number().int().min(1).optional() });
 
 type WeeklyValues = OptionValues<typeof WEEKLY_OPTIONS.declarations>;
 
@@ -176,7 +151,10 @@ function deprecationsOf(config: WeeklyConfig, configPath: string): string[] {
 export async function finalizeWeeklyOptions(input: ResolvedInput<WeeklyValues, WeeklyConfig>) {
   const { values, config, root, explicit, configPath } = input;
   const schedule = weeklySchedule(config, configPath);
-  const latencyAlerts = await loadYamlConfig(latencyAlertConfigSchema, values.latencyAlertConfig, {
+  const latencyAlertSchema = {
+    load: async () => (await import('./weekly-config.js')).latencyAlertConfigSchema,
+  };
+  const latencyAlerts = await loadYamlConfig(latencyAlertSchema, values.latencyAlertConfig, {
     root,
     explicit: explicit.has('latencyAlertConfig'),
     flag: '--latency-alert-config',

@@ -4,7 +4,6 @@ import { resolveNow } from '../clock.js';
 import { DEFAULT_LOCK_STALE_SECONDS } from '../file-lock.js';
 import { usageError } from '../job-error.js';
 import { JOB_ID_PATTERN, jobSlug } from '../job-id.js';
-import { NOTIFICATIONS_CONFIG_ENV } from '../notifications/notification-config.js';
 import type { OutputFlags } from '../output/output-mode.js';
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
 import { defineOptions, type OptionValues } from './option-declaration.js';
@@ -13,6 +12,8 @@ import { resolveOptionValues } from './option-values.js';
 
 /** Where the metrics textfiles go when `--metrics-dir` is not given. */
 export const METRICS_DIR_ENV = 'OBS_METRICS_DIR';
+/** Where notifications.yaml is when `--notifications-config` is not given. */
+export const NOTIFICATIONS_CONFIG_ENV = 'OBS_NOTIFICATIONS_CONFIG';
 
 /** The flags every job takes, before its own; none is a config-file key. */
 function commonDeclarations(jobName: string, configPath: string) {

@@ -1,11 +1,18 @@
-import type * as z from 'zod';
+/**
+ * What reading a value gave: the typed value, or what is wrong with it (at `path` inside the
+ * value, for an item of a list).
+ */
+export type Reading<T> = { value: T } | { problem: string; path?: readonly number[] };
 
-/** How one option's values are read — a flag's text and a config value alike — and shown. */
+/**
+ * How one option's values are read — a flag's text and a config value alike — and shown. Plain
+ * functions, not schemas: `--help` and obs-status never load a validation library.
+ */
 export interface OptionType<T> {
   /** the value's placeholder in --help, e.g. `<path>`; absent for a bare flag */
   readonly placeholder?: string;
-  /** validates a flag's text or a config value; its message says what was expected and what came */
-  readonly schema: z.ZodType<T>;
+  /** reads a flag's text or a config value; the problem says what was expected and what came */
+  read(value: unknown): Reading<T>;
   /** a flag given once per item of a list */
   readonly repeatable?: boolean;
   /** how --help and --config-dump show a value (default: the value itself) */
@@ -59,21 +66,28 @@ export interface OptionSettings<T> {
 
 export type Declared<T, S> = OptionDeclaration<T, S extends { default: unknown } ? true : false>;
 
-/** A declaration of `type` with the settings given; `check` narrows the type's schema. */
+/** `type` with `check` applied to every value it reads. */
+function checkedType<T>(type: OptionType<T>, check: (value: T) => string | undefined): OptionType<T> {
+  return {
+    ...type,
+    read(value) {
+      const reading = type.read(value);
+      if (!('value' in reading)) return reading;
+      const problem = check(reading.value);
+      return problem === undefined ? reading : { problem };
+    },
+  };
+}
+
+/** A declaration of `type` with the settings given; `check` narrows what the type accepts. */
 export function declareOption<T, S extends OptionSettings<T>>(
   type: OptionType<T>,
   description: string,
   settings?: S,
 ): Declared<T, S> {
   const check = settings?.check;
-  const schema = check
-    ? type.schema.superRefine((value, context) => {
-        const problem = check(value);
-        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
-      })
-    : type.schema;
   return {
-    type: check ? { ...type, schema } : type,
+    type: check ? checkedType(type, check) : type,
     description,
     ...(settings?.flag !== undefined ? { flag: settings.flag } : {}),
     ...(settings?.aliases?.length ? { aliases: settings.aliases } : {}),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobDefinition } from '../job-definition.js';
 import { runJob } from '../job-runner.js';
+import { jobConfigSchema } from './option-config-schema.js';
 import { defineOptions } from './option-declaration.js';
 import {
   choice,
@@ -20,7 +21,6 @@ import {
   text,
   timestamp,
 } from './option-kit.js';
-import { jobConfigSchema } from './option-values.js';
 
 const OPTIONS = defineOptions({
   somePath: path('a path'),
@@ -43,7 +43,7 @@ const job: JobDefinition<typeof OPTIONS.declarations> = {
   description: 'echoes its options',
   examples: ['kit-job --some-count 3'],
   options: OPTIONS,
-  config: { defaultPath: 'kit.yaml', schema: jobConfigSchema([OPTIONS], {}) },
+  config: { defaultPath: 'kit.yaml', loadSchema: async () => jobConfigSchema([OPTIONS], {}) },
   lockFile: () => 'ops/.kit.lock',
   run: async (options) => ({
     status: 'ok',

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { MS_PER_HOUR, MS_PER_MINUTE, parseTimestamp } from '../clock.js';
 import { JOB_ID_PATTERN } from '../job-id.js';
 import { maskCommand, secretEnvValues } from '../secret-masking.js';
@@ -8,6 +7,7 @@ import {
   type OptionDeclaration,
   type OptionSettings,
   type OptionType,
+  type Reading,
 } from './option-declaration.js';
 
 /**
@@ -15,9 +15,6 @@ import {
  * rules, so `""`, whitespace and garbage such as `0x10`, `1e` or `abc` are rejected alike, the
  * message saying what was expected and quoting what came.
  */
-
-/** What reading a value gave: the typed value, or what is wrong with it. */
-export type Reading<T> = { value: T } | { problem: string };
 
 const QUOTED_MAX_CHARS = 60;
 
@@ -39,13 +36,7 @@ export function optionType<T>(
   read: (value: unknown) => Reading<T>,
   extra: Pick<OptionType<T>, 'repeatable' | 'show' | 'choices' | 'isPath'> = {},
 ): OptionType<T> {
-  const schema = z.unknown().transform((value, context) => {
-    const reading = read(value);
-    if ('value' in reading) return reading.value;
-    context.addIssue({ code: 'custom', message: reading.problem });
-    return z.NEVER;
-  });
-  return { ...(placeholder ? { placeholder } : {}), schema, ...extra };
+  return { ...(placeholder ? { placeholder } : {}), read, ...extra };
 }
 
 const WHOLE_NUMBER_TEXT = /^[0-9]+$/;
@@ -185,26 +176,19 @@ function nameListType<const V extends string>(values: readonly V[]): OptionType<
 
 /** Items of a repeated flag, or a config list (a single config value is a list of one). */
 function listType<T>(item: OptionType<T>, min: number): OptionType<T[]> {
-  const schema = z.unknown().transform((value, context) => {
+  const read = (value: unknown): Reading<T[]> => {
     const items = Array.isArray(value) ? value : [value];
     const parsed: T[] = [];
-    items.forEach((entry, index) => {
-      const result = item.schema.safeParse(entry);
-      if (result.success) parsed.push(result.data);
-      else
-        for (const issue of result.error.issues)
-          context.addIssue({ code: 'custom', message: issue.message, path: [index] });
-    });
-    if (parsed.length < items.length) return z.NEVER;
-    if (parsed.length < min) {
-      context.addIssue({ code: 'custom', message: `must name at least ${min}, got none` });
-      return z.NEVER;
+    for (const [index, entry] of items.entries()) {
+      const reading = item.read(entry);
+      if (!('value' in reading)) return { problem: reading.problem, path: [index, ...(reading.path ?? [])] };
+      parsed.push(reading.value);
     }
-    return parsed;
-  });
+    return parsed.length < min ? { problem: `must name at least ${min}, got none` } : { value: parsed };
+  };
   return {
     ...(item.placeholder ? { placeholder: item.placeholder } : {}),
-    schema,
+    read,
     repeatable: true,
     ...(item.show ? { show: (values: T[]) => values.map((entry) => item.show?.(entry)) } : {}),
     ...(item.choices ? { choices: item.choices } : {}),

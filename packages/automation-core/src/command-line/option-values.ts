@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { usageError } from '../job-error.js';
 import {
   type OptionDeclarations,
@@ -22,33 +21,6 @@ export function describeZodIssue(error: unknown): string {
   if (!issue) return String(error);
   const path = issue.path?.length ? `${issue.path.map(String).join('.')}: ` : '';
   return `${path}${issue.message}`;
-}
-
-/**
- * The config-file keys of a set of options (`keys` narrows it), each checked with its option's
- * type; a null value means unset. A config file therefore rejects what the flag rejects, naming
- * the key path instead of the flag.
- */
-export function optionConfigShape(set: OptionSet, keys?: readonly string[]): Record<string, z.ZodType> {
-  return Object.fromEntries(
-    set.entries
-      .filter((entry) => entry.declaration.inConfig && (keys === undefined || keys.includes(entry.key)))
-      .map((entry) => [entry.configKey, entry.declaration.type.schema.nullish()]),
-  );
-}
-
-/**
- * A job's config file: its own keys plus one key per option of the given sets, validated
- * strictly (an unknown key or a wrong type is exit 2 with the key path).
- */
-export function jobConfigSchema<const Own extends z.ZodRawShape>(
-  sets: readonly OptionSet[],
-  own: Own,
-): z.ZodType<z.output<z.ZodObject<Own>> & { readonly [configKey: string]: unknown }> {
-  const optionKeys = Object.assign({}, ...sets.map((set) => optionConfigShape(set)));
-  return z.strictObject({ ...optionKeys, ...own }) as unknown as z.ZodType<
-    z.output<z.ZodObject<Own>> & { readonly [configKey: string]: unknown }
-  >;
 }
 
 export interface ResolvedValues<V> {
@@ -75,11 +47,9 @@ export function resolveOptionValues<D extends OptionDeclarations>(
   for (const { key, flag, configKey, declaration } of set.entries) {
     const configured = declaration.inConfig ? configValues[configKey] : undefined;
     if (flags[key] !== undefined) {
-      const parsed = declaration.type.schema.safeParse(flags[key]);
-      if (!parsed.success) {
-        throw usageError(`${flag}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`, { flag });
-      }
-      values[key] = parsed.data;
+      const reading = declaration.type.read(flags[key]);
+      if (!('value' in reading)) throw usageError(`${flag}: ${reading.problem}`, { flag });
+      values[key] = reading.value;
       explicit.add(key);
     } else if (configured !== undefined && configured !== null) {
       values[key] = configured;

@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import { optionSchema } from '../command-line/option-config-schema.js';
 import { type Duration, optionTypes, parseDuration } from '../command-line/option-kit.js';
 import { loadYamlConfig, requireUniqueNames } from '../config-loader.js';
+import * as z from '../configured-zod.js';
 import { configError } from '../job-error.js';
 import {
   DEFAULT_MAX_RETRIES,
@@ -10,8 +11,8 @@ import {
 import { WORKSPACE_LAYOUT } from '../workspace-layout.js';
 import { EVENT_NAMES, SEVERITIES } from './notification-events.js';
 
-const envName = optionTypes.envName.schema;
-const duration = optionTypes.duration.schema;
+const envName = optionSchema(optionTypes.envName);
+const duration = optionSchema(optionTypes.duration);
 
 /** A deliberately plain address check: one @, no spaces, a dot in the domain. */
 const EMAIL_ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
@@ -165,8 +166,6 @@ export interface EffectiveNotificationConfig {
   receivers: ReceiverConfig[];
   routes: RouteConfig[];
 }
-
-export const NOTIFICATIONS_CONFIG_ENV = 'OBS_NOTIFICATIONS_CONFIG';
 
 /**
  * Loads notifications.yaml (`--notifications-config`, else OBS_NOTIFICATIONS_CONFIG, else the

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import * as z from 'zod';
 import { writeFileAtomic } from '../atomic-file.js';
 import { readBoundedFile } from '../bounded-file-read.js';
 import { parseJsonBounded } from '../bounded-json.js';
+import * as z from '../configured-zod.js';
 import { JobError } from '../job-error.js';
 import { EVENT_NAMES, SEVERITIES } from './notification-events.js';
 

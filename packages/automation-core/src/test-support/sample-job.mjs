@@ -2,7 +2,7 @@
 // A minimal job on the real harness, for the core's process-level tests.
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as z from 'zod';
+import * as z from '../../dist/configured-zod.js';
 import {
   count,
   defineOptions,
@@ -40,7 +40,8 @@ const definition = {
   options,
   config: {
     defaultPath: 'configs/sample.yaml',
-    schema: jobConfigSchema([options], { nested: z.strictObject({ flag: z.boolean() }).optional() }),
+    loadSchema: async () =>
+      jobConfigSchema([options], { nested: z.strictObject({ flag: z.boolean() }).optional() }),
   },
   lockFile: (values) => values.lockFile,
   heartbeatFile: (values) => values.heartbeatFile,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@obs-automation/core/zod';
 
 const fraction = z.number().min(0).max(1);
 const positive = z.number().positive();

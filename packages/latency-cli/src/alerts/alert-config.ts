@@ -1,16 +1,14 @@
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_RETRY_WAIT_SECONDS,
-  DEFAULT_TIMEOUT_SECONDS,
-  type ImplicitRouting,
   loadYamlConfig,
+  optionSchema,
   optionTypes,
-  type ReceiverConfig,
   requireUniqueNames,
 } from '@obs-automation/core';
-import * as z from 'zod';
+import * as z from '@obs-automation/core/zod';
 
-const envNameSchema = optionTypes.envName.schema;
+const envNameSchema = optionSchema(optionTypes.envName);
 
 export const SEVERITIES = ['warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -69,68 +67,4 @@ export async function loadAlertConfig(
   options: { root: string; explicit: boolean },
 ): Promise<{ path: string; exists: boolean; config: AlertConfig }> {
   return loadYamlConfig(alertConfigSchema, path, { ...options, flag: '--alert-config' });
-}
-
-const LATENCY_EVENTS = ['latency_breach', 'latency_data_stale'] as const;
-
-/**
- * The `webhooks` of latency_alert.yaml as receivers and routes of the notification step: each
- * webhook takes the latency alerts from its min_severity on, with the file's retry settings,
- * before (and besides: `continue`) the routes of notifications.yaml.
- */
-export function latencyRouting(config: AlertConfig, source: string): ImplicitRouting | null {
-  if (config.webhooks.length === 0) return null;
-  const delivery = {
-    max_retries: config.max_retries,
-    retry_wait_seconds: config.backoff_seconds,
-    timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
-  };
-  const receivers: ReceiverConfig[] = config.webhooks.map((webhook) => {
-    if (webhook.format === 'slack')
-      return { name: webhook.name, type: 'slack', url_env: webhook.url_env, delivery };
-    if (webhook.format === 'pagerduty')
-      return {
-        name: webhook.name,
-        type: 'pagerduty',
-        url_env: webhook.url_env,
-        secret_env: webhook.secret_env as string,
-        delivery,
-      };
-    return {
-      name: webhook.name,
-      type: 'generic',
-      url_env: webhook.url_env,
-      ...(webhook.secret_env === undefined ? {} : { secret_env: webhook.secret_env }),
-      delivery,
-    };
-  });
-  return {
-    source: `${source} webhooks`,
-    receivers,
-    routes: config.webhooks.map((webhook) => ({
-      match: { job: ['latency'], event: [...LATENCY_EVENTS], min_severity: webhook.min_severity },
-      receivers: [webhook.name],
-      continue: true,
-    })),
-  };
-}
-
-/**
- * The SLO and alert settings `--config-dump` shows: thresholds and retry settings as in effect;
- * the webhooks are in the dump's `notifications.receivers`, with their variables' names.
- */
-export function alertConfigDump(options: {
-  alert: AlertConfig;
-  alertConfigPath: string;
-}): Record<string, unknown> {
-  const { webhooks, ...settings } = options.alert;
-  return {
-    path: options.alertConfigPath,
-    ...settings,
-    webhooks: webhooks.map((webhook) => ({
-      name: webhook.name,
-      format: webhook.format,
-      min_severity: webhook.min_severity,
-    })),
-  };
 }

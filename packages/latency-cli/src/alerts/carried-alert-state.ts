@@ -1,5 +1,5 @@
 import type { CarriedAlert } from '@obs-automation/core';
-import * as z from 'zod';
+import * as z from '@obs-automation/core/zod';
 import type { AlertConfig } from './alert-config.js';
 import { latencyEventCondition } from './latency-alerts.js';
 

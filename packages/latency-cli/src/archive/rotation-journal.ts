@@ -1,8 +1,8 @@
 import { rm, stat, truncate } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { JobError, quoteUntrusted, sweepAbandonedTempFiles, writeFileAtomic } from '@obs-automation/core';
+import * as z from '@obs-automation/core/zod';
 import { readArchiveManifest, undoArchiveAppend } from '@obs-automation/latency-store';
-import * as z from 'zod';
 import { replaceRawFile } from '../raw/raw-replace.js';
 import { ARCHIVE_IN_FOLDER, journaledPath, journalRefused, readJournalFile } from './journal-file.js';
 

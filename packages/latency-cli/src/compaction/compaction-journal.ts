@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { faultPoint, quoteUntrusted, writeFileAtomic } from '@obs-automation/core';
+import * as z from '@obs-automation/core/zod';
 import {
   type ArchiveDeletionEntry,
   type ArchiveManifest,
@@ -8,7 +9,6 @@ import {
   readArchiveManifest,
   undoArchiveAppend,
 } from '@obs-automation/latency-store';
-import * as z from 'zod';
 import {
   ARCHIVE_IN_FOLDER,
   journaledPath,

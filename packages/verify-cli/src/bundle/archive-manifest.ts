@@ -1,5 +1,5 @@
 import { forEachJsonLine, JobError, parseTimestamp } from '@obs-automation/core';
-import * as z from 'zod';
+import * as z from '@obs-automation/core/zod';
 
 /** One line of ops/dashboard_export_archive_manifest.jsonl: a history bundle deleted by retention. */
 const archiveLineSchema = z.object({

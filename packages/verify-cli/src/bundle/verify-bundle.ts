@@ -1,7 +1,7 @@
 import { basename, isAbsolute, relative, sep } from 'node:path';
 import { formatSchemaIssues, MS_PER_DAY, resolveAgainstRoot } from '@obs-automation/core';
 import { CheckBuilder, type CheckOutcome, skippedCheck } from '../checks/check-outcome.js';
-import { type ArchiveManifestScan, scanArchiveManifest } from './archive-manifest.js';
+import type { ArchiveManifestScan } from './archive-manifest.js';
 import { type BundleManifest, DASHBOARD_MANIFEST_SCHEMA, readBundleManifest } from './bundle-manifest.js';
 import { datasetFileCheck } from './dataset-file-check.js';
 import { readHistory } from './history-bundles.js';
@@ -155,7 +155,10 @@ export async function verifyBundle(options: VerifyBundleOptions): Promise<Bundle
   const archivePath = options.archiveManifest
     ? resolveAgainstRoot(options.root, options.archiveManifest)
     : null;
-  const archive = archivePath ? await scanArchiveManifest(archivePath, shown(archivePath)) : null;
+  // Its validator loads only when a bundle is verified, not for every obs-verify --help.
+  const archive = archivePath
+    ? await (await import('./archive-manifest.js')).scanArchiveManifest(archivePath, shown(archivePath))
+    : null;
   const historyDir = options.historyDir ? resolveAgainstRoot(options.root, options.historyDir) : null;
   const manifestName = basename(manifestPath);
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
