@@ -11,7 +11,6 @@ export * from './command-line/build-info.js';
 export * from './command-line/command-help.js';
 export * from './command-line/common-options.js';
 export * from './command-line/flag-migrations.js';
-export * from './command-line/option-config-schema.js';
 export * from './command-line/option-declaration.js';
 export * from './command-line/option-kit.js';
 export * from './command-line/option-values.js';

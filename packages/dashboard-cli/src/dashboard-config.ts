@@ -1,4 +1,4 @@
-import { jobConfigSchema, optionConfigShape, optionSchema } from '@obs-automation/core';
+import { jobConfigSchema, optionConfigShape, optionSchema } from '@obs-automation/core/config-schema';
 import * as z from '@obs-automation/core/zod';
 import { DASHBOARD_OPTIONS } from './dashboard-options.js';
 import { pageSettingsSchema } from './page/page-settings.js';

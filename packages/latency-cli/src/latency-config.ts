@@ -1,4 +1,5 @@
-import { jobConfigSchema, optionSchema, optionTypes, requireUniqueNames } from '@obs-automation/core';
+import { optionTypes, requireUniqueNames } from '@obs-automation/core';
+import { jobConfigSchema, optionSchema } from '@obs-automation/core/config-schema';
 import * as z from '@obs-automation/core/zod';
 import { COMPACT_OPTIONS } from './compaction/compact-options.js';
 import { LATENCY_OPTIONS } from './latency-options.js';

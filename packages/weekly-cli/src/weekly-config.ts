@@ -1,4 +1,4 @@
-import { jobConfigSchema, optionSchema } from '@obs-automation/core';
+import { jobConfigSchema, optionSchema } from '@obs-automation/core/config-schema';
 import * as z from '@obs-automation/core/zod';
 import { TIME_PATTERN, WEEKDAYS } from './send-schedule.js';
 import { SECTIONS, WEEKLY_OPTIONS } from './weekly-options.js';

@@ -2,13 +2,13 @@
 // A minimal job on the real harness, for the core's process-level tests.
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { jobConfigSchema } from '../../dist/command-line/option-config-schema.js';
 import * as z from '../../dist/configured-zod.js';
 import {
   count,
   defineOptions,
   flag,
   JobError,
-  jobConfigSchema,
   parseJsonBounded,
   path,
   readBoundedFile,

@@ -2,10 +2,10 @@ import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_RETRY_WAIT_SECONDS,
   loadYamlConfig,
-  optionSchema,
   optionTypes,
   requireUniqueNames,
 } from '@obs-automation/core';
+import { optionSchema } from '@obs-automation/core/config-schema';
 import * as z from '@obs-automation/core/zod';
 
 const envNameSchema = optionSchema(optionTypes.envName);

@@ -1,4 +1,5 @@
-import { emptyState, type NotificationState, transitionAlerts } from '@obs-automation/core';
+import { type NotificationState, transitionAlerts } from '@obs-automation/core';
+import { emptyState } from '@obs-automation/core/notification-state';
 import type { RollupRow } from '@obs-automation/latency-store';
 import { describe, expect, it } from 'vitest';
 import { applyBreachStreaks } from '../rollup/breach.js';

@@ -1,10 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type EffectiveNotificationConfig,
-  pendingNotifications,
-  readNotificationState,
-} from '@obs-automation/core';
+import type { EffectiveNotificationConfig } from '@obs-automation/core';
+import { pendingNotifications, readNotificationState } from '@obs-automation/core/notification-state';
 import { CheckBuilder, type CheckOutcome, skippedCheck } from './check-outcome.js';
 
 export const NOTIFICATIONS_CHECK = 'notifications_delivered';
