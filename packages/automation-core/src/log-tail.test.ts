@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lastSequencedEntry } from './log-tail.js';
+import { lastSequencedEntry, linesBackwards } from './log-tail.js';
 
 const CHUNK = 64 * 1024;
 let dir: string;
@@ -74,5 +75,52 @@ describe('lastSequencedEntry', () => {
     const lines = Array.from({ length: 5000 }, (_, index) => line(index + 1, index % 50)).join('');
     await writeFile(log, lines);
     expect((await lastSequencedEntry(log))?.sequence).toBe(5000);
+  });
+});
+
+describe('linesBackwards', () => {
+  async function readBackwards(text: string, maxBytes?: number): Promise<string[]> {
+    await writeFile(log, text);
+    const handle = await open(log, 'r');
+    try {
+      const lines: string[] = [];
+      const size = Buffer.byteLength(text);
+      for await (const found of linesBackwards(handle, size, maxBytes === undefined ? {} : { maxBytes }))
+        lines.push(found.toString('utf8'));
+      return lines;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  it('yields every line from the end, across chunks; with maxBytes only the lines wholly inside it', async () => {
+    const lineText = fc.string({ unit: fc.constantFrom('a', 'é', '{', ' '), maxLength: 3000 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(lineText, { maxLength: 120 }),
+        fc.boolean(),
+        fc.nat(),
+        async (lines, trailingNewline, cutSeed) => {
+          const text = lines.join('\n') + (trailingNewline && lines.length > 0 ? '\n' : '');
+          const bytes = Buffer.from(text);
+          expect(await readBackwards(text)).toEqual(bytes.length === 0 ? [] : text.split('\n').reverse());
+          const maxBytes = 1 + (cutSeed % Math.max(1, bytes.length));
+          if (maxBytes >= bytes.length) return;
+          const kept = bytes
+            .subarray(bytes.length - maxBytes)
+            .toString('latin1')
+            .split('\n')
+            .slice(1);
+          const expected = kept.map((part) => Buffer.from(part, 'latin1').toString('utf8')).reverse();
+          expect(await readBackwards(text, maxBytes)).toEqual(expected);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('reads a line that spans two chunks whole', async () => {
+    const long = 'x'.repeat(CHUNK + 10);
+    expect(await readBackwards(`first\n${long}\nlast`)).toEqual(['last', long, 'first']);
   });
 });

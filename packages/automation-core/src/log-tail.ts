@@ -36,14 +36,16 @@ export async function* linesBackwards(
     await handle.read(chunk, 0, length, position);
     const buffer = Buffer.concat([chunk, carry]);
     let end = buffer.length;
-    for (let index = buffer.length - 1; index >= -1; index -= 1) {
-      if (index >= 0 && buffer[index] !== 0x0a) continue;
+    // lastIndexOf searches natively: a byte-by-byte loop cost obs-status ~10 ms over 256 KB of tail.
+    while (end >= 0) {
+      const index = end > 0 ? buffer.lastIndexOf(0x0a, end - 1) : -1;
+      // the first line of the chunk starts in the one before it (or before the cut)
       if (index < 0 && position > 0) break;
       if (skipping) skipping = false;
       else yield buffer.subarray(index + 1, end);
       end = index;
     }
-    carry = buffer.subarray(0, end);
+    carry = buffer.subarray(0, Math.max(end, 0));
     if (carry.length > MAX_LINE_BYTES) {
       skipping = true;
       carry = Buffer.alloc(0);
