@@ -35,11 +35,13 @@ export interface LoadedConfig<T> {
   config: T;
 }
 
-/** A schema, or where to load it from when it is needed (see JobConfigSpec.loadSchema). */
-export type SchemaSource<S extends z.ZodType> = S | { load(): Promise<S>; whenAbsent?: z.output<S> };
+/** A schema, or a loader for it as a JobConfigSpec has one (with what a missing file means). */
+export type SchemaSource<S extends z.ZodType> =
+  | S
+  | { loadSchema(): Promise<S>; whenAbsent?: z.output<S> | undefined };
 
 function schemaOf<S extends z.ZodType>(source: SchemaSource<S>): Promise<S> | S {
-  return 'load' in source ? source.load() : source;
+  return 'loadSchema' in source ? source.loadSchema() : source;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function loadYamlConfig<S extends z.ZodType>(
   if (text === null) {
     if (!options.explicit) {
       const absent =
-        'load' in source && source.whenAbsent !== undefined
+        'loadSchema' in source && source.whenAbsent !== undefined
           ? structuredClone(source.whenAbsent)
           : parseConfig(await schemaOf(source), {}, absolute);
       return { path: absolute, exists: false, config: absent };

@@ -135,11 +135,7 @@ export async function resolveInvocation<O>(
   let configExists = false;
   let configPath = '';
   if (configSpec) {
-    const schemaSource = {
-      load: () => configSpec.loadSchema(),
-      ...(configSpec.whenAbsent !== undefined ? { whenAbsent: configSpec.whenAbsent } : {}),
-    };
-    const loaded = await loadYamlConfig(schemaSource, common.config, {
+    const loaded = await loadYamlConfig(configSpec, common.config, {
       root: common.root,
       explicit: common.explicit.has('config'),
       flag: '--config',

@@ -152,7 +152,7 @@ export async function finalizeWeeklyOptions(input: ResolvedInput<WeeklyValues, W
   const { values, config, root, explicit, configPath } = input;
   const schedule = weeklySchedule(config, configPath);
   const latencyAlertSchema = {
-    load: async () => (await import('./weekly-config.js')).latencyAlertConfigSchema,
+    loadSchema: async () => (await import('./weekly-config.js')).latencyAlertConfigSchema,
   };
   const latencyAlerts = await loadYamlConfig(latencyAlertSchema, values.latencyAlertConfig, {
     root,
