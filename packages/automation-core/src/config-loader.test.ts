@@ -55,6 +55,18 @@ const load = (path: string, explicit = true) =>
   loadYamlConfig(WEEKLY, path, { root, explicit, flag: '--config' });
 
 describe('loadYamlConfig', () => {
+  it('names a bad value in prose: quotes as written, controls and invisible characters escaped', async () => {
+    const schema = z.strictObject({
+      window: z.unknown().refine(() => false, { message: 'must be a duration, got "1\u001b[31mx\u202e"' }),
+    });
+    const path = await writeConfig('window: x\n');
+    const error = await failure(loadYamlConfig(schema, path, { root, explicit: true, flag: '--config' }));
+    expect(error.message).toContain('key window: must be a duration, got "1\\u001b[31mx\\u202e"');
+    expect(error.details.issues).toEqual([
+      { key: 'window', message: 'must be a duration, got "1\\u001b[31mx\\u202e"' },
+    ]);
+  });
+
   it('loads and types a valid file, resolving the path against the root', async () => {
     const path = await writeConfig('include: [runs, portfolio]\ndestinations:\n  dry_run: true\n');
     const loaded = await load(path);

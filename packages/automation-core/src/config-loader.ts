@@ -4,7 +4,7 @@ import { readBoundedText } from './bounded-file-read.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './bounded-json.js';
 import { commonJsExports } from './commonjs-import.js';
 import { configError, JobError } from './job-error.js';
-import { escapeUntrusted } from './message-text.js';
+import { escapeUntrusted, escapeUntrustedText } from './message-text.js';
 import { sharedParse } from './shared-reads.js';
 import { yamlNestingExceeds } from './yaml-nesting.js';
 
@@ -156,12 +156,12 @@ function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, path: string)
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const keyPath = issue ? formatIssuePath(issueKeyPath(issue)) : '(top level)';
-  throw configError(`${path}: key ${keyPath}: ${escapeUntrusted(issue?.message ?? 'invalid', 200)}`, {
+  throw configError(`${path}: key ${keyPath}: ${escapeUntrustedText(issue?.message ?? 'invalid', 200)}`, {
     config_path: path,
     key: keyPath,
     issues: result.error.issues.slice(0, 10).map((item) => ({
       key: formatIssuePath(issueKeyPath(item)),
-      message: escapeUntrusted(item.message, 200),
+      message: escapeUntrustedText(item.message, 200),
     })),
   });
 }
