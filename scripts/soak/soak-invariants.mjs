@@ -113,8 +113,8 @@ function acceptedTransitions(notify) {
   const resolved = new Set();
   /** every accepted alert item, firing or resolved */
   const items = [];
-  /** `<dedup_key>|<since>|<status>`: a queued notification a newer one of its alert replaced */
-  const states = new Set();
+  /** step → the message ids accepted in it */
+  const acceptedBySteps = new Map();
   for (const request of notify.requests) {
     if (typeof request.status !== 'number' || request.status >= 300) continue;
     let body;
@@ -126,13 +126,14 @@ function acceptedTransitions(notify) {
     for (const alert of body.alerts ?? []) {
       const id = `${alert.job_id}:${alert.dedup_key}:${alert.status}`;
       accepted.set(id, (accepted.get(id) ?? 0) + 1);
-      states.add(`${alert.dedup_key}|${alert.since}|${alert.status}`);
+      if (!acceptedBySteps.has(request.step)) acceptedBySteps.set(request.step, []);
+      acceptedBySteps.get(request.step).push(id);
       items.push(alert);
       if (alert.status === 'firing') firings.push(alert);
       else resolved.add(`${alert.dedup_key}|${alert.since}`);
     }
   }
-  return { accepted, firings, resolved, states, items };
+  return { accepted, acceptedBySteps, firings, resolved, items };
 }
 
 /**
@@ -240,12 +241,13 @@ export async function checkInvariants(result) {
 
   const notify = acceptedTransitions(receivers.notify);
   const transitionViolations = [];
-  for (const [id, item] of observed.queued) {
+  const acceptedInStep = (step) => notify.acceptedBySteps.get(step) ?? [];
+  for (const [id, item] of observed.queues.queued) {
     const times = notify.accepted.get(id) ?? 0;
     // A notification still waiting is replaced by a newer one of the same alert and status (its
-    // severity rose): the receiver gets the newer. alert_delivery_failing goes only to receivers
-    // that are not failing: possibly e-mail alone.
-    const superseded = notify.states.has(`${item.dedup_key}|${item.since}|${item.status}`);
+    // severity rose, or the alert fired again): the receiver gets the newer. alert_delivery_failing
+    // goes only to receivers that are not failing: possibly e-mail alone.
+    const superseded = observed.queues.superseded(id, acceptedInStep);
     if (times === 0 && !superseded && item.id !== 'alert_delivery_failing')
       transitionViolations.push(`${id}: queued, never accepted by the webhook`);
     if (times > 2) transitionViolations.push(`${id}: accepted ${times}×`);

@@ -4,6 +4,7 @@ import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ageLeftLocks } from './left-locks.mjs';
 import { Feeder, isoSeconds } from './soak-feeder.mjs';
+import { NotificationQueueModel } from './soak-notification-queues.mjs';
 import {
   documentedFaultPoints,
   FaultPointRotation,
@@ -76,12 +77,12 @@ async function snapshot(root, observed) {
   try {
     names = await readdir(join(root, 'ops/notifications'));
   } catch {}
+  const queued = [];
   for (const name of names.filter((entry) => entry.endsWith('.json'))) {
     const state = await readJsonOrNull(join(root, 'ops/notifications', name));
-    for (const alert of state?.alerts ?? []) {
-      for (const queued of alert.queue ?? []) observed.queued.set(queued.message_id, queued.item);
-    }
+    for (const alert of state?.alerts ?? []) queued.push(...(alert.queue ?? []));
   }
+  observed.queues.observe(observed.step, queued);
 }
 
 export async function runSoak({ repoRoot, days, seed, faults, keep, progress = () => {} }) {
@@ -123,7 +124,7 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   const observed = {
     step: 0,
     dashboard: [],
-    queued: new Map(),
+    queues: new NotificationQueueModel(),
     dryRuns: [],
     storage: [],
     chainWallMs: [],

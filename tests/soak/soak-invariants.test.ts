@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { untoldBreachEpisodes } from '../../scripts/soak/soak-invariants.mjs';
+import { NotificationQueueModel } from '../../scripts/soak/soak-notification-queues.mjs';
 
 const HOUR_MS = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -57,5 +58,67 @@ describe('untoldBreachEpisodes', () => {
   it('leaves out episodes ending in the soak’s last three hours (their alert may still be on its way)', () => {
     const late = { fromMs: END_MS - 5 * HOUR_MS, untilMs: END_MS - 2 * HOUR_MS };
     expect(untoldBreachEpisodes([late], [], END_MS)).toEqual([]);
+  });
+});
+
+const CHAIN_STOPPED = 'daily:chain_stopped:upstream_failed';
+
+function queued(jobId: string, status: 'firing' | 'resolved', since: string) {
+  return {
+    message_id: `${jobId}:${CHAIN_STOPPED}:${status}`,
+    item: { id: 'chain_stopped', dedup_key: CHAIN_STOPPED, job_id: jobId, status, since },
+  };
+}
+
+/**
+ * Seed 1212 (7 days): the ops webhook is down from step 40 to 51. The chain stops at 22:45
+ * (an upload fails), runs to its end at 23:00 and stops again at 00:00 (the latency job cannot
+ * deliver): its alert fires, resolves and fires again while nobody can be told, so the newer
+ * firing replaces the waiting one (docs/decisions.md). At 01:15 the webhook is back: one run
+ * delivers that firing and a new resolved, which replaces the waiting resolved of 23:00.
+ */
+describe('NotificationQueueModel', () => {
+  const firstFiring = queued('20261107T224500Z-daily', 'firing', '2026-11-07T22:45:00.000Z');
+  const firstResolved = queued('20261107T230000Z-daily', 'resolved', '2026-11-07T22:45:00.000Z');
+  const secondFiring = queued('20261108T000000Z-daily', 'firing', '2026-11-08T00:00:00.000Z');
+  const secondResolved = queued('20261108T011500Z-daily', 'resolved', '2026-11-08T00:00:00.000Z');
+  const idle = () => [] as string[];
+
+  function seed1212(acceptedAt53: string[]) {
+    const model = new NotificationQueueModel();
+    model.observe(43, [firstFiring]);
+    model.observe(44, [firstFiring, firstResolved]);
+    model.observe(48, [firstResolved, secondFiring]);
+    model.observe(53, []);
+    return { model, acceptedInStep: (step: number) => (step === 53 ? acceptedAt53 : []) };
+  }
+
+  it('counts a waiting notification replaced in its queue by a newer one of its alert and status as superseded', () => {
+    const { model } = seed1212([]);
+    expect(model.superseded(firstFiring.message_id, idle)).toBe(true);
+    expect([...model.queued.keys()]).toEqual([
+      firstFiring.message_id,
+      firstResolved.message_id,
+      secondFiring.message_id,
+    ]);
+  });
+
+  it('counts one that left its queue when the receiver accepted a newer one of its slot in that step as superseded', () => {
+    const { model, acceptedInStep } = seed1212([secondFiring.message_id, secondResolved.message_id]);
+    expect(model.superseded(firstResolved.message_id, acceptedInStep)).toBe(true);
+    // the one accepted is not superseded by itself
+    expect(model.superseded(secondFiring.message_id, acceptedInStep)).toBe(false);
+  });
+
+  it('does not excuse a notification that left its queue with nothing newer in its place', () => {
+    const { model, acceptedInStep } = seed1212([secondFiring.message_id]);
+    expect(model.superseded(firstResolved.message_id, acceptedInStep)).toBe(false);
+    const lost = new NotificationQueueModel();
+    lost.observe(1, [firstFiring]);
+    lost.observe(2, []);
+    lost.observe(3, [secondFiring]);
+    expect(
+      lost.superseded(firstFiring.message_id, (step) => (step === 3 ? [secondFiring.message_id] : [])),
+    ).toBe(false);
   });
 });
