@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { lockFolders } from './left-locks.mjs';
+import { slotOf } from './soak-notification-queues.mjs';
 import { SEGMENT_RETENTION_DAYS, STEPS_PER_DAY } from './soak-plan.mjs';
 import { exitViolation } from './soak-processes.mjs';
 import { filesUnder } from './soak-workspace.mjs';
@@ -113,7 +114,7 @@ function acceptedTransitions(notify) {
   const resolved = new Set();
   /** every accepted alert item, firing or resolved */
   const items = [];
-  /** step → the message ids accepted in it */
+  /** step → the `{id, slot}` of each notification accepted in it */
   const acceptedBySteps = new Map();
   for (const request of notify.requests) {
     if (typeof request.status !== 'number' || request.status >= 300) continue;
@@ -127,7 +128,7 @@ function acceptedTransitions(notify) {
       const id = `${alert.job_id}:${alert.dedup_key}:${alert.status}`;
       accepted.set(id, (accepted.get(id) ?? 0) + 1);
       if (!acceptedBySteps.has(request.step)) acceptedBySteps.set(request.step, []);
-      acceptedBySteps.get(request.step).push(id);
+      acceptedBySteps.get(request.step).push({ id, slot: slotOf(alert) });
       items.push(alert);
       if (alert.status === 'firing') firings.push(alert);
       else resolved.add(`${alert.dedup_key}|${alert.since}`);

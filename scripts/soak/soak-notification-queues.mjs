@@ -1,15 +1,8 @@
 // The soak's model of the notification queues (ops/notifications/<job>.json), read after every
 // step: every notification ever queued, and which ones left a queue replaced by a newer one.
 
-/** An alert's place in a queue: a queue holds at most one firing and one resolved per alert. */
-const slotOf = (item) => `${item.dedup_key}|${item.status}`;
-
-/** `<job_id>:<dedup_key>:<status>` (the message id) without its job id: the alert's slot, as `slotOf`. */
-function slotOfMessageId(id) {
-  const rest = id.slice(id.indexOf(':') + 1);
-  const cut = rest.lastIndexOf(':');
-  return `${rest.slice(0, cut)}|${rest.slice(cut + 1)}`;
-}
+/** An alert's place in a queue (of an item queued or received): at most one firing and one resolved per alert. */
+export const slotOf = (item) => `${item.dedup_key}|${item.status}`;
 
 /**
  * A newer notification of an alert replaces a waiting one of the same status (docs/decisions.md:
@@ -44,14 +37,12 @@ export class NotificationQueueModel {
   /**
    * Whether a notification the receiver never accepted was superseded: replaced in its queue,
    * or gone in a step in which the receiver accepted a newer notification of its slot
-   * (`acceptedInStep(step)`: the message ids accepted then).
+   * (`acceptedInStep(step)`: the `{id, slot}` of each notification accepted then).
    */
   superseded(id, acceptedInStep) {
     if (this.#replaced.has(id)) return true;
     const left = this.#left.get(id);
     if (!left) return false;
-    return [...acceptedInStep(left.step)].some(
-      (other) => other !== id && slotOfMessageId(other) === left.slot,
-    );
+    return acceptedInStep(left.step).some((other) => other.id !== id && other.slot === left.slot);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { untoldBreachEpisodes } from '../../scripts/soak/soak-invariants.mjs';
-import { NotificationQueueModel } from '../../scripts/soak/soak-notification-queues.mjs';
+import { NotificationQueueModel, slotOf } from '../../scripts/soak/soak-notification-queues.mjs';
 
 const HOUR_MS = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -82,9 +82,11 @@ describe('NotificationQueueModel', () => {
   const firstResolved = queued('20261107T230000Z-daily', 'resolved', '2026-11-07T22:45:00.000Z');
   const secondFiring = queued('20261108T000000Z-daily', 'firing', '2026-11-08T00:00:00.000Z');
   const secondResolved = queued('20261108T011500Z-daily', 'resolved', '2026-11-08T00:00:00.000Z');
-  const idle = () => [] as string[];
+  const idle = () => [] as { id: string; slot: string }[];
+  const accepted = (...notifications: ReturnType<typeof queued>[]) =>
+    notifications.map(({ message_id, item }) => ({ id: message_id, slot: slotOf(item) }));
 
-  function seed1212(acceptedAt53: string[]) {
+  function seed1212(acceptedAt53: ReturnType<typeof accepted>) {
     const model = new NotificationQueueModel();
     model.observe(43, [firstFiring]);
     model.observe(44, [firstFiring, firstResolved]);
@@ -104,21 +106,21 @@ describe('NotificationQueueModel', () => {
   });
 
   it('counts one that left its queue when the receiver accepted a newer one of its slot in that step as superseded', () => {
-    const { model, acceptedInStep } = seed1212([secondFiring.message_id, secondResolved.message_id]);
+    const { model, acceptedInStep } = seed1212(accepted(secondFiring, secondResolved));
     expect(model.superseded(firstResolved.message_id, acceptedInStep)).toBe(true);
     // the one accepted is not superseded by itself
     expect(model.superseded(secondFiring.message_id, acceptedInStep)).toBe(false);
   });
 
   it('does not excuse a notification that left its queue with nothing newer in its place', () => {
-    const { model, acceptedInStep } = seed1212([secondFiring.message_id]);
+    const { model, acceptedInStep } = seed1212(accepted(secondFiring));
     expect(model.superseded(firstResolved.message_id, acceptedInStep)).toBe(false);
     const lost = new NotificationQueueModel();
     lost.observe(1, [firstFiring]);
     lost.observe(2, []);
     lost.observe(3, [secondFiring]);
     expect(
-      lost.superseded(firstFiring.message_id, (step) => (step === 3 ? [secondFiring.message_id] : [])),
+      lost.superseded(firstFiring.message_id, (step) => (step === 3 ? accepted(secondFiring) : [])),
     ).toBe(false);
   });
 });
