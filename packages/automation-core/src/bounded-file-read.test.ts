@@ -3,10 +3,11 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { text } from 'node:stream/consumers';
+import { buffer, text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openInputStream, readBoundedFile, readBoundedText } from './bounded-file-read.js';
 import { JobError } from './job-error.js';
+import { withSharedReads } from './shared-reads.js';
 
 let dir: string;
 
@@ -99,6 +100,23 @@ describe('readBoundedFile', () => {
         .details.reason,
     ).toBe('symlink');
   });
+
+  // Up to 1 MiB a file is read with synchronous calls, beyond it through the thread pool.
+  it.each([0, 1, 64 * 1024, 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 7])(
+    'reads all %i bytes of a file, whichever way it is read',
+    async (size) => {
+      const bytes = Buffer.alloc(size);
+      for (let index = 0; index < size; index += 1) bytes[index] = (index * 7919) % 251;
+      await writeFile(join(dir, 'data.json'), bytes);
+      const read = await readBoundedFile(join(dir, 'data.json'), { kind: 'dataset' });
+      expect(read?.equals(bytes)).toBe(true);
+      const streamed = await withSharedReads(async () => {
+        const stream = await openInputStream(join(dir, 'data.json'), { kind: 'csv_input' });
+        return buffer(stream as NonNullable<typeof stream>);
+      });
+      expect(streamed.equals(bytes)).toBe(true);
+    },
+  );
 
   it('escapes the shown name in messages', async () => {
     makeFifo(join(dir, 'p'));

@@ -1,6 +1,18 @@
-import { type BigIntStats, constants, type Stats } from 'node:fs';
-import { type FileHandle, lstat, open } from 'node:fs/promises';
+import {
+  type BigIntStats,
+  closeSync,
+  constants,
+  createReadStream,
+  fstatSync,
+  lstatSync,
+  openSync,
+  read,
+  readSync,
+  type Stats,
+} from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { FILE_READ_RULES, type FileKind } from './file-read-rules.js';
 import { JobError } from './job-error.js';
 import { escapeUntrusted } from './message-text.js';
@@ -29,6 +41,14 @@ export interface OpenedRegularFile {
 }
 
 const READ_CHUNK_BYTES = 64 * 1024;
+/**
+ * Up to this size a whole file is read with synchronous calls: a read through libuv's thread
+ * pool costs a round trip per call (open, fstat, read, close), tens of microseconds each, while
+ * a small file's bytes are a page-cache copy. Larger files are read asynchronously, so timers
+ * (heartbeats, lock refreshes) are never held up by a long read.
+ */
+const SYNC_READ_MAX_BYTES = 1024 * 1024;
+const readAsync = promisify(read);
 const MAX_SHOWN_PATH_CHARS = 300;
 
 /** `FIFO`, `character device`, … for messages about a file that is not a regular file. */
@@ -63,8 +83,16 @@ function isMissing(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Why opening failed, in words: the file's type when that is the reason (a socket cannot be opened). */
-async function openFailure(path: string, error: unknown, options: RegularFileOptions): Promise<JobError> {
+function openFailure(path: string, error: unknown, options: RegularFileOptions): JobError {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   if (code === 'ELOOP' && !followsSymlinks(options)) {
     return refusal(
@@ -75,12 +103,28 @@ async function openFailure(path: string, error: unknown, options: RegularFileOpt
       },
     );
   }
-  const stats = await lstat(path).catch(() => null);
+  const stats = lstatOrNull(path);
   if (stats && !stats.isFile() && !stats.isSymbolicLink()) {
     const type = describeFileType(stats);
     return refusal(options, `is a ${type}, not a regular file`, { reason: 'not_regular', file_type: type });
   }
   return refusal(options, `cannot be read (${code})`, { reason: 'unreadable', errno: code });
+}
+
+function openFlags(options: RegularFileOptions): number {
+  return constants.O_RDONLY | constants.O_NONBLOCK | (followsSymlinks(options) ? 0 : constants.O_NOFOLLOW);
+}
+
+/** The size of an opened file, after refusing anything but a regular file within the kind's cap. */
+function checkedSize(stats: BigIntStats, options: RegularFileOptions): number {
+  if (!stats.isFile()) {
+    const type = describeFileType(stats);
+    throw refusal(options, `is a ${type}, not a regular file`, { reason: 'not_regular', file_type: type });
+  }
+  const size = Number(stats.size);
+  const maxBytes = options.maxBytes ?? FILE_READ_RULES[options.kind].maxBytes;
+  if (maxBytes !== null && size > maxBytes) throw tooLarge(options, maxBytes, size);
+  return size;
 }
 
 /**
@@ -93,28 +137,42 @@ export async function openRegularFile(
   path: string,
   options: RegularFileOptions,
 ): Promise<OpenedRegularFile | null> {
-  const rule = FILE_READ_RULES[options.kind];
-  const flags =
-    constants.O_RDONLY | constants.O_NONBLOCK | (followsSymlinks(options) ? 0 : constants.O_NOFOLLOW);
   let handle: FileHandle;
   try {
-    handle = await open(path, flags);
+    handle = await open(path, openFlags(options));
   } catch (error) {
     if (isMissing(error)) return null;
-    throw await openFailure(path, error, options);
+    throw openFailure(path, error, options);
   }
   try {
     const stats = await handle.stat({ bigint: true });
-    if (!stats.isFile()) {
-      const type = describeFileType(stats);
-      throw refusal(options, `is a ${type}, not a regular file`, { reason: 'not_regular', file_type: type });
-    }
-    const size = Number(stats.size);
-    const maxBytes = options.maxBytes ?? rule.maxBytes;
-    if (maxBytes !== null && size > maxBytes) throw tooLarge(options, maxBytes, size);
-    return { handle, size, stats };
+    return { handle, size: checkedSize(stats, options), stats };
   } catch (error) {
     await handle.close();
+    throw error;
+  }
+}
+
+interface OpenedDescriptor {
+  fd: number;
+  size: number;
+  stats: BigIntStats;
+}
+
+/** openRegularFile with synchronous calls (opening with O_NONBLOCK never waits), for whole reads. */
+function openRegularDescriptor(path: string, options: RegularFileOptions): OpenedDescriptor | null {
+  let fd: number;
+  try {
+    fd = openSync(path, openFlags(options));
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw openFailure(path, error, options);
+  }
+  try {
+    const stats = fstatSync(fd, { bigint: true });
+    return { fd, size: checkedSize(stats, options), stats };
+  } catch (error) {
+    closeSync(fd);
     throw error;
   }
 }
@@ -134,16 +192,19 @@ function tooLarge(options: RegularFileOptions, maxBytes: number, size: number | 
  * once the file has the size it had when opened is its end: a small file takes one read.
  */
 async function readOpened(
-  opened: OpenedRegularFile,
+  opened: OpenedDescriptor,
   maxBytes: number,
   options: RegularFileOptions,
 ): Promise<Buffer> {
+  const synchronous = opened.size <= SYNC_READ_MAX_BYTES;
   const chunks: Buffer[] = [];
   let total = 0;
   try {
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
-      const { bytesRead } = await opened.handle.read(chunk, 0, chunk.length, null);
+      const bytesRead = synchronous
+        ? readSync(opened.fd, chunk, 0, chunk.length, null)
+        : (await readAsync(opened.fd, chunk, 0, chunk.length, null)).bytesRead;
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
@@ -155,7 +216,7 @@ async function readOpened(
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw refusal(options, `cannot be read (${code})`, { reason: 'unreadable', errno: code });
   } finally {
-    await opened.handle.close();
+    closeSync(opened.fd);
   }
   return Buffer.concat(chunks, total);
 }
@@ -164,9 +225,9 @@ async function readOpened(
  * What an earlier read in the same obs-daily chain kept of this file (see shared-reads.ts), as
  * a copy the caller may change; null when there is none, and the file is read as usual.
  */
-async function keptBytes(path: string, options: RegularFileOptions): Promise<Buffer | null> {
+function keptBytes(path: string, options: RegularFileOptions): Buffer | null {
   const shared = sharedReadsFor(options.kind);
-  const kept = shared ? await sharedBytes(shared, path, followsSymlinks(options)) : null;
+  const kept = shared ? sharedBytes(shared, path, followsSymlinks(options)) : null;
   if (!kept) return null;
   const maxBytes = options.maxBytes ?? FILE_READ_RULES[options.kind].maxBytes;
   if (maxBytes !== null && kept.length > maxBytes) throw tooLarge(options, maxBytes, kept.length);
@@ -176,7 +237,7 @@ async function keptBytes(path: string, options: RegularFileOptions): Promise<Buf
 /** Reads the whole file and keeps it for the rest of the chain, when one is running. */
 async function readAndKeep(
   path: string,
-  opened: OpenedRegularFile,
+  opened: OpenedDescriptor,
   maxBytes: number,
   options: RegularFileOptions,
 ): Promise<Buffer> {
@@ -191,13 +252,13 @@ async function readAndKeep(
  * while it is read is refused too. Returns null when the file does not exist.
  */
 export async function readBoundedFile(path: string, options: RegularFileOptions): Promise<Buffer | null> {
-  const kept = await keptBytes(path, options);
+  const kept = keptBytes(path, options);
   if (kept) return kept;
-  const opened = await openRegularFile(path, options);
+  const opened = openRegularDescriptor(path, options);
   if (!opened) return null;
   const maxBytes = options.maxBytes ?? FILE_READ_RULES[options.kind].maxBytes;
   if (maxBytes === null) {
-    await opened.handle.close();
+    closeSync(opened.fd);
     throw new Error(`${options.kind} files are streamed, never read whole: use openInputStream`);
   }
   return readAndKeep(path, opened, maxBytes, options);
@@ -228,15 +289,16 @@ function streamOf(bytes: Buffer): Readable {
  */
 export async function openInputStream(path: string, options: InputStreamOptions): Promise<Readable | null> {
   const whole = options.start === undefined && options.end === undefined;
-  const kept = whole ? await keptBytes(path, options) : null;
+  const kept = whole ? keptBytes(path, options) : null;
   if (kept) return streamOf(kept);
-  const opened = await openRegularFile(path, options);
+  const opened = openRegularDescriptor(path, options);
   if (!opened) return null;
   if (whole && sharedReadsFor(options.kind) && mayKeep(opened.size)) {
     // streamed kinds have no cap on what a file grows by while it is read
     return streamOf(await readAndKeep(path, opened, Number.POSITIVE_INFINITY, options));
   }
-  return opened.handle.createReadStream({
+  return createReadStream('', {
+    fd: opened.fd,
     autoClose: true,
     ...(options.start === undefined ? {} : { start: options.start }),
     ...(options.end === undefined ? {} : { end: options.end }),

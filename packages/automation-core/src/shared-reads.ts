@@ -1,5 +1,4 @@
-import type { BigIntStats } from 'node:fs';
-import { lstat, stat } from 'node:fs/promises';
+import { type BigIntStats, lstatSync, statSync } from 'node:fs';
 import type { FileKind } from './file-read-rules.js';
 
 /**
@@ -62,14 +61,15 @@ export function sharedReadsFor(kind: FileKind): SharedReads | null {
  * never read, has changed or is gone (the caller then opens it as usual and gets the usual
  * refusal for a link or a special file).
  */
-export async function sharedBytes(
-  shared: SharedReads,
-  path: string,
-  followSymlinks: boolean,
-): Promise<Buffer | null> {
+export function sharedBytes(shared: SharedReads, path: string, followSymlinks: boolean): Buffer | null {
   const kept = shared.files.get(path);
   if (!kept) return null;
-  const stats = await (followSymlinks ? stat : lstat)(path, { bigint: true }).catch(() => null);
+  let stats: BigIntStats | undefined;
+  try {
+    stats = (followSymlinks ? statSync : lstatSync)(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return null;
+  }
   return stats?.isFile() && fileIdentity(stats) === kept.identity ? kept.bytes : null;
 }
 
