@@ -36,36 +36,41 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /**
- * The shape every timestamp this project writes has — `toISOString()`'s
- * `2026-11-24T12:10:00.000Z`, or the same to the second, `2026-11-24T12:10:00Z` — holding a real
- * UTC time, checked in one pass of character codes. False for any other text: the callers then
- * take the general path, which decides it (a leap second, an offset, another fraction).
+ * Milliseconds since the epoch of a timestamp in the shape every timestamp this project writes
+ * has — `toISOString()`'s `2026-11-24T12:10:00.000Z`, or the same to the second,
+ * `2026-11-24T12:10:00Z` — holding a real UTC time, read in one pass of character codes. NaN
+ * for any other text: the callers then take the general path, which decides it (a leap second,
+ * an offset, another fraction).
  */
-function isCanonicalUtc(text: string): boolean {
+function canonicalUtcMillis(text: string): number {
   const length = text.length;
-  if (length !== 24 && length !== 20) return false;
+  if (length !== 24 && length !== 20) return Number.NaN;
   if (text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== LETTER_T)
-    return false;
+    return Number.NaN;
   if (
     text.charCodeAt(13) !== COLON ||
     text.charCodeAt(16) !== COLON ||
     text.charCodeAt(length - 1) !== LETTER_Z
   ) {
-    return false;
+    return Number.NaN;
   }
+  let millis = 0;
   if (length === 24) {
     const hundreds = text.charCodeAt(20) - ZERO;
-    if (text.charCodeAt(19) !== DOT || hundreds < 0 || hundreds > 9 || twoDigits(text, 21) < 0) return false;
+    const rest = twoDigits(text, 21);
+    if (text.charCodeAt(19) !== DOT || hundreds < 0 || hundreds > 9 || rest < 0) return Number.NaN;
+    millis = hundreds * 100 + rest;
   }
-  return isUtcTime(
-    twoDigits(text, 0),
-    twoDigits(text, 2),
-    twoDigits(text, 5),
-    twoDigits(text, 8),
-    twoDigits(text, 11),
-    twoDigits(text, 14),
-    twoDigits(text, 17),
-  );
+  const century = twoDigits(text, 0);
+  const yearOfCentury = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hours = twoDigits(text, 11);
+  const minutes = twoDigits(text, 14);
+  const seconds = twoDigits(text, 17);
+  if (!isUtcTime(century, yearOfCentury, month, day, hours, minutes, seconds)) return Number.NaN;
+  const days = daysFromCivil(century * 100 + yearOfCentury, month, day);
+  return days * MS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
 }
 
 /**
@@ -84,14 +89,6 @@ function isUtcTime(
   if (century < 0 || yearOfCentury < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
     return false;
   return seconds >= 0 && seconds <= 59 && isCalendarDate(century * 100 + yearOfCentury, month, day);
-}
-
-/** Milliseconds since the epoch of a timestamp isCanonicalUtc accepts. */
-function canonicalUtcMillis(text: string): number {
-  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
-  const timeOfDay = (twoDigits(text, 11) * 60 + twoDigits(text, 14)) * 60 + twoDigits(text, 17);
-  const millis = text.length === 24 ? (text.charCodeAt(20) - ZERO) * 100 + twoDigits(text, 21) : 0;
-  return daysFromCivil(year, twoDigits(text, 5), twoDigits(text, 8)) * MS_PER_DAY + timeOfDay * 1000 + millis;
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
@@ -121,7 +118,7 @@ export function compactStampMillis(text: string): number {
 }
 
 export function isDateTime(text: string): boolean {
-  if (isCanonicalUtc(text)) return true;
+  if (!Number.isNaN(canonicalUtcMillis(text))) return true;
   const match = DATE_TIME.exec(text);
   if (!match) return false;
   const [, year, month, day, hour, minute, second, sign, offsetHour, offsetMinute] = match;
@@ -149,5 +146,6 @@ export const dateTimeFormat = { type: 'string' as const, validate: isDateTime };
  * a million-line run log read two of these a line.
  */
 export function timestampMillis(text: string): number {
-  return isCanonicalUtc(text) ? canonicalUtcMillis(text) : Date.parse(text);
+  const millis = canonicalUtcMillis(text);
+  return Number.isNaN(millis) ? Date.parse(text) : millis;
 }
