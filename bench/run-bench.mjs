@@ -256,7 +256,14 @@ const CASES = [
       rmSync(join(dir, 'ws'), { recursive: true, force: true });
       cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
     },
-    command: (dir) => [BIN('latency-cli'), 'compact-archives', '--root', join(dir, 'ws'), '--now', ANCHOR],
+    command: (dir, repo) => [
+      BIN('latency-cli', repo),
+      'compact-archives',
+      '--root',
+      join(dir, 'ws'),
+      '--now',
+      ANCHOR,
+    ],
   },
   {
     name: 'verify-1m',
@@ -341,7 +348,14 @@ const CASES = [
       this.input = `${this.input}: ${this.entries.toLocaleString('en')} entries, ${Math.round(bytes / this.entries)} B each on average (${(bytes / 1e6).toFixed(0)} MB); target = 120 MB/s`;
     },
     reset() {},
-    command: (dir) => [BIN('verify-cli'), '--root', join(dir, 'ws'), '--now', ANCHOR, ...FULL_VERIFICATION],
+    command: (dir, repo) => [
+      BIN('verify-cli', repo),
+      '--root',
+      join(dir, 'ws'),
+      '--now',
+      ANCHOR,
+      ...FULL_VERIFICATION,
+    ],
   },
   {
     name: 'kpi-1m',

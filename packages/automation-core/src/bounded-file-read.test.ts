@@ -115,6 +115,17 @@ describe('readBoundedFile', () => {
         return buffer(stream as NonNullable<typeof stream>);
       });
       expect(streamed.equals(bytes)).toBe(true);
+      // outside a chain: streamed in chunks no larger than the file (or the range) needs
+      const file = join(dir, 'data.json');
+      const whole = await openInputStream(file, { kind: 'csv_input', highWaterMark: 1 << 20 });
+      expect((await buffer(whole as NonNullable<typeof whole>)).equals(bytes)).toBe(true);
+      if (size > 2) {
+        const range = { start: 1, end: size - 2 };
+        const part = await openInputStream(file, { kind: 'csv_input', highWaterMark: 1 << 20, ...range });
+        expect((await buffer(part as NonNullable<typeof part>)).equals(bytes.subarray(1, size - 1))).toBe(
+          true,
+        );
+      }
     },
   );
 

@@ -270,6 +270,21 @@ export async function readBoundedText(path: string, options: RegularFileOptions)
   return bytes === null ? null : bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
+/** The smallest chunk a stream reads in (Node's default): a file that grows is still read in few calls. */
+const MIN_STREAM_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The chunk a stream reads in: as asked, but no larger than what the file holds (one byte more,
+ * so that a file read whole takes one read before its end). Every read allocates a buffer of the
+ * chunk's size, so a 1 MiB chunk for a file of a few hundred bytes was a megabyte of garbage per
+ * file, and reading hundreds of small archives spent most of its time collecting it.
+ */
+function streamChunkBytes(asked: number, size: number, range: { start?: number; end?: number }): number {
+  const last = Math.min(range.end ?? size - 1, size - 1);
+  const readable = Math.max(0, last - (range.start ?? 0) + 1);
+  return Math.min(asked, Math.max(MIN_STREAM_CHUNK_BYTES, readable + 1));
+}
+
 export interface InputStreamOptions extends RegularFileOptions {
   start?: number;
   end?: number;
@@ -302,6 +317,8 @@ export async function openInputStream(path: string, options: InputStreamOptions)
     autoClose: true,
     ...(options.start === undefined ? {} : { start: options.start }),
     ...(options.end === undefined ? {} : { end: options.end }),
-    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
+    ...(options.highWaterMark === undefined
+      ? {}
+      : { highWaterMark: streamChunkBytes(options.highWaterMark, opened.size, options) }),
   });
 }

@@ -4,6 +4,12 @@ import { errorMessageOf, JobError, openInputStream, openRegularFile } from '@obs
 import { type LatencyFile, LatencyFileError } from './latency-file.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
+/**
+ * What gunzip hands out at a time. Its output buffer is allocated per stream at this size, so a
+ * megabyte for each of hundreds of small archives (compaction, a week of day archives) made
+ * garbage collection most of the work; a large archive just comes in more chunks.
+ */
+const GUNZIP_CHUNK_BYTES = 64 * 1024;
 
 export interface ChunkOptions {
   /** gunzip the file on the way (archives) */
@@ -75,7 +81,7 @@ export async function openChunks(
   if (!options.gzip) return onStoredBytes ? tapped(stored, onStoredBytes) : stored;
   // The pipe below attaches its own listener in the same tick, so both see every chunk.
   if (onStoredBytes) stored.on('data', (chunk) => onStoredBytes(chunk as Buffer));
-  const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
   pipeline(stored, gunzip, () => undefined);
   return gunzip;
 }
