@@ -1,4 +1,4 @@
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { describeFileType, readBoundedFile } from './bounded-file-read.js';
 import { DATA_ROOTS_ENV, operatorDataRoots } from './data-roots.js';
@@ -53,7 +53,12 @@ function isInside(folder: string, path: string): boolean {
 }
 
 function matchesRule(path: string, rule: PathRule): boolean {
-  if (typeof rule !== 'string') return new RegExp(rule.source, rule.flags.replace(/[gy]/g, '')).test(path);
+  if (typeof rule !== 'string') {
+    // a global or sticky pattern carries state between tests: test a copy without those flags
+    const pattern =
+      rule.global || rule.sticky ? new RegExp(rule.source, rule.flags.replace(/[gy]/g, '')) : rule;
+    return pattern.test(path);
+  }
   return rule.endsWith('/') ? path.startsWith(rule) : path === rule;
 }
 
@@ -63,22 +68,34 @@ function matchesRule(path: string, rule: PathRule): boolean {
  * too. `exists` says which case it was; a link whose target is missing counts as existing (it is
  * refused later as a link that leads nowhere).
  */
-async function resolveReal(path: string): Promise<{ real: string; exists: boolean }> {
+function resolveReal(path: string): { real: string; exists: boolean } {
   try {
-    return { real: await realpath(path), exists: true };
+    return { real: realpathSync.native(path), exists: true };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
   }
-  const dangling = await lstat(path).then(
-    (stats) => stats.isSymbolicLink(),
-    () => false,
-  );
-  if (dangling) return { real: path, exists: true };
+  if (isSymbolicLink(path)) return { real: path, exists: true };
   const parent = dirname(path);
   if (parent === path) return { real: path, exists: false };
-  const above = await resolveReal(parent);
+  const above = resolveReal(parent);
   return { real: join(above.real, basename(path)), exists: false };
+}
+
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  } catch {
+    return false;
+  }
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -130,12 +147,12 @@ export async function resolveContainedPath(
   let realRoot: string;
   let dataRoots: string[];
   try {
-    [real, realBase, realRoot, dataRoots] = await Promise.all([
-      resolveReal(lexical),
-      realpath(basePath),
-      realpath(rootPath),
-      operatorDataRoots(),
-    ]);
+    // Metadata calls, made synchronously: through the thread pool each was a round trip, and a
+    // compaction resolves hundreds of archive paths.
+    real = resolveReal(lexical);
+    realBase = realpathSync.native(basePath);
+    realRoot = realpathSync.native(rootPath);
+    dataRoots = await operatorDataRoots();
   } catch (error) {
     if (error instanceof JobError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -158,7 +175,7 @@ export async function resolveContainedPath(
     if (options.mayBeMissing) return { absolute: real.real, relative: shown, exists: false };
     return refuse('missing', shown, 'does not exist');
   }
-  const stats = await stat(real.real).catch(() => null);
+  const stats = statOrNull(real.real);
   if (!stats) return refuse('not_regular', shown, 'is a symbolic link that leads nowhere');
   const wanted = options.type ?? 'file';
   const fits = (wanted !== 'folder' && stats.isFile()) || (wanted !== 'file' && stats.isDirectory());
