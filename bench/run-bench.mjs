@@ -117,6 +117,16 @@ function resetSampleWorkspace(dir) {
   cpSync(join(dir, 'pristine'), join(dir, 'ws'), { recursive: true });
 }
 
+/** obs-verify on the case's workspace, with the case's own flags. */
+const verifyCommand = (dir, repo, ...flags) => [
+  BIN('verify-cli', repo),
+  '--root',
+  join(dir, 'ws'),
+  '--now',
+  ANCHOR,
+  ...flags,
+];
+
 /** obs-verify reading every line on every run: nothing sealed, nothing skipped as verified before. */
 const FULL_VERIFICATION = ['--full', '--log-segment-bytes', String(2 ** 50)];
 
@@ -304,16 +314,8 @@ const CASES = [
       );
     },
     reset() {},
-    command: (dir, repo) => [
-      BIN('verify-cli', repo),
-      '--root',
-      join(dir, 'ws'),
-      '--now',
-      ANCHOR,
-      '--check-log',
-      'ops/automation_runs.log',
-      ...FULL_VERIFICATION,
-    ],
+    command: (dir, repo) =>
+      verifyCommand(dir, repo, '--check-log', 'ops/automation_runs.log', ...FULL_VERIFICATION),
   },
   {
     name: 'verify-chain',
@@ -348,14 +350,7 @@ const CASES = [
       this.input = `${this.input}: ${this.entries.toLocaleString('en')} entries, ${Math.round(bytes / this.entries)} B each on average (${(bytes / 1e6).toFixed(0)} MB); target = 120 MB/s`;
     },
     reset() {},
-    command: (dir, repo) => [
-      BIN('verify-cli', repo),
-      '--root',
-      join(dir, 'ws'),
-      '--now',
-      ANCHOR,
-      ...FULL_VERIFICATION,
-    ],
+    command: (dir, repo) => verifyCommand(dir, repo, ...FULL_VERIFICATION),
   },
   {
     name: 'kpi-1m',
