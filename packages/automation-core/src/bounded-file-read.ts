@@ -4,7 +4,6 @@ import {
   constants,
   createReadStream,
   fstatSync,
-  lstatSync,
   openSync,
   read,
   readSync,
@@ -14,6 +13,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { FILE_READ_RULES, type FileKind } from './file-read-rules.js';
+import { statsOrNull } from './file-stats.js';
 import { JobError } from './job-error.js';
 import { escapeUntrusted } from './message-text.js';
 import { keepSharedBytes, mayKeep, sharedBytes, sharedReadsFor } from './shared-reads.js';
@@ -83,14 +83,6 @@ function isMissing(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-function lstatOrNull(path: string): Stats | null {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /** Why opening failed, in words: the file's type when that is the reason (a socket cannot be opened). */
 function openFailure(path: string, error: unknown, options: RegularFileOptions): JobError {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -103,7 +95,7 @@ function openFailure(path: string, error: unknown, options: RegularFileOptions):
       },
     );
   }
-  const stats = lstatOrNull(path);
+  const stats = statsOrNull(path, false);
   if (stats && !stats.isFile() && !stats.isSymbolicLink()) {
     const type = describeFileType(stats);
     return refusal(options, `is a ${type}, not a regular file`, { reason: 'not_regular', file_type: type });

@@ -1,8 +1,9 @@
-import { lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { describeFileType, readBoundedFile } from './bounded-file-read.js';
 import { DATA_ROOTS_ENV, operatorDataRoots } from './data-roots.js';
 import type { FileKind } from './file-read-rules.js';
+import { statsOrNull } from './file-stats.js';
 import { JobError } from './job-error.js';
 import { quoteUntrusted } from './message-text.js';
 
@@ -75,27 +76,11 @@ function resolveReal(path: string): { real: string; exists: boolean } {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
   }
-  if (isSymbolicLink(path)) return { real: path, exists: true };
+  if (statsOrNull(path, false)?.isSymbolicLink()) return { real: path, exists: true };
   const parent = dirname(path);
   if (parent === path) return { real: path, exists: false };
   const above = resolveReal(parent);
   return { real: join(above.real, basename(path)), exists: false };
-}
-
-function isSymbolicLink(path: string): boolean {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
-  } catch {
-    return false;
-  }
-}
-
-function statOrNull(path: string): Stats | null {
-  try {
-    return statSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -175,7 +160,7 @@ export async function resolveContainedPath(
     if (options.mayBeMissing) return { absolute: real.real, relative: shown, exists: false };
     return refuse('missing', shown, 'does not exist');
   }
-  const stats = statOrNull(real.real);
+  const stats = statsOrNull(real.real, true);
   if (!stats) return refuse('not_regular', shown, 'is a symbolic link that leads nowhere');
   const wanted = options.type ?? 'file';
   const fits = (wanted !== 'folder' && stats.isFile()) || (wanted !== 'file' && stats.isDirectory());

@@ -35,6 +35,28 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
+/** Where a stamp's two-digit fields start: century, year, month, day, hours, minutes, seconds. */
+type FieldOffsets = readonly [number, number, number, number, number, number, number];
+const ISO_FIELDS: FieldOffsets = [0, 2, 5, 8, 11, 14, 17];
+const COMPACT_FIELDS: FieldOffsets = [0, 2, 4, 6, 9, 11, 13];
+
+/**
+ * Milliseconds since the epoch of the UTC time to the second whose two-digit fields start at
+ * `at`; NaN when a field is not two digits or they do not make a real time.
+ */
+function utcSecondMillis(text: string, at: FieldOffsets): number {
+  const century = twoDigits(text, at[0]);
+  const yearOfCentury = twoDigits(text, at[1]);
+  const month = twoDigits(text, at[2]);
+  const day = twoDigits(text, at[3]);
+  const hours = twoDigits(text, at[4]);
+  const minutes = twoDigits(text, at[5]);
+  const seconds = twoDigits(text, at[6]);
+  if (!isUtcTime(century, yearOfCentury, month, day, hours, minutes, seconds)) return Number.NaN;
+  const days = daysFromCivil(century * 100 + yearOfCentury, month, day);
+  return days * MS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}
+
 /**
  * Milliseconds since the epoch of a timestamp in the shape every timestamp this project writes
  * has — `toISOString()`'s `2026-11-24T12:10:00.000Z`, or the same to the second,
@@ -61,16 +83,7 @@ function canonicalUtcMillis(text: string): number {
     if (text.charCodeAt(19) !== DOT || hundreds < 0 || hundreds > 9 || rest < 0) return Number.NaN;
     millis = hundreds * 100 + rest;
   }
-  const century = twoDigits(text, 0);
-  const yearOfCentury = twoDigits(text, 2);
-  const month = twoDigits(text, 5);
-  const day = twoDigits(text, 8);
-  const hours = twoDigits(text, 11);
-  const minutes = twoDigits(text, 14);
-  const seconds = twoDigits(text, 17);
-  if (!isUtcTime(century, yearOfCentury, month, day, hours, minutes, seconds)) return Number.NaN;
-  const days = daysFromCivil(century * 100 + yearOfCentury, month, day);
-  return days * MS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+  return utcSecondMillis(text, ISO_FIELDS) + millis;
 }
 
 /**
@@ -105,16 +118,7 @@ export function compactStampMillis(text: string): number {
   if (text.length < 17 || text.charCodeAt(8) !== LETTER_T || text.charCodeAt(15) !== LETTER_Z)
     return Number.NaN;
   if (text.charCodeAt(16) !== DASH) return Number.NaN;
-  const century = twoDigits(text, 0);
-  const yearOfCentury = twoDigits(text, 2);
-  const month = twoDigits(text, 4);
-  const day = twoDigits(text, 6);
-  const hours = twoDigits(text, 9);
-  const minutes = twoDigits(text, 11);
-  const seconds = twoDigits(text, 13);
-  if (!isUtcTime(century, yearOfCentury, month, day, hours, minutes, seconds)) return Number.NaN;
-  const days = daysFromCivil(century * 100 + yearOfCentury, month, day);
-  return days * MS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1000;
+  return utcSecondMillis(text, COMPACT_FIELDS);
 }
 
 export function isDateTime(text: string): boolean {
