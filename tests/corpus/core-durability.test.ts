@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runRecord } from '../latency/latency-run.js';
 import { makeWorkspace } from '../support/cli-process.js';
 import { HEARTBEATS, runLogEntry } from '../verify/support/verify-workspace.js';
 import { expectNoTemporaryFiles } from './support/artefact-checks.js';
@@ -98,5 +99,36 @@ describe.skipIf(!MOUNTS_ALLOWED)('automation-core: a log append on a full disk',
     const log = (await filesUnder(root, DISK)).get(LOG)?.toString('utf8') ?? '';
     expect(firstTornLine(log), 'the run log has a torn line').toBeNull();
     expect(log).toBe(`${line}\n`);
+  });
+});
+
+// `record` writes its lock's owner record before anything else: on a full disk that write fails
+// like any other write (disk_full naming the file), never as an unexplained internal error.
+describe.skipIf(!MOUNTS_ALLOWED)('automation-core: a lock taken on a full disk', () => {
+  let root: string;
+  let cleanup: () => Promise<void>;
+  let mounted = false;
+
+  beforeEach(async () => {
+    ({ root, cleanup } = await makeWorkspace('obs-core-full-lock-'));
+    await mkdir(join(root, 'ops'));
+    mounted = mountTmpfs(join(root, 'ops'), 256 * 1024);
+    if (!mounted) throw new Error('the probe allowed mounts but mounting the tmpfs failed');
+  });
+  afterEach(async () => {
+    if (mounted) unmount(join(root, 'ops'));
+    await cleanup();
+  });
+
+  it('obs-latency record fails with disk_full and leaves no lock behind', async () => {
+    fillDisk(join(root, 'ops'));
+    const result = await runRecord(root, ['--source', 'router_demo', '--latency-ms', '120']);
+    const summary = JSON.parse(result.stdout);
+    expect(result.exitCode, result.stdout).toBe(1);
+    expect(summary.diagnostics.error_code).toBe('disk_full');
+    expect(summary.diagnostics.error_message).toContain('.latency.lock/owner.json');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const left = [...(await filesUnder(root, 'ops')).keys()];
+    expect(left).toEqual(['ops/filler.bin']);
   });
 });

@@ -5,6 +5,7 @@ import { readBoundedFile } from './bounded-file-read.js';
 import { parseJsonBounded } from './bounded-json.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from './freshness.js';
 import { isProcessAlive, thisHost } from './process-identity.js';
+import { writeFailure } from './write-failure.js';
 
 /** The record inside every lock folder naming the process that holds it. */
 export const LOCK_OWNER_FILE = 'owner.json';
@@ -54,9 +55,12 @@ export const lockFileSystem: LockFileSystem = {
   mkdir(path: string, callback: Callback): void {
     fs.mkdir(path, (error) => {
       if (error) return callback(error);
-      fs.writeFile(join(path, LOCK_OWNER_FILE), ownerRecord(path), { flag: 'wx' }, (writeError) => {
+      const ownerFile = join(path, LOCK_OWNER_FILE);
+      fs.writeFile(ownerFile, ownerRecord(path), { flag: 'wx' }, (writeError) => {
         if (!writeError) return callback(null);
-        fs.unlink(join(path, LOCK_OWNER_FILE), () => fs.rmdir(path, () => callback(writeError)));
+        // a write site like any other: a full disk is disk_full naming the record, not a bare errno
+        const failure = writeFailure(writeError, ownerFile) as Error;
+        fs.unlink(ownerFile, () => fs.rmdir(path, () => callback(failure)));
       });
     });
   },
