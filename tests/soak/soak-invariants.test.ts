@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { untoldBreachEpisodes } from '../../scripts/soak/soak-invariants.mjs';
+import { unresolvedFirings, untoldBreachEpisodes } from '../../scripts/soak/soak-invariants.mjs';
 import { NotificationQueueModel, slotOf } from '../../scripts/soak/soak-notification-queues.mjs';
 
 const HOUR_MS = 3_600_000;
@@ -122,5 +122,55 @@ describe('NotificationQueueModel', () => {
     expect(
       lost.superseded(firstFiring.message_id, (step) => (step === 3 ? accepted(secondFiring) : [])),
     ).toBe(false);
+  });
+});
+
+/**
+ * Seed 2121 (7 days): the chain stops at 07:20 and the ops webhook accepts that firing; from 07:35
+ * the webhook fails, so the resolved of 07:35 waits. The chain stops again at 09:05 (a firing
+ * queued behind it) and runs through at 09:35, whose resolved replaces the waiting one; the
+ * webhook is back and accepts the firing of 09:05 and its resolved in that run. The receiver
+ * never gets the resolved of the first episode: the newer resolved closes the alert's dedup key.
+ */
+describe('unresolvedFirings', () => {
+  const firstFiring = queued('20261112T072000Z-daily', 'firing', '2026-11-12T07:20:00.000Z');
+  const firstResolved = queued('20261112T073500Z-daily', 'resolved', '2026-11-12T07:20:00.000Z');
+  const secondFiring = queued('20261112T090500Z-daily', 'firing', '2026-11-12T09:05:00.000Z');
+  const secondResolved = queued('20261112T093500Z-daily', 'resolved', '2026-11-12T09:05:00.000Z');
+  const episode = (notification: ReturnType<typeof queued>) =>
+    `${notification.item.dedup_key}|${notification.item.since}`;
+
+  function seed2121(acceptedAtEnd: ReturnType<typeof queued>[]) {
+    const queues = new NotificationQueueModel();
+    queues.observe(1, []);
+    queues.observe(2, [firstResolved]);
+    queues.observe(8, [firstResolved, secondFiring]);
+    queues.observe(10, []);
+    const accepted = acceptedAtEnd.map(({ message_id, item }) => ({ id: message_id, slot: slotOf(item) }));
+    const notify = {
+      firings: [firstFiring, ...acceptedAtEnd]
+        .filter(({ item }) => item.status === 'firing')
+        .map(({ item }) => item),
+      resolved: new Set(acceptedAtEnd.filter(({ item }) => item.status === 'resolved').map(episode)),
+    };
+    return unresolvedFirings(notify, queues, (step: number) => (step === 10 ? accepted : []));
+  }
+
+  it('counts a firing whose waiting resolved a newer resolved of its alert replaced as resolved', () => {
+    expect(seed2121([secondFiring, secondResolved])).toEqual([]);
+  });
+
+  it('reports a firing whose resolved left the queue with no newer resolved accepted', () => {
+    expect(seed2121([secondFiring]).map((item) => item.since)).toEqual([
+      '2026-11-12T07:20:00.000Z',
+      '2026-11-12T09:05:00.000Z',
+    ]);
+  });
+
+  it('reports a firing whose resolved was never queued', () => {
+    const queues = new NotificationQueueModel();
+    queues.observe(1, []);
+    const notify = { firings: [firstFiring.item], resolved: new Set<string>() };
+    expect(unresolvedFirings(notify, queues, () => [])).toEqual([firstFiring.item]);
   });
 });
