@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLogFiles, type SealedSegment, sealRunLog } from '../../packages/automation-core/dist/index.js';
+import { writeSegmentKpiDigest } from '../../packages/verify-cli/dist/kpi/segment-kpi-digest-file.js';
 import { seededRandom } from '../../scripts/sample-workspace.mjs';
 import { BIN, type CliResult, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
 
@@ -408,6 +410,7 @@ function expected(entries: Json[]) {
 let root: string;
 let cleanup: () => Promise<void>;
 let entries: Json[];
+let lines: string[];
 let result: CliResult;
 let summary: Json;
 
@@ -418,7 +421,7 @@ function runKpi(workspace: string, args: readonly string[]): Promise<CliResult> 
 beforeAll(async () => {
   ({ root, cleanup } = await makeWorkspace('obs-kpi-'));
   entries = generateLog();
-  const lines = entries.map((entry) => JSON.stringify(entry));
+  lines = entries.map((entry) => JSON.stringify(entry));
   // corrupt lines spread through the log
   for (const [index, line] of CORRUPT_LINES.entries()) lines.splice(100 + index * 97, 0, line);
   await mkdir(join(root, 'ops'));
@@ -532,6 +535,95 @@ describe('obs-verify kpi over a generated log', () => {
     const { job_id: _e, duration_ms: _f, report: _g, artefacts: _h, ...original } = summary;
     expect(rest).toEqual(original);
     expect(copy.json().report).toBe('out/kpi/20250929T000000Z_20251006T000000Z.md');
+  });
+});
+
+/**
+ * What the report says of the log's figures, leaving out what differs between two runs over the
+ * same entries: its id and duration, and where the corrupt lines are (a segment's line, or the
+ * open log's).
+ */
+function figuresOf(report: Json): Json {
+  const { job_id: _id, duration_ms: _ms, log, diagnostics, ...rest } = report;
+  const {
+    sealed_segments: _s,
+    segments_from_digest: _d,
+    digest_problems: _p,
+    corrupt_examples: _e,
+    ...counts
+  } = log;
+  const { error_message: _m, ...code } = diagnostics;
+  return { ...rest, log: counts, diagnostics: code };
+}
+
+describe('obs-verify kpi over the same log sealed into segments', () => {
+  let sealedRoot: string;
+  let removeSealed: () => Promise<void>;
+  let segments: SealedSegment[];
+  const digestOf = (segment: SealedSegment) =>
+    join(sealedRoot, 'ops/automation_runs', segment.file.replace('.log.gz', '.kpi.json'));
+
+  beforeAll(async () => {
+    ({ root: sealedRoot, cleanup: removeSealed } = await makeWorkspace('obs-kpi-sealed-'));
+    await mkdir(join(sealedRoot, 'ops'));
+    const logFile = join(sealedRoot, 'ops/automation_runs.log');
+    await writeFile(logFile, `${lines.join('\n')}\n`);
+    // segments wholly before the period, in it (two), and after it; the rest of the after part stays open
+    // the generated entries in order (the corrupt lines spliced in have no time of their own)
+    const firstAtOrAfter = (ms: number) =>
+      lines.indexOf(JSON.stringify(entries.find((entry) => Date.parse(entry.started_at) >= ms)));
+    const inPeriod = firstAtOrAfter(FROM_MS);
+    const afterPeriod = firstAtOrAfter(UNTIL_MS);
+    const cuts = [inPeriod, Math.floor((inPeriod + afterPeriod) / 2), afterPeriod, afterPeriod + 8];
+    segments = [];
+    let sealedLines = 0;
+    for (const cut of cuts) {
+      const size = lines
+        .slice(sealedLines, cut)
+        .reduce((bytes, line) => bytes + Buffer.byteLength(line) + 1, 0);
+      const sealed = await sealRunLog(logFile, size, new Date(NOW));
+      segments.push((sealed as { segment: SealedSegment }).segment);
+      sealedLines = cut;
+    }
+    const files = runLogFiles(sealedRoot, logFile);
+    for (const segment of segments) await writeSegmentKpiDigest(files, segment);
+  });
+
+  afterAll(() => removeSealed());
+
+  it('adds up every segment from its digest to the figures of the log read line by line', async () => {
+    const run = await runKpi(sealedRoot, ['--since', '2025-09-29', '--until', UNTIL]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const sealed = run.json();
+    expect(sealed.log).toMatchObject({ sealed_segments: 4, segments_from_digest: 4, digest_problems: [] });
+    expect(figuresOf(sealed)).toEqual(figuresOf(summary));
+    // every corrupt line is in the first segment (before the period), named by it and its line there
+    expect(sealed.log.corrupt_examples).toEqual(
+      summary.log.corrupt_examples.map((example: Json) => ({
+        ...example,
+        file: `ops/automation_runs/${segments[0]?.file}`,
+      })),
+    );
+    expect(await readFile(join(sealedRoot, sealed.report), 'utf8')).toContain(
+      '4 sealed segment(s), 4 of them added up from their KPI digests',
+    );
+  });
+
+  it('reads a segment whose digest is missing, damaged or of another segment, with the same figures', async () => {
+    const [first, second, third] = segments as [SealedSegment, SealedSegment, SealedSegment];
+    await rm(digestOf(first));
+    await writeFile(digestOf(second), '{"format":');
+    const other = JSON.parse(await readFile(digestOf(third), 'utf8'));
+    await writeFile(digestOf(third), JSON.stringify({ ...other, sha256: '0'.repeat(64) }));
+    const run = await runKpi(sealedRoot, ['--since', '2025-09-29', '--until', UNTIL]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const report = run.json();
+    expect(report.log).toMatchObject({ sealed_segments: 4, segments_from_digest: 1 });
+    expect(report.log.digest_problems).toEqual([
+      expect.stringContaining(second.file.replace('.log.gz', '.kpi.json')),
+      expect.stringMatching(/describes another segment/),
+    ]);
+    expect(figuresOf(report)).toEqual(figuresOf(summary));
   });
 });
 

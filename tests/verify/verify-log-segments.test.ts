@@ -1,7 +1,7 @@
-import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeWorkspace } from '../support/cli-process.js';
+import { BIN, cleanEnv, makeWorkspace, runCli } from '../support/cli-process.js';
 import { entriesByPlace, range, SEGMENT_MANIFEST, SEGMENTS } from './support/segment-workspace.js';
 import {
   checkNamed,
@@ -189,6 +189,49 @@ describe('obs-verify with a run log in sealed segments', () => {
     expect(checkNamed(after, 'sequence')[0]?.status).toBe('pass');
     expect(segmentsCheck(after).status).toBe('pass');
     expect(sequencesOf(await everyEntry())).toEqual(range(10, 12));
+  });
+
+  it('writes a KPI digest beside each segment, again when one is gone or damaged, and deletes it with its segment', async () => {
+    await sealFourTimes();
+    const digests = async () =>
+      (await readdir(join(root, SEGMENTS))).filter((name) => name.endsWith('.kpi.json')).sort();
+    expect(await digests()).toEqual(
+      (await segmentFiles()).map((name) => name.replace('.log.gz', '.kpi.json')),
+    );
+
+    await rm(join(root, SEGMENTS, '000000000007_000000000007.kpi.json'));
+    await writeFile(join(root, SEGMENTS, '000000000008_000000000008.kpi.json'), 'not a digest');
+    const nightly = await runVerify(root);
+    expect(nightly.exitCode, nightly.stdout).toBe(0);
+    expect(nightly.json().artefacts).toEqual(
+      expect.arrayContaining([
+        `${SEGMENTS}/000000000007_000000000007.kpi.json`,
+        `${SEGMENTS}/000000000008_000000000008.kpi.json`,
+      ]),
+    );
+    expect(nightly.json().artefacts).not.toContain(`${SEGMENTS}/000000000009_000000000009.kpi.json`);
+    const kpi = await runCli(BIN.verify, ['kpi', '--root', root, '--now', NOW, '--since', '3000d'], {
+      env: cleanEnv(),
+    });
+    expect(kpi.exitCode, kpi.stdout).toBe(0);
+    expect(kpi.json().log).toMatchObject({
+      sealed_segments: 4,
+      segments_from_digest: 4,
+      digest_problems: [],
+    });
+
+    const later = '2026-11-20T00:00:00Z';
+    await runVerify(root, [], { now: later });
+    expect(await digests()).toEqual([]);
+    const deletions = (await readJsonLines(root, MANIFEST)).filter((line) => line.event === 'deleted');
+    expect(deletions.map((line) => line.also_deleted)).toEqual(
+      deletions.map((line) => [String(line.path).replace('.log.gz', '.kpi.json')]),
+    );
+    // the night that wrote two digests still proves its artefacts: retention recorded their deletion
+    const trace = await runVerify(root, ['--job-id', nightly.json().job_id, '--require-job-entry'], {
+      now: later,
+    });
+    expect(checkNamed(trace.json(), 'job_trace')[0]?.status, trace.stdout).toBe('pass');
   });
 
   it('fails a deletion recorded for a segment newer than one it keeps', async () => {

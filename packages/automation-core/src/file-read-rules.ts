@@ -23,6 +23,7 @@ export type FileKind =
   | 'run_log'
   | 'run_log_segment'
   | 'verification_record'
+  | 'kpi_digest'
   | 'jsonl_manifest'
   | 'manifest_checkpoint'
   | 'csv_input'
@@ -100,6 +101,12 @@ export const FILE_READ_RULES: Readonly<Record<FileKind, FileReadRule>> = {
     maxBytes: 32 * MIB,
     followSymlinks: false,
     description: 'ops/automation_runs/verification.json and dashboard-history-verification.json',
+  },
+  kpi_digest: {
+    // a few thousand distinct durations per job; 16 MiB leaves room for segments sealed far larger
+    maxBytes: 16 * MIB,
+    followSymlinks: false,
+    description: 'ops/automation_runs/*.kpi.json, the KPI digest of each sealed segment',
   },
   manifest_checkpoint: {
     maxBytes: 16 * MIB,

@@ -47,20 +47,33 @@ export async function trustedSegmentManifest(files: RunLogFiles): Promise<Segmen
   return manifest;
 }
 
-/** Reads one sealed segment's lines after checking it (containment, regular file, SHA-256); a failed check throws its code. */
-export async function readSealedSegment(
-  files: RunLogFiles,
+/** Checks a sealed segment before anything takes it (containment, regular file, SHA-256); a failed check throws its code. */
+async function trustedSegment(files: RunLogFiles, segment: SealedSegment) {
+  const checked = await checkSegment(files.segmentDir, files.shownSegmentDir, segment);
+  if (!checked.ok) throw new JobError(checked.code, checked.message, { file: checked.shown });
+  return checked;
+}
+
+async function readTrustedSegment(
+  checked: Awaited<ReturnType<typeof trustedSegment>>,
   segment: SealedSegment,
   onLine: (line: FileLine) => void,
 ): Promise<number> {
-  const checked = await checkSegment(files.segmentDir, files.shownSegmentDir, segment);
-  if (!checked.ok) throw new JobError(checked.code, checked.message, { file: checked.shown });
   try {
     return await forEachSegmentLine(checked, segment, onLine);
   } catch (error) {
     if (error instanceof JobError) throw error;
     throw new JobError('segment_unreadable', (error as Error).message, { file: checked.shown });
   }
+}
+
+/** Reads one sealed segment's lines after checking it (containment, regular file, SHA-256); a failed check throws its code. */
+export async function readSealedSegment(
+  files: RunLogFiles,
+  segment: SealedSegment,
+  onLine: (line: FileLine) => void,
+): Promise<number> {
+  return readTrustedSegment(await trustedSegment(files, segment), segment, onLine);
 }
 
 export interface RunLogLineSource {
@@ -71,21 +84,27 @@ export interface RunLogLineSource {
 
 /**
  * Every line of a run log in order: each sealed segment the manifest lists (checked before it
- * is read), then the open log. `keep` chooses the segments to read (default: all). Readers of
- * "every entry" go through this one function. Returns the line count, or null when neither a
+ * is read), then the open log. Readers of "every entry" go through this one function. A reader
+ * that has a segment's lines in another form (a digest of them) takes it with `takenElsewhere`,
+ * asked in order once the segment has passed its check: true means its lines are counted (as
+ * the manifest records them) and not read. Returns the line count, or null when neither a
  * segment nor the open log exists.
  */
 export async function forEachRunLogLine(
   files: RunLogFiles,
   onLine: (line: FileLine, source: RunLogLineSource) => void,
-  keep: (segment: SealedSegment) => boolean = () => true,
+  takenElsewhere: (segment: SealedSegment, shown: string) => Promise<boolean> | boolean = () => false,
 ): Promise<number | null> {
   const manifest = await trustedSegmentManifest(files);
   let lines = 0;
   for (const segment of manifest.live) {
-    if (!keep(segment)) continue;
-    const source = { shown: `${files.shownSegmentDir}/${segment.file}`, segment };
-    await readSealedSegment(files, segment, (line) => {
+    const checked = await trustedSegment(files, segment);
+    if (await takenElsewhere(segment, checked.shown)) {
+      lines += segment.lines;
+      continue;
+    }
+    const source = { shown: checked.shown, segment };
+    await readTrustedSegment(checked, segment, (line) => {
       lines += 1;
       onLine(line, source);
     });

@@ -33,6 +33,8 @@ export interface DeletedSegment {
   last_sequence: number;
   last_logged_at: string;
   deleted_at: string;
+  /** root-relative paths of files deleted with the segment: its KPI digest */
+  also_deleted?: string[];
 }
 
 export interface ManifestProblem {
@@ -92,6 +94,10 @@ function deletedProblem(value: Record<string, unknown>): string | null {
   const range = segmentRangeProblem(value);
   if (range) return range;
   if (typeof value.path !== 'string') return 'path is missing';
+  const also = value.also_deleted;
+  if (also !== undefined && !(Array.isArray(also) && also.every((path) => typeof path === 'string'))) {
+    return 'also_deleted is not a list of paths';
+  }
   for (const field of ['last_logged_at', 'deleted_at'] as const) {
     if (timestampOrNull(value[field]) === null) return `${field} is not a timestamp`;
   }

@@ -16,6 +16,14 @@ export function segmentFileName(first: number, last: number): string {
   return `${String(first).padStart(12, '0')}_${String(last).padStart(12, '0')}.log.gz`;
 }
 
+/** A segment's KPI digest, beside it: `<first>_<last>.kpi.json`. */
+export const SEGMENT_KPI_DIGEST_PATTERN = /^(\d{12,16})_(\d{12,16})\.kpi\.json$/;
+
+/** The name of the KPI digest of the segment named `segmentFile`. */
+export function segmentKpiDigestName(segmentFile: string): string {
+  return segmentFile.replace(/\.log\.gz$/, '.kpi.json');
+}
+
 /**
  * Where a run log's sealed segments live, derived from the log's own path so that a log moved
  * with --log-file takes its segments along (`ops/automation_runs.log` → `ops/automation_runs/`).

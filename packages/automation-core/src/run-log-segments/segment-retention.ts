@@ -2,17 +2,24 @@ import { lstat, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { faultPoint } from '../fault-injection.js';
 import { appendManifestLine, type DeletedSegment, readSegmentManifest } from './segment-manifest.js';
-import { runLogSegmentPaths, SEGMENT_FILE_PATTERN } from './segment-paths.js';
+import { runLogSegmentPaths, SEGMENT_FILE_PATTERN, segmentKpiDigestName } from './segment-paths.js';
 
 /** How long sealed segments are kept by default, after their last entry. */
 export const DEFAULT_SEGMENT_RETENTION_DAYS = 400;
 const DAY_MS = 86_400_000;
 
-async function removeIfPresent(path: string): Promise<boolean> {
-  const stats = await lstat(path).catch(() => null);
-  if (!stats?.isFile()) return false;
-  await rm(path, { force: true });
-  return true;
+async function isFile(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => null))?.isFile() ?? false;
+}
+
+async function removeIfPresent(path: string): Promise<void> {
+  if (await isFile(path)) await rm(path, { force: true });
+}
+
+/** Removes a segment and its KPI digest (the digest first: a digest never outlives its segment unrecorded). */
+async function removeSegmentFiles(dir: string, file: string): Promise<void> {
+  await removeIfPresent(join(dir, segmentKpiDigestName(file)));
+  await removeIfPresent(join(dir, file));
 }
 
 /**
@@ -30,24 +37,26 @@ export async function applySegmentRetention(
   const paths = runLogSegmentPaths(logFile);
   const manifest = await readSegmentManifest(paths.manifest, paths.manifest);
   for (const recorded of manifest.deleted) {
-    if (SEGMENT_FILE_PATTERN.test(recorded.file)) await removeIfPresent(join(paths.dir, recorded.file));
+    if (SEGMENT_FILE_PATTERN.test(recorded.file)) await removeSegmentFiles(paths.dir, recorded.file);
   }
   const cutoffMs = now.getTime() - retentionDays * DAY_MS;
   const deleted: DeletedSegment[] = [];
+  const shown = (name: string) => relative(root, join(paths.dir, name)).split(sep).join('/');
   for (const segment of manifest.live) {
     if (Date.parse(segment.last_logged_at) >= cutoffMs) break;
-    const path = join(paths.dir, segment.file);
+    const digest = segmentKpiDigestName(segment.file);
     const record: DeletedSegment = {
       file: segment.file,
-      path: relative(root, path).split(sep).join('/'),
+      path: shown(segment.file),
       first_sequence: segment.first_sequence,
       last_sequence: segment.last_sequence,
       last_logged_at: segment.last_logged_at,
       deleted_at: now.toISOString(),
+      ...((await isFile(join(paths.dir, digest))) ? { also_deleted: [shown(digest)] } : {}),
     };
     await appendManifestLine(paths.manifest, { event: 'deleted', ...record });
     faultPoint('log-retention:after-deletion-record');
-    await removeIfPresent(path);
+    await removeSegmentFiles(paths.dir, segment.file);
     deleted.push(record);
   }
   return deleted;

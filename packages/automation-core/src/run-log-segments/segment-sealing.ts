@@ -12,7 +12,13 @@ import { mappingWriteFailure } from '../write-failure.js';
 import { dropSealedPrefix, openLogRange } from './open-log-range.js';
 import { hashingTap } from './segment-file.js';
 import { appendManifestLine, readSegmentManifest, type SealedSegment } from './segment-manifest.js';
-import { runLogSegmentPaths, SEGMENT_FILE_PATTERN, segmentFileName } from './segment-paths.js';
+import {
+  runLogSegmentPaths,
+  SEGMENT_FILE_PATTERN,
+  SEGMENT_KPI_DIGEST_PATTERN,
+  segmentFileName,
+  segmentKpiDigestName,
+} from './segment-paths.js';
 
 interface SealedRange {
   first: number;
@@ -62,12 +68,21 @@ async function sealedRange(logFile: string, size: number): Promise<SealedRange |
 
 /**
  * Segment files the manifest does not list: a seal killed after its rename and before its
- * manifest line. Their lines are still in the open log, so they are removed, not read.
+ * manifest line. Their lines are still in the open log, so they are removed, not read; so is a
+ * KPI digest whose segment is not a live one.
  */
-async function removeUnlistedSegments(dir: string, listed: ReadonlySet<string>): Promise<string[]> {
+async function removeUnlistedSegments(
+  dir: string,
+  listed: ReadonlySet<string>,
+  live: ReadonlySet<string>,
+): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const unlisted = names.filter((name) => SEGMENT_FILE_PATTERN.test(name) && !listed.has(name));
-  for (const name of unlisted) await rm(join(dir, name), { force: true });
+  const liveDigests = new Set([...live].map(segmentKpiDigestName));
+  const strayDigests = names.filter(
+    (name) => SEGMENT_KPI_DIGEST_PATTERN.test(name) && !liveDigests.has(name),
+  );
+  for (const name of [...unlisted, ...strayDigests]) await rm(join(dir, name), { force: true });
   return unlisted;
 }
 
@@ -136,8 +151,9 @@ export async function sealRunLog(logFile: string, size: number, now: Date): Prom
   const manifest = await readSegmentManifest(paths.manifest, paths.manifest);
   await makeFolder(paths.dir);
   await sweepAbandonedTempFiles(paths.dir);
-  const listed = new Set([...manifest.live, ...manifest.deleted].map((segment) => segment.file));
-  const removedUnlisted = await removeUnlistedSegments(paths.dir, listed);
+  const live = new Set(manifest.live.map((segment) => segment.file));
+  const listed = new Set([...live, ...manifest.deleted.map((segment) => segment.file)]);
+  const removedUnlisted = await removeUnlistedSegments(paths.dir, listed, live);
   const range = await sealedRange(logFile, size);
   if (range === null) return null;
   const file = segmentFileName(range.first, range.last);

@@ -29,6 +29,11 @@ export class IntervalUnion {
     this.ends.splice(low, last - low, mergedEnd);
   }
 
+  /** Every stretch, in order. */
+  stretches(): [number, number][] {
+    return this.starts.map((start, index) => [start, this.ends[index] as number]);
+  }
+
   /** The stretches within [from, until), clipped to it. */
   within(from: number, until: number): [number, number][] {
     const clipped: [number, number][] = [];

@@ -1,29 +1,16 @@
-import { JOB_REGISTRY, type JobStatus, roundTo } from '@obs-automation/core';
-import { DurationCounts } from './duration-counts.js';
+import { JOB_REGISTRY, roundTo } from '@obs-automation/core';
 import type { DeliveryChannel } from './entry-deliveries.js';
 import { IntervalUnion } from './interval-union.js';
 import type { KpiRun } from './kpi-run.js';
+import { type DeliveryTotals, isRealSuccess, RunCounts, type StatusCounts } from './run-counts.js';
+import type { SegmentKpiDigest } from './segment-kpi-digest.js';
+import { SuccessStreaks } from './success-streaks.js';
 
 /** The period of a report: [fromMs, untilMs); gaps are measured up to `endMs` (until, or now if earlier). */
 export interface KpiWindow {
   fromMs: number;
   untilMs: number;
   endMs: number;
-}
-
-export interface DeliveryTotals {
-  deliveries: number;
-  attempts: number;
-  retries: number;
-  failed: number;
-}
-
-export interface StatusCounts {
-  ok: number;
-  warning: number;
-  error: number;
-  dry_run: number;
-  skipped: number;
 }
 
 /** The KPIs of one job, or of all of them together (`overall`). */
@@ -66,30 +53,10 @@ export interface OverallKpis extends KpiFigures {
 const SECONDS_DECIMALS = 3;
 const RATIO_DECIMALS = 4;
 const MS_PER_HOUR = 3_600_000;
-const CHANNELS: readonly DeliveryChannel[] = ['webhook', 'email', 'upload'];
 
 const seconds = (ms: number) => roundTo(ms / 1000, SECONDS_DECIMALS);
 const ratio = (part: number, whole: number) => (whole === 0 ? null : roundTo(part / whole, RATIO_DECIMALS));
 const iso = (ms: number) => new Date(ms).toISOString();
-const isRealSuccess = (status: JobStatus) => status === 'ok' || status === 'warning';
-
-function emptyStatuses(): StatusCounts {
-  return { ok: 0, warning: 0, error: 0, dry_run: 0, skipped: 0 };
-}
-
-function emptyDeliveries(): Record<DeliveryChannel, DeliveryTotals> {
-  return Object.fromEntries(
-    CHANNELS.map((channel) => [channel, { deliveries: 0, attempts: 0, retries: 0, failed: 0 }]),
-  ) as Record<DeliveryChannel, DeliveryTotals>;
-}
-
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
-  for (const [key, count] of from) into.set(key, (into.get(key) ?? 0) + count);
-}
 
 /** Most frequent first, then by code. */
 function sortedCounts(counts: Map<string, number>): Record<string, number> {
@@ -104,82 +71,43 @@ function breachFigures(union: IntervalUnion, window: KpiWindow): { episodes: num
 
 /** The figures one job's runs add up to, kept as counts until the report is made. */
 class JobTally {
-  runs = 0;
-  readonly statuses = emptyStatuses();
-  readonly failures = new Map<string, number>();
-  readonly warnings = new Map<string, number>();
-  readonly skips = new Map<string, number>();
-  readonly durations = new DurationCounts();
-  readonly deliveries = emptyDeliveries();
+  /** the runs in the period */
+  readonly counts = new RunCounts();
   readonly breaches = new IntervalUnion();
-  recoveryCount = 0;
-  recoveryTotalMs = 0;
-  recoveryLongestMs = 0;
-  /** first failure of the current streak of failed real runs, from anywhere in the log */
-  failingSinceMs: number | null = null;
-  /** the last real success in the window, or where the window's gap measurement starts */
-  lastSuccessMs: number | null = null;
-  longestGap = { ms: -1, fromMs: 0, toMs: 0 };
+  /** failure streaks are followed from anywhere in the log; successes and gaps in the period */
+  readonly streaks = new SuccessStreaks();
 
   constructor(readonly job: string) {}
 
   /** A run before the window: only the failure streak it may open or close. */
   observeBefore(run: KpiRun): void {
-    if (run.status === 'error') this.failingSinceMs ??= run.startedMs;
-    else if (isRealSuccess(run.status)) this.failingSinceMs = null;
+    if (run.status === 'error') this.streaks.failure(run.startedMs);
+    else if (isRealSuccess(run.status)) this.streaks.endStreak();
   }
 
   observe(run: KpiRun, gapOriginMs: number): void {
-    this.runs += 1;
-    this.statuses[run.status] += 1;
-    if (run.status === 'error') {
-      increment(this.failures, run.errorCode ?? 'unknown');
-      this.failingSinceMs ??= run.startedMs;
-    } else if (run.status === 'skipped') {
-      increment(this.skips, run.errorCode ?? 'unknown');
-    } else if (isRealSuccess(run.status)) {
-      if (run.warningCode !== null) increment(this.warnings, run.warningCode);
-      if (this.failingSinceMs !== null) {
-        const recoveryMs = Math.max(0, run.startedMs - this.failingSinceMs);
-        this.recoveryCount += 1;
-        this.recoveryTotalMs += recoveryMs;
-        this.recoveryLongestMs = Math.max(this.recoveryLongestMs, recoveryMs);
-        this.failingSinceMs = null;
-      }
-      this.gapTo(run.startedMs, gapOriginMs);
-      this.lastSuccessMs = Math.max(this.lastSuccessMs ?? gapOriginMs, run.startedMs);
-    }
-    if (run.status !== 'skipped' && run.durationMs !== null) this.durations.add(run.durationMs);
-    for (const delivery of run.deliveries) {
-      const totals = this.deliveries[delivery.channel];
-      totals.deliveries += 1;
-      totals.attempts += delivery.attempts;
-      totals.retries += delivery.retries;
-      if (delivery.failed) totals.failed += 1;
-    }
-  }
-
-  private gapTo(toMs: number, gapOriginMs: number): void {
-    const fromMs = this.lastSuccessMs ?? gapOriginMs;
-    if (toMs - fromMs > this.longestGap.ms) this.longestGap = { ms: toMs - fromMs, fromMs, toMs };
+    this.counts.add(run);
+    if (run.status === 'error') this.streaks.failure(run.startedMs);
+    else if (isRealSuccess(run.status)) this.streaks.success(run.startedMs, gapOriginMs);
   }
 
   report(window: KpiWindow, gapOriginMs: number): JobKpis {
-    this.gapTo(Math.max(window.endMs, this.lastSuccessMs ?? gapOriginMs), gapOriginMs);
-    const mean = this.durations.mean();
-    const p95 = this.durations.percentile(0.95);
+    const { streaks, counts } = this;
+    streaks.gapTo(Math.max(window.endMs, streaks.lastSuccessMs ?? gapOriginMs), gapOriginMs);
+    const mean = counts.durations.mean();
+    const p95 = counts.durations.percentile(0.95);
     return {
       job: this.job,
       ...figures([this], window, this.breaches),
       duration_seconds: {
-        runs: this.durations.count,
+        runs: counts.durations.count,
         mean: mean === null ? null : seconds(mean),
         p95: p95 === null ? null : seconds(p95),
       },
       longest_success_gap: {
-        seconds: seconds(this.longestGap.ms),
-        from: iso(this.longestGap.fromMs),
-        until: iso(this.longestGap.toMs),
+        seconds: seconds(streaks.longestGap.ms),
+        from: iso(streaks.longestGap.fromMs),
+        until: iso(streaks.longestGap.toMs),
       },
     };
   }
@@ -187,41 +115,30 @@ class JobTally {
 
 /** The figures of one or more jobs' tallies together. */
 function figures(tallies: readonly JobTally[], window: KpiWindow, breaches: IntervalUnion): KpiFigures {
-  const statuses = emptyStatuses();
-  const failures = new Map<string, number>();
-  const warnings = new Map<string, number>();
-  const skips = new Map<string, number>();
-  const deliveries = emptyDeliveries();
+  const all = new RunCounts();
   let recoveries = 0;
   let recoveryTotalMs = 0;
   let recoveryLongestMs = 0;
   let unrecoveredSinceMs: number | null = null;
-  for (const tally of tallies) {
-    for (const status of Object.keys(statuses) as JobStatus[]) statuses[status] += tally.statuses[status];
-    addCounts(failures, tally.failures);
-    addCounts(warnings, tally.warnings);
-    addCounts(skips, tally.skips);
-    for (const channel of CHANNELS) {
-      for (const key of ['deliveries', 'attempts', 'retries', 'failed'] as const) {
-        deliveries[channel][key] += tally.deliveries[channel][key];
-      }
-    }
-    recoveries += tally.recoveryCount;
-    recoveryTotalMs += tally.recoveryTotalMs;
-    recoveryLongestMs = Math.max(recoveryLongestMs, tally.recoveryLongestMs);
-    if (tally.failingSinceMs !== null) {
-      unrecoveredSinceMs = Math.min(unrecoveredSinceMs ?? tally.failingSinceMs, tally.failingSinceMs);
+  for (const { counts, streaks } of tallies) {
+    all.merge(counts);
+    recoveries += streaks.recoveries;
+    recoveryTotalMs += streaks.recoveryTotalMs;
+    recoveryLongestMs = Math.max(recoveryLongestMs, streaks.recoveryLongestMs);
+    if (streaks.failingSinceMs !== null) {
+      unrecoveredSinceMs = Math.min(unrecoveredSinceMs ?? streaks.failingSinceMs, streaks.failingSinceMs);
     }
   }
+  const { statuses, deliveries } = all;
   const realRuns = statuses.ok + statuses.warning + statuses.error;
   return {
-    runs: tallies.reduce((sum, tally) => sum + tally.runs, 0),
+    runs: all.runs,
     statuses,
     real_runs: realRuns,
     success_ratio: ratio(statuses.ok + statuses.warning, realRuns),
-    failures_by_code: sortedCounts(failures),
-    warnings_by_code: sortedCounts(warnings),
-    skipped_by_code: sortedCounts(skips),
+    failures_by_code: sortedCounts(all.failures),
+    warnings_by_code: sortedCounts(all.warnings),
+    skipped_by_code: sortedCounts(all.skips),
     deliveries,
     upload_failure_ratio: ratio(deliveries.upload.failed, deliveries.upload.deliveries),
     slo_breach: breachFigures(breaches, window),
@@ -240,6 +157,12 @@ function byRegistryThenName(a: string, b: string): number {
   const rank = (name: string) => REGISTRY_ORDER.get(name) ?? REGISTRY_ORDER.size;
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
+
+/** The streaks of a job not seen yet (never changed). */
+const NO_RUNS_YET = new SuccessStreaks();
+
+/** Where a run falls: before the period, in it, or after it. */
+export type PeriodPart = 'before' | 'in' | 'after';
 
 export interface KpiResult {
   overall: OverallKpis;
@@ -269,7 +192,7 @@ export class KpiAccumulator {
   }
 
   /** Where the run falls: before the period, in it, or after it. */
-  add(run: KpiRun): 'before' | 'in' | 'after' {
+  add(run: KpiRun): PeriodPart {
     this.gapOriginMs ??= Math.max(this.window.fromMs, run.startedMs);
     if (run.startedMs >= this.window.untilMs) return 'after';
     const tally = this.tally(run.job);
@@ -285,9 +208,54 @@ export class KpiAccumulator {
     return 'in';
   }
 
+  /**
+   * Adds a sealed segment's runs from its digest, when that gives exactly what adding them one
+   * by one would: all of them fall in one part of the period, and no earlier success of a job
+   * is later than the job's first success in the segment. Returns that part, or null when the
+   * segment's runs must be added one by one (nothing has been added then).
+   */
+  addDigest(digest: SegmentKpiDigest): PeriodPart | null {
+    const { started } = digest;
+    if (started === null) return 'in';
+    const gapOriginMs = this.gapOriginMs ?? Math.max(this.window.fromMs, started.firstMs);
+    const part =
+      started.minMs >= this.window.untilMs
+        ? 'after'
+        : started.maxMs < this.window.fromMs
+          ? 'before'
+          : started.minMs >= this.window.fromMs && started.maxMs < this.window.untilMs
+            ? 'in'
+            : null;
+    if (part === null) return null;
+    if (
+      part === 'in' &&
+      !digest.jobs.every(({ job, streaks }) =>
+        (this.tallies.get(job)?.streaks ?? NO_RUNS_YET).canAppend(streaks, gapOriginMs),
+      )
+    ) {
+      return null;
+    }
+    this.gapOriginMs = gapOriginMs;
+    if (part === 'after') return part;
+    for (const { job, counts, breaches, streaks } of digest.jobs) {
+      const tally = this.tally(job);
+      for (const [start, end] of breaches) {
+        tally.breaches.add(start, end);
+        this.breaches.add(start, end);
+      }
+      if (part === 'before') {
+        tally.streaks.appendBefore(streaks);
+      } else {
+        tally.counts.merge(counts);
+        tally.streaks.append(streaks, gapOriginMs);
+      }
+    }
+    return part;
+  }
+
   result(): KpiResult {
     const origin = this.gapOriginMs ?? this.window.fromMs;
-    const inWindow = [...this.tallies.values()].filter((tally) => tally.runs > 0);
+    const inWindow = [...this.tallies.values()].filter((tally) => tally.counts.runs > 0);
     const jobs = inWindow
       .sort((a, b) => byRegistryThenName(a.job, b.job))
       .map((tally) => tally.report(this.window, origin));

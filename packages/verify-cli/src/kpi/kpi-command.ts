@@ -17,13 +17,17 @@ import { FirstItems, REPORTED_LINES } from '../log/first-items.js';
 import { KpiAccumulator } from './kpi-accumulator.js';
 import { finalizeKpiOptions, KPI_OPTIONS, type KpiOptions } from './kpi-options.js';
 import { corruptLineLabel, kpiReportMarkdown, type LogReading } from './kpi-report.js';
-import { readEntry } from './kpi-run.js';
 import { kpiSummaryFacts } from './kpi-summary-facts.js';
+import { LineKinds } from './line-kinds.js';
 import { forEachRunLogEntry } from './run-log-entries.js';
+import { readSegmentKpiDigest } from './segment-kpi-digest-file.js';
 
 const NAME = 'verify-kpi';
 
-/** One pass over the log: every entry of the period added up, every other line counted. */
+/**
+ * One pass over the log: every entry of the period added up, every other line counted. A sealed
+ * segment whose KPI digest composes exactly with what came before it is taken from the digest.
+ */
 async function readPeriod(options: KpiOptions, context: CommandContext) {
   const files = runLogFiles(context.common.root, context.resolvePath(context.common.logFile));
   const shown = files.shownLog;
@@ -32,19 +36,32 @@ async function readPeriod(options: KpiOptions, context: CommandContext) {
     untilMs: options.until.getTime(),
     endMs: Math.max(options.from.getTime(), Math.min(options.until.getTime(), options.now.getTime())),
   });
-  const corrupt = new FirstItems<{ line: number; file?: string; problem: string }>(REPORTED_LINES);
+  const kinds = new LineKinds();
   const where = { before: 0, in: 0, after: 0 };
-  let repairs = 0;
-  const lines = await forEachRunLogEntry(files, (item) => {
-    if (item.entry === null) {
-      const { line, file, problem } = item;
-      return corrupt.add(file === undefined ? { line, problem } : { line, file, problem });
-    }
-    const read = readEntry(item.entry);
-    if (read.kind === 'corrupt') corrupt.add({ line: item.line, problem: read.problem });
-    else if (read.kind === 'sequence_repair') repairs += 1;
-    else where[accumulator.add(read.run)] += 1;
-  });
+  const segments = { sealed: 0, from_digest: 0 };
+  const digestProblems = new FirstItems<string>(REPORTED_LINES);
+  const lines = await forEachRunLogEntry(
+    files,
+    (item) => {
+      const run = kinds.runOf(item);
+      if (run !== null) where[accumulator.add(run)] += 1;
+    },
+    async (segment) => {
+      segments.sealed += 1;
+      const read = await readSegmentKpiDigest(files, segment);
+      if (read.digest === null) {
+        if (read.problem !== null) digestProblems.add(read.problem);
+        return false;
+      }
+      const part = accumulator.addDigest(read.digest);
+      if (part === null) return false;
+      where[part] += read.digest.runs;
+      kinds.sequenceRepairs += read.digest.sequenceRepairs;
+      kinds.corrupt.addCounted(read.digest.corrupt.examples, read.digest.corrupt.count);
+      segments.from_digest += 1;
+      return true;
+    },
+  );
   if (lines === null)
     throw missingInput([shown], `run log ${shown} does not exist: there is nothing to report`);
   const log: LogReading = {
@@ -53,9 +70,12 @@ async function readPeriod(options: KpiOptions, context: CommandContext) {
     entries_in_window: where.in,
     entries_before_window: where.before,
     entries_after_window: where.after,
-    corrupt_lines: corrupt.count,
-    corrupt_examples: corrupt.items,
-    sequence_repairs: repairs,
+    corrupt_lines: kinds.corrupt.count,
+    corrupt_examples: kinds.corrupt.items,
+    sequence_repairs: kinds.sequenceRepairs,
+    sealed_segments: segments.sealed,
+    segments_from_digest: segments.from_digest,
+    digest_problems: digestProblems.items,
   };
   return { log, result: accumulator.result() };
 }

@@ -1,4 +1,6 @@
-import type { DeliveryTotals, JobKpis, KpiFigures, KpiResult } from './kpi-accumulator.js';
+import type { JobKpis, KpiFigures, KpiResult } from './kpi-accumulator.js';
+import type { CorruptLine } from './line-kinds.js';
+import type { DeliveryTotals } from './run-counts.js';
 
 /** What the report says about the log it read. */
 export interface LogReading {
@@ -9,8 +11,13 @@ export interface LogReading {
   entries_after_window: number;
   corrupt_lines: number;
   /** the first corrupt lines, with why */
-  corrupt_examples: { line: number; file?: string; problem: string }[];
+  corrupt_examples: CorruptLine[];
   sequence_repairs: number;
+  sealed_segments: number;
+  /** sealed segments added up from their KPI digests rather than read line by line */
+  segments_from_digest: number;
+  /** digests that exist but could not be used (those segments were read), the first few */
+  digest_problems: string[];
 }
 
 export interface KpiReportInput {
@@ -140,7 +147,13 @@ function logParagraph(log: LogReading): string {
   return (
     `Run log \`${log.file}\`: ${log.lines} line(s); ${log.entries_in_window} entr(ies) in the period, ` +
     `${log.entries_before_window} before it, ${log.entries_after_window} after it; ${corrupt}; ` +
-    `${log.sequence_repairs} sequence repair(s).`
+    `${log.sequence_repairs} sequence repair(s).` +
+    (log.sealed_segments > 0
+      ? ` ${log.sealed_segments} sealed segment(s), ${log.segments_from_digest} of them added up from their KPI digests.`
+      : '') +
+    (log.digest_problems.length > 0
+      ? ` Digests not used (their segments were read): ${log.digest_problems.map(cell).join('; ')}.`
+      : '')
   );
 }
 

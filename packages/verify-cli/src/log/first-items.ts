@@ -9,6 +9,12 @@ export class FirstItems<T> {
     this.count += 1;
     if (this.items.length < this.limit) this.items.push(item);
   }
+
+  /** Adds `count` items of which `first` are the first (as another FirstItems kept them). */
+  addCounted(first: readonly T[], count: number): void {
+    for (const item of first) this.add(item);
+    this.count += count - first.length;
+  }
 }
 
 /** How many line numbers a report lists before it only counts. */

@@ -3,9 +3,11 @@ import {
   type DeletedSegment,
   errorMessageOf,
   type RunLogFiles,
+  readSegmentManifest,
   type SealedSegment,
   sealRunLog,
 } from '@obs-automation/core';
+import { readSegmentKpiDigest, writeSegmentKpiDigest } from '../kpi/segment-kpi-digest-file.js';
 import { withRunLogLock } from './run-log-snapshot.js';
 import type { SegmentFailure } from './segmented-log-scan.js';
 import {
@@ -40,10 +42,28 @@ export interface UpkeepResult {
 }
 
 /**
+ * Writes the KPI digest of each live segment this run verified that has no usable one: the one
+ * just sealed, one sealed before digests existed, one whose digest was damaged or removed.
+ * Returns the digests written.
+ */
+async function keepKpiDigests(files: RunLogFiles, verified: readonly VerifiedSegment[]): Promise<string[]> {
+  const vouched = new Set(verified.map((segment) => `${segment.file} ${segment.sha256}`));
+  const { live } = await readSegmentManifest(files.manifest, files.shownManifest);
+  const written: string[] = [];
+  for (const segment of live) {
+    if (!vouched.has(`${segment.file} ${segment.sha256}`)) continue;
+    if ((await readSegmentKpiDigest(files, segment)).digest === null) {
+      written.push(await writeSegmentKpiDigest(files, segment));
+    }
+  }
+  return written;
+}
+
+/**
  * After the checks, under the run log's lock: seals the open log once it has reached the segment
  * size — only its verified part, and only when every log check passed, so a sealed segment never
- * holds a problem — applies segment retention, and records which segments and which start of
- * the open log are verified.
+ * holds a problem — applies segment retention, writes the KPI digests verified segments lack,
+ * and records which segments and which start of the open log are verified.
  */
 export async function keepSegments(options: UpkeepOptions): Promise<UpkeepResult> {
   const { files, now } = options;
@@ -67,6 +87,7 @@ export async function keepSegments(options: UpkeepOptions): Promise<UpkeepResult
         verified = verified.filter((segment) => !gone.has(segment.file));
         result.written.push(files.shownManifest);
       }
+      result.written.push(...(await keepKpiDigests(files, verified)));
       const openLog =
         options.logHealthy && !result.sealed && options.openLogRead
           ? { ...options.openLogRead, verified_at: now.toISOString() }
@@ -79,7 +100,7 @@ export async function keepSegments(options: UpkeepOptions): Promise<UpkeepResult
   } catch (error) {
     result.failures.push({
       error_code: 'segment_seal_failed',
-      message: `sealing or pruning the run log's segments in ${files.shownSegmentDir} failed: ${errorMessageOf(error)}`,
+      message: `sealing, pruning or digesting the run log's segments in ${files.shownSegmentDir} failed: ${errorMessageOf(error)}`,
     });
   }
   return result;

@@ -22,14 +22,18 @@ export interface DeletionRecord {
   jobId: string | null;
 }
 
-/** A manifest line that records a deletion: `event: "deleted"` or a `deleted_at` time. */
+/**
+ * A manifest line that records a deletion: `event: "deleted"` or a `deleted_at` time, of `path`
+ * and of the files `also_deleted` lists with it.
+ */
 function deletionOf(
   value: Record<string, unknown>,
-): { path: string; deletedAt: string | null; jobId: string | null } | null {
+): { paths: string[]; deletedAt: string | null; jobId: string | null } | null {
   if (typeof value.path !== 'string') return null;
   if (value.event !== 'deleted' && typeof value.deleted_at !== 'string') return null;
+  const also = Array.isArray(value.also_deleted) ? value.also_deleted : [];
   return {
-    path: value.path,
+    paths: [value.path, ...also.filter((path): path is string => typeof path === 'string')],
     deletedAt: typeof value.deleted_at === 'string' ? value.deleted_at : null,
     jobId: typeof value.job_id === 'string' ? value.job_id : null,
   };
@@ -67,9 +71,10 @@ export async function loadDeletionRecords(
     if (path === null) continue;
     await forEachJsonLine(path, { shown: manifest }, ({ value }) => {
       const deletion = deletionOf(value);
-      if (deletion) {
+      if (!deletion) return;
+      for (const path of deletion.paths) {
         records.push({
-          path: resolveAgainstRoot(root, deletion.path),
+          path: resolveAgainstRoot(root, path),
           deletedAt: deletion.deletedAt,
           recordedIn: manifest,
           jobId: deletion.jobId,
