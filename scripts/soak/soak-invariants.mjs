@@ -406,6 +406,28 @@ export async function checkInvariants(result) {
         ],
   );
 
+  const kpi = result.finalKpi;
+  const figures = (record) => {
+    if (!record.summary) return null;
+    const { job_id: _id, duration_ms: _ms, log, ...rest } = record.summary;
+    const { segments_from_digest: _taken, digest_problems: _problems, ...counts } = log ?? {};
+    return JSON.stringify({ ...rest, log: counts });
+  };
+  check(
+    `obs-verify kpi gives the same figures from the segments' KPI digests (${kpi.fromDigests.summary?.log?.segments_from_digest ?? 0} of ${kpi.digests}) as reading them line by line`,
+    [
+      kpi.fromDigests.code !== 0 &&
+        `kpi exit ${kpi.fromDigests.code}: ${kpi.fromDigests.stderr.slice(0, 300)}`,
+      (kpi.fromDigests.summary?.log?.digest_problems ?? []).length > 0 &&
+        `digests not used: ${kpi.fromDigests.summary.log.digest_problems.join('; ').slice(0, 300)}`,
+      kpi.digests > 0 &&
+        !(kpi.fromDigests.summary?.log?.segments_from_digest > 0) &&
+        'no segment was taken from its digest',
+      figures(kpi.fromDigests) !== figures(kpi.lineByLine) &&
+        `the figures differ: ${figures(kpi.fromDigests)?.slice(0, 400)} against ${figures(kpi.lineByLine)?.slice(0, 400)}`,
+    ].filter(Boolean),
+  );
+
   const leftovers = (await filesUnder(root, '.'))
     .map((file) => file.path.replace(/^\.\//, ''))
     .filter((path) => /\.tmp(-|$)|\.tmp\.|~$/.test(path));

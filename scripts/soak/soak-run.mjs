@@ -1,6 +1,6 @@
 // The soak's timeline: the chain every 15 simulated minutes with the feeder beside it, the
 // nightly verification, the weekly KPI report, and the planned faults around them.
-import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ageLeftLocks } from './left-locks.mjs';
 import { Feeder, isoSeconds } from './soak-feeder.mjs';
@@ -333,6 +333,7 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
     const finalVerify = await runBinary(context, 'verify', ['--root', root, '--now', isoSeconds(endMs)], {
       label: 'final verify',
     });
+    const finalKpi = await kpiBothWays(context, root, endMs, days);
     await snapshot(root, observed);
     return {
       seed,
@@ -351,6 +352,7 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
       faultsInjected,
       skipped,
       finalVerify,
+      finalKpi,
       plan,
       wallMs: Date.now() - wallStart,
     };
@@ -360,6 +362,25 @@ export async function runSoak({ repoRoot, days, seed, faults, keep, progress = (
   } finally {
     for (const receiver of Object.values(receivers)) await receiver.close();
   }
+}
+
+/**
+ * The KPIs of the whole soak twice: as `obs-verify kpi` reads them (sealed segments from their
+ * digests) and with the digests moved aside (every segment read line by line), for the invariant
+ * that both give the same figures.
+ */
+async function kpiBothWays(context, root, endMs, days) {
+  const args = ['kpi', '--root', root, '--now', isoSeconds(endMs), '--since', `${days + 2}d`];
+  const fromDigests = await runBinary(context, 'verify', args, { label: 'final kpi' });
+  const segments = join(root, 'ops/automation_runs');
+  const aside = join(root, 'kpi-digests-aside');
+  const digests = (await readdir(segments).catch(() => [])).filter((name) => name.endsWith('.kpi.json'));
+  await mkdir(aside, { recursive: true });
+  for (const name of digests) await rename(join(segments, name), join(aside, name));
+  const lineByLine = await runBinary(context, 'verify', args, { label: 'final kpi, segments read' });
+  for (const name of digests) await rename(join(aside, name), join(segments, name));
+  await rm(aside, { recursive: true });
+  return { fromDigests, lineByLine, digests: digests.length };
 }
 
 export function median(values) {
