@@ -1,5 +1,4 @@
 import { isJsonObject, type SealedSegment } from '@obs-automation/core';
-import type { DeliveryChannel } from './entry-deliveries.js';
 import { IntervalUnion } from './interval-union.js';
 import type { KpiRun } from './kpi-run.js';
 import { type CorruptLine, LineKinds } from './line-kinds.js';
@@ -230,7 +229,7 @@ function runCounts(value: Record<string, unknown>, what: string): RunCounts {
   if (counts.durations.count > counts.runs - counts.statuses.skipped)
     refuse(`${what} has more durations than runs`);
   const deliveries = fields(value.deliveries, `${what} deliveries`);
-  for (const channel of CHANNELS as DeliveryChannel[]) {
+  for (const channel of CHANNELS) {
     const totals = fields(deliveries[channel], `${what} deliveries.${channel}`);
     for (const field of DELIVERY_FIELDS) {
       counts.deliveries[channel][field] = count(totals[field], `${what} deliveries.${channel}.${field}`);
