@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { kpiSummaryFacts } from './kpi-summary-facts.js';
 
-const summary = (overall: Record<string, unknown>, corrupt = 0) => ({
+const summary = (overall: Record<string, unknown>, corrupt = 0, digestProblems: string[] = []) => ({
   status: 'ok',
   window: { from: '2026-11-17T13:20:00.000Z', until: '2026-11-24T13:20:00.000Z' },
-  log: { corrupt_lines: corrupt },
+  log: { corrupt_lines: corrupt, digest_problems: digestProblems },
   overall,
 });
 
@@ -36,5 +36,11 @@ describe('the KPI report on a terminal', () => {
       '2 corrupt log line(s), counted apart (the report lists them)',
     ]);
     expect(kpiSummaryFacts({ status: 'error' })).toEqual([]);
+  });
+
+  it('says when KPI digests could not be used', () => {
+    expect(kpiSummaryFacts(summary({ runs: 0, slo_breach: {} }, 0, ['a.kpi.json: not JSON']))).toContain(
+      '1 KPI digest(s) not used, their segments read instead (the next nightly obs-verify writes them again)',
+    );
   });
 });

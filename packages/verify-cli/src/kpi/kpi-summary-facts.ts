@@ -36,6 +36,7 @@ export function kpiSummaryFacts(summary: Record<string, unknown>): string[] {
   const breach = isJsonObject(overall.slo_breach) ? overall.slo_breach : {};
   const log = isJsonObject(summary.log) ? summary.log : {};
   const corrupt = finiteOrNull(log.corrupt_lines) ?? 0;
+  const unusedDigests = Array.isArray(log.digest_problems) ? log.digest_problems.length : 0;
   const failures = countsText(overall.failures_by_code);
   const warnings = countsText(overall.warnings_by_code);
   const recovery = isJsonObject(overall.recovery) ? recoveryText(overall.recovery) : null;
@@ -46,5 +47,10 @@ export function kpiSummaryFacts(summary: Record<string, unknown>): string[] {
     `SLO breach: ${finiteOrNull(breach.episodes) ?? 0} episode(s), ${finiteOrNull(breach.hours) ?? 0} h`,
     ...(recovery ? [recovery] : []),
     ...(corrupt > 0 ? [`${corrupt} corrupt log line(s), counted apart (the report lists them)`] : []),
+    ...(unusedDigests > 0
+      ? [
+          `${unusedDigests} KPI digest(s) not used, their segments read instead (the next nightly obs-verify writes them again)`,
+        ]
+      : []),
   ];
 }
