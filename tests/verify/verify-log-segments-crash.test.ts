@@ -68,6 +68,10 @@ describe.concurrent('sealing a segment killed at each step', () => {
         expect((await readdir(join(root, SEGMENTS))).filter((name) => name.endsWith('.log.gz'))).toEqual([
           '000000000001_000000000006.log.gz',
         ]);
+        // killed before it wrote the segment's KPI digest: the re-run writes it
+        expect((await readdir(join(root, SEGMENTS))).filter((name) => name.endsWith('.kpi.json'))).toEqual([
+          '000000000001_000000000006.kpi.json',
+        ]);
         const again = await runVerify(root);
         expect(again.exitCode, again.stdout).toBe(0);
       }));
