@@ -56,8 +56,7 @@ async function readPeriod(options: KpiOptions, context: CommandContext) {
       const part = accumulator.addDigest(read.digest);
       if (part === null) return false;
       where[part] += read.digest.runs;
-      kinds.sequenceRepairs += read.digest.sequenceRepairs;
-      kinds.corrupt.addCounted(read.digest.corrupt.examples, read.digest.corrupt.count);
+      kinds.addDigest(read.digest);
       segments.from_digest += 1;
       return true;
     },

@@ -1,6 +1,7 @@
 import { FirstItems, REPORTED_LINES } from '../log/first-items.js';
 import { type KpiRun, readEntry } from './kpi-run.js';
 import type { RunLogItem } from './run-log-entries.js';
+import type { SegmentKpiDigest } from './segment-kpi-digest.js';
 
 /** A line that is not a run-log entry the KPIs can count, with why. */
 export interface CorruptLine {
@@ -26,6 +27,12 @@ export class LineKinds {
     if (read.kind === 'corrupt') this.addCorrupt(item, read.problem);
     else this.sequenceRepairs += 1;
     return null;
+  }
+
+  /** The repairs and corrupt lines of a segment taken from its digest. */
+  addDigest({ sequenceRepairs, corrupt }: Pick<SegmentKpiDigest, 'sequenceRepairs' | 'corrupt'>): void {
+    this.sequenceRepairs += sequenceRepairs;
+    this.corrupt.addCounted(corrupt.examples, corrupt.count);
   }
 
   private addCorrupt({ line, file }: RunLogItem, problem: string): void {

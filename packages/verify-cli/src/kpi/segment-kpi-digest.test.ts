@@ -144,8 +144,7 @@ function readLog(
       const part = accumulator.addDigest(stored);
       if (part !== null) {
         where[part] += stored.runs;
-        kinds.sequenceRepairs += stored.sequenceRepairs;
-        kinds.corrupt.addCounted(stored.corrupt.examples, stored.corrupt.count);
+        kinds.addDigest(stored);
         taken[part] += 1;
         return;
       }
