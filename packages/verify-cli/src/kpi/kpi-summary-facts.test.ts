@@ -40,7 +40,7 @@ describe('the KPI report on a terminal', () => {
 
   it('says when KPI digests could not be used', () => {
     expect(kpiSummaryFacts(summary({ runs: 0, slo_breach: {} }, 0, ['a.kpi.json: not JSON']))).toContain(
-      '1 KPI digest(s) not used, their segments read instead (the next nightly obs-verify writes them again)',
+      '1 KPI digest(s) unusable, segments read instead; nightly obs-verify rewrites them',
     );
   });
 });

@@ -48,9 +48,7 @@ export function kpiSummaryFacts(summary: Record<string, unknown>): string[] {
     ...(recovery ? [recovery] : []),
     ...(corrupt > 0 ? [`${corrupt} corrupt log line(s), counted apart (the report lists them)`] : []),
     ...(unusedDigests > 0
-      ? [
-          `${unusedDigests} KPI digest(s) not used, their segments read instead (the next nightly obs-verify writes them again)`,
-        ]
+      ? [`${unusedDigests} KPI digest(s) unusable, segments read instead; nightly obs-verify rewrites them`]
       : []),
   ];
 }
