@@ -93,13 +93,13 @@ export interface RunLogLineSource {
 export async function forEachRunLogLine(
   files: RunLogFiles,
   onLine: (line: FileLine, source: RunLogLineSource) => void,
-  takenElsewhere: (segment: SealedSegment, shown: string) => Promise<boolean> | boolean = () => false,
+  takenElsewhere: (segment: SealedSegment) => Promise<boolean> | boolean = () => false,
 ): Promise<number | null> {
   const manifest = await trustedSegmentManifest(files);
   let lines = 0;
   for (const segment of manifest.live) {
     const checked = await trustedSegment(files, segment);
-    if (await takenElsewhere(segment, checked.shown)) {
+    if (await takenElsewhere(segment)) {
       lines += segment.lines;
       continue;
     }

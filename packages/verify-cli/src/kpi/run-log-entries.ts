@@ -35,7 +35,7 @@ export function runLogItem({ number: line, text, bytes }: FileLine, file?: strin
 export async function forEachRunLogEntry(
   files: RunLogFiles,
   onItem: (item: RunLogItem) => void,
-  takenElsewhere?: (segment: SealedSegment, shown: string) => Promise<boolean>,
+  takenElsewhere?: (segment: SealedSegment) => Promise<boolean>,
 ): Promise<number | null> {
   return forEachRunLogLine(
     files,
